@@ -1,0 +1,43 @@
+import type { Event } from './decider.js'
+
+/** Who did it: a person or a process, and the role they acted in. */
+export interface Actor {
+  readonly id: string
+  readonly role: string
+}
+
+/**
+ * The metadata every store records with an event, in the same shape from every store
+ * (ARCHITECTURE.md, "Semantics that every store shares").
+ */
+export interface EventMetadata {
+  /** UUID v7. */
+  readonly eventId: string
+  readonly streamName: string
+  /** 1-based position in the stream; the stream's version is the position of its last event. */
+  readonly streamPosition: number
+  /** Strictly increasing across the store; a reader never sees a lower one after a higher one. */
+  readonly globalPosition: bigint
+  readonly recordedAt: Date
+  /** The schema version the event was written with (reads upcast to the latest). */
+  readonly schemaVersion: number
+  readonly correlationId: string | null
+  readonly causationId: string | null
+  readonly commandId: string | null
+  readonly actor: Actor | null
+  /** Hash of the previous event in the stream ('' for the first). */
+  readonly prevHash: string
+  /** SHA-256 over `prevHash` and the canonical stored form of this event. */
+  readonly hash: string
+}
+
+/** A stored event as read back: the domain event plus its metadata. */
+export type RecordedEvent<E extends Event = Event> = E & { readonly metadata: EventMetadata }
+
+/** What a caller may attach to an append. */
+export interface AppendMetadata {
+  readonly correlationId?: string
+  readonly causationId?: string
+  readonly commandId?: string
+  readonly actor?: Actor
+}

@@ -1,0 +1,2 @@
+export * from './command-sequences.js'
+export * from './given.js'

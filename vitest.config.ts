@@ -1,0 +1,21 @@
+import { readdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
+
+// Tests run against the TypeScript sources of every workspace package; the built
+// ESM/CJS output is exercised separately by test/packaging.test.ts.
+const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url))
+const alias = readdirSync(packagesDir).flatMap((name) => [
+  { find: `@dealer-crm/${name}/testing`, replacement: `${packagesDir}${name}/src/testing.ts` },
+  { find: new RegExp(`^@dealer-crm/${name}$`), replacement: `${packagesDir}${name}/src/index.ts` },
+])
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    reporters: ['default'],
+  },
+})
