@@ -1,0 +1,309 @@
+import type { Event } from './decider.js'
+import type { AppendMetadata, RecordedEvent } from './envelope.js'
+import {
+  CorruptEventError,
+  EventDecodeError,
+  type ExpectedVersion,
+  fieldErrors,
+  StoreError,
+  UnknownEventTypeError,
+} from './errors.js'
+import {
+  checkExpectedVersion,
+  type EventLog,
+  isExpectedVersion,
+  type PendingEvent,
+  type StoredEvent,
+} from './event-log.js'
+import { inMemoryKeyVault, type KeyVault } from './key-vault.js'
+import { sealPersonalData, unsealPersonalData } from './personal-data.js'
+import { type Clock, type IdGenerator, systemClock, uuidV7Ids } from './ports.js'
+import type { EventRegistry } from './registry.js'
+import { assertStreamName } from './stream-name.js'
+
+export interface AppendOptions {
+  /** Default `any`. */
+  readonly expectedVersion?: ExpectedVersion
+  readonly metadata?: AppendMetadata
+}
+
+export interface AppendResult<E extends Event = Event> {
+  /** The stream's version after the append: pass it as the next expected version. */
+  readonly nextExpectedVersion: number
+  readonly globalPositions: ReadonlyArray<bigint>
+  readonly events: ReadonlyArray<RecordedEvent<E>>
+}
+
+export interface ReadStreamOptions {
+  /** First position, inclusive (default 1). */
+  readonly from?: number
+  /** Last position, inclusive. */
+  readonly to?: number
+  readonly maxCount?: number
+}
+
+export interface ReadAllOptions<E extends Event = Event> {
+  /** First global position, inclusive (default: the start). */
+  readonly from?: bigint
+  /** Last global position, inclusive. */
+  readonly to?: bigint
+  readonly batchSize?: number
+  readonly categories?: ReadonlyArray<string>
+  readonly types?: ReadonlyArray<E['type']>
+}
+
+export interface SubscribeOptions<E extends Event = Event> extends Omit<ReadAllOptions<E>, 'to'> {}
+
+/** A catch-up subscription: it delivers history from `from`, then live events, in global order. */
+export interface Subscription {
+  /** Stop delivering; resolves once the handler in flight has finished. */
+  readonly close: () => Promise<void>
+  /** Settles when the subscription ends: resolves on close, rejects with the handler's error. */
+  readonly done: Promise<void>
+  /** The next global position the subscription will deliver from. */
+  readonly position: () => bigint
+}
+
+/** An inline projection: runs in the append's transaction; if it throws, nothing is written. */
+export interface InlineProjection<E extends Event = Event, Tx = unknown> {
+  readonly name: string
+  readonly handles: ReadonlyArray<E['type']>
+  readonly apply: (events: ReadonlyArray<RecordedEvent<E>>, tx: Tx) => void | Promise<void>
+}
+
+/** The EventStore port: the same semantics from every store (ARCHITECTURE.md). */
+export interface EventStore<E extends Event = Event> {
+  readonly appendToStream: (
+    streamName: string,
+    events: ReadonlyArray<E>,
+    options?: AppendOptions,
+  ) => Promise<AppendResult<E>>
+  readonly readStream: (streamName: string, options?: ReadStreamOptions) => AsyncIterable<RecordedEvent<E>>
+  readonly readAll: (options?: ReadAllOptions<E>) => AsyncIterable<RecordedEvent<E>>
+  readonly streamVersion: (streamName: string) => Promise<number>
+  readonly subscribe: (
+    handler: (event: RecordedEvent<E>) => void | Promise<void>,
+    options?: SubscribeOptions<E>,
+  ) => Subscription
+  /** Crypto-shred a person: destroys their key; their personal fields read as erased. */
+  readonly forget: (subjectId: string) => Promise<void>
+  readonly registry: EventRegistry<E>
+  /** The raw log: stored (encrypted) events for audit, export and import. */
+  readonly log: EventLog
+  readonly close: () => Promise<void>
+}
+
+export interface EventStoreOptions<E extends Event, Tx> {
+  readonly registry: EventRegistry<E>
+  readonly keyVault?: KeyVault
+  readonly clock?: Clock
+  readonly ids?: IdGenerator
+  readonly inline?: ReadonlyArray<InlineProjection<E, Tx>>
+}
+
+const toRecorded = <E extends Event>(stored: StoredEvent, data: unknown): RecordedEvent<E> =>
+  ({
+    type: stored.type,
+    data,
+    metadata: {
+      eventId: stored.eventId,
+      streamName: stored.streamName,
+      streamPosition: stored.streamPosition,
+      globalPosition: stored.globalPosition,
+      recordedAt: new Date(stored.recordedAt),
+      schemaVersion: stored.schemaVersion,
+      correlationId: stored.correlationId,
+      causationId: stored.causationId,
+      commandId: stored.commandId,
+      actor: stored.actor,
+      prevHash: stored.prevHash,
+      hash: stored.hash,
+    },
+  }) as RecordedEvent<E>
+
+/**
+ * The typed EventStore over any EventLog: validates events against their codecs, seals
+ * personal data, stamps metadata, and on read unseals, upcasts and decodes. Bad input is
+ * rejected with a typed error before anything is written.
+ */
+export const createEventStore = <E extends Event, Tx = unknown>(
+  log: EventLog<Tx>,
+  options: EventStoreOptions<E, Tx>,
+): EventStore<E> => {
+  const {
+    registry,
+    keyVault = inMemoryKeyVault(),
+    clock = systemClock,
+    ids = uuidV7Ids,
+    inline = [],
+  } = options
+
+  const encode = async (streamName: string, event: E, metadata: AppendMetadata, recordedAt: string) => {
+    const definition = registry.get(event.type)
+    if (definition === undefined) throw new UnknownEventTypeError(String(event.type), streamName, null)
+    if (!definition.codec.is(event.data)) {
+      const result = definition.codec.decode(event.data)
+      const errors =
+        result._tag === 'Left'
+          ? fieldErrors(result.left)
+          : [{ path: '(root)', message: `not a valid ${definition.codec.name}` }]
+      throw new EventDecodeError(streamName, null, event.type, errors)
+    }
+    const subject = definition.subject?.(event.data as never)
+    const data = await sealPersonalData(definition.codec.encode(event.data), event.type, subject, keyVault)
+    const pending: PendingEvent = {
+      eventId: ids.next(),
+      recordedAt,
+      type: event.type,
+      schemaVersion: definition.schemaVersion,
+      data,
+      correlationId: metadata.correlationId ?? null,
+      causationId: metadata.causationId ?? null,
+      commandId: metadata.commandId ?? null,
+      actor: metadata.actor ?? null,
+    }
+    return pending
+  }
+
+  const decode = async (stored: StoredEvent): Promise<RecordedEvent<E>> => {
+    const definition = registry.get(stored.type)
+    if (definition === undefined)
+      throw new UnknownEventTypeError(stored.type, stored.streamName, stored.streamPosition)
+    let data: unknown
+    try {
+      data = await unsealPersonalData(stored.data, keyVault)
+    } catch (cause) {
+      throw new CorruptEventError(
+        stored.streamName,
+        stored.streamPosition,
+        `personal data cannot be decrypted (${(cause as Error).message})`,
+      )
+    }
+    const result = definition.decodeVersion(stored.schemaVersion, data)
+    if (result._tag === 'Right') return toRecorded<E>(stored, result.right)
+    const failure = result.left
+    if (failure._tag === 'UnknownVersion')
+      throw new CorruptEventError(
+        stored.streamName,
+        stored.streamPosition,
+        `${stored.type} has schema version ${failure.version}; this registry knows 1..${failure.latest}`,
+      )
+    throw new EventDecodeError(
+      stored.streamName,
+      stored.streamPosition,
+      stored.type,
+      fieldErrors(failure.errors),
+    )
+  }
+
+  const inlineFor = (events: ReadonlyArray<E>) => {
+    if (inline.length === 0) return undefined
+    return async (stored: ReadonlyArray<StoredEvent>, tx: Tx) => {
+      const recorded = stored.map((s, i) => toRecorded<E>(s, events[i]?.data))
+      for (const projection of inline) {
+        const handled = recorded.filter((e) => (projection.handles as ReadonlyArray<string>).includes(e.type))
+        if (handled.length > 0) await projection.apply(handled, tx)
+      }
+    }
+  }
+
+  const readAll = async function* (o: ReadAllOptions<E> = {}): AsyncGenerator<RecordedEvent<E>> {
+    for await (const stored of log.readAll({
+      from: o.from ?? 0n,
+      to: o.to ?? null,
+      batchSize: o.batchSize ?? 1000,
+      categories: o.categories ?? null,
+      types: o.types ?? null,
+    }))
+      yield await decode(stored)
+  }
+
+  const subscribe: EventStore<E>['subscribe'] = (handler, o = {}) => {
+    let position = o.from ?? 0n
+    let stopped = false
+    let dirty = true
+    let wake: (() => void) | null = null
+    const unlisten = log.onAppended(() => {
+      dirty = true
+      wake?.()
+    })
+    const done = (async () => {
+      try {
+        while (!stopped) {
+          if (!dirty) {
+            await new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, log.pollIntervalMs ?? 1000)
+              wake = () => {
+                clearTimeout(timer)
+                resolve()
+              }
+            })
+            wake = null
+          }
+          dirty = false
+          for await (const event of readAll({ ...o, from: position })) {
+            if (stopped) break
+            await handler(event)
+            position = event.metadata.globalPosition + 1n
+          }
+        }
+      } finally {
+        unlisten()
+      }
+    })()
+    return {
+      close: async () => {
+        stopped = true
+        wake?.()
+        await done.catch(() => undefined)
+      },
+      done,
+      position: () => position,
+    }
+  }
+
+  return {
+    registry,
+    log: log as EventLog,
+    appendToStream: async (streamName, events, appendOptions = {}) => {
+      assertStreamName(streamName)
+      const expected = appendOptions.expectedVersion ?? 'any'
+      if (!isExpectedVersion(expected))
+        throw new StoreError(`invalid expected version ${JSON.stringify(expected)} for stream ${streamName}`)
+      if (events.length === 0) {
+        const version = await log.streamVersion(streamName)
+        const conflict = checkExpectedVersion(streamName, expected, version)
+        if (conflict) throw conflict
+        return { nextExpectedVersion: version, globalPositions: [], events: [] }
+      }
+      const recordedAt = clock.now().toISOString()
+      const pending: PendingEvent[] = []
+      for (const e of events)
+        pending.push(await encode(streamName, e, appendOptions.metadata ?? {}, recordedAt))
+      const stored = await log.append(streamName, pending, expected, inlineFor(events))
+      const last = stored[stored.length - 1]
+      return {
+        nextExpectedVersion: last?.streamPosition ?? 0,
+        globalPositions: stored.map((s) => s.globalPosition),
+        events: stored.map((s, i) => toRecorded<E>(s, events[i]?.data)),
+      }
+    },
+    readStream: async function* (streamName, o = {}) {
+      assertStreamName(streamName)
+      for await (const stored of log.readStream(streamName, {
+        from: o.from ?? 1,
+        to: o.to ?? Number.MAX_SAFE_INTEGER,
+        maxCount: o.maxCount ?? Number.MAX_SAFE_INTEGER,
+      }))
+        yield await decode(stored)
+    },
+    readAll,
+    streamVersion: async (streamName) => {
+      assertStreamName(streamName)
+      return log.streamVersion(streamName)
+    },
+    subscribe,
+    forget: (subjectId) => keyVault.forget(subjectId),
+    close: () => log.close(),
+  }
+}

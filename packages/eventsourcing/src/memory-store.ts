@@ -1,0 +1,85 @@
+import type { Event } from './decider.js'
+import { StoreError } from './errors.js'
+import { checkExpectedVersion, type EventLog, type StoredEvent } from './event-log.js'
+import { createEventStore, type EventStore, type EventStoreOptions } from './event-store.js'
+import { chainEvents } from './hash.js'
+import { categoryOf } from './stream-name.js'
+
+/** The in-memory log has no transaction object; inline projections receive this marker. */
+export interface MemoryTransaction {
+  readonly kind: 'memory'
+}
+
+/**
+ * A complete EventLog in process memory. Appends are serialised through one queue, so the
+ * version check, the hash chain and the write happen as one step.
+ */
+export const createInMemoryEventLog = (): EventLog<MemoryTransaction> => {
+  const all: StoredEvent[] = []
+  const streams = new Map<string, StoredEvent[]>()
+  const listeners = new Set<() => void>()
+  let queue: Promise<unknown> = Promise.resolve()
+  let closed = false
+
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+    const result = queue.then(work)
+    queue = result.catch(() => undefined)
+    return result
+  }
+  const open = () => {
+    if (closed) throw new StoreError('the in-memory event store is closed')
+  }
+
+  return {
+    append: (streamName, events, expected, inTransaction) =>
+      exclusive(async () => {
+        open()
+        const stream = streams.get(streamName) ?? []
+        const conflict = checkExpectedVersion(streamName, expected, stream.length)
+        if (conflict) throw conflict
+        const chained = chainEvents(streamName, stream.length, stream[stream.length - 1]?.hash ?? '', events)
+        const stored = chained.map((e, i) => ({ ...e, globalPosition: BigInt(all.length + i + 1) }))
+        if (inTransaction) await inTransaction(stored, { kind: 'memory' })
+        if (stream.length === 0) streams.set(streamName, stream)
+        stream.push(...stored)
+        all.push(...stored)
+        for (const listener of listeners) listener()
+        return stored
+      }),
+    readStream: async function* (streamName, { from, to, maxCount }) {
+      open()
+      const stream = streams.get(streamName) ?? []
+      let count = 0
+      for (let i = Math.max(from, 1) - 1; i < Math.min(stream.length, to) && count < maxCount; i++, count++)
+        yield stream[i] as StoredEvent
+    },
+    readAll: async function* ({ from, to, categories, types }) {
+      open()
+      for (let i = Math.max(Number(from), 1) - 1; i < all.length; i++) {
+        const e = all[i] as StoredEvent
+        if (to !== null && e.globalPosition > to) return
+        if (categories !== null && !categories.includes(categoryOf(e.streamName))) continue
+        if (types !== null && !types.includes(e.type)) continue
+        yield e
+      }
+    },
+    streamVersion: async (streamName) => {
+      open()
+      return streams.get(streamName)?.length ?? 0
+    },
+    onAppended: (listener) => {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    pollIntervalMs: 1000,
+    close: async () => {
+      closed = true
+      listeners.clear()
+    },
+  }
+}
+
+/** The in-memory EventStore: the reference implementation of the port. */
+export const createInMemoryEventStore = <E extends Event>(
+  options: EventStoreOptions<E, MemoryTransaction>,
+): EventStore<E> => createEventStore(createInMemoryEventLog(), options)
