@@ -1,3 +1,4 @@
+export * from './audit.js'
 export * from './checkpoint.js'
 export * from './command.js'
 export * from './decider.js'

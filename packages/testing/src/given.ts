@@ -3,7 +3,6 @@ import { expect } from 'vitest'
 
 export interface Then<E, Err extends DomainError> {
   /** The command succeeds with exactly these events (a readable diff otherwise). */
-  // biome-ignore lint/suspicious/noThenProperty: the given/when/then vocabulary; a Then is never awaited
   readonly then: (expected: ReadonlyArray<E>) => void
   /** The command is rejected with this error code. Returns the error for further checks. */
   readonly thenError: (code: Err['code']) => Err

@@ -1,2 +1,4 @@
 export * from './command-sequences.js'
+export * from './conformance.js'
+export * from './conformance-events.js'
 export * from './given.js'
