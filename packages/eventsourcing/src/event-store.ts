@@ -20,6 +20,7 @@ import { sealPersonalData, unsealPersonalData } from './personal-data.js'
 import { type Clock, type IdGenerator, systemClock, uuidV7Ids } from './ports.js'
 import type { EventRegistry } from './registry.js'
 import { assertStreamName } from './stream-name.js'
+import { type Subscription, tailLog } from './tail.js'
 
 export interface AppendOptions {
   /** Default `any`. */
@@ -54,16 +55,6 @@ export interface ReadAllOptions<E extends Event = Event> {
 
 export interface SubscribeOptions<E extends Event = Event> extends Omit<ReadAllOptions<E>, 'to'> {}
 
-/** A catch-up subscription: it delivers history from `from`, then live events, in global order. */
-export interface Subscription {
-  /** Stop delivering; resolves once the handler in flight has finished. */
-  readonly close: () => Promise<void>
-  /** Settles when the subscription ends: resolves on close, rejects with the handler's error. */
-  readonly done: Promise<void>
-  /** The next global position the subscription will deliver from. */
-  readonly position: () => bigint
-}
-
 /** An inline projection: runs in the append's transaction; if it throws, nothing is written. */
 export interface InlineProjection<E extends Event = Event, Tx = unknown> {
   readonly name: string
@@ -87,6 +78,8 @@ export interface EventStore<E extends Event = Event> {
   ) => Subscription
   /** Crypto-shred a person: destroys their key; their personal fields read as erased. */
   readonly forget: (subjectId: string) => Promise<void>
+  /** Unseal, upcast and decode one stored event (what every read does). */
+  readonly decode: (stored: StoredEvent) => Promise<RecordedEvent<E>>
   readonly registry: EventRegistry<E>
   /** The raw log: stored (encrypted) events for audit, export and import. */
   readonly log: EventLog
@@ -218,49 +211,17 @@ export const createEventStore = <E extends Event, Tx = unknown>(
       yield await decode(stored)
   }
 
-  const subscribe: EventStore<E>['subscribe'] = (handler, o = {}) => {
-    let position = o.from ?? 0n
-    let stopped = false
-    let dirty = true
-    let wake: (() => void) | null = null
-    const unlisten = log.onAppended(() => {
-      dirty = true
-      wake?.()
-    })
-    const done = (async () => {
-      try {
-        while (!stopped) {
-          if (!dirty) {
-            await new Promise<void>((resolve) => {
-              const timer = setTimeout(resolve, log.pollIntervalMs ?? 1000)
-              wake = () => {
-                clearTimeout(timer)
-                resolve()
-              }
-            })
-            wake = null
-          }
-          dirty = false
-          for await (const event of readAll({ ...o, from: position })) {
-            if (stopped) break
-            await handler(event)
-            position = event.metadata.globalPosition + 1n
-          }
-        }
-      } finally {
-        unlisten()
-      }
-    })()
-    return {
-      close: async () => {
-        stopped = true
-        wake?.()
-        await done.catch(() => undefined)
+  const subscribe: EventStore<E>['subscribe'] = (handler, o = {}) =>
+    tailLog(
+      log as EventLog,
+      {
+        from: o.from ?? 0n,
+        batchSize: o.batchSize ?? 1000,
+        categories: o.categories ?? null,
+        types: o.types ?? null,
       },
-      done,
-      position: () => position,
-    }
-  }
+      async (stored) => handler(await decode(stored)),
+    )
 
   return {
     registry,
@@ -303,6 +264,7 @@ export const createEventStore = <E extends Event, Tx = unknown>(
       return log.streamVersion(streamName)
     },
     subscribe,
+    decode,
     forget: (subjectId) => keyVault.forget(subjectId),
     close: () => log.close(),
   }

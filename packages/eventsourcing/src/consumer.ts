@@ -1,0 +1,57 @@
+import type { Event } from './decider.js'
+import type { RecordedEvent } from './envelope.js'
+import type { StoredEvent } from './event-log.js'
+import type { EventStore } from './event-store.js'
+import { type Subscription, tailLog } from './tail.js'
+
+/** What a runner does with an event that cannot be decoded (corrupt row, unknown type, codec failure). */
+export type OnBadEvent = 'stop' | ((stored: StoredEvent, error: unknown) => void | Promise<void>)
+
+export interface ConsumerOptions<E extends Event> {
+  readonly store: EventStore<E>
+  readonly types: ReadonlyArray<string>
+  readonly batchSize?: number
+  /** Default 'stop': the runner ends with the error; a function parks the event (dead letter) and goes on. */
+  readonly onBadEvent?: OnBadEvent
+}
+
+export interface Consumer {
+  /** Process what is there now, from `from`; returns the next position. */
+  readonly catchUp: (from: bigint) => Promise<bigint>
+  /** Process from `from`, then live. */
+  readonly follow: (from: bigint) => Subscription
+}
+
+/**
+ * The loop shared by projection and process-manager runners: read stored events of the
+ * handled types in order, decode each, and hand it on. A bad event stops the runner with a
+ * typed error, or is parked by `onBadEvent` — it is never skipped silently.
+ */
+export const createConsumer = <E extends Event>(
+  options: ConsumerOptions<E>,
+  handle: (event: RecordedEvent<E>) => void | Promise<void>,
+): Consumer => {
+  const { store, types, batchSize = 1000, onBadEvent = 'stop' } = options
+  const process = async (stored: StoredEvent) => {
+    let event: RecordedEvent<E>
+    try {
+      event = await store.decode(stored)
+    } catch (error) {
+      if (onBadEvent === 'stop') throw error
+      await onBadEvent(stored, error)
+      return
+    }
+    await handle(event)
+  }
+  return {
+    catchUp: async (from) => {
+      let position = from
+      for await (const stored of store.log.readAll({ from, to: null, batchSize, categories: null, types })) {
+        await process(stored)
+        position = stored.globalPosition + 1n
+      }
+      return position
+    },
+    follow: (from) => tailLog(store.log, { from, batchSize, categories: null, types }, process),
+  }
+}

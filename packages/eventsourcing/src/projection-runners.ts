@@ -1,0 +1,149 @@
+import type { CheckpointStore } from './checkpoint.js'
+import { createConsumer, type OnBadEvent } from './consumer.js'
+import type { Event } from './decider.js'
+import type { EventStore, InlineProjection } from './event-store.js'
+import type { Projection } from './projection.js'
+import type { Subscription } from './tail.js'
+
+/** Fold every event the projection handles, from the first, into a fresh state. */
+export const rebuildProjection = async <S, E extends Event>(
+  store: EventStore<E>,
+  projection: Projection<S, E>,
+): Promise<S> => {
+  let state = projection.init()
+  await createConsumer({ store, types: projection.handles }, (e) => {
+    state = projection.apply(state, e)
+  }).catchUp(0n)
+  return state
+}
+
+/** A point in the log's history: a global position (inclusive) or a recorded time (inclusive). */
+export type AsOf = { readonly position: bigint } | { readonly time: Date }
+
+/**
+ * The projection as it was at a point in history, for audits: "what did we know on 1 March?".
+ * Events are read in global order and the fold stops after the given position or at the first
+ * event recorded after the given time.
+ */
+export const projectAsOf = async <S, E extends Event>(
+  store: EventStore<E>,
+  projection: Projection<S, E>,
+  asOf: AsOf,
+): Promise<S> => {
+  let state = projection.init()
+  const to = 'position' in asOf ? asOf.position : undefined
+  const until = 'time' in asOf ? asOf.time.getTime() : undefined
+  for await (const e of store.readAll({ types: projection.handles, ...(to === undefined ? {} : { to }) })) {
+    if (until !== undefined && e.metadata.recordedAt.getTime() > until) break
+    state = projection.apply(state, e)
+  }
+  return state
+}
+
+/** An in-memory read model kept current inside every append (for tests and single-process apps). */
+export const inMemoryInlineProjection = <S, E extends Event>(
+  projection: Projection<S, E>,
+): { readonly inline: InlineProjection<E, unknown>; readonly state: () => S } => {
+  let state = projection.init()
+  return {
+    inline: {
+      name: projection.name,
+      handles: projection.handles,
+      apply: (events) => {
+        for (const e of events) state = projection.apply(state, e)
+      },
+    },
+    state: () => state,
+  }
+}
+
+export interface CatchUpOptions<S, E extends Event> {
+  readonly store: EventStore<E>
+  readonly projection: Projection<S, E>
+  readonly checkpoints: CheckpointStore
+  /** Checkpoint name; default `<name>@v<version>`, so a new version rebuilds beside the old one. */
+  readonly name?: string
+  readonly batchSize?: number
+  /** Save the checkpoint after this many events (and when caught up or stopped). Default 1000. */
+  readonly checkpointEvery?: number
+  readonly onBadEvent?: OnBadEvent
+  /** How the state becomes JSON for the checkpoint and back; default: as is (state must be JSON). */
+  readonly toJson?: (state: S) => unknown
+  readonly fromJson?: (json: unknown) => S
+}
+
+export interface CatchUpRunner<S> {
+  /** Process everything available now; returns the next position. */
+  readonly catchUp: () => Promise<bigint>
+  /** Catch up, then keep following live appends. */
+  readonly start: () => Promise<Subscription>
+  readonly state: () => S
+  readonly position: () => bigint
+}
+
+/**
+ * A catch-up projection runner: resumes from its checkpoint, which holds the position and
+ * the state together, so a restart neither repeats nor skips an event.
+ */
+export const createCatchUpRunner = <S, E extends Event>(options: CatchUpOptions<S, E>): CatchUpRunner<S> => {
+  const { store, projection, checkpoints, checkpointEvery = 1000 } = options
+  const name = options.name ?? `${projection.name}@v${projection.version}`
+  const toJson = options.toJson ?? ((s: S) => s)
+  const fromJson = options.fromJson ?? ((j: unknown) => j as S)
+  let state: S | undefined
+  let position = 0n
+  let unsaved = 0
+  let loaded = false
+
+  const ensureLoaded = async () => {
+    if (loaded) return
+    const checkpoint = await checkpoints.load(name)
+    state = checkpoint === null ? projection.init() : fromJson(checkpoint.state)
+    position = checkpoint?.position ?? 0n
+    loaded = true
+  }
+  const save = async () => {
+    if (unsaved === 0) return
+    await checkpoints.save(name, { position, state: toJson(state as S) })
+    unsaved = 0
+  }
+  const consumer = createConsumer(
+    {
+      store,
+      types: projection.handles,
+      ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+      ...(options.onBadEvent === undefined ? {} : { onBadEvent: options.onBadEvent }),
+    },
+    async (e) => {
+      state = projection.apply(state as S, e)
+      position = e.metadata.globalPosition + 1n
+      if (++unsaved >= checkpointEvery) await save()
+    },
+  )
+
+  return {
+    catchUp: async () => {
+      await ensureLoaded()
+      await consumer.catchUp(position)
+      await save()
+      return position
+    },
+    start: async () => {
+      await ensureLoaded()
+      const subscription = consumer.follow(position)
+      return {
+        ...subscription,
+        close: async () => {
+          await subscription.close()
+          await save()
+        },
+      }
+    },
+    state: () => {
+      if (state === undefined)
+        throw new Error(`projection ${name} has not been loaded yet: call catchUp() or start()`)
+      return state
+    },
+    position: () => position,
+  }
+}

@@ -1,0 +1,71 @@
+import type { EventLog, StoredEvent } from './event-log.js'
+
+/** A catch-up subscription: it delivers history from `from`, then live events, in global order. */
+export interface Subscription {
+  /** Stop delivering; resolves once the handler in flight has finished. */
+  readonly close: () => Promise<void>
+  /** Settles when the subscription ends: resolves on close, rejects with the handler's error. */
+  readonly done: Promise<void>
+  /** The next global position the subscription will deliver from. */
+  readonly position: () => bigint
+}
+
+export interface TailFilter {
+  readonly from: bigint
+  readonly batchSize: number
+  readonly categories: ReadonlyArray<string> | null
+  readonly types: ReadonlyArray<string> | null
+}
+
+/**
+ * Follow a log: read everything from `from` in batches, then wait for the log's append
+ * notification (or its poll interval) and read again from where it stopped. Because a log's
+ * readAll never reveals a position below one it has shown, nothing is lost or repeated.
+ */
+export const tailLog = (
+  log: EventLog,
+  filter: TailFilter,
+  handler: (event: StoredEvent) => void | Promise<void>,
+): Subscription => {
+  let position = filter.from
+  let stopped = false
+  let dirty = true
+  let wake: (() => void) | null = null
+  const unlisten = log.onAppended(() => {
+    dirty = true
+    wake?.()
+  })
+  const done = (async () => {
+    try {
+      while (!stopped) {
+        if (!dirty) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, log.pollIntervalMs ?? 1000)
+            wake = () => {
+              clearTimeout(timer)
+              resolve()
+            }
+          })
+          wake = null
+        }
+        dirty = false
+        for await (const event of log.readAll({ ...filter, from: position, to: null })) {
+          if (stopped) break
+          await handler(event)
+          position = event.globalPosition + 1n
+        }
+      }
+    } finally {
+      unlisten()
+    }
+  })()
+  return {
+    close: async () => {
+      stopped = true
+      wake?.()
+      await done.catch(() => undefined)
+    },
+    done,
+    position: () => position,
+  }
+}
