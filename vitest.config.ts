@@ -13,6 +13,8 @@ const alias = readdirSync(packagesDir).flatMap((name) => [
 export default defineConfig({
   resolve: { alias },
   test: {
+    // The testing kit (@dealer-crm/testing) uses the runner's globals, so it also works under Jest.
+    globals: true,
     include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -1,4 +1,4 @@
-import type { TaskEither } from 'fp-ts/TaskEither'
+import type { TaskEither } from 'fp-ts/lib/TaskEither.js'
 import type { Decider, Event } from './decider.js'
 import type { Actor, RecordedEvent } from './envelope.js'
 import {

@@ -1,4 +1,4 @@
-import type { Either } from 'fp-ts/Either'
+import type { Either } from 'fp-ts/lib/Either.js'
 import type { DomainError } from './errors.js'
 
 /** A domain event before it is stored: its type and its data. */

@@ -1,4 +1,4 @@
-import { type Either, left, map } from 'fp-ts/Either'
+import { type Either, left, map } from 'fp-ts/lib/Either.js'
 import type * as t from 'io-ts'
 import type { Event } from './decider.js'
 

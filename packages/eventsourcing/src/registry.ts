@@ -1,4 +1,4 @@
-import type { Either } from 'fp-ts/Either'
+import type { Either } from 'fp-ts/lib/Either.js'
 import type * as t from 'io-ts'
 import type { Event } from './decider.js'
 import type { EventType, UpcastFailure } from './event-type.js'

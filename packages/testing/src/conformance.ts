@@ -10,7 +10,6 @@ import {
   verifyEvents,
 } from '@dealer-crm/eventsourcing'
 import type * as t from 'io-ts'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   CarDelivered,
   CarOrdered,

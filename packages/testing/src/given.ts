@@ -1,5 +1,4 @@
 import type { Decider, DomainError, Event } from '@dealer-crm/eventsourcing'
-import { expect } from 'vitest'
 
 export interface Then<E, Err extends DomainError> {
   /** The command succeeds with exactly these events (a readable diff otherwise). */
