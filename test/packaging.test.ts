@@ -10,7 +10,13 @@ const here = fileURLToPath(new URL('.', import.meta.url))
 
 const packages = readdirSync(`${root}packages`)
   .filter((dir) => existsSync(`${root}packages/${dir}/src/index.ts`))
-  .map((dir) => JSON.parse(readFileSync(`${root}packages/${dir}/package.json`, 'utf8')) as { name: string; exports: Record<string, unknown> })
+  .map(
+    (dir) =>
+      JSON.parse(readFileSync(`${root}packages/${dir}/package.json`, 'utf8')) as {
+        name: string
+        exports: Record<string, unknown>
+      },
+  )
 
 const entryPoints = packages.flatMap((p) =>
   Object.keys(p.exports)
@@ -27,7 +33,10 @@ describe('built packages load on Node with import and require', () => {
 
   for (const entry of entryPoints) {
     it(entry, () => {
-      const viaRequire = node(['-e', `console.log(Object.keys(require(${JSON.stringify(entry)})).sort().join(','))`])
+      const viaRequire = node([
+        '-e',
+        `console.log(Object.keys(require(${JSON.stringify(entry)})).sort().join(','))`,
+      ])
       const viaImport = node([
         '--input-type=module',
         '-e',
