@@ -15,6 +15,15 @@ const isSealed = (u: unknown): u is Sealed =>
   typeof u.ct === 'string' &&
   typeof u.tag === 'string'
 
+/** Quick synchronous test: does this JSON value hold an object with this key anywhere? */
+const containsKey = (value: unknown, key: string): boolean => {
+  if (Array.isArray(value)) return value.some((v) => containsKey(v, key))
+  if (!isRecord(value)) return false
+  if (key in value) return true
+  for (const k in value) if (containsKey(value[k], key)) return true
+  return false
+}
+
 /**
  * Replace every `{ "$pii": value }` in an encoded event with `{ "$enc": ciphertext }`, under
  * the key of the nearest enclosing `subjectId`, else of the event's subject.
@@ -25,6 +34,7 @@ export const sealPersonalData = async (
   eventSubject: string | undefined,
   vault: KeyVault,
 ): Promise<unknown> => {
+  if (!containsKey(encoded, PII_KEY)) return encoded
   const walk = async (value: unknown, subject: string | undefined): Promise<unknown> => {
     if (Array.isArray(value)) {
       const out: unknown[] = []
@@ -49,14 +59,6 @@ export const sealPersonalData = async (
   return walk(encoded, eventSubject)
 }
 
-/** Quick test: does this stored value contain sealed personal data at all? */
-const containsSealed = (value: unknown): boolean => {
-  if (Array.isArray(value)) return value.some(containsSealed)
-  if (!isRecord(value)) return false
-  if (SEALED_KEY in value) return true
-  for (const k in value) if (containsSealed(value[k])) return true
-  return false
-}
 
 /**
  * The inverse of `sealPersonalData`: `{ "$enc": … }` becomes `{ "$pii": value }`, or
@@ -64,7 +66,7 @@ const containsSealed = (value: unknown): boolean => {
  * was altered (AES-GCM authentication fails).
  */
 export const unsealPersonalData = async (stored: unknown, vault: KeyVault): Promise<unknown> => {
-  if (!containsSealed(stored)) return stored
+  if (!containsKey(stored, SEALED_KEY)) return stored
   const walk = async (value: unknown): Promise<unknown> => {
     if (Array.isArray(value)) {
       const out: unknown[] = []
