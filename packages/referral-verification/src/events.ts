@@ -1,0 +1,264 @@
+import { type EventOf, eventRegistry, eventType, personal } from '@dealer-crm/eventsourcing'
+import * as t from 'io-ts'
+import { CustomerId, ReferralId, StaffId } from './ids.js'
+import { ReferralPolicy } from './policy.js'
+import { Answer, Callee, Question } from './questions.js'
+import { Reward } from './rewards.js'
+import { At, Count, Fen, PersonName, Phone, PhoneHash, Reason, Staff, Vehicle } from './values.js'
+
+/** The referee (新客户) as registered: personal fields are encrypted under the referee's key. */
+export const RegisteredReferee = t.type(
+  {
+    subjectId: CustomerId,
+    phoneHash: PhoneHash,
+    name: personal(PersonName),
+    phone: personal(Phone),
+    purchase: personal(Vehicle),
+  },
+  'RegisteredReferee',
+)
+
+/** The referrer (老客户) as the referee named them: 姓名、电话、拥有车型、车型颜色. */
+export const RegisteredReferrer = t.type(
+  {
+    subjectId: CustomerId,
+    phoneHash: PhoneHash,
+    name: personal(PersonName),
+    phone: personal(Phone),
+    vehicle: personal(Vehicle),
+  },
+  'RegisteredReferrer',
+)
+
+/** DOMAIN.md §2.1: the duty manager registered the referee's own, advance claim. */
+export const ReferralRegistered = eventType(
+  'ReferralRegistered',
+  t.type({
+    referralId: ReferralId,
+    registeredAt: At,
+    reportedBy: Staff,
+    registeredBy: Staff,
+    referee: RegisteredReferee,
+    referrer: RegisteredReferrer,
+    policy: ReferralPolicy,
+  }),
+)
+
+/** DOMAIN.md §2.2: the claim was first raised at or after delivery (提车), so it is not a referral. */
+export const LateClaimRejected = eventType(
+  'LateClaimRejected',
+  t.type({
+    referralId: ReferralId,
+    refereeId: CustomerId,
+    referrerId: CustomerId,
+    reportedBy: Staff,
+    registeredBy: Staff,
+    claimedAt: At,
+    deliveredAt: At,
+    reason: t.literal('late-claim'),
+  }),
+)
+
+/** DOMAIN.md §2.3: the sales consultant's preliminary screening (初步筛选). */
+export const ReferralScreened = eventType(
+  'ReferralScreened',
+  t.type({
+    referralId: ReferralId,
+    by: Staff,
+    ownersReferral: t.boolean,
+    referrerHelped: t.boolean,
+    outcome: t.keyof({ passed: null, 'screened-out': null }),
+    at: At,
+  }),
+)
+
+/** DOMAIN.md §2.4, §5 Consent: the licence check at delivery; only its outcome is kept, never the document. */
+export const DeliveryChecked = eventType(
+  'DeliveryChecked',
+  t.type({
+    referralId: ReferralId,
+    by: Staff,
+    licenceMatches: t.boolean,
+    outcome: t.keyof({ matches: null, 'licence-mismatch': null }),
+    deliveredAt: At,
+  }),
+)
+
+/** DOMAIN.md §2.5: the drawn callee and the drawn questions, recorded so a replay reproduces them. */
+export const CallBackScheduled = eventType(
+  'CallBackScheduled',
+  t.type({
+    referralId: ReferralId,
+    by: Staff,
+    verifierId: StaffId,
+    callee: Callee,
+    calleeId: CustomerId,
+    questions: t.array(Question),
+    at: At,
+    policyVersion: t.string,
+  }),
+)
+
+/** DOMAIN.md §2.5: the answers, right or wrong per question. */
+export const CallBackAnswered = eventType(
+  'CallBackAnswered',
+  t.type({ referralId: ReferralId, verifier: Staff, answers: t.array(Answer), wrongAnswers: Count, at: At }),
+)
+
+/** DOMAIN.md §5 Referrals: the callee could not be reached on this attempt. */
+export const CallBackUnreachable = eventType(
+  'CallBackUnreachable',
+  t.type({ referralId: ReferralId, verifier: Staff, attempt: Count, at: At }),
+)
+
+/** DOMAIN.md §2.5–2.6: the call-back passed; the referral is genuine. */
+export const ReferralVerified = eventType(
+  'ReferralVerified',
+  t.type({
+    referralId: ReferralId,
+    referrerId: CustomerId,
+    wrongAnswers: Count,
+    at: At,
+    policyVersion: t.string,
+  }),
+)
+
+/** DOMAIN.md §2.5: too many wrong answers (若2项答错则视为该推荐购买作假). */
+export const ReferralFaked = eventType(
+  'ReferralFaked',
+  t.type({
+    referralId: ReferralId,
+    referrerId: CustomerId,
+    reportedBy: StaffId,
+    wrongAnswers: Count,
+    threshold: Count,
+    at: At,
+    policyVersion: t.string,
+  }),
+)
+
+/** DOMAIN.md §5 Referrals: the retry budget is spent; the referral waits for manual review. */
+export const VerificationInconclusive = eventType(
+  'VerificationInconclusive',
+  t.type({
+    referralId: ReferralId,
+    attempts: Count,
+    queue: t.literal('manual-review'),
+    at: At,
+    policyVersion: t.string,
+  }),
+)
+
+/** DOMAIN.md §2.7, §5 Referrals: the fine on the consultant who reported a faked referral. */
+export const FraudPenaltyRecorded = eventType(
+  'FraudPenaltyRecorded',
+  t.type({ referralId: ReferralId, consultantId: StaffId, amountFen: Fen, at: At, policyVersion: t.string }),
+)
+
+/** DOMAIN.md §2.7: by policy, the referrer of a faked referral gets no further rewards. */
+export const ReferrerBlocked = eventType(
+  'ReferrerBlocked',
+  t.type({ referralId: ReferralId, referrerId: CustomerId, at: At, policyVersion: t.string }),
+)
+
+/**
+ * DOMAIN.md §2.6: the reward is paid to the referrer. A `loyalty-points` reward is not booked here: the
+ * loyalty package acts on this event.
+ */
+export const RewardReleased = eventType(
+  'RewardReleased',
+  t.type({
+    referralId: ReferralId,
+    referrerId: CustomerId,
+    by: Staff,
+    tier: t.string,
+    nthSuccessfulReferral: Count,
+    reward: Reward,
+    at: At,
+    policyVersion: t.string,
+  }),
+)
+
+/** DOMAIN.md §5 Referrals: the referee's sale was returned or cancelled within the window. */
+export const ReferralVoided = eventType(
+  'ReferralVoided',
+  t.type({
+    referralId: ReferralId,
+    reason: t.keyof({ 'sale-returned': null, 'sale-cancelled': null }),
+    at: At,
+    policyVersion: t.string,
+  }),
+)
+
+/** DOMAIN.md §5 Referrals: a reward already paid on a voided referral is claimed back. */
+export const RewardClawedBack = eventType(
+  'RewardClawedBack',
+  t.type({ referralId: ReferralId, referrerId: CustomerId, reward: Reward, at: At }),
+)
+
+/** DOMAIN.md §2 ("a new attempt needs an explicit, audited reopen"): a manager reopened a final outcome. */
+export const ReferralReopened = eventType(
+  'ReferralReopened',
+  t.type({
+    referralId: ReferralId,
+    by: Staff,
+    previousOutcome: t.keyof({ verified: null, faked: null, inconclusive: null }),
+    reason: Reason,
+    at: At,
+  }),
+)
+
+export const referralVerificationEvents = eventRegistry([
+  ReferralRegistered,
+  LateClaimRejected,
+  ReferralScreened,
+  DeliveryChecked,
+  CallBackScheduled,
+  CallBackAnswered,
+  CallBackUnreachable,
+  ReferralVerified,
+  ReferralFaked,
+  VerificationInconclusive,
+  FraudPenaltyRecorded,
+  ReferrerBlocked,
+  RewardReleased,
+  ReferralVoided,
+  RewardClawedBack,
+  ReferralReopened,
+])
+
+export type ReferralRegistered = EventOf<typeof ReferralRegistered>
+export type LateClaimRejected = EventOf<typeof LateClaimRejected>
+export type ReferralScreened = EventOf<typeof ReferralScreened>
+export type DeliveryChecked = EventOf<typeof DeliveryChecked>
+export type CallBackScheduled = EventOf<typeof CallBackScheduled>
+export type CallBackAnswered = EventOf<typeof CallBackAnswered>
+export type CallBackUnreachable = EventOf<typeof CallBackUnreachable>
+export type ReferralVerified = EventOf<typeof ReferralVerified>
+export type ReferralFaked = EventOf<typeof ReferralFaked>
+export type VerificationInconclusive = EventOf<typeof VerificationInconclusive>
+export type FraudPenaltyRecorded = EventOf<typeof FraudPenaltyRecorded>
+export type ReferrerBlocked = EventOf<typeof ReferrerBlocked>
+export type RewardReleased = EventOf<typeof RewardReleased>
+export type ReferralVoided = EventOf<typeof ReferralVoided>
+export type RewardClawedBack = EventOf<typeof RewardClawedBack>
+export type ReferralReopened = EventOf<typeof ReferralReopened>
+
+/** Every event of a referral stream. */
+export type ReferralEvent =
+  | ReferralRegistered
+  | LateClaimRejected
+  | ReferralScreened
+  | DeliveryChecked
+  | CallBackScheduled
+  | CallBackAnswered
+  | CallBackUnreachable
+  | ReferralVerified
+  | ReferralFaked
+  | VerificationInconclusive
+  | FraudPenaltyRecorded
+  | ReferrerBlocked
+  | RewardReleased
+  | ReferralVoided
+  | RewardClawedBack
+  | ReferralReopened

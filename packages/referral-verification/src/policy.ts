@@ -1,0 +1,110 @@
+import * as t from 'io-ts'
+import { Count, Fen, Role } from './values.js'
+
+/**
+ * One reward tier: from the referrer's n-th successful referral on, what each kind of reward is worth
+ * (DOMAIN.md §5 Referrals: "tier rewards by the number of successful referrals").
+ */
+export const RewardTier = t.type(
+  {
+    name: t.string,
+    fromSuccessfulReferral: Count,
+    giftFen: Fen,
+    cashBackFen: Fen,
+    purchaseVoucherFen: Fen,
+    loyaltyPoints: Count,
+  },
+  'RewardTier',
+)
+export type RewardTier = t.TypeOf<typeof RewardTier>
+
+/**
+ * The tunable rules of referral verification, recorded on the registration so that every later
+ * decision about that referral uses the policy it was registered under.
+ */
+export const ReferralPolicy = t.type(
+  {
+    policyVersion: t.string,
+    /** DOMAIN.md §2.5: "3–4 simple, specific questions". */
+    questionsAtLeast: Count,
+    questionsAtMost: Count,
+    /** DOMAIN.md §2.5: at least one deliberately false statement the callee must correct. */
+    falseStatementsAtLeast: Count,
+    /** DOMAIN.md §2.5: "two wrong answers mark the referral as faked". */
+    wrongAnswersForFake: Count,
+    /** DOMAIN.md §5 Referrals: unreachable call-backs have a retry budget, then manual review. */
+    callBackAttempts: Count,
+    /** DOMAIN.md §5 Referrals: a hold after delivery before the reward is paid (the seed pays at once: 0). */
+    rewardHoldDays: Count,
+    /** DOMAIN.md §5 Referrals: a sale returned or cancelled within this many days of delivery voids the referral. */
+    returnWindowDays: Count,
+    /** DOMAIN.md §2.7, §5 Referrals: the fine on the consultant who reported a faked referral (¥500). */
+    fraudPenaltyFen: Fen,
+    /** DOMAIN.md §2.7: whether a faked referral blocks the referrer from further rewards. */
+    blockReferrerOnFraud: t.boolean,
+    /** DOMAIN.md §2: roles that may register a referral (the duty manager, 值班经理). */
+    registeringRoles: t.array(Role),
+    /** DOMAIN.md §2.4: roles that may check the registration at delivery (the showroom manager, 展厅经理). */
+    deliveryCheckRoles: t.array(Role),
+    /** DOMAIN.md §2: roles that may reopen a final outcome. */
+    reopeningRoles: t.array(Role),
+    /** Reward tiers; a referral earns the tier with the highest start at or below its number. */
+    rewardTiers: t.array(RewardTier),
+  },
+  'ReferralPolicy',
+)
+export type ReferralPolicy = t.TypeOf<typeof ReferralPolicy>
+
+/** The defaults of DOMAIN.md §2 and §5; amounts other than the ¥500 fine are a dealer's choice, not the seed's. */
+export const defaultReferralPolicy: ReferralPolicy = {
+  policyVersion: 'referral-policy-1',
+  questionsAtLeast: 3,
+  questionsAtMost: 4,
+  falseStatementsAtLeast: 1,
+  wrongAnswersForFake: 2,
+  callBackAttempts: 3,
+  rewardHoldDays: 0,
+  returnWindowDays: 30,
+  fraudPenaltyFen: 50_000,
+  blockReferrerOnFraud: true,
+  registeringRoles: ['duty-manager', 'showroom-manager', 'sales-manager'],
+  deliveryCheckRoles: ['showroom-manager'],
+  reopeningRoles: ['showroom-manager', 'sales-manager', 'general-manager'],
+  rewardTiers: [
+    {
+      name: 'standard',
+      fromSuccessfulReferral: 1,
+      giftFen: 30_000,
+      cashBackFen: 50_000,
+      purchaseVoucherFen: 100_000,
+      loyaltyPoints: 5_000,
+    },
+    {
+      name: 'silver',
+      fromSuccessfulReferral: 3,
+      giftFen: 50_000,
+      cashBackFen: 80_000,
+      purchaseVoucherFen: 150_000,
+      loyaltyPoints: 8_000,
+    },
+    {
+      name: 'gold',
+      fromSuccessfulReferral: 6,
+      giftFen: 80_000,
+      cashBackFen: 120_000,
+      purchaseVoucherFen: 200_000,
+      loyaltyPoints: 12_000,
+    },
+  ],
+}
+
+/** The tier of a referrer's n-th successful referral: the last tier starting at or before n. */
+export const tierFor = (policy: ReferralPolicy, nthSuccessfulReferral: number): RewardTier | undefined =>
+  policy.rewardTiers.reduce<RewardTier | undefined>(
+    (found, tier) =>
+      tier.fromSuccessfulReferral <= nthSuccessfulReferral &&
+      (found === undefined || tier.fromSuccessfulReferral >= found.fromSuccessfulReferral)
+        ? tier
+        : found,
+    undefined,
+  )

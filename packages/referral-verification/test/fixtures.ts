@@ -1,0 +1,180 @@
+import {
+  type Event,
+  type EventMetadata,
+  keyedHash,
+  normalizePhone,
+  type RecordedEvent,
+} from '@dealer-crm/eventsourcing'
+import { runCommands } from '@dealer-crm/testing'
+import {
+  decodeReferralCommand,
+  defaultReferralPolicy,
+  type ReferralCommand,
+  type ReferralEvent,
+  type ReferralPolicy,
+  referralDecider,
+} from '../src/index.js'
+
+/** Decode a command as the application would receive it; a fixture that does not decode is a broken test. */
+export const command = (raw: unknown): ReferralCommand => {
+  const decoded = decodeReferralCommand(raw)
+  if (decoded._tag === 'Left') throw decoded.left
+  return decoded.right
+}
+
+/** The events the decider accepts for these commands, each after the ones before. */
+export const historyUnder =
+  (policy: ReferralPolicy) =>
+  (...commands: ReadonlyArray<ReferralCommand>): ReadonlyArray<ReferralEvent> => {
+    const steps = runCommands(referralDecider(policy), commands)
+    const rejected = steps.find((s) => !s.outcome.ok)
+    if (rejected !== undefined && !rejected.outcome.ok)
+      throw new Error(`fixture ${rejected.command.type} was rejected: ${rejected.outcome.error.message}`)
+    return steps.at(-1)?.history ?? []
+  }
+
+export const historyOf = historyUnder(defaultReferralPolicy)
+
+const secret = 'test-dealer-secret'
+export const phoneHash = (phone: string) => keyedHash(secret, normalizePhone(phone))
+
+export const consultant = { id: 'consultant-wang', role: 'sales-consultant' }
+export const dutyManager = { id: 'duty-manager-liu', role: 'duty-manager' }
+export const showroomManager = { id: 'showroom-manager-chen', role: 'showroom-manager' }
+export const caller = { id: 'call-back-zhou', role: 'call-back-staff' }
+export const salesManager = { id: 'sales-manager-he', role: 'sales-manager' }
+
+export const zhangSan = {
+  customerId: 'customer-zhang-san',
+  name: '张三',
+  phone: '138 0013 8000',
+  phoneHash: phoneHash('138 0013 8000'),
+  vehicle: { model: 'Sagitar', colour: 'white', gearbox: 'automatic' },
+}
+export const liSi = {
+  customerId: 'customer-li-si',
+  name: '李四',
+  phone: '+86 139-0013-9000',
+  phoneHash: phoneHash('+86 139-0013-9000'),
+  purchase: { model: 'Golf', colour: 'red', gearbox: 'manual' },
+}
+
+export const referralId = 'referral-0001'
+
+export const register = (overrides: Record<string, unknown> = {}) =>
+  command({
+    type: 'RegisterReferral',
+    data: {
+      referralId,
+      referee: liSi,
+      referrer: zhangSan,
+      reportedBy: consultant,
+      registeredBy: dutyManager,
+      refereeDeliveredAt: null,
+      refereeLiveReferralId: null,
+      at: '2026-03-01T10:00:00+08:00',
+      ...overrides,
+    },
+  })
+
+export const screen = (ownersReferral = true, referrerHelped = true) =>
+  command({
+    type: 'ScreenReferral',
+    data: { referralId, by: consultant, ownersReferral, referrerHelped, at: '2026-03-01T11:00:00+08:00' },
+  })
+
+export const checkAtDelivery = (licenceMatches = true, by: unknown = showroomManager) =>
+  command({
+    type: 'CheckAtDelivery',
+    data: { referralId, by, licenceMatches, at: '2026-03-10T15:00:00+08:00' },
+  })
+
+export const blackJetta = {
+  kind: 'false-statement',
+  asserted: { model: 'Jetta', colour: 'black', gearbox: null },
+}
+
+export const seedQuestions = [
+  { kind: 'ask', topic: 'workplace' },
+  { kind: 'ask', topic: 'how-they-know-each-other' },
+  blackJetta,
+]
+
+export const scheduleCallBack = (overrides: Record<string, unknown> = {}) =>
+  command({
+    type: 'ScheduleCallBack',
+    data: {
+      referralId,
+      by: caller,
+      verifierId: caller.id,
+      draw: { callee: 'referee', questions: seedQuestions },
+      at: '2026-03-11T09:00:00+08:00',
+      ...overrides,
+    },
+  })
+
+export const answers = (answers: ReadonlyArray<'right' | 'wrong'>, verifier: unknown = caller) =>
+  command({
+    type: 'RecordCallBackAnswers',
+    data: { referralId, verifier, answers, at: '2026-03-11T09:10:00+08:00' },
+  })
+
+export const unreachable = (at = '2026-03-11T09:10:00+08:00') =>
+  command({ type: 'RecordCallBackUnreachable', data: { referralId, verifier: caller, at } })
+
+export const releaseReward = (
+  kind = 'gift',
+  standing: unknown = { successfulReferralsBefore: 0, blocked: false },
+  at = '2026-03-12T10:00:00+08:00',
+) =>
+  command({
+    type: 'ReleaseReward',
+    data: { referralId, by: showroomManager, kind, referrerStanding: standing, at },
+  })
+
+export const saleReturned = (at = '2026-03-20T10:00:00+08:00', outcome = 'returned') =>
+  command({ type: 'RecordSaleReturned', data: { referralId, by: showroomManager, outcome, at } })
+
+export const reopen = (by: unknown = salesManager) =>
+  command({
+    type: 'ReopenReferral',
+    data: {
+      referralId,
+      by,
+      reason: 'the referee called back to say he misheard',
+      at: '2026-03-12T09:00:00+08:00',
+    },
+  })
+
+/** Up to the passed delivery check: the referral waits for its call-back. */
+export const delivered = () => historyOf(register(), screen(), checkAtDelivery())
+export const callBackScheduled = () => historyOf(register(), screen(), checkAtDelivery(), scheduleCallBack())
+export const verified = () =>
+  historyOf(register(), screen(), checkAtDelivery(), scheduleCallBack(), answers(['right', 'right', 'right']))
+export const faked = () =>
+  historyOf(register(), screen(), checkAtDelivery(), scheduleCallBack(), answers(['wrong', 'right', 'wrong']))
+
+/** Recorded events for projections: the store's metadata around the domain events, in order. */
+export const recorded = <E extends Event>(
+  events: ReadonlyArray<E>,
+  streamName = `referral-${referralId}`,
+  recordedAt = new Date('2026-03-01T02:00:00Z'),
+  startPosition = 1,
+): ReadonlyArray<RecordedEvent<E>> =>
+  events.map((event, index) => {
+    const metadata: EventMetadata = {
+      eventId: `event-${streamName}-${index + startPosition}`,
+      streamName,
+      streamPosition: index + startPosition,
+      globalPosition: BigInt(index + startPosition),
+      recordedAt,
+      schemaVersion: 1,
+      correlationId: null,
+      causationId: null,
+      commandId: null,
+      actor: null,
+      prevHash: '',
+      hash: '',
+    }
+    return { ...event, metadata }
+  })
