@@ -1,0 +1,101 @@
+import type { BusinessCalendar } from './calendar.js'
+import type { SlaTargets } from './sla.js'
+import type { Role, Severity } from './vocabulary.js'
+
+/** Who may approve compensation up to a value (null: no upper limit). */
+export interface ApprovalTier {
+  readonly role: Role
+  readonly upToFen: number | null
+}
+
+/**
+ * Tunable rules of complaint handling. Plain data, passed to `complaintDecider`; its
+ * `policyVersion` is recorded on the events it shapes.
+ */
+export interface ComplaintPolicy {
+  readonly policyVersion: string
+  readonly calendar: BusinessCalendar
+  /** SLA targets in business minutes per severity (DOMAIN.md §5 Complaints). */
+  readonly slaTargets: Readonly<Record<Severity, SlaTargets>>
+  /** Compensation above a tier's limit needs a higher role (DOMAIN.md §3 rules). Ordered by limit. */
+  readonly approvalTiers: ReadonlyArray<ApprovalTier>
+  /** Seniority of each role: a role may act for any tier at or below its rank. */
+  readonly roleRank: Readonly<Record<Role, number>>
+  /** The highest handling level escalation can reach (DOMAIN.md §3: escalation raises the level). */
+  readonly maxHandlingLevel: number
+  /** Automatic escalation (DOMAIN.md §5 Complaints; OEM 升级 / 重大 levels). */
+  readonly autoEscalation: {
+    /** A complaint by the same customer within this many days of their last one is a repeat. */
+    readonly repeatWithinDays: number
+    readonly onRejectedResolution: boolean
+    /** Words in the customer's account or a contact note that make the complaint 重大 major. */
+    readonly majorKeywords: ReadonlyArray<string>
+  }
+  /** What one goodwill loyalty point is worth, for the approval limit (the loyalty package books them). */
+  readonly fenPerGoodwillPoint: number
+}
+
+const HOUR = 60
+const WORKING_DAY = 24 * HOUR
+
+/**
+ * Defaults from DOMAIN.md: confirm within 24 h, investigate within 48 h, resolve within 5 working
+ * days for 一般 general complaints; 升级 and 重大 complaints get tighter targets (library choice).
+ * The clock runs all day on Monday–Friday in China time; the application adds the year's holidays
+ * and 调休 make-up workdays.
+ */
+export const defaultComplaintPolicy: ComplaintPolicy = {
+  policyVersion: 'complaint-policy/2026-1',
+  calendar: {
+    utcOffsetMinutes: 8 * HOUR,
+    workingWeekdays: [1, 2, 3, 4, 5],
+    opensAtMinute: 0,
+    closesAtMinute: WORKING_DAY,
+    holidays: [],
+    makeUpWorkdays: [],
+  },
+  slaTargets: {
+    general: { response: 24 * HOUR, investigation: 48 * HOUR, resolution: 5 * WORKING_DAY },
+    escalated: { response: 12 * HOUR, investigation: 24 * HOUR, resolution: 3 * WORKING_DAY },
+    major: { response: 4 * HOUR, investigation: 12 * HOUR, resolution: 2 * WORKING_DAY },
+  },
+  approvalTiers: [
+    { role: 'service-manager', upToFen: 100_000 },
+    { role: 'after-sales-director', upToFen: 500_000 },
+    { role: 'general-manager', upToFen: null },
+  ],
+  roleRank: {
+    system: 0,
+    'call-back-staff': 1,
+    'service-advisor': 1,
+    'customer-manager': 1,
+    'duty-manager': 2,
+    'service-manager': 3,
+    'after-sales-director': 4,
+    'general-manager': 5,
+  },
+  maxHandlingLevel: 3,
+  autoEscalation: {
+    repeatWithinDays: 90,
+    onRejectedResolution: true,
+    majorKeywords: [
+      '媒体',
+      '记者',
+      '曝光',
+      '12315',
+      '消协',
+      '律师',
+      'media',
+      'journalist',
+      'lawyer',
+      'consumer association',
+    ],
+  },
+  fenPerGoodwillPoint: 1,
+}
+
+/** The lowest role allowed to approve compensation worth `valueFen`. */
+export const requiredApprover = (policy: ComplaintPolicy, valueFen: number): Role => {
+  const tier = policy.approvalTiers.find((t) => t.upToFen === null || valueFen <= t.upToFen)
+  return tier?.role ?? 'general-manager'
+}

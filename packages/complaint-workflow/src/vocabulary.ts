@@ -1,0 +1,100 @@
+import * as t from 'io-ts'
+import { StaffId } from './ids.js'
+import { Fen, Percent, PositiveInt, Text } from './values.js'
+
+/** How the complaint reached the dealership (DOMAIN.md §3: phone, on-site 现场, written). */
+export const Channel = t.keyof({ phone: null, 'on-site': null, written: null }, 'Channel')
+export type Channel = t.TypeOf<typeof Channel>
+
+/**
+ * OEM severity levels (DOMAIN.md §5 Complaints): 一般 general, 升级 escalated (repeat complaint,
+ * risk of extreme action), 重大 major (safety, injury, media, regulator, 12315).
+ */
+export const Severity = t.keyof({ general: null, escalated: null, major: null }, 'Severity')
+export type Severity = t.TypeOf<typeof Severity>
+
+export const severityRank: Readonly<Record<Severity, number>> = { general: 0, escalated: 1, major: 2 }
+
+export const severityLabel: Readonly<Record<Severity, string>> = {
+  general: '一般 general',
+  escalated: '升级 escalated',
+  major: '重大 major',
+}
+
+/** Dealership roles that act on a complaint (DOMAIN.md §1 parties), plus the SLA scheduler. */
+export const Role = t.keyof(
+  {
+    system: null,
+    'call-back-staff': null,
+    'service-advisor': null,
+    'customer-manager': null,
+    'duty-manager': null,
+    'service-manager': null,
+    'after-sales-director': null,
+    'general-manager': null,
+  },
+  'Role',
+)
+export type Role = t.TypeOf<typeof Role>
+
+/** Who did it: every command and event names the staff member and the role they acted in. */
+export const Staff = t.type({ id: StaffId, role: Role }, 'Staff')
+export type Staff = t.TypeOf<typeof Staff>
+
+/**
+ * Root-cause categories for lessons learned (DOMAIN.md §3 typical causes, seed 002; §5: closing
+ * requires a root-cause category so causes can be ranked).
+ */
+export const RootCause = t.keyof(
+  {
+    'incomplete-inspection': null,
+    'pre-delivery-quality-check': null,
+    'parts-price-misquote': null,
+    'product-quality': null,
+    'repair-workmanship': null,
+    'service-attitude': null,
+    'waiting-time': null,
+    billing: null,
+    communication: null,
+    'unfounded-claim': null,
+  },
+  'RootCause',
+)
+export type RootCause = t.TypeOf<typeof RootCause>
+
+/** Why the SLA clock stops (DOMAIN.md §5: waiting for customer / parts / maker). */
+export const PauseReason = t.keyof(
+  { 'waiting-for-customer': null, 'waiting-for-parts': null, 'waiting-for-manufacturer': null },
+  'PauseReason',
+)
+export type PauseReason = t.TypeOf<typeof PauseReason>
+
+/** Typed compensation a resolution may offer (DOMAIN.md §3 negotiate; seed 002 补偿多一点). */
+export const Compensation = t.union(
+  [
+    t.type({ kind: t.literal('apology'), givenBy: Role }, 'Apology'),
+    t.type({ kind: t.literal('discount'), percent: Percent, onAmount: Fen }, 'Discount'),
+    t.type({ kind: t.literal('price-correction'), amount: Fen }, 'PriceCorrection'),
+    t.type({ kind: t.literal('service-voucher'), amount: Fen }, 'ServiceVoucher'),
+    t.type({ kind: t.literal('goodwill-points'), points: PositiveInt }, 'GoodwillPoints'),
+  ],
+  'Compensation',
+)
+export type Compensation = t.TypeOf<typeof Compensation>
+
+/** What the dealer shows or explains besides compensation (seed 002 §2.6 worked case). */
+export const Explanation = t.union(
+  [
+    t.type({ kind: t.literal('standard-price-list'), summary: Text }, 'StandardPriceList'),
+    t.type({ kind: t.literal('technical-explanation'), summary: Text }, 'TechnicalExplanation'),
+  ],
+  'Explanation',
+)
+export type Explanation = t.TypeOf<typeof Explanation>
+
+/** The internal notice that closes the loop: staff education and improvement measures (DOMAIN.md §3 step 7). */
+export const InternalNotice = t.type(
+  { summary: Text, improvementMeasures: t.readonlyArray(Text) },
+  'InternalNotice',
+)
+export type InternalNotice = t.TypeOf<typeof InternalNotice>
