@@ -1,5 +1,6 @@
 import * as t from 'io-ts'
 import { StaffId } from './ids.js'
+import { taggedUnion } from './tagged-union.js'
 import { Fen, Percent, PositiveInt, Text } from './values.js'
 
 /** How the complaint reached the dealership (DOMAIN.md §3: phone, on-site 现场, written). */
@@ -70,26 +71,26 @@ export const PauseReason = t.keyof(
 export type PauseReason = t.TypeOf<typeof PauseReason>
 
 /** Typed compensation a resolution may offer (DOMAIN.md §3 negotiate; seed 002 补偿多一点). */
-export const Compensation = t.union(
-  [
-    t.type({ kind: t.literal('apology'), givenBy: Role }, 'Apology'),
-    t.type({ kind: t.literal('discount'), percent: Percent, onAmount: Fen }, 'Discount'),
-    t.type({ kind: t.literal('price-correction'), amount: Fen }, 'PriceCorrection'),
-    t.type({ kind: t.literal('service-voucher'), amount: Fen }, 'ServiceVoucher'),
-    t.type({ kind: t.literal('goodwill-points'), points: PositiveInt }, 'GoodwillPoints'),
-  ],
-  'Compensation',
-)
+export const Compensation = taggedUnion('Compensation', 'kind', {
+  apology: t.type({ kind: t.literal('apology'), givenBy: Role }, 'Apology'),
+  discount: t.type({ kind: t.literal('discount'), percent: Percent, onAmount: Fen }, 'Discount'),
+  'price-correction': t.type({ kind: t.literal('price-correction'), amount: Fen }, 'PriceCorrection'),
+  'service-voucher': t.type({ kind: t.literal('service-voucher'), amount: Fen }, 'ServiceVoucher'),
+  'goodwill-points': t.type({ kind: t.literal('goodwill-points'), points: PositiveInt }, 'GoodwillPoints'),
+})
 export type Compensation = t.TypeOf<typeof Compensation>
 
 /** What the dealer shows or explains besides compensation (seed 002 §2.6 worked case). */
-export const Explanation = t.union(
-  [
-    t.type({ kind: t.literal('standard-price-list'), summary: Text }, 'StandardPriceList'),
-    t.type({ kind: t.literal('technical-explanation'), summary: Text }, 'TechnicalExplanation'),
-  ],
-  'Explanation',
-)
+export const Explanation = taggedUnion('Explanation', 'kind', {
+  'standard-price-list': t.type(
+    { kind: t.literal('standard-price-list'), summary: Text },
+    'StandardPriceList',
+  ),
+  'technical-explanation': t.type(
+    { kind: t.literal('technical-explanation'), summary: Text },
+    'TechnicalExplanation',
+  ),
+})
 export type Explanation = t.TypeOf<typeof Explanation>
 
 /** The internal notice that closes the loop: staff education and improvement measures (DOMAIN.md §3 step 7). */

@@ -1,0 +1,142 @@
+import { deciderSpec } from '@dealer-crm/testing'
+import { describe, expect, it } from 'vitest'
+import { type Complaint, decider, defaultComplaintPolicy, elapsedMs } from '../src/index.js'
+import {
+  acknowledge,
+  close,
+  complaintId,
+  contact,
+  escalate,
+  evaluateAt,
+  followUp,
+  historyOf,
+  mondayAt,
+  pause,
+  receive,
+  resume,
+  throughExecution,
+} from './fixtures.js'
+
+const HOUR = 3_600_000
+const spec = deciderSpec(decider)
+const calendar = defaultComplaintPolicy.calendar
+const complaintAfter = (history: Parameters<typeof spec.stateAfter>[0]): Complaint => {
+  const state = spec.stateAfter(history)
+  if (state.stage === 'not-received') throw new Error('no complaint')
+  return state
+}
+
+describe('SLA clocks computed from events (DOMAIN.md §5 Complaints)', () => {
+  it('records a breach through EvaluateAt(now), never from a clock inside the domain', () => {
+    spec
+      .given(historyOf(receive(mondayAt(0))))
+      .when(evaluateAt(mondayAt(25)))
+      .then([
+        {
+          type: 'SlaBreached',
+          data: {
+            complaintId,
+            clock: 'response',
+            severity: 'general',
+            spentMs: 25 * HOUR,
+            targetMinutes: 24 * 60,
+            at: mondayAt(25),
+          },
+        },
+      ])
+  })
+
+  it('records nothing while every clock is within its target', () => {
+    spec
+      .given(historyOf(receive(mondayAt(0))))
+      .when(evaluateAt(mondayAt(23)))
+      .then([])
+  })
+
+  it('records a breach once, and it stays a breach after the late step', () => {
+    const history = historyOf(receive(mondayAt(0)), evaluateAt(mondayAt(25)))
+    spec
+      .given(history)
+      .when(evaluateAt(mondayAt(26)))
+      .then([])
+    const late = spec
+      .given(history)
+      .when(acknowledge(mondayAt(27)))
+      .events()
+    expect(late.map((e) => e.type)).toEqual(['ComplaintAcknowledged', 'SlaClockStopped'])
+    expect(complaintAfter([...history, ...late]).clocks.response).toMatchObject({
+      breached: true,
+      stopped: true,
+    })
+  })
+
+  it('records the breach of a late step even without an EvaluateAt before it', () => {
+    const events = spec
+      .given(historyOf(receive(mondayAt(0))))
+      .when(acknowledge(mondayAt(30)))
+      .events()
+    expect(events.map((e) => e.type)).toEqual(['SlaBreached', 'ComplaintAcknowledged', 'SlaClockStopped'])
+  })
+
+  it('does not run the clock over the weekend', () => {
+    // Friday 09:00 received; Monday 08:00 is only 15 business hours later.
+    const friday = '2026-03-06T09:00:00+08:00'
+    spec
+      .given(historyOf(receive(friday)))
+      .when(evaluateAt('2026-03-09T08:00:00+08:00'))
+      .then([])
+  })
+
+  it('really stops the clock while waiting for parts', () => {
+    const history = historyOf(receive(mondayAt(0)), pause(mondayAt(10)), evaluateAt(mondayAt(40)))
+    expect(history.filter((e) => e.type === 'SlaBreached')).toEqual([])
+    const complaint = complaintAfter(history)
+    expect(elapsedMs(calendar, complaint.clocks.response, mondayAt(40))).toBe(10 * HOUR)
+    const resumed = historyOf(receive(mondayAt(0)), pause(mondayAt(10)), resume(mondayAt(40)))
+    expect(elapsedMs(calendar, complaintAfter(resumed).clocks.response, mondayAt(45))).toBe(15 * HOUR)
+  })
+
+  it('refuses a pause on a paused complaint and a resume on a running one', () => {
+    spec
+      .given(historyOf(receive(mondayAt(0)), pause(mondayAt(1))))
+      .when(pause(mondayAt(2)))
+      .thenError('AlreadyPaused')
+    spec
+      .given(historyOf(receive(mondayAt(0))))
+      .when(resume(mondayAt(2)))
+      .thenError('NotPaused')
+  })
+
+  it('keeps the time already spent when the severity changes, and takes the new target', () => {
+    const history = historyOf(receive(mondayAt(0)), evaluateAt(mondayAt(10)), escalate(mondayAt(11)))
+    const complaint = complaintAfter(history)
+    expect(complaint.clocks.response.targetMinutes).toBe(12 * 60)
+    expect(elapsedMs(calendar, complaint.clocks.response, mondayAt(11))).toBe(11 * HOUR)
+    const events = spec
+      .given(history)
+      .when(evaluateAt(mondayAt(13)))
+      .events()
+    expect(events).toMatchObject([
+      { type: 'SlaBreached', data: { clock: 'response', severity: 'escalated' } },
+    ])
+  })
+
+  it('refuses a command from before the last recorded moment', () => {
+    spec
+      .given(historyOf(receive(mondayAt(0)), acknowledge(mondayAt(5))))
+      .when(evaluateAt(mondayAt(4)))
+      .thenError('TimeWentBackwards')
+  })
+
+  it('restarts the resolution clock, with the time spent, when a closed complaint is reopened', () => {
+    const closed = historyOf(...throughExecution(), followUp(mondayAt(8)), close(mondayAt(9)))
+    const events = spec
+      .given(closed)
+      .when(contact(mondayAt(30), 'The noise is back'))
+      .events()
+    expect(events).toMatchObject([{ type: 'ComplaintReopened', data: { reopenNo: 1 } }])
+    const reopened = complaintAfter([...closed, ...events])
+    expect(reopened.stage).toBe('acknowledged')
+    expect(elapsedMs(calendar, reopened.clocks.resolution, mondayAt(31))).toBe(8 * HOUR)
+  })
+})
