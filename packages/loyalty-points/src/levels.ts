@@ -1,0 +1,52 @@
+import type { LevelTier, LoyaltyPolicy } from './policy.js'
+import type { Member } from './state.js'
+import { addMonths, type Instant, isAtOrAfter, isBefore } from './time.js'
+
+/** Position of a level in the policy's tiers; an unknown name counts as the lowest. */
+export const tierIndex = (policy: LoyaltyPolicy, level: string | null): number =>
+  Math.max(
+    0,
+    policy.levels.tiers.findIndex((tier) => tier.name === level),
+  )
+
+export const tierAt = (policy: LoyaltyPolicy, index: number): LevelTier =>
+  policy.levels.tiers[index] ?? { name: 'standard', minimum: 0, multiplierPercent: 100, privileges: [] }
+
+/**
+ * DOMAIN.md §4 and §5: the level is measured by prepaid fen deposited, or by qualifying points
+ * earned within the window — never by the spendable balance.
+ */
+export const levelMeasure = (policy: LoyaltyPolicy, m: Member, at: Instant): number => {
+  if (policy.levels.basis === 'prepaid') return m.prepaidDeposited
+  const windowStart = addMonths(at, -policy.levels.qualifyingWindowMonths)
+  return m.lots.reduce(
+    (sum, lot) =>
+      isBefore(windowStart, lot.earnedAt) && isAtOrAfter(at, lot.earnedAt) ? sum + lot.qualifyingPoints : sum,
+    0,
+  )
+}
+
+/** The highest tier whose minimum the measure reaches. */
+export const tierFor = (policy: LoyaltyPolicy, measure: number): number =>
+  policy.levels.tiers.reduce((best, tier, index) => (measure >= tier.minimum ? index : best), 0)
+
+/** DOMAIN.md §5: at the review, downgrade none / one level / recompute; upgrades always apply. */
+export const reviewedTier = (policy: LoyaltyPolicy, current: number, measured: number): number => {
+  if (measured >= current) return measured
+  switch (policy.levels.downgrade) {
+    case 'none':
+      return current
+    case 'one-level':
+      return Math.max(measured, current - 1)
+    case 'recompute':
+      return measured
+  }
+}
+
+/** The first review date after `at`, on the review cycle that started at `reviewAt`. */
+export const nextReviewAfter = (policy: LoyaltyPolicy, reviewAt: Instant, at: Instant): Instant => {
+  const every = Math.max(1, policy.levels.reviewEveryMonths)
+  let cycles = 1
+  while (isAtOrAfter(at, addMonths(reviewAt, cycles * every))) cycles++
+  return addMonths(reviewAt, cycles * every)
+}
