@@ -1,0 +1,383 @@
+import { type Either, left, right } from 'fp-ts/Either'
+import { isBefore } from './calendar.js'
+import type { Command, CommandOf } from './commands.js'
+import { type LifecycleError, lifecycleError } from './errors.js'
+import type { CustomerLifecycleEvent, StageChanged } from './events.js'
+import type { LifecyclePolicy } from './policy.js'
+import { contactStyleOf, rfmSegmentOf, satisfactionOf, valueTierOf } from './segments.js'
+import { nextStage } from './stage.js'
+import { type Customer, consentKey, evolve } from './state.js'
+import { busiestMarketingWindow, hasLiveConsent, inQuietHours, purposeOf } from './touchpoints.js'
+import type { StageCause } from './vocabulary.js'
+
+type Decision = Either<LifecycleError, ReadonlyArray<CustomerLifecycleEvent>>
+type Rule<T extends Command['type']> = (c: CommandOf<T>, s: Customer, policy: LifecyclePolicy) => Decision
+
+const refuse = (code: LifecycleError['code'], message: string): Decision =>
+  left(lifecycleError(code, message))
+const none: Decision = right([])
+
+/** The rules of the customer lifecycle, one function per command (DOMAIN.md §1, §5). */
+export const decideWith =
+  (policy: LifecyclePolicy) =>
+  (command: Command, state: Customer): Decision => {
+    if (command.type === 'RegisterProspect') return registerProspect(command, state, policy)
+    if (state.customerId === null)
+      return refuse('NotRegistered', `customer ${command.data.customerId} is not registered yet`)
+    if (state.customerId !== command.data.customerId)
+      return refuse(
+        'NotThisCustomer',
+        `the command is for customer ${command.data.customerId}, not ${state.customerId}`,
+      )
+    switch (command.type) {
+      case 'RecordFamilyMember':
+        return recordFamilyMember(command, state, policy)
+      case 'RecordDelivery':
+        return recordDelivery(command, state, policy)
+      case 'RecordServiceVisit':
+        return recordServiceVisit(command, state, policy)
+      case 'TransferOwnership':
+        return transferOwnership(command, state, policy)
+      case 'SetAccountFlag':
+        return setAccountFlag(command, state, policy)
+      case 'AssignCustomerManager':
+        return assignCustomerManager(command, state, policy)
+      case 'ReassignCustomerManager':
+        return reassignCustomerManager(command, state, policy)
+      case 'EvaluateAt':
+        return evaluateAt(command, state, policy)
+      case 'OverrideStage':
+        return overrideStage(command, state, policy)
+      case 'AssignValueTier':
+        return assignValueTier(command, state, policy)
+      case 'ScoreRfm':
+        return scoreRfm(command, state, policy)
+      case 'RecordPersonalityType':
+        return recordPersonalityType(command, state, policy)
+      case 'AssessReferralPotential':
+        return assessReferralPotential(command, state, policy)
+      case 'PlanTouchpoint':
+        return planTouchpoint(command, state, policy)
+      case 'RecordTouchpointOutcome':
+        return recordTouchpointOutcome(command, state, policy)
+      case 'CancelTouchpoint':
+        return cancelTouchpoint(command, state, policy)
+      case 'GrantConsent':
+        return grantConsent(command, state, policy)
+      case 'WithdrawConsent':
+        return withdrawConsent(command, state, policy)
+      case 'RecordSatisfaction':
+        return recordSatisfaction(command, state, policy)
+    }
+  }
+
+/** Facts that move the lifecycle clock arrive in time order: nothing before the last evaluation. */
+const beforeLastEvaluation = (at: string, s: Customer): Decision | null =>
+  s.lastEvaluatedAt !== null && isBefore(at, s.lastEvaluatedAt)
+    ? refuse(
+        'BeforeLastEvaluation',
+        `${at} is earlier than the customer's last evaluation (${s.lastEvaluatedAt}); record it with a later time`,
+      )
+    : null
+
+/** The stage change a fact or an evaluation brings, with its evidence (DOMAIN.md §5). */
+const stageChange = (
+  before: Customer,
+  after: Customer,
+  at: string,
+  cause: StageCause,
+  policy: LifecyclePolicy,
+): ReadonlyArray<StageChanged> => {
+  const move = nextStage(after, at, cause, policy)
+  return move.to === before.stage && move.probationEndsAt === before.probationEndsAt
+    ? []
+    : [
+        {
+          type: 'StageChanged',
+          data: {
+            customerId: after.customerId ?? '',
+            at,
+            from: before.stage,
+            to: move.to,
+            cause,
+            evidence: move.evidence,
+            probationEndsAt: move.probationEndsAt,
+          },
+        },
+      ]
+}
+
+const overrideLive = (s: Customer, at: string) => s.override !== null && isBefore(at, s.override.expiresAt)
+
+/** A fact may move the stage unless a manager's override still holds it (DOMAIN.md §5). */
+const afterFact = (
+  s: Customer,
+  fact: CustomerLifecycleEvent,
+  at: string,
+  cause: StageCause,
+  policy: LifecyclePolicy,
+): Decision =>
+  right([fact, ...(overrideLive(s, at) ? [] : stageChange(s, evolve(s, fact), at, cause, policy))])
+
+// §1 stage 1: a prospect registered at the showroom, by phone, at an event or by referral.
+const registerProspect: Rule<'RegisterProspect'> = (c, s) =>
+  s.customerId !== null
+    ? refuse('AlreadyRegistered', `customer ${s.customerId} is already registered`)
+    : right([{ type: 'ProspectRegistered', data: c.data }])
+
+// §1 care touchpoints: greetings also go to recorded family members.
+const recordFamilyMember: Rule<'RecordFamilyMember'> = (c, s) =>
+  s.familyMembers[c.data.memberId] !== undefined
+    ? refuse('FamilyMemberAlreadyRecorded', `family member ${c.data.memberId} is already recorded`)
+    : right([{ type: 'FamilyMemberRecorded', data: c.data }])
+
+// §1 stage 2: a delivery makes the customer an owner; a second-hand buyer names the previous owner (§5).
+const recordDelivery: Rule<'RecordDelivery'> = (c, s, policy) =>
+  beforeLastEvaluation(c.data.at, s) ??
+  (s.vehicles[c.data.vin]?.owned === true
+    ? refuse('VehicleAlreadyOwned', `vehicle ${c.data.vin} already belongs to this customer`)
+    : c.data.previousOwnerId === s.customerId
+      ? refuse('SellerIsBuyer', 'a customer cannot buy a vehicle from themself')
+      : afterFact(s, { type: 'VehicleDelivered', data: c.data }, c.data.at, 'delivery', policy))
+
+// §1 service reception: a visit has a repair order, the odometer reading and the rework (返修) flag.
+const recordServiceVisit: Rule<'RecordServiceVisit'> = (c, s, policy) => {
+  const vehicle = s.vehicles[c.data.vin]
+  const lastReading = vehicle?.readings[vehicle.readings.length - 1]
+  return (
+    beforeLastEvaluation(c.data.at, s) ??
+    (vehicle === undefined || !vehicle.owned
+      ? refuse('VehicleNotOwned', `vehicle ${c.data.vin} is not one of this customer's vehicles`)
+      : lastReading !== undefined && c.data.mileageKm < lastReading.km
+        ? refuse(
+            'MileageWentBack',
+            `the odometer reads ${c.data.mileageKm} km, below the ${lastReading.km} km recorded on ${lastReading.at}`,
+          )
+        : s.visits.some((v) => v.repairOrderNumber === c.data.repairOrderNumber)
+          ? refuse(
+              'RepairOrderAlreadyRecorded',
+              `repair order ${c.data.repairOrderNumber} is already recorded`,
+            )
+          : afterFact(s, { type: 'ServiceVisitRecorded', data: c.data }, c.data.at, 'service-visit', policy))
+  )
+}
+
+// §5: track the vehicle as well as the person; a customer left with no vehicle is lost to the workshop.
+const transferOwnership: Rule<'TransferOwnership'> = (c, s, policy) => {
+  if (s.vehicles[c.data.vin]?.owned !== true)
+    return refuse('VehicleNotOwned', `vehicle ${c.data.vin} is not one of this customer's vehicles`)
+  if (c.data.newOwnerId === s.customerId) return refuse('SellerIsBuyer', 'the new owner is this customer')
+  const early = beforeLastEvaluation(c.data.at, s)
+  if (early !== null) return early
+  const fact: CustomerLifecycleEvent = { type: 'VehicleOwnershipTransferred', data: c.data }
+  const after = evolve(s, fact)
+  const noVehicleLeft = Object.values(after.vehicles).every((v) => !v.owned)
+  return right([
+    fact,
+    ...(noVehicleLeft && !overrideLive(s, c.data.at)
+      ? stageChange(s, after, c.data.at, 'ownership-transfer', policy)
+      : []),
+  ])
+}
+
+// §1 segmentation: VIP and big/fleet account flags.
+const setAccountFlag: Rule<'SetAccountFlag'> = (c, s) =>
+  s.flags[c.data.flag] === c.data.value ? none : right([{ type: 'AccountFlagSet', data: c.data }])
+
+const isOwner = (s: Customer) => Object.keys(s.vehicles).length > 0
+
+// §1 one-to-one service (一对一顾问式服务): each owner has one customer manager.
+const assignCustomerManager: Rule<'AssignCustomerManager'> = (c, s) =>
+  !isOwner(s)
+    ? refuse('NotAnOwner', 'a customer manager is assigned once the customer owns a vehicle')
+    : s.managerId !== null
+      ? refuse(
+          'ManagerAlreadyAssigned',
+          `customer manager ${s.managerId} is already assigned; reassign with a reason instead`,
+        )
+      : right([{ type: 'CustomerManagerAssigned', data: c.data }])
+
+// §1 one-to-one service: reassignment is an explicit event with its reason.
+const reassignCustomerManager: Rule<'ReassignCustomerManager'> = (c, s) =>
+  s.managerId === null
+    ? refuse('NoManagerToReassign', 'no customer manager is assigned yet; assign one first')
+    : s.managerId === c.data.managerId
+      ? refuse('SameManager', `${c.data.managerId} is already the customer manager`)
+      : right([
+          {
+            type: 'CustomerManagerReassigned',
+            data: { ...c.data, previousManagerId: s.managerId },
+          },
+        ])
+
+// §1 rules: time moves a stage only through an evaluation carrying the current date; never backwards.
+const evaluateAt: Rule<'EvaluateAt'> = (c, s, policy) => {
+  const early = beforeLastEvaluation(c.data.at, s)
+  if (early !== null) return early
+  const { at, customerId } = c.data
+  const expired = s.override !== null && !isBefore(at, s.override.expiresAt) ? s.override : null
+  const expiry: ReadonlyArray<CustomerLifecycleEvent> =
+    expired === null
+      ? []
+      : [
+          {
+            type: 'StageOverrideExpired',
+            data: { customerId, at, stage: s.stage, expiredAt: expired.expiresAt },
+          },
+        ]
+  const current = expiry.reduce(evolve, s)
+  const moves = overrideLive(current, at) ? [] : stageChange(current, current, at, 'evaluation', policy)
+  const stage = moves[0]?.data.to ?? current.stage
+  return right([
+    ...expiry,
+    ...moves,
+    { type: 'LifecycleEvaluated', data: { customerId, at, stage, policyVersion: policy.policyVersion } },
+  ])
+}
+
+// §5: a manual stage needs a reason and an expiry, after which evaluations take over again.
+const overrideStage: Rule<'OverrideStage'> = (c, s) =>
+  beforeLastEvaluation(c.data.at, s) ??
+  (!isOwner(s)
+    ? refuse('NotAnOwner', 'only an owner’s stage can be overridden')
+    : s.stage === c.data.stage
+      ? refuse('SameStage', `the customer is already ${c.data.stage}`)
+      : right([
+          {
+            type: 'StageOverridden',
+            data: {
+              customerId: c.data.customerId,
+              at: c.data.at,
+              by: c.data.by,
+              from: s.stage,
+              to: c.data.stage,
+              reason: c.data.reason,
+              expiresAt: c.data.expiresAt,
+            },
+          },
+        ]))
+
+// §1 segmentation, seed 003 20/80原则: the value tier from the customer's rank in the portfolio.
+const assignValueTier: Rule<'AssignValueTier'> = (c, s, policy) => {
+  const tier = valueTierOf(c.data.rank, c.data.portfolioSize, policy.keyTierShare)
+  return tier === s.valueTier
+    ? none
+    : right([{ type: 'ValueTierAssigned', data: { ...c.data, tier, policyVersion: policy.policyVersion } }])
+}
+
+// §5 RFM scoring names the segment.
+const scoreRfm: Rule<'ScoreRfm'> = (c, s, policy) => {
+  const { recency, frequency, monetary } = c.data
+  return s.rfm !== null &&
+    s.rfm.recency === recency &&
+    s.rfm.frequency === frequency &&
+    s.rfm.monetary === monetary
+    ? none
+    : right([
+        {
+          type: 'RfmScored',
+          data: {
+            ...c.data,
+            segment: rfmSegmentOf(recency, frequency, monetary),
+            policyVersion: policy.policyVersion,
+          },
+        },
+      ])
+}
+
+// §1 segmentation, seed 003: the four customer types, each with its contact style.
+const recordPersonalityType: Rule<'RecordPersonalityType'> = (c, s) =>
+  s.personality?.type === c.data.personalityType
+    ? none
+    : right([
+        {
+          type: 'PersonalityTypeRecorded',
+          data: { ...c.data, contactStyle: contactStyleOf[c.data.personalityType] },
+        },
+      ])
+
+// §1 segmentation: referral potential (正确评估用户的推广潜力).
+const assessReferralPotential: Rule<'AssessReferralPotential'> = (c) =>
+  right([{ type: 'ReferralPotentialAssessed', data: c.data }])
+
+const greetings = new Set(['birthday-greeting', 'holiday-greeting'])
+
+// §1 care touchpoints; §5 consent per purpose × channel, frequency caps and quiet hours.
+const planTouchpoint: Rule<'PlanTouchpoint'> = (c, s, policy) => {
+  const { touchpointId, kind, channel, dueAt, familyMemberId } = c.data
+  const purpose = purposeOf[kind]
+  if (s.touchpoints[touchpointId] !== undefined)
+    return refuse('TouchpointAlreadyPlanned', `touchpoint ${touchpointId} is already planned`)
+  if (isBefore(dueAt, c.data.at)) return refuse('DueInThePast', `the touchpoint is due ${dueAt}, before now`)
+  if (familyMemberId !== null && !greetings.has(kind))
+    return refuse('GreetingOnlyForFamily', 'only birthday and holiday greetings go to family members')
+  if (familyMemberId !== null && s.familyMembers[familyMemberId] === undefined)
+    return refuse('UnknownFamilyMember', `family member ${familyMemberId} is not recorded`)
+  if (kind === 'vip-gift' && !s.flags.vip) return refuse('NotEligible', 'gifts go to VIP customers')
+  if (kind === 'annual-reception' && !s.flags.vip && !s.flags['big-account'] && s.valueTier !== 'key')
+    return refuse('NotEligible', 'the annual reception is for VIP, big-account and key-tier customers')
+  if (!hasLiveConsent(s, purpose, channel, policy))
+    return refuse('NoLiveConsent', `the customer has no live ${purpose} consent for ${channel}`)
+  if (inQuietHours(dueAt, policy))
+    return refuse('QuietHours', `${dueAt} falls in the quiet hours when customers are not contacted`)
+  if (purpose === 'marketing' && busiestMarketingWindow(s, dueAt, policy) > policy.marketingCap.max)
+    return refuse(
+      'FrequencyCapReached',
+      `more than ${policy.marketingCap.max} marketing contacts within ${policy.marketingCap.withinDays} days`,
+    )
+  return right([
+    { type: 'TouchpointPlanned', data: { ...c.data, purpose, policyVersion: policy.policyVersion } },
+  ])
+}
+
+// §1: each touchpoint is done with an outcome; consent is checked again when the contact is made.
+const recordTouchpointOutcome: Rule<'RecordTouchpointOutcome'> = (c, s, policy) => {
+  const tp = s.touchpoints[c.data.touchpointId]
+  if (tp === undefined) return refuse('UnknownTouchpoint', `touchpoint ${c.data.touchpointId} is not planned`)
+  if (tp.status !== 'planned')
+    return refuse('TouchpointClosed', `touchpoint ${tp.touchpointId} is ${tp.status}`)
+  if (!hasLiveConsent(s, tp.purpose, tp.channel, policy))
+    return refuse(
+      'NoLiveConsent',
+      `the customer withdrew ${tp.purpose} consent for ${tp.channel}; cancel the touchpoint instead`,
+    )
+  return right([
+    { type: 'TouchpointDone', data: { ...c.data, kind: tp.kind, purpose: tp.purpose, channel: tp.channel } },
+  ])
+}
+
+const cancelTouchpoint: Rule<'CancelTouchpoint'> = (c, s) => {
+  const tp = s.touchpoints[c.data.touchpointId]
+  return tp === undefined
+    ? refuse('UnknownTouchpoint', `touchpoint ${c.data.touchpointId} is not planned`)
+    : tp.status !== 'planned'
+      ? refuse('TouchpointClosed', `touchpoint ${tp.touchpointId} is ${tp.status}`)
+      : right([{ type: 'TouchpointCancelled', data: c.data }])
+}
+
+// §5 consent: granted with its source and time; granting live consent again changes nothing.
+const grantConsent: Rule<'GrantConsent'> = (c, s) =>
+  s.consents[consentKey(c.data.purpose, c.data.channel)]?.status === 'granted'
+    ? none
+    : right([{ type: 'ConsentGranted', data: c.data }])
+
+// §5 consent: an opt-out is always recorded, even before any grant.
+const withdrawConsent: Rule<'WithdrawConsent'> = (c, s) =>
+  s.consents[consentKey(c.data.purpose, c.data.channel)]?.status === 'withdrawn'
+    ? none
+    : right([{ type: 'ConsentWithdrawn', data: c.data }])
+
+// §1 satisfaction (seed 001): the score against the expectation, recorded per contact.
+const recordSatisfaction: Rule<'RecordSatisfaction'> = (c, s, policy) =>
+  s.surveys[c.data.surveyId] !== undefined
+    ? refuse('SurveyAlreadyRecorded', `survey ${c.data.surveyId} is already recorded`)
+    : c.data.touchpointId !== null && s.touchpoints[c.data.touchpointId] === undefined
+      ? refuse('UnknownTouchpoint', `touchpoint ${c.data.touchpointId} is not planned`)
+      : !hasLiveConsent(s, 'survey', c.data.channel, policy)
+        ? refuse('NoLiveConsent', `the customer opted out of surveys by ${c.data.channel}`)
+        : right([
+            {
+              type: 'SatisfactionRecorded',
+              data: { ...c.data, classification: satisfactionOf(c.data.score, c.data.expectation) },
+            },
+          ])

@@ -1,0 +1,251 @@
+import { deciderSpec } from '@dealer-crm/testing'
+import { describe, expect, it } from 'vitest'
+import { type CustomerLifecycleEvent, customerLifecycle, decider, defaultPolicy } from '../src/index.js'
+import { cmd, deliver, evaluate, eventsOf, register, visit } from './support.js'
+
+const spec = deciderSpec(decider)
+const delivered = [register(), deliver('2024-02-01T10:00:00+08:00')] as const
+const active = [...delivered, visit('2024-03-01T10:00:00+08:00', 10)] as const
+
+const stageChanges = (events: ReadonlyArray<CustomerLifecycleEvent>) =>
+  events.flatMap((e) => (e.type === 'StageChanged' ? [e.data] : []))
+
+describe('time moves a stage only through EvaluateAt (DOMAIN.md §1 rules)', () => {
+  it('records every evaluation, changed or not', () => {
+    spec
+      .given(eventsOf(...delivered))
+      .when(evaluate('2024-06-01T02:00:00+08:00'))
+      .then([
+        {
+          type: 'LifecycleEvaluated',
+          data: {
+            customerId: 'c-1',
+            at: '2024-06-01T02:00:00+08:00',
+            stage: 'owner',
+            policyVersion: defaultPolicy.policyVersion,
+          },
+        },
+      ])
+  })
+  it('refuses an evaluation earlier than the last one', () => {
+    spec
+      .given(eventsOf(...delivered, evaluate('2024-06-01T02:00:00+08:00')))
+      .when(evaluate('2024-05-31T02:00:00+08:00'))
+      .thenError('BeforeLastEvaluation')
+  })
+  it('marks an owner who never came back as never serviced (DOMAIN.md §5 Service Lens)', () => {
+    const [change] = stageChanges(
+      spec
+        .given(eventsOf(...delivered))
+        .when(evaluate('2025-02-02T10:00:00+08:00'))
+        .events(),
+    )
+    expect(change).toMatchObject({ from: 'owner', to: 'never-serviced', cause: 'evaluation' })
+    expect(change?.evidence).toMatchObject({ lastVisitAt: null, lastDeliveryAt: '2024-02-01T10:00:00+08:00' })
+  })
+})
+
+describe('declining, at risk and lost by the policy thresholds (DOMAIN.md §1, §5)', () => {
+  it('is declining once past the projected due date, with the days overdue', () => {
+    const [change] = stageChanges(
+      spec
+        .given(eventsOf(...active))
+        .when(evaluate('2024-09-01T10:00:00+08:00'))
+        .events(),
+    )
+    expect(change).toMatchObject({ from: 'active', to: 'declining' })
+    expect(change?.evidence).toMatchObject({
+      lastVisitAt: '2024-03-01T10:00:00+08:00',
+      projectedDueDate: '2024-08-28T02:00:00.000Z',
+      daysOverdue: 4,
+      intervalBasis: 'policy-default',
+      atRiskAfterDays: 270,
+      policyVersion: defaultPolicy.policyVersion,
+    })
+  })
+  it('is at risk after 9 months with no visit when the usual interval is unknown', () => {
+    const [change] = stageChanges(
+      spec
+        .given(eventsOf(...active))
+        .when(evaluate('2024-12-01T10:00:00+08:00'))
+        .events(),
+    )
+    expect(change).toMatchObject({ to: 'at-risk' })
+    expect(change?.evidence.daysSinceLastVisit).toBe(275)
+  })
+  it('is lost after 18 months with no visit', () => {
+    const [change] = stageChanges(
+      spec
+        .given(eventsOf(...active))
+        .when(evaluate('2025-09-01T10:00:00+08:00'))
+        .events(),
+    )
+    expect(change).toMatchObject({ to: 'lost' })
+  })
+  it('projects the due date from the vehicle’s mileage history', () => {
+    // 10,000 km in 100 days: 100 km a day reaches the 10,000 km interval in 100 days.
+    const heavy = [...delivered, visit('2024-05-11T10:00:00+08:00', 10_010)] as const
+    const [change] = stageChanges(
+      spec
+        .given(eventsOf(...heavy))
+        .when(evaluate('2024-08-20T10:00:00+08:00'))
+        .events(),
+    )
+    expect(change).toMatchObject({ to: 'declining' })
+    expect(change?.evidence).toMatchObject({
+      intervalBasis: 'mileage',
+      expectedIntervalDays: 100,
+      daysOverdue: 1,
+    })
+  })
+  it('uses the customer’s usual interval: 1.5× of it, within 6–12 months', () => {
+    const regular = [
+      ...delivered,
+      visit('2024-03-01T10:00:00+08:00', 10),
+      visit('2024-07-01T10:00:00+08:00', 10),
+      visit('2024-11-01T10:00:00+08:00', 10),
+    ] as const
+    const [change] = stageChanges(
+      spec
+        .given(eventsOf(...regular))
+        .when(evaluate('2025-05-01T10:00:00+08:00'))
+        .events(),
+    )
+    expect(change?.evidence).toMatchObject({
+      intervalBasis: 'visit-history',
+      expectedIntervalDays: 123,
+      atRiskAfterDays: 185,
+    })
+    expect(change).toMatchObject({ to: 'declining' })
+    const [later] = stageChanges(
+      spec
+        .given(eventsOf(...regular))
+        .when(evaluate('2025-05-10T10:00:00+08:00'))
+        .events(),
+    )
+    expect(later).toMatchObject({ to: 'at-risk' })
+  })
+  it('calls a customer with steady visits stable', () => {
+    const events = spec
+      .given(
+        eventsOf(
+          ...delivered,
+          visit('2024-03-01T10:00:00+08:00', 10),
+          visit('2024-07-01T10:00:00+08:00', 10),
+        ),
+      )
+      .when(visit('2024-11-01T10:00:00+08:00', 10))
+      .events()
+    expect(stageChanges(events)[0]).toMatchObject({ from: 'active', to: 'stable' })
+  })
+  it('follows the thresholds of the policy it is given', () => {
+    const strict = deciderSpec(
+      customerLifecycle({ ...defaultPolicy, policyVersion: 'strict', atRiskFallbackDays: 200 }),
+    )
+    const [change] = stageChanges(
+      strict
+        .given(eventsOf(...active))
+        .when(evaluate('2024-09-20T10:00:00+08:00'))
+        .events(),
+    )
+    expect(change).toMatchObject({ to: 'at-risk' })
+    expect(change?.evidence.policyVersion).toBe('strict')
+  })
+})
+
+describe('won back, with probation (DOMAIN.md §1 stage 8, §5)', () => {
+  const lost = [...active, evaluate('2025-09-01T10:00:00+08:00')] as const
+  const back = [...lost, visit('2025-09-10T10:00:00+08:00', 10)] as const
+
+  it('a lost customer who returns is won back and starts probation', () => {
+    const [change] = stageChanges(
+      spec
+        .given(eventsOf(...lost))
+        .when(visit('2025-09-10T10:00:00+08:00', 10))
+        .events(),
+    )
+    expect(change).toMatchObject({
+      from: 'lost',
+      to: 'won-back',
+      cause: 'service-visit',
+      probationEndsAt: '2026-03-09T02:00:00.000Z',
+    })
+  })
+  it('an at-risk customer who buys again is won back too', () => {
+    const atRisk = [...active, evaluate('2024-12-01T10:00:00+08:00')] as const
+    const [change] = stageChanges(
+      spec
+        .given(eventsOf(...atRisk))
+        .when(deliver('2024-12-05T10:00:00+08:00', 'LFV2A21K8G3045678'))
+        .events(),
+    )
+    expect(change).toMatchObject({ from: 'at-risk', to: 'won-back', cause: 'delivery' })
+  })
+  it('stays won back while on probation', () => {
+    expect(
+      stageChanges(
+        spec
+          .given(eventsOf(...back))
+          .when(evaluate('2025-12-01T10:00:00+08:00'))
+          .events(),
+      ),
+    ).toEqual([])
+  })
+  it('becomes active when probation ends', () => {
+    const [change] = stageChanges(
+      spec
+        .given(eventsOf(...back))
+        .when(evaluate('2026-03-10T10:00:00+08:00'))
+        .events(),
+    )
+    expect(change).toMatchObject({ from: 'won-back', to: 'active', probationEndsAt: null })
+  })
+})
+
+describe('manual override with a reason and an expiry (DOMAIN.md §5)', () => {
+  const override = cmd('OverrideStage', {
+    at: '2024-04-01T10:00:00+08:00',
+    stage: 'lost',
+    reason: 'customer says he services his car elsewhere now',
+    expiresAt: '2024-10-01T10:00:00+08:00',
+  })
+  it('sets the stage and records the reason and expiry', () => {
+    spec
+      .given(eventsOf(...active))
+      .when(override)
+      .then([
+        {
+          type: 'StageOverridden',
+          data: {
+            customerId: 'c-1',
+            at: override.data.at,
+            by: override.data.by,
+            from: 'active',
+            to: 'lost',
+            reason: override.data.reason,
+            expiresAt: override.data.expiresAt,
+          },
+        },
+      ])
+  })
+  it('holds until it expires; then evaluations take over again', () => {
+    const overridden = eventsOf(...active, override)
+    expect(
+      spec
+        .given(overridden)
+        .when(evaluate('2024-09-01T10:00:00+08:00'))
+        .events()
+        .map((e) => e.type),
+    ).toEqual(['LifecycleEvaluated'])
+    const events = spec.given(overridden).when(evaluate('2024-10-02T10:00:00+08:00')).events()
+    expect(events.map((e) => e.type)).toEqual(['StageOverrideExpired', 'StageChanged', 'LifecycleEvaluated'])
+    expect(stageChanges(events)[0]).toMatchObject({ from: 'lost', to: 'declining' })
+  })
+  it('refuses overriding a prospect or to the current stage', () => {
+    spec.given(eventsOf(register())).when(override).thenError('NotAnOwner')
+    spec
+      .given(eventsOf(...active))
+      .when({ ...override, data: { ...override.data, stage: 'active' } })
+      .thenError('SameStage')
+  })
+})

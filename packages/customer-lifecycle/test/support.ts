@@ -1,0 +1,91 @@
+import type { EventMetadata, RecordedEvent } from '@dealer-crm/eventsourcing'
+import { type Command, type CommandOf, type CustomerLifecycleEvent, decider } from '../src/index.js'
+
+export const clerk = { id: 'staff-1', role: 'customer-manager' } as const
+export const scheduler = { id: 'scheduler', role: 'scheduler' } as const
+export const customerId = 'c-1'
+export const vin = 'LSGKB54U0BA123456'
+export const otherVin = 'LFV2A21K8G3045678'
+
+type Data<T extends Command['type']> = CommandOf<T>['data']
+type Extra<T extends Command['type']> = Omit<Data<T>, 'customerId' | 'by'> & Partial<Pick<Data<T>, 'by'>>
+
+const isCommandOf = <T extends Command['type']>(type: T, c: { type: string }): c is CommandOf<T> =>
+  c.type === type
+
+/** A command for customer c-1, by the clerk unless told otherwise (not validated: bad input is tested too). */
+export const cmd = <T extends Command['type']>(type: T, data: Extra<T>): CommandOf<T> => {
+  const c = { type, data: { customerId, by: clerk, ...data } }
+  if (!isCommandOf(type, c)) throw new Error(`not a ${type}`)
+  return c
+}
+
+export const register = (at = '2024-01-10T10:00:00+08:00') =>
+  cmd('RegisterProspect', {
+    at,
+    source: 'showroom',
+    kind: 'person',
+    name: '张三',
+    phone: '13812345678',
+    phoneHash: 'a'.repeat(64),
+    birthday: '1985-06-30',
+  })
+
+export const deliver = (at: string, v = vin, mileageKm = 10) =>
+  cmd('RecordDelivery', {
+    at,
+    vin: v,
+    model: 'Sagitar',
+    colour: 'white',
+    plate: '粤B12345',
+    mileageKm,
+    previousOwnerId: null,
+  })
+
+let repairOrders = 0
+export const visit = (at: string, mileageKm: number, v = vin) =>
+  cmd('RecordServiceVisit', {
+    at,
+    vin: v,
+    repairOrderNumber: `RO-${++repairOrders}`,
+    mileageKm,
+    rework: false,
+    amountFen: 50_000,
+  })
+
+export const evaluate = (at: string) => cmd('EvaluateAt', { at, by: scheduler })
+
+/** The events the commands produce, one after the other; fails on the first refusal. */
+export const eventsOf = (...commands: ReadonlyArray<Command>): ReadonlyArray<CustomerLifecycleEvent> => {
+  const events: CustomerLifecycleEvent[] = []
+  for (const c of commands) {
+    const state = events.reduce(decider.evolve, decider.initialState)
+    const decision = decider.decide(c, state)
+    if (decision._tag === 'Left') throw new Error(`${c.type}: ${decision.left.code} ${decision.left.message}`)
+    events.push(...decision.right)
+  }
+  return events
+}
+
+/** Recorded events, as a store would hand them to a projection. */
+export const recorded = (
+  events: ReadonlyArray<CustomerLifecycleEvent>,
+  streamName = `customer-${customerId}`,
+): ReadonlyArray<RecordedEvent<CustomerLifecycleEvent>> =>
+  events.map((e, i) => {
+    const metadata: EventMetadata = {
+      eventId: `00000000-0000-7000-8000-${String(i).padStart(12, '0')}`,
+      streamName,
+      streamPosition: i + 1,
+      globalPosition: BigInt(i + 1),
+      recordedAt: new Date(0),
+      schemaVersion: 1,
+      correlationId: null,
+      causationId: null,
+      commandId: null,
+      actor: null,
+      prevHash: '',
+      hash: '',
+    }
+    return { ...e, metadata }
+  })
