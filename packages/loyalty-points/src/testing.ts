@@ -1,0 +1,288 @@
+import { describeFieldErrors, fieldErrors } from '@dealer-crm/eventsourcing'
+import fc from 'fast-check'
+import type * as t from 'io-ts'
+import { LoyaltyCommand } from './commands.js'
+import type { LoyaltyEvent } from './events.js'
+import { loyaltyDecider } from './index.js'
+import { defaultPolicy, type LoyaltyPolicy } from './policy.js'
+import { awardCategories, rewards, spendCategories } from './values.js'
+
+/**
+ * fast-check arbitraries for the loyalty programme, exported as `@dealer-crm/loyalty-points/testing`,
+ * so an application can property-test the rules under its own policy (ARCHITECTURE.md, "Who uses it").
+ */
+
+/** Raw input is decoded through the command codec, so every arbitrary value is a well-typed command. */
+const decodedAs =
+  <A>(codec: t.Type<A, unknown, unknown>) =>
+  (raw: unknown): A => {
+    const result = codec.decode(raw)
+    if (result._tag === 'Left')
+      throw new Error(
+        `arbitrary produced an invalid ${codec.name}: ${describeFieldErrors(fieldErrors(result.left))}`,
+      )
+    return result.right
+  }
+
+const START = Date.parse('2026-01-01T00:00:00Z')
+const HOUR = 3_600_000
+
+/** Times over four years, on the hour, so expiries (24 months) and reviews (12 months) happen. */
+export const instantArb: fc.Arbitrary<string> = fc
+  .integer({ min: 0, max: 4 * 366 * 24 })
+  .map((hours) => new Date(START + hours * HOUR).toISOString())
+
+const actorArb = fc.constantFrom(
+  { id: 'clerk-1', role: 'service-advisor' },
+  { id: 'clerk-2', role: 'cashier' },
+)
+
+/** A few documents and redemptions only, so duplicates and refunds of earned documents are frequent. */
+const documentIdArb = fc.constantFrom('D-1', 'D-2', 'D-3')
+const spendDocumentArb = fc.record({
+  category: fc.constantFrom(...spendCategories),
+  documentId: documentIdArb,
+})
+const awardDocumentArb = fc.record({
+  category: fc.constantFrom(...awardCategories),
+  documentId: documentIdArb,
+})
+const anyDocumentArb = fc.oneof(spendDocumentArb, awardDocumentArb)
+
+export interface CommandArbOptions {
+  /** The level names enrolment may use; the default policy's by default. */
+  readonly levels?: ReadonlyArray<string>
+}
+
+/** Raw commands, as JSON would bring them, all well-formed; the rules may still refuse them. */
+export const rawCommandArb = (options: CommandArbOptions = {}): fc.Arbitrary<unknown> => {
+  const levels = options.levels ?? defaultPolicy.levels.tiers.map((tier) => tier.name)
+  const levelArb = fc.oneof(
+    { weight: 9, arbitrary: fc.constantFrom(...levels) },
+    { weight: 1, arbitrary: fc.constant('diamond') },
+  )
+  const common = { at: instantArb, by: actorArb }
+  return fc.oneof(
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        type: fc.constant('EnrolMember'),
+        data: fc.record({
+          customerId: fc.constant('cust-1'),
+          cardNumber: fc.constant('VIP-1'),
+          level: levelArb,
+          ...common,
+        }),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        type: fc.constant('SuspendMember'),
+        data: fc.record({ reason: fc.constant('dispute'), ...common }),
+      }),
+    },
+    { weight: 1, arbitrary: fc.record({ type: fc.constant('ResumeMember'), data: fc.record(common) }) },
+    {
+      weight: 8,
+      arbitrary: fc.record({
+        type: fc.constant('EarnPointsForSpend'),
+        data: fc.record({
+          document: spendDocumentArb,
+          amountFen: fc.integer({ min: 1, max: 3_000_000 }),
+          ...common,
+        }),
+      }),
+    },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        type: fc.constant('AwardPoints'),
+        data: fc.record({
+          document: awardDocumentArb,
+          points: fc.integer({ min: 1, max: 20_000 }),
+          ...common,
+        }),
+      }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        type: fc.constant('ReleasePendingPoints'),
+        data: fc.record({ document: anyDocumentArb, ...common }),
+      }),
+    },
+    {
+      weight: 6,
+      arbitrary: fc.record({
+        type: fc.constant('RedeemPoints'),
+        data: fc.record({
+          redemptionId: fc.constantFrom('R-1', 'R-2', 'R-3', 'R-4'),
+          reward: fc.constantFrom(...rewards),
+          points: fc.oneof(fc.integer({ min: 1, max: 500 }), fc.integer({ min: 1, max: 30_000 })),
+          reference: fc.constant('voucher'),
+          ...common,
+        }),
+      }),
+    },
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        type: fc.constant('RefundDocument'),
+        data: fc.record({ document: anyDocumentArb, reason: fc.constant('returned'), ...common }),
+      }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        type: fc.constant('TopUpPrepaid'),
+        data: fc.record({
+          amountFen: fc.integer({ min: 1, max: 5_000_000 }),
+          reference: fc.constant('receipt'),
+          ...common,
+        }),
+      }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        type: fc.constant('SpendPrepaid'),
+        data: fc.record({
+          amountFen: fc.integer({ min: 1, max: 2_000_000 }),
+          reference: fc.constant('RO'),
+          ...common,
+        }),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        type: fc.constant('RefundPrepaid'),
+        data: fc.record({
+          amountFen: fc.integer({ min: 1, max: 2_000_000 }),
+          reference: fc.constant('refund'),
+          ...common,
+        }),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({ type: fc.constant('RequestExitStatement'), data: fc.record(common) }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        type: fc.constant('ConfirmExit'),
+        data: fc.record({ prepaidRefundReference: fc.constant('exit-refund'), ...common }),
+      }),
+    },
+    {
+      weight: 5,
+      arbitrary: fc.record({ type: fc.constant('EvaluateAt'), data: fc.record({ at: instantArb }) }),
+    },
+  )
+}
+
+/** Typed commands, valid and invalid for the rules alike (the codecs accept them all). */
+export const commandArb = (options: CommandArbOptions = {}): fc.Arbitrary<LoyaltyCommand> =>
+  rawCommandArb(options).map(decodedAs(LoyaltyCommand))
+
+/** Enrolment first, then any commands: sequences that reach the interesting states. */
+export const memberCommandsArb = (options: CommandArbOptions & { readonly maxLength?: number } = {}) =>
+  fc
+    .tuple(
+      fc
+        .record({
+          type: fc.constant('EnrolMember'),
+          data: fc.record({
+            customerId: fc.constant('cust-1'),
+            cardNumber: fc.constant('VIP-1'),
+            level: fc.constantFrom(...(options.levels ?? ['standard'])),
+            at: fc.constant('2026-01-01T00:00:00Z'),
+            by: actorArb,
+          }),
+        })
+        .map(decodedAs(LoyaltyCommand)),
+      fc.array(commandArb(options), { minLength: 1, maxLength: options.maxLength ?? 40, size: 'max' }),
+    )
+    .map(([first, rest]) => [first, ...rest])
+
+const corruptions: ReadonlyArray<{ readonly field: string; readonly value: unknown }> = [
+  { field: 'at', value: '2026-13-45' },
+  { field: 'at', value: 1_700_000_000_000 },
+  { field: 'by', value: { id: '', role: 'clerk' } },
+  { field: 'amountFen', value: 12.5 },
+  { field: 'amountFen', value: -100 },
+  { field: 'points', value: 0 },
+  { field: 'document', value: { category: 'lottery', documentId: 'D-1' } },
+  { field: 'redemptionId', value: '' },
+  { field: 'level', value: 7 },
+]
+
+/** Malformed input: a well-formed command with one field broken; the codecs must refuse it. */
+export const malformedCommandArb: fc.Arbitrary<{ readonly raw: unknown; readonly field: string }> = fc
+  .tuple(rawCommandArb(), fc.constantFrom(...corruptions))
+  .filter(
+    ([raw, c]) =>
+      typeof raw === 'object' &&
+      raw !== null &&
+      'data' in raw &&
+      typeof raw.data === 'object' &&
+      raw.data !== null &&
+      c.field in raw.data,
+  )
+  .map(([raw, c]) => ({
+    raw: { ...(raw as { data: object }), data: { ...(raw as { data: object }).data, [c.field]: c.value } },
+    field: c.field,
+  }))
+
+/** Policies across the choices DOMAIN.md §4 and §5 leave open. */
+export const policyArb: fc.Arbitrary<LoyaltyPolicy> = fc
+  .record({
+    basis: fc.constantFrom('qualifying-points' as const, 'prepaid' as const),
+    evaluation: fc.constantFrom('real-time' as const, 'anniversary' as const),
+    downgrade: fc.constantFrom('none' as const, 'one-level' as const, 'recompute' as const),
+    refundShortfall: fc.constantFrom('debt' as const, 'write-off' as const),
+    graceDays: fc.integer({ min: 0, max: 90 }),
+    noticeDays: fc.integer({ min: 0, max: 60 }),
+    lotLifetimeMonths: fc.integer({ min: 1, max: 36 }),
+    minimumSpendFen: fc.integer({ min: 0, max: 100_00 }),
+  })
+  .map((p) => ({
+    ...defaultPolicy,
+    policyVersion: `generated-${p.basis}-${p.evaluation}-${p.downgrade}-${p.refundShortfall}`,
+    minimumSpendFen: p.minimumSpendFen,
+    lotLifetimeMonths: p.lotLifetimeMonths,
+    refundShortfall: p.refundShortfall,
+    levels: {
+      ...defaultPolicy.levels,
+      basis: p.basis,
+      evaluation: p.evaluation,
+      downgrade: p.downgrade,
+      graceDays: p.graceDays,
+      noticeDays: p.noticeDays,
+      tiers:
+        p.basis === 'prepaid'
+          ? defaultPolicy.levels.tiers.map((tier) => ({ ...tier, minimum: tier.minimum * 100 }))
+          : defaultPolicy.levels.tiers,
+    },
+  }))
+
+/** Event histories the decider itself accepted, for projections and custom read models. */
+export const historyArb = (
+  policy: LoyaltyPolicy = defaultPolicy,
+): fc.Arbitrary<ReadonlyArray<LoyaltyEvent>> =>
+  memberCommandsArb().map((commands) => {
+    const decider = loyaltyDecider(policy)
+    const history: LoyaltyEvent[] = []
+    let state = decider.initialState
+    for (const command of commands) {
+      const decision = decider.decide(command, state)
+      if (decision._tag === 'Right')
+        for (const event of decision.right) {
+          state = decider.evolve(state, event)
+          history.push(event)
+        }
+    }
+    return history
+  })
