@@ -106,11 +106,16 @@ export const RecordSaleReturned = command('RecordSaleReturned', {
 })
 export type RecordSaleReturned = t.TypeOf<typeof RecordSaleReturned>
 
-/** DOMAIN.md §2: a final outcome is reopened only by an explicit, recorded command of a manager. */
+/**
+ * DOMAIN.md §2: a final outcome is reopened only by an explicit, recorded command of a manager. A faked
+ * referral that is reopened holds its referee again, so the application passes the referee's live referral
+ * (from `refereeReferrals`) as on registration.
+ */
 export const ReopenReferral = command('ReopenReferral', {
   referralId: ReferralId,
   by: Staff,
   reason: Reason,
+  refereeLiveReferralId: t.union([ReferralId, t.null]),
   at: At,
 })
 export type ReopenReferral = t.TypeOf<typeof ReopenReferral>

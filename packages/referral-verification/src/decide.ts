@@ -451,7 +451,7 @@ const recordSaleReturned = (c: RecordSaleReturned, s: Referral): Decision => {
 
 // DOMAIN.md §2: outcomes are final; a manager's explicit, recorded reopen allows a new call-back.
 const reopenReferral = (c: ReopenReferral, s: Referral): Decision => {
-  const { by, reason, at } = c.data
+  const { by, reason, at, refereeLiveReferralId } = c.data
   if (!s.policy.reopeningRoles.includes(by.role))
     return roleNotAllowed(by, 'reopen a referral', s.policy.reopeningRoles)
   if (s.stage !== 'verified' && s.stage !== 'faked' && s.stage !== 'inconclusive')
@@ -463,6 +463,13 @@ const reopenReferral = (c: ReopenReferral, s: Referral): Decision => {
   if (s.reward.status !== 'none')
     return left(
       referralError('RewardAlreadyPaid', 'the reward was paid; void the referral instead of reopening it'),
+    )
+  if (s.stage === 'faked' && refereeLiveReferralId !== null && refereeLiveReferralId !== s.referralId)
+    return left(
+      referralError(
+        'RefereeAlreadyReferred',
+        `since this referral was faked the referee was registered under referral ${refereeLiveReferralId}`,
+      ),
     )
   return right([
     {

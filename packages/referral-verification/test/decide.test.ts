@@ -19,6 +19,7 @@ import {
   releaseReward,
   reopen,
   saleReturned,
+  salesManager,
   scheduleCallBack,
   screen,
   showroomManager,
@@ -532,6 +533,10 @@ describe('reopening (DOMAIN.md §2: outcomes are final)', () => {
     const reopened = [...faked(), ...events]
     expect(spec.stateAfter(reopened)).toMatchObject({ stage: 'delivered', callBack: null })
     expect(spec.given(reopened).when(scheduleCallBack()).events()).toHaveLength(1)
+  })
+
+  it('not when the referee has since been registered under another referral', () => {
+    spec.given(faked()).when(reopen(salesManager, 'referral-later')).thenError('RefereeAlreadyReferred')
   })
 
   it('not by call-back staff or a consultant', () => {

@@ -135,13 +135,14 @@ export const releaseReward = (
 export const saleReturned = (at = '2026-03-20T10:00:00+08:00', outcome = 'returned') =>
   command({ type: 'RecordSaleReturned', data: { referralId, by: showroomManager, outcome, at } })
 
-export const reopen = (by: unknown = salesManager) =>
+export const reopen = (by: unknown = salesManager, refereeLiveReferralId: string | null = null) =>
   command({
     type: 'ReopenReferral',
     data: {
       referralId,
       by,
       reason: 'the referee called back to say he misheard',
+      refereeLiveReferralId,
       at: '2026-03-12T09:00:00+08:00',
     },
   })
@@ -153,6 +154,26 @@ export const verified = () =>
   historyOf(register(), screen(), checkAtDelivery(), scheduleCallBack(), answers(['right', 'right', 'right']))
 export const faked = () =>
   historyOf(register(), screen(), checkAtDelivery(), scheduleCallBack(), answers(['wrong', 'right', 'wrong']))
+
+export const paid = () =>
+  historyOf(
+    register(),
+    screen(),
+    checkAtDelivery(),
+    scheduleCallBack(),
+    answers(['right', 'right', 'right']),
+    releaseReward('cash-back'),
+  )
+export const inconclusive = () =>
+  historyOf(
+    register(),
+    screen(),
+    checkAtDelivery(),
+    scheduleCallBack(),
+    unreachable(),
+    unreachable(),
+    unreachable(),
+  )
 
 /** Recorded events for projections: the store's metadata around the domain events, in order. */
 export const recorded = <E extends Event>(

@@ -1,0 +1,5 @@
+export * from './call-back-queue.js'
+export * from './fraud-report.js'
+export * from './metrics.js'
+export * from './referee-referrals.js'
+export * from './referrer-ledger.js'

@@ -1,0 +1,132 @@
+import type { Projection } from '@dealer-crm/eventsourcing'
+import type { ReferralEvent } from '../events.js'
+import type { CustomerId, ReferralId } from '../ids.js'
+import { type ReferralPolicy, tierFor } from '../policy.js'
+import type { Reward } from '../rewards.js'
+
+/** One referrer's account: successful referrals, tier, and rewards paid and pending (DOMAIN.md §2.6, §5). */
+export interface ReferrerAccount {
+  readonly referrerId: CustomerId
+  /** Verified referrals not since voided or reopened. */
+  readonly successful: ReadonlyArray<ReferralId>
+  /** The tier the referrer has reached, under the policy of their latest registration; null before the first. */
+  readonly tier: string | null
+  /** Verified, not yet paid. */
+  readonly pending: ReadonlyArray<ReferralId>
+  readonly paid: ReadonlyArray<{ readonly referralId: ReferralId; readonly reward: Reward }>
+  readonly clawedBack: ReadonlyArray<{ readonly referralId: ReferralId; readonly reward: Reward }>
+  readonly paidFen: number
+  readonly paidPoints: number
+  readonly blocked: boolean
+}
+
+export interface ReferrerLedger {
+  readonly accounts: Record<string, ReferrerAccount>
+  readonly referrerOf: Record<string, CustomerId>
+  readonly policyOf: Record<string, ReferralPolicy>
+}
+
+const worth = (reward: Reward) =>
+  reward.kind === 'loyalty-points' ? { fen: 0, points: reward.points } : { fen: reward.valueFen, points: 0 }
+
+const without = (ids: ReadonlyArray<ReferralId>, id: ReferralId) => ids.filter((i) => i !== id)
+
+export const referrerLedger: Projection<ReferrerLedger, ReferralEvent> = {
+  name: 'referral-verification.referrer-ledger',
+  version: 1,
+  handles: [
+    'ReferralRegistered',
+    'ReferralVerified',
+    'ReferralFaked',
+    'ReferrerBlocked',
+    'RewardReleased',
+    'ReferralVoided',
+    'RewardClawedBack',
+    'ReferralReopened',
+  ],
+  init: () => ({ accounts: {}, referrerOf: {}, policyOf: {} }),
+  apply: (s, e) => {
+    const referralId = e.data.referralId
+    if (e.type === 'ReferralRegistered') {
+      const referrerId = e.data.referrer.subjectId
+      s.referrerOf[referralId] = referrerId
+      s.policyOf[referrerId] = e.data.policy
+    }
+    const referrerId = s.referrerOf[referralId]
+    if (referrerId === undefined) return s
+    const account = s.accounts[referrerId] ?? {
+      referrerId,
+      successful: [],
+      tier: null,
+      pending: [],
+      paid: [],
+      clawedBack: [],
+      paidFen: 0,
+      paidPoints: 0,
+      blocked: false,
+    }
+    const next = ((): ReferrerAccount => {
+      switch (e.type) {
+        case 'ReferralVerified':
+          return {
+            ...account,
+            successful: [...account.successful, referralId],
+            pending: [...account.pending, referralId],
+          }
+        case 'ReferrerBlocked':
+          return { ...account, blocked: true }
+        case 'RewardReleased': {
+          const value = worth(e.data.reward)
+          return {
+            ...account,
+            pending: without(account.pending, referralId),
+            paid: [...account.paid, { referralId, reward: e.data.reward }],
+            paidFen: account.paidFen + value.fen,
+            paidPoints: account.paidPoints + value.points,
+          }
+        }
+        case 'RewardClawedBack': {
+          const value = worth(e.data.reward)
+          return {
+            ...account,
+            clawedBack: [...account.clawedBack, { referralId, reward: e.data.reward }],
+            paidFen: account.paidFen - value.fen,
+            paidPoints: account.paidPoints - value.points,
+          }
+        }
+        case 'ReferralFaked':
+        case 'ReferralVoided':
+        case 'ReferralReopened':
+          return {
+            ...account,
+            successful: without(account.successful, referralId),
+            pending: without(account.pending, referralId),
+          }
+        default:
+          return account
+      }
+    })()
+    const policy = s.policyOf[referrerId]
+    const tier = policy === undefined ? undefined : tierFor(policy, next.successful.length)
+    s.accounts[referrerId] = { ...next, tier: tier?.name ?? null }
+    return s
+  },
+}
+
+/**
+ * The referrer's standing to pass in `ReleaseReward` for one of their referrals: successful referrals
+ * other than this one, and whether they are blocked.
+ */
+export const referrerStanding = (
+  ledger: ReferrerLedger,
+  referrerId: string,
+  referralId: string,
+): { successfulReferralsBefore: number; blocked: boolean } => {
+  const account = ledger.accounts[referrerId]
+  return account === undefined
+    ? { successfulReferralsBefore: 0, blocked: false }
+    : {
+        successfulReferralsBefore: account.successful.filter((id) => id !== referralId).length,
+        blocked: account.blocked,
+      }
+}
