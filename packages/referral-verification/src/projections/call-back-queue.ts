@@ -117,8 +117,8 @@ export const callBackQueue: Projection<CallBackQueue, ReferralEvent> = {
   },
 }
 
-/** Calls to make on the day of `at` (UTC date): every queued call not already tried that day, oldest first. */
-export const callsDueOn = (queue: CallBackQueue, at: At): ReadonlyArray<CallToMake> => {
+/** Calls to make on the day of `at` (an ISO instant; UTC date): every call not already tried that day, oldest first. */
+export const callsDueOn = (queue: CallBackQueue, at: string): ReadonlyArray<CallToMake> => {
   const day = new Date(at).toISOString().slice(0, 10)
   return Object.values(queue.calls)
     .filter(

@@ -1,0 +1,83 @@
+import { decodeCommand } from '@dealer-crm/eventsourcing'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { commandCodecs, decodeReferralCommand } from '../src/index.js'
+import { malformedCommandInputArbitrary, malformedCommandTypes } from '../src/testing.js'
+import { liSi, referralId, zhangSan } from './fixtures.js'
+
+const registration = (referrer: Record<string, unknown>) => ({
+  type: 'RegisterReferral',
+  data: {
+    referralId,
+    referee: liSi,
+    referrer,
+    reportedBy: { id: 'consultant-wang', role: 'sales-consultant' },
+    registeredBy: { id: 'duty-manager-liu', role: 'duty-manager' },
+    refereeDeliveredAt: null,
+    refereeLiveReferralId: null,
+    at: '2026-03-01T10:00:00+08:00',
+  },
+})
+
+const pathsOf = (input: unknown): ReadonlyArray<string> => {
+  const decoded = decodeReferralCommand(input)
+  if (decoded._tag === 'Right') throw new Error('the malformed command was accepted')
+  expect(decoded.left.code).toBe('CommandValidationError')
+  return decoded.left.errors.map((e) => e.path)
+}
+
+describe('bad input is refused with the path of the bad field', () => {
+  it('a phone that is not a mainland mobile number', () => {
+    expect(pathsOf(registration({ ...zhangSan, phone: '12345' }))).toEqual(['data.referrer.phone'])
+    const decoded = decodeCommand(
+      commandCodecs.RegisterReferral,
+      registration({ ...zhangSan, phone: 'call me' }),
+    )
+    expect(decoded._tag === 'Left' && decoded.left.message).toContain(
+      'data.referrer.phone: expected Phone, got "call me"',
+    )
+  })
+
+  it('a colour that is a code, not a colour in words', () => {
+    expect(
+      pathsOf(registration({ ...zhangSan, vehicle: { ...zhangSan.vehicle, colour: '#FFFFFF' } })),
+    ).toEqual(['data.referrer.vehicle.colour'])
+  })
+
+  it('missing referrer facts: name, phone, model and colour are all required', () => {
+    const { name: _name, phone: _phone, ...withoutNameAndPhone } = zhangSan
+    expect(pathsOf(registration(withoutNameAndPhone))).toEqual(['data.referrer.name', 'data.referrer.phone'])
+    expect(pathsOf(registration({ ...zhangSan, vehicle: { gearbox: null } }))).toEqual([
+      'data.referrer.vehicle.model',
+      'data.referrer.vehicle.colour',
+    ])
+  })
+
+  it('a time without a zone, or not a time at all', () => {
+    expect(
+      pathsOf({
+        ...registration(zhangSan),
+        data: { ...registration(zhangSan).data, at: '2026-03-01 10:00' },
+      }),
+    ).toEqual(['data.at'])
+  })
+
+  it('an unknown command names its type', () => {
+    const decoded = decodeReferralCommand({ type: 'PayEveryone', data: {} })
+    expect(decoded._tag).toBe('Left')
+  })
+
+  it('every command codec refuses malformed data, naming the field (random breakages)', () => {
+    const typesSeen = new Set<string>()
+    fc.assert(
+      fc.property(malformedCommandInputArbitrary, ({ input, path }) => {
+        typesSeen.add((input as { type: string }).type)
+        const decoded = decodeReferralCommand(input)
+        return decoded._tag === 'Left' && decoded.left.errors.some((e) => e.path === path)
+      }),
+      { numRuns: 150 },
+    )
+    expect([...typesSeen].sort()).toEqual([...malformedCommandTypes].sort())
+    expect(malformedCommandTypes).toHaveLength(Object.keys(commandCodecs).length)
+  })
+})
