@@ -1,0 +1,26 @@
+import { join } from 'node:path'
+import { emmettPostgres } from './emmett-postgres.js'
+import { rawPostgres } from './raw-postgres.js'
+import { rawSqlite } from './raw-sqlite.js'
+import type { Contender } from './workload.js'
+
+export interface OpenContext {
+  readonly dir: string
+  readonly pgUrl: string
+  /** Distinguishes the workload run from the rebuild run, so each starts empty. */
+  readonly tag: string
+}
+
+export interface ContenderFactory {
+  readonly name: string
+  readonly open: (context: OpenContext) => Promise<Contender | null>
+}
+
+export const contenders: ReadonlyArray<ContenderFactory> = [
+  { name: 'raw better-sqlite3', open: async ({ dir, tag }) => rawSqlite(join(dir, `raw-${tag}.db`)) },
+  { name: 'raw pg', open: async ({ pgUrl, tag }) => rawPostgres(pgUrl, `bench_raw_${tag}`) },
+  {
+    name: 'Emmett PostgreSQL',
+    open: async ({ pgUrl, tag }) => (tag === 'w' ? emmettPostgres(pgUrl, 'bench_emmett') : null),
+  },
+]

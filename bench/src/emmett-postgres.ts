@@ -1,0 +1,33 @@
+import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql'
+import pg from 'pg'
+import { type Contender, EVENT_TYPE, type VisitData } from './workload.js'
+
+/**
+ * Emmett's PostgreSQL store (@event-driven-io/emmett-postgresql 0.42.0), the peer library the
+ * issue names. It keeps its tables in the database's default schema; the bench uses its own database.
+ */
+export const emmettPostgres = async (adminUrl: string, database: string): Promise<Contender> => {
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  await admin.query(`DROP DATABASE IF EXISTS ${database}`)
+  await admin.query(`CREATE DATABASE ${database}`)
+  const url = new URL(adminUrl)
+  url.pathname = `/${database}`
+  const store = getPostgreSQLEventStore(url.toString())
+  return {
+    name: 'Emmett PostgreSQL 0.42.0',
+    append: async (stream, events) => {
+      await store.appendToStream(
+        stream,
+        events.map((data) => ({ type: EVENT_TYPE, data: { ...data } })),
+      )
+    },
+    readStream: async (stream) => (await store.readStream(stream)).events.length,
+    replay: async () => Number.NaN,
+    close: async () => {
+      await store.close()
+      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
+      await admin.end()
+    },
+  }
+}
