@@ -1,6 +1,6 @@
 import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql'
 import pg from 'pg'
-import { type Contender, EVENT_TYPE, type VisitData } from './workload.js'
+import { type Contender, EVENT_TYPE } from './workload.js'
 
 /**
  * Emmett's PostgreSQL store (@event-driven-io/emmett-postgresql 0.42.0), the peer library the
