@@ -60,9 +60,17 @@ export const decideWith =
           `${at} is before the complaint's last recorded moment ${complaint.lastAt}`,
         ),
       )
+    // Breaches due by now are recorded first; a raised severity with a tighter target may add more.
     return pipe(
       decideStep(policy, command, complaint),
-      map((events) => [...breachesAt(policy, complaint, at), ...events]),
+      map((events) =>
+        inSequence(
+          complaint,
+          (now) => breachesAt(policy, now, at),
+          () => events,
+          (now) => breachesAt(policy, now, at),
+        ),
+      ),
     )
   }
 

@@ -1,0 +1,383 @@
+import fc from 'fast-check'
+import type { ComplaintCommand, ReceiveComplaint } from './commands.js'
+import type { ComplaintEvent } from './events.js'
+import { ComplaintId, CustomerId, RepairOrderId, StaffId, VehicleId } from './ids.js'
+import { complaintDecider } from './index.js'
+import { type ComplaintPolicy, defaultComplaintPolicy } from './policy.js'
+import type { Instant } from './values.js'
+import {
+  Channel,
+  type Compensation,
+  type Explanation,
+  PauseReason,
+  Role,
+  RootCause,
+  Severity,
+  type Staff,
+} from './vocabulary.js'
+
+// fast-check arbitraries for users who property-test the rules against their own policies
+// (ARCHITECTURE.md "Who uses it": property-test the rules). Exported as
+// "@dealer-crm/complaint-workflow/testing".
+
+/** A command that still needs its moment: sequences stamp increasing times on them. */
+export type TimedCommand = (at: Instant) => ComplaintCommand
+
+const keysOf = <K extends string>(codec: { readonly keys: Readonly<Record<K, unknown>> }): ReadonlyArray<K> =>
+  Object.keys(codec.keys).filter((k): k is K => k in codec.keys)
+
+const roles = keysOf(Role)
+
+/** Identifiers of one branded kind, checked by their codec (no casts). */
+const idsOf = <A extends string>(
+  is: (u: unknown) => u is A,
+  ...values: ReadonlyArray<string>
+): ReadonlyArray<A> => values.filter((v): v is A => is(v))
+
+export const complaintIdArb = fc.constantFrom(...idsOf(ComplaintId.is, 'complaint-0001', 'complaint-0002'))
+export const staffArb: fc.Arbitrary<Staff> = fc.record({
+  id: fc.constantFrom(
+    ...idsOf(StaffId.is, 'advisor-wang', 'manager-li', 'director-zhao', 'gm-zhou', 'callback-chen'),
+  ),
+  role: fc.constantFrom(...roles),
+})
+/** Mostly someone senior enough to approve, so sequences reach the later steps. */
+const managerArb: fc.Arbitrary<Staff> = fc.record({
+  id: fc.constantFrom(...idsOf(StaffId.is, 'manager-li', 'director-zhao', 'gm-zhou')),
+  role: fc.constantFrom(
+    'service-manager' as const,
+    'after-sales-director' as const,
+    'general-manager' as const,
+  ),
+})
+const customerIdArb = fc.constantFrom(...idsOf(CustomerId.is, 'customer-0007', 'customer-0042'))
+
+/** Free text a clerk might type; sometimes a media or 12315 threat (DOMAIN.md §5 Complaints). */
+export const noteArb = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom('空调异响', 'The noise is back', 'Waiting for the blower motor', '价格报错'),
+  },
+  { weight: 1, arbitrary: fc.constantFrom('我要找媒体曝光', 'I will call 12315', 'my lawyer will write') },
+)
+
+/** Typed compensation, with values on both sides of the default approval tiers. */
+export const compensationArb: fc.Arbitrary<Compensation> = fc.oneof(
+  fc.record({ kind: fc.constant('apology' as const), givenBy: fc.constantFrom(...roles) }),
+  fc.record({
+    kind: fc.constant('discount' as const),
+    percent: fc.integer({ min: 1, max: 100 }),
+    onAmount: fc.integer({ min: 0, max: 800_000 }),
+  }),
+  fc.record({ kind: fc.constant('price-correction' as const), amount: fc.integer({ min: 0, max: 600_000 }) }),
+  fc.record({ kind: fc.constant('service-voucher' as const), amount: fc.integer({ min: 0, max: 200_000 }) }),
+  fc.record({ kind: fc.constant('goodwill-points' as const), points: fc.integer({ min: 1, max: 50_000 }) }),
+)
+
+export const explanationArb: fc.Arbitrary<Explanation> = fc.oneof(
+  fc.record({
+    kind: fc.constant('standard-price-list' as const),
+    summary: fc.constant('The standard parts price list'),
+  }),
+  fc.record({
+    kind: fc.constant('technical-explanation' as const),
+    summary: fc.constant('Why the blower failed'),
+  }),
+)
+
+const receiveArb = (complaintId: ComplaintId): fc.Arbitrary<TimedCommand> =>
+  fc
+    .record({
+      customerId: customerIdArb,
+      channel: fc.constantFrom(...keysOf(Channel)),
+      account: noteArb,
+      vehicleId: fc.option(fc.constantFrom(...idsOf(VehicleId.is, 'vehicle-0042')), { nil: null }),
+      repairOrderId: fc.option(fc.constantFrom(...idsOf(RepairOrderId.is, 'ro-2026-0001')), { nil: null }),
+      owner: staffArb.map((s) => s.id),
+      severity: fc.constantFrom(...keysOf(Severity)),
+      safetyRelated: fc.boolean(),
+      count: fc.integer({ min: 0, max: 3 }),
+      lastDaysAgo: fc.option(fc.integer({ min: 0, max: 200 }), { nil: null }),
+      by: staffArb,
+    })
+    .map(
+      (r): TimedCommand =>
+        (at) => {
+          const data: ReceiveComplaint['data'] = {
+            complaintId,
+            customerId: r.customerId,
+            channel: r.channel,
+            account: r.account,
+            remedySought: 'Fix it properly',
+            vehicleId: r.vehicleId,
+            repairOrderId: r.repairOrderId,
+            owner: r.owner,
+            severity: r.severity,
+            safetyRelated: r.safetyRelated,
+            priorComplaints: {
+              count: r.count,
+              lastReceivedAt: r.lastDaysAgo === null ? null : shift(at, -r.lastDaysAgo * 24 * 60),
+            },
+            by: r.by,
+            at,
+          }
+          return { type: 'ReceiveComplaint', data }
+        },
+    )
+
+/** One arbitrary command of every kind, valid or not for the complaint's stage and the actor's role. */
+export const timedCommandArb = (complaintId: ComplaintId): fc.Arbitrary<TimedCommand> =>
+  fc.oneof(
+    receiveArb(complaintId),
+    mainLineArb(complaintId).chain((steps) => fc.constantFrom(...steps)),
+    noiseArb(complaintId),
+  )
+
+const plain =
+  (
+    complaintId: ComplaintId,
+    type:
+      | 'AcknowledgeComplaint'
+      | 'ApproveResolution'
+      | 'ExecuteResolution'
+      | 'ResumeComplaint'
+      | 'EvaluateAt',
+  ) =>
+  (by: Staff): TimedCommand =>
+  (at) => ({ type, data: { complaintId, by, at } })
+
+/** The procedure of DOMAIN.md §3 in order, each step by a random member of staff. */
+const mainLineArb = (complaintId: ComplaintId): fc.Arbitrary<ReadonlyArray<TimedCommand>> =>
+  fc
+    .record({
+      acknowledge: staffArb.map(plain(complaintId, 'AcknowledgeComplaint')),
+      confirm: staffArb.map(
+        (by): TimedCommand =>
+          (at) => ({
+            type: 'ConfirmProblem',
+            data: { complaintId, courseOfEvents: '空调异响', cause: 'blower motor', keyFactors: [], by, at },
+          }),
+      ),
+      analyse: fc
+        .record({
+          severity: fc.constantFrom(...keysOf(Severity)),
+          safetyRelated: fc.boolean(),
+          justified: fc.boolean(),
+          needsFurtherInvestigation: fc.boolean(),
+          by: staffArb,
+        })
+        .map(
+          (r): TimedCommand =>
+            (at) => ({ type: 'AnalyseComplaint', data: { complaintId, ...r, wantsBeyondMoney: [], at } }),
+        ),
+      propose: fc
+        .record({
+          compensation: fc.array(compensationArb, { maxLength: 3 }),
+          explanations: fc.array(explanationArb, { maxLength: 2 }),
+          by: staffArb,
+        })
+        .map(
+          (r): TimedCommand =>
+            (at) => ({ type: 'ProposeResolution', data: { complaintId, ...r, at } }),
+        ),
+      approve: fc
+        .oneof({ weight: 3, arbitrary: managerArb }, { weight: 1, arbitrary: staffArb })
+        .map(plain(complaintId, 'ApproveResolution')),
+      decision: fc.record({ accept: fc.integer({ min: 0, max: 4 }).map((n) => n > 0), by: staffArb }).map(
+        (r): TimedCommand =>
+          (at) => ({
+            type: 'RecordCustomerDecision',
+            data: r.accept
+              ? { complaintId, decision: 'accept', reason: null, by: r.by, at }
+              : { complaintId, decision: 'reject', reason: 'not enough', by: r.by, at },
+          }),
+      ),
+      execute: staffArb.map(plain(complaintId, 'ExecuteResolution')),
+      followUp: fc.record({ satisfied: fc.integer({ min: 0, max: 4 }).map((n) => n > 0), by: staffArb }).map(
+        (r): TimedCommand =>
+          (at) => ({
+            type: 'RecordFollowUpCall',
+            data: { complaintId, satisfied: r.satisfied, customerSaid: 'OK', by: r.by, at },
+          }),
+      ),
+      close: fc.record({ rootCause: fc.constantFrom(...keysOf(RootCause)), by: staffArb }).map(
+        (r): TimedCommand =>
+          (at) => ({
+            type: 'CloseComplaint',
+            data: {
+              complaintId,
+              rootCause: r.rootCause,
+              lessonsLearned: 'Inspect completely',
+              correctiveActions: [],
+              internalNotice: null,
+              by: r.by,
+              at,
+            },
+          }),
+      ),
+    })
+    .map((s) => [
+      s.acknowledge,
+      s.confirm,
+      s.analyse,
+      s.propose,
+      s.approve,
+      s.decision,
+      s.execute,
+      s.followUp,
+      s.close,
+    ])
+
+/** Commands that may come at any time: escalation, contact, pauses and the SLA scheduler. */
+const noiseArb = (complaintId: ComplaintId): fc.Arbitrary<TimedCommand> =>
+  fc.oneof(
+    fc.record({ reason: noteArb, by: staffArb }).map(
+      (r): TimedCommand =>
+        (at) => ({ type: 'EscalateComplaint', data: { complaintId, ...r, at } }),
+    ),
+    fc.record({ channel: fc.constantFrom(...keysOf(Channel)), note: noteArb, by: staffArb }).map(
+      (r): TimedCommand =>
+        (at) => ({ type: 'RecordCustomerContact', data: { complaintId, ...r, at } }),
+    ),
+    fc.record({ reason: fc.constantFrom(...keysOf(PauseReason)), by: staffArb }).map(
+      (r): TimedCommand =>
+        (at) => ({ type: 'PauseComplaint', data: { complaintId, ...r, at } }),
+    ),
+    staffArb.map(plain(complaintId, 'ResumeComplaint')),
+    staffArb.map(plain(complaintId, 'EvaluateAt')),
+  )
+
+const shift = (at: Instant, minutes: number): Instant =>
+  new Date(Date.parse(at) + minutes * 60_000).toISOString()
+
+export interface SequenceOptions {
+  readonly complaintId?: ComplaintId
+  /** When the first command happens (default Monday 2 March 2026, 09:00 China time). */
+  readonly start?: Instant
+  /** Rounds of the procedure (a rejection, an unsatisfied call or a reopen needs another round). */
+  readonly rounds?: number
+}
+
+/**
+ * A realistic command sequence for one complaint: received first, then the procedure of
+ * DOMAIN.md §3 with steps sometimes skipped or repeated and other commands (escalation,
+ * contact, pauses, EvaluateAt) mixed in, at increasing times — now and then one from the past.
+ */
+export const complaintCommandSequence = (
+  options: SequenceOptions = {},
+): fc.Arbitrary<ReadonlyArray<ComplaintCommand>> => {
+  const idArb =
+    options.complaintId === undefined
+      ? fc.constantFrom(...idsOf(ComplaintId.is, 'complaint-0001'))
+      : fc.constant(options.complaintId)
+  const start = options.start ?? '2026-03-02T01:00:00.000Z'
+  return idArb.chain((id) =>
+    fc
+      .tuple(
+        receiveArb(id),
+        fc.array(
+          mainLineArb(id).chain((steps) =>
+            fc.tuple(
+              ...steps.map((step) =>
+                fc.record({
+                  noise: fc.array(noiseArb(id), { maxLength: 2 }),
+                  keep: fc.integer({ min: 0, max: 9 }).map((n) => n > 0),
+                  step: fc.constant(step),
+                }),
+              ),
+            ),
+          ),
+          { minLength: 1, maxLength: options.rounds ?? 3 },
+        ),
+        fc.array(fc.integer({ min: -120, max: 2 * 24 * 60 }), { minLength: 80, maxLength: 80 }),
+      )
+      .map(([receive, rounds, gaps]) => {
+        const timed: TimedCommand[] = [receive]
+        for (const round of rounds)
+          for (const part of round) {
+            timed.push(...part.noise)
+            if (part.keep) timed.push(part.step)
+          }
+        let at = start
+        return timed.map((command, i) => {
+          at = shift(at, gaps[i % gaps.length] ?? 60)
+          return command(at)
+        })
+      }),
+  )
+}
+
+/** Single commands at a few fixed moments, for the kit's `checkCommandSequences`. */
+export const complaintCommandArb = (complaintId: ComplaintId, moments: ReadonlyArray<Instant>) =>
+  fc.tuple(timedCommandArb(complaintId), fc.constantFrom(...moments)).map(([command, at]) => command(at))
+
+/** Policies a dealer might set: other targets, tiers, calendars, levels and escalation rules. */
+export const complaintPolicyArb: fc.Arbitrary<ComplaintPolicy> = fc
+  .record({
+    targets: fc.array(fc.integer({ min: 60, max: 10 * 24 * 60 }), { minLength: 9, maxLength: 9 }),
+    managerLimit: fc.integer({ min: 0, max: 300_000 }),
+    directorExtra: fc.integer({ min: 1, max: 1_000_000 }),
+    workingWeekdays: fc.uniqueArray(fc.integer({ min: 0, max: 6 }), { minLength: 1, maxLength: 7 }),
+    holidays: fc.uniqueArray(fc.integer({ min: 1, max: 31 }), { maxLength: 5 }),
+    opensAtMinute: fc.integer({ min: 0, max: 10 * 60 }),
+    openMinutes: fc.integer({ min: 60, max: 14 * 60 }),
+    maxHandlingLevel: fc.integer({ min: 1, max: 4 }),
+    repeatWithinDays: fc.integer({ min: 0, max: 365 }),
+    onRejectedResolution: fc.boolean(),
+  })
+  .map((r) => {
+    const [a = 60, b = 60, c = 60, d = 60, e = 60, f = 60, g = 60, h = 60, i = 60] = r.targets
+    return {
+      ...defaultComplaintPolicy,
+      policyVersion: 'arbitrary',
+      calendar: {
+        ...defaultComplaintPolicy.calendar,
+        workingWeekdays: r.workingWeekdays,
+        holidays: r.holidays.map((day) => `2026-03-${String(day).padStart(2, '0')}`),
+        opensAtMinute: r.opensAtMinute,
+        closesAtMinute: r.opensAtMinute + r.openMinutes,
+      },
+      slaTargets: {
+        general: { response: a, investigation: b, resolution: c },
+        escalated: { response: d, investigation: e, resolution: f },
+        major: { response: g, investigation: h, resolution: i },
+      },
+      approvalTiers: [
+        { role: 'service-manager', upToFen: r.managerLimit },
+        { role: 'after-sales-director', upToFen: r.managerLimit + r.directorExtra },
+        { role: 'general-manager', upToFen: null },
+      ],
+      maxHandlingLevel: r.maxHandlingLevel,
+      autoEscalation: {
+        ...defaultComplaintPolicy.autoEscalation,
+        repeatWithinDays: r.repeatWithinDays,
+        onRejectedResolution: r.onRejectedResolution,
+      },
+    }
+  })
+
+/** The events a command sequence leaves under a policy (refused commands leave nothing). */
+export const historyUnder = (
+  policy: ComplaintPolicy,
+  commands: ReadonlyArray<ComplaintCommand>,
+): ReadonlyArray<ComplaintEvent> => {
+  const decider = complaintDecider(policy)
+  const history: ComplaintEvent[] = []
+  let state = decider.initialState
+  for (const command of commands) {
+    const decision = decider.decide(command, state)
+    if (decision._tag === 'Right')
+      for (const e of decision.right) {
+        history.push(e)
+        state = decider.evolve(state, e)
+      }
+  }
+  return history
+}
+
+/** Event histories of one complaint, as the decider would have recorded them. */
+export const complaintHistoryArb = (
+  policy: ComplaintPolicy = defaultComplaintPolicy,
+  options: SequenceOptions = {},
+): fc.Arbitrary<ReadonlyArray<ComplaintEvent>> =>
+  complaintCommandSequence(options).map((commands) => historyUnder(policy, commands))

@@ -1,0 +1,204 @@
+import { checkCommandSequences, runCommands } from '@dealer-crm/testing'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import {
+  type BusinessCalendar,
+  businessMsBetween,
+  type ComplaintEvent,
+  type ComplaintPolicy,
+  type ComplaintState,
+  complaintDecider,
+  decider,
+  defaultComplaintPolicy,
+  elapsedMs,
+  type SlaClockName,
+  severityRank,
+  slaClockNames,
+  timeLeftMs,
+} from '../src/index.js'
+import {
+  complaintCommandArb,
+  complaintCommandSequence,
+  complaintHistoryArb,
+  complaintPolicyArb,
+} from '../src/testing.js'
+import { complaintId, historyOf, mondayAt, receive } from './fixtures.js'
+
+const numRuns = 150
+
+/**
+ * The business time a clock has run, worked out independently from the events as intervals:
+ * it runs from receipt, stops at its stop step or the close, halts during pauses, and the
+ * resolution clock runs again on a reopen or an unsatisfied follow-up call.
+ */
+const runningTime = (
+  calendar: BusinessCalendar,
+  history: ReadonlyArray<ComplaintEvent>,
+  clock: SlaClockName,
+  until: string,
+): number => {
+  let total = 0
+  let since: number | null = null
+  let paused = false
+  let stopped = false
+  const halt = (t: number) => {
+    if (since !== null) total += businessMsBetween(calendar, since, t)
+    since = null
+  }
+  for (const e of history) {
+    const t = Date.parse(e.data.at)
+    if (e.type === 'ComplaintReceived') since = t
+    if (e.type === 'ComplaintPaused') {
+      halt(t)
+      paused = true
+    }
+    if (e.type === 'ComplaintResumed') {
+      paused = false
+      if (!stopped) since = t
+    }
+    if ((e.type === 'SlaClockStopped' && e.data.clock === clock) || e.type === 'ComplaintClosed') {
+      halt(t)
+      stopped = true
+    }
+    if (e.type === 'ComplaintClosed') paused = false
+    const restarts = e.type === 'ComplaintReopened' || (e.type === 'FollowUpCallMade' && !e.data.satisfied)
+    if (restarts && clock === 'resolution' && stopped) {
+      stopped = false
+      since = paused ? null : t
+    }
+  }
+  if (since !== null) total += businessMsBetween(calendar, since, Date.parse(until))
+  return total
+}
+
+const lastIndex = <A>(items: ReadonlyArray<A>, test: (a: A) => boolean): number => {
+  for (let i = items.length - 1; i >= 0; i--) if (test(items[i] as A)) return i
+  return -1
+}
+
+const clocksOf = (s: ComplaintState) => (s.stage === 'not-received' ? null : s.clocks)
+
+const policies = fc.oneof(fc.constant(defaultComplaintPolicy), complaintPolicyArb)
+
+describe('properties over random command sequences (DOMAIN.md §3, §5 Complaints)', () => {
+  it('never closes without a satisfied follow-up call and a root cause', () => {
+    fc.assert(
+      fc.property(policies, complaintCommandSequence(), (policy, commands) => {
+        const steps = runCommands(complaintDecider(policy), commands)
+        for (const step of steps) {
+          if (!step.outcome.ok) continue
+          const closed = step.outcome.events.find((e) => e.type === 'ComplaintClosed')
+          if (closed === undefined) continue
+          expect(step.before.stage).toBe('followed-up')
+          expect(closed.data.rootCause).toBeTruthy()
+          const history = step.history
+          const lastExecution = lastIndex(history, (e) => e.type === 'ResolutionExecuted')
+          const satisfiedCall = lastIndex(history, (e) => e.type === 'FollowUpCallMade' && e.data.satisfied)
+          expect(satisfiedCall).toBeGreaterThan(lastExecution)
+        }
+      }),
+      { numRuns },
+    )
+  })
+
+  it('never carries out a resolution without the approval its value requires and the customer accepting it', () => {
+    fc.assert(
+      fc.property(policies, complaintCommandSequence(), (policy: ComplaintPolicy, commands) => {
+        const history = runCommands(complaintDecider(policy), commands).at(-1)?.history ?? []
+        history.forEach((e, i) => {
+          if (e.type !== 'ResolutionExecuted') return
+          const before = history.slice(0, i)
+          const proposed = lastIndex(before, (x) => x.type === 'ResolutionProposed')
+          const proposal = before[proposed]
+          if (proposal?.type !== 'ResolutionProposed') throw new Error('executed without a proposal')
+          expect(proposal.data.proposalNo).toBe(e.data.proposalNo)
+          const after = before.slice(proposed)
+          const approval = after.find((x) => x.type === 'ResolutionApproved')
+          if (approval?.type !== 'ResolutionApproved') throw new Error('executed without approval')
+          expect(policy.roleRank[approval.data.by.role]).toBeGreaterThanOrEqual(
+            policy.roleRank[proposal.data.requiredApprover],
+          )
+          expect(after.some((x) => x.type === 'CustomerAcceptedResolution')).toBe(true)
+        })
+      }),
+      { numRuns },
+    )
+  })
+
+  it('SLA time never counts paused time, is monotonic, and every overdue clock is recorded as breached', () => {
+    fc.assert(
+      fc.property(policies, complaintCommandSequence(), (policy, commands) => {
+        const { calendar } = policy
+        const previous = new Map<SlaClockName, number>()
+        for (const step of runCommands(complaintDecider(policy), commands)) {
+          const clocks = clocksOf(step.after)
+          if (!step.outcome.ok || clocks === null) continue
+          // Monotonic over recorded moments: a command that records nothing does not move the complaint's time.
+          const recorded = step.outcome.events.length > 0
+          const at = step.command.data.at
+          for (const name of slaClockNames) {
+            const elapsed = elapsedMs(calendar, clocks[name], at)
+            expect(elapsed).toBe(runningTime(calendar, step.history, name, at))
+            if (recorded) expect(elapsed).toBeGreaterThanOrEqual(previous.get(name) ?? 0)
+            if (recorded) previous.set(name, elapsed)
+            if (!clocks[name].stopped && timeLeftMs(calendar, clocks[name], at) < 0)
+              expect(clocks[name].breached).toBe(true)
+          }
+        }
+      }),
+      { numRuns },
+    )
+  })
+
+  it('never un-breaches a clock and records each breach once', () => {
+    fc.assert(
+      fc.property(policies, complaintCommandSequence(), (policy, commands) => {
+        const steps = runCommands(complaintDecider(policy), commands)
+        for (const step of steps) {
+          const before = clocksOf(step.before)
+          const after = clocksOf(step.after)
+          if (before === null || after === null) continue
+          for (const name of slaClockNames) if (before[name].breached) expect(after[name].breached).toBe(true)
+        }
+        const breaches = (steps.at(-1)?.history ?? []).filter((e) => e.type === 'SlaBreached')
+        expect(new Set(breaches.map((e) => e.data.clock)).size).toBe(breaches.length)
+      }),
+      { numRuns },
+    )
+  })
+
+  it('never lowers the severity or the handling level', () => {
+    fc.assert(
+      fc.property(complaintCommandSequence(), (commands) => {
+        for (const step of runCommands(decider, commands)) {
+          if (step.before.stage === 'not-received' || step.after.stage === 'not-received') continue
+          expect(severityRank[step.after.severity]).toBeGreaterThanOrEqual(severityRank[step.before.severity])
+          expect(step.after.handlingLevel).toBeGreaterThanOrEqual(step.before.handlingLevel)
+        }
+      }),
+      { numRuns },
+    )
+  })
+
+  it('replays any recorded history to the same state', () => {
+    fc.assert(
+      fc.property(complaintHistoryArb(), (history) => {
+        const once = history.reduce(decider.evolve, decider.initialState)
+        const twice = JSON.parse(JSON.stringify(history)).reduce(decider.evolve, decider.initialState)
+        expect(twice).toEqual(once)
+      }),
+      { numRuns },
+    )
+  })
+
+  it('holds under the kit runner: rejected commands change nothing and replay reproduces state', () => {
+    const moments = [0, 1, 2, 3, 30, 31, 80, 200].map(mondayAt)
+    checkCommandSequences({
+      decider,
+      commands: complaintCommandArb(complaintId, moments),
+      history: historyOf(receive(mondayAt(0))),
+      numRuns,
+      invariant: ({ after }) => after.stage !== 'not-received' && after.complaintId === complaintId,
+    })
+  })
+})
