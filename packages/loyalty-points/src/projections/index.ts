@@ -1,1 +1,3 @@
-export {}
+export * from './level-distribution.js'
+export * from './member-statement.js'
+export * from './metrics.js'
