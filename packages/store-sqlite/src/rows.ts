@@ -1,0 +1,73 @@
+import type { Actor, StoredEvent } from '@dealer-crm/eventsourcing'
+import { SqliteCorruptEventError } from './errors.js'
+
+/** The columns of `es_events`, in the order every SELECT of this package lists them. */
+export const eventColumns =
+  'position, stream_name, stream_position, event_id, type, schema_version, data, recorded_at, ' +
+  'correlation_id, causation_id, command_id, actor, prev_hash, hash'
+
+/** A row as better-sqlite3 returns it in raw (array) mode: nothing about it is trusted. */
+export type EventRow = ReadonlyArray<unknown>
+
+const text = (value: unknown): value is string => typeof value === 'string'
+const optionalText = (value: unknown): value is string | null => value === null || typeof value === 'string'
+const integer = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value)
+
+const parseActor = (value: unknown): Actor | null | undefined => {
+  if (value === null) return null
+  if (!text(value)) return undefined
+  const parsed: unknown = JSON.parse(value)
+  if (parsed === null) return null
+  if (typeof parsed !== 'object') return undefined
+  const { id, role } = parsed as { id?: unknown; role?: unknown }
+  return text(id) && text(role) ? { id, role } : undefined
+}
+
+/** Turn a raw row into a StoredEvent, or fail with a CorruptEventError naming the stream and position. */
+export const rowToStoredEvent = (row: EventRow): StoredEvent => {
+  const [position, streamName, streamPosition, eventId, type, schemaVersion, data, recordedAt] = row
+  const [correlationId, causationId, commandId, actor, prevHash, hash] = row.slice(8)
+  const stream = text(streamName) ? streamName : `(unreadable stream name ${String(streamName)})`
+  const at = integer(streamPosition) ? streamPosition : null
+  const global = integer(position) ? BigInt(position) : null
+  const corrupt = (reason: string) => new SqliteCorruptEventError(stream, at, global, reason)
+  if (!text(streamName)) throw corrupt('the stream name is not text')
+  if (global === null || global < 1n) throw corrupt(`the global position ${String(position)} is not a number`)
+  if (at === null || at < 1) throw corrupt(`the stream position ${String(streamPosition)} is not a number`)
+  if (!text(eventId) || !text(type) || !text(recordedAt) || !text(prevHash) || !text(hash))
+    throw corrupt('a required column (event id, type, recorded at, hashes) is missing')
+  if (!integer(schemaVersion) || schemaVersion < 1)
+    throw corrupt(`the schema version ${String(schemaVersion)} is not a positive integer`)
+  if (!optionalText(correlationId) || !optionalText(causationId) || !optionalText(commandId))
+    throw corrupt('a correlation, causation or command id is not text')
+  if (!text(data)) throw corrupt('the data column is not JSON text')
+  let parsedData: unknown
+  let parsedActor: Actor | null | undefined
+  try {
+    parsedData = JSON.parse(data)
+  } catch (error) {
+    throw corrupt(`the data is not valid JSON (${(error as Error).message})`)
+  }
+  try {
+    parsedActor = parseActor(actor)
+  } catch (error) {
+    throw corrupt(`the actor is not valid JSON (${(error as Error).message})`)
+  }
+  if (parsedActor === undefined) throw corrupt('the actor is not an object with text id and role')
+  return {
+    eventId,
+    streamName,
+    streamPosition: at,
+    globalPosition: global,
+    recordedAt,
+    type,
+    schemaVersion,
+    data: parsedData,
+    correlationId,
+    causationId,
+    commandId,
+    actor: parsedActor,
+    prevHash,
+    hash,
+  }
+}

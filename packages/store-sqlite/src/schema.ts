@@ -1,0 +1,107 @@
+import type Database from 'better-sqlite3'
+import { SchemaVersionError } from './errors.js'
+
+/** One step of the schema; steps are applied in order, each in its own transaction. */
+export interface Migration {
+  readonly version: number
+  readonly name: string
+  readonly sql: string
+}
+
+export const migrations: ReadonlyArray<Migration> = [
+  {
+    version: 1,
+    name: 'events, subject keys and checkpoints',
+    sql: `
+      CREATE TABLE es_events (
+        position INTEGER PRIMARY KEY,
+        stream_name TEXT NOT NULL,
+        stream_position INTEGER NOT NULL,
+        category TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        schema_version INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        correlation_id TEXT,
+        causation_id TEXT,
+        command_id TEXT,
+        actor TEXT,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        UNIQUE (stream_name, stream_position)
+      );
+      CREATE TABLE es_subject_keys (
+        subject_id TEXT PRIMARY KEY,
+        key BLOB,
+        created_at TEXT NOT NULL,
+        forgotten_at TEXT
+      );
+      CREATE TABLE es_checkpoints (
+        name TEXT PRIMARY KEY,
+        position INTEGER NOT NULL,
+        state TEXT,
+        updated_at TEXT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 2,
+    name: 'dead letters of projection runners',
+    sql: `
+      CREATE TABLE es_dead_letters (
+        id INTEGER PRIMARY KEY,
+        runner TEXT NOT NULL,
+        global_position INTEGER NOT NULL,
+        stream_name TEXT,
+        stream_position INTEGER,
+        error_code TEXT NOT NULL,
+        message TEXT NOT NULL,
+        parked_at TEXT NOT NULL,
+        UNIQUE (runner, global_position)
+      );
+    `,
+  },
+]
+
+export const latestSchemaVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0)
+
+const currentVersion = (db: Database.Database): number => {
+  const table = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'es_schema_migrations'")
+    .get()
+  if (table === undefined) return 0
+  const row = db.prepare('SELECT max(version) AS version FROM es_schema_migrations').get() as
+    | { version: number | null }
+    | undefined
+  return row?.version ?? 0
+}
+
+/**
+ * Bring the file to the latest schema. Each step runs in an IMMEDIATE transaction that
+ * re-reads the version, so two processes opening the same file never apply a step twice.
+ */
+export const migrate = (db: Database.Database, location: string): number => {
+  db.exec(`CREATE TABLE IF NOT EXISTS es_schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  )`)
+  const found = currentVersion(db)
+  if (found > latestSchemaVersion) throw new SchemaVersionError(found, latestSchemaVersion, location)
+  for (const migration of migrations) {
+    if (migration.version <= found) continue
+    db.transaction(() => {
+      const now = currentVersion(db)
+      if (now > latestSchemaVersion) throw new SchemaVersionError(now, latestSchemaVersion, location)
+      if (now >= migration.version) return
+      db.exec(migration.sql)
+      db.prepare('INSERT INTO es_schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        new Date().toISOString(),
+      )
+    }).immediate()
+  }
+  return currentVersion(db)
+}

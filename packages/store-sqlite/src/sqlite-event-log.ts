@@ -1,0 +1,282 @@
+import {
+  type AllFilter,
+  categoryOf,
+  chainEvents,
+  checkExpectedVersion,
+  type EventLog,
+  type PendingEvent,
+  type StoredEvent,
+  StoreError,
+} from '@dealer-crm/eventsourcing'
+import type Database from 'better-sqlite3'
+import { type ConnectionOptions, openConnection, type SynchronousLevel } from './connection.js'
+import { SqliteCorruptEventError } from './errors.js'
+import { type EventRow, eventColumns, rowToStoredEvent } from './rows.js'
+import { migrate } from './schema.js'
+
+export interface SqliteEventLogOptions extends ConnectionOptions {
+  /** Rows fetched per query by readStream (readAll uses the caller's batch size). Default 500. */
+  readonly readBatchSize?: number
+  /** How often subscriptions look for appends made by other processes (ms). Default 250. */
+  readonly pollIntervalMs?: number
+}
+
+/** The EventLog over one SQLite file; inline projections receive the better-sqlite3 Database. */
+export interface SqliteEventLog extends EventLog<Database.Database> {
+  readonly database: Database.Database
+  /** The file path (or ':memory:'). */
+  readonly location: string
+  readonly schemaVersion: number
+  readonly synchronous: SynchronousLevel
+  /**
+   * Run work in one IMMEDIATE transaction, serialised with appends: it commits when work returns
+   * (or its promise resolves) and rolls back if it throws. For read models and checkpoints
+   * written together.
+   */
+  readonly transaction: <T>(work: (db: Database.Database) => T | Promise<T>) => Promise<T>
+  /**
+   * Run synchronous work (a query, or an autocommit write) once no transaction of this store is
+   * open on the connection, so it neither sees nor joins uncommitted appends.
+   */
+  readonly run: <T>(work: (db: Database.Database) => T) => Promise<T>
+}
+
+const maxPosition = 9_223_372_036_854_775_807n
+
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
+
+const asStoreError = (what: string, error: unknown): StoreError =>
+  new StoreError(`SQLite event store: ${what} failed: ${(error as Error).message}`, { cause: error })
+
+/**
+ * Open (creating or migrating) an event log in one SQLite file, in WAL mode with
+ * `synchronous = FULL` unless told otherwise.
+ */
+export const openSqliteEventLog = (options: SqliteEventLogOptions): SqliteEventLog => {
+  const { db, location, owned, synchronous } = openConnection(options)
+  let schemaVersion: number
+  try {
+    schemaVersion = migrate(db, location)
+  } catch (error) {
+    if (owned) db.close()
+    throw error
+  }
+  const readBatchSize = Math.max(1, options.readBatchSize ?? 500)
+  const listeners = new Set<() => void>()
+  let closed = false
+  /** Settles when the transaction that is waiting on a promise has committed or rolled back. */
+  let openTransaction: Promise<void> | null = null
+
+  const begin = db.prepare('BEGIN IMMEDIATE')
+  const commit = db.prepare('COMMIT')
+  const rollback = db.prepare('ROLLBACK')
+  const streamHead = db
+    .prepare(
+      'SELECT stream_position, hash FROM es_events WHERE stream_name = ? ORDER BY stream_position DESC LIMIT 1',
+    )
+    .raw(true)
+  const lastPosition = db.prepare('SELECT max(position) FROM es_events').pluck(true)
+  const insert = db.prepare(
+    `INSERT INTO es_events (position, stream_name, stream_position, category, event_id, type, schema_version,
+       data, recorded_at, correlation_id, causation_id, command_id, actor, prev_hash, hash)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+  const streamPage = db
+    .prepare(
+      `SELECT ${eventColumns} FROM es_events
+       WHERE stream_name = ? AND stream_position >= ? AND stream_position <= ?
+       ORDER BY stream_position LIMIT ?`,
+    )
+    .raw(true)
+  const allPages = new Map<string, Database.Statement>()
+  const allPage = (categories: boolean, types: boolean): Database.Statement => {
+    const key = `${categories}:${types}`
+    let statement = allPages.get(key)
+    if (statement === undefined) {
+      statement = db
+        .prepare(
+          `SELECT ${eventColumns} FROM es_events WHERE position >= ? AND position <= ?
+           ${categories ? 'AND category IN (SELECT value FROM json_each(?))' : ''}
+           ${types ? 'AND type IN (SELECT value FROM json_each(?))' : ''}
+           ORDER BY position LIMIT ?`,
+        )
+        .raw(true)
+      allPages.set(key, statement)
+    }
+    return statement
+  }
+
+  const ensureOpen = () => {
+    if (closed) throw new StoreError(`the SQLite event store at ${location} is closed`)
+  }
+  const idle = async () => {
+    while (openTransaction !== null) await openTransaction
+  }
+
+  const transaction = async <T>(work: (db: Database.Database) => T | Promise<T>): Promise<T> => {
+    if (openTransaction !== null) await idle()
+    ensureOpen()
+    try {
+      begin.run()
+    } catch (error) {
+      throw asStoreError('BEGIN IMMEDIATE', error)
+    }
+    let release: () => void = () => undefined
+    try {
+      let result = work(db)
+      if (isThenable(result)) {
+        openTransaction = new Promise<void>((resolve) => {
+          release = resolve
+        })
+        result = await result
+      }
+      try {
+        commit.run()
+      } catch (error) {
+        throw asStoreError('COMMIT', error)
+      }
+      return result
+    } catch (error) {
+      if (db.inTransaction) rollback.run()
+      throw error
+    } finally {
+      openTransaction = null
+      release()
+    }
+  }
+
+  const run = async <T>(work: (db: Database.Database) => T): Promise<T> => {
+    if (openTransaction !== null) await idle()
+    ensureOpen()
+    return work(db)
+  }
+
+  const headOf = (streamName: string): { version: number; hash: string } => {
+    const row = streamHead.get(streamName) as EventRow | undefined
+    if (row === undefined) return { version: 0, hash: '' }
+    const [position, hash] = row
+    if (typeof position !== 'number' || !Number.isSafeInteger(position) || typeof hash !== 'string')
+      throw new SqliteCorruptEventError(
+        streamName,
+        null,
+        null,
+        'the last event of the stream has no valid position or hash',
+      )
+    return { version: position, hash }
+  }
+
+  const write = (
+    streamName: string,
+    events: ReadonlyArray<PendingEvent>,
+    expected: Parameters<EventLog['append']>[2],
+  ) => {
+    const head = headOf(streamName)
+    const conflict = checkExpectedVersion(streamName, expected, head.version)
+    if (conflict) throw conflict
+    const chained = chainEvents(streamName, head.version, head.hash, events)
+    const last = (lastPosition.get() as number | null) ?? 0
+    const category = categoryOf(streamName)
+    const stored: StoredEvent[] = []
+    for (let i = 0; i < chained.length; i++) {
+      const e = chained[i] as (typeof chained)[number]
+      const position = last + i + 1
+      insert.run(
+        position,
+        streamName,
+        e.streamPosition,
+        category,
+        e.eventId,
+        e.type,
+        e.schemaVersion,
+        JSON.stringify(e.data),
+        e.recordedAt,
+        e.correlationId,
+        e.causationId,
+        e.commandId,
+        e.actor === null ? null : JSON.stringify({ id: e.actor.id, role: e.actor.role }),
+        e.prevHash,
+        e.hash,
+      )
+      stored.push({ ...e, globalPosition: BigInt(position) })
+    }
+    return stored
+  }
+
+  const notify = () => {
+    for (const listener of listeners) {
+      try {
+        listener()
+      } catch {
+        // A listener's failure must not turn a committed append into a failed one.
+      }
+    }
+  }
+
+  return {
+    database: db,
+    location,
+    schemaVersion,
+    synchronous,
+    transaction,
+    run,
+    append: async (streamName, events, expected, inTransaction) => {
+      const stored = await transaction((tx) => {
+        const written = write(streamName, events, expected)
+        const projected = inTransaction?.(written, tx)
+        return isThenable(projected) ? Promise.resolve(projected).then(() => written) : written
+      })
+      if (stored.length > 0) notify()
+      return stored
+    },
+    readStream: async function* (streamName, { from, to, maxCount }) {
+      let next = Math.max(from, 1)
+      let remaining = maxCount
+      while (remaining > 0 && next <= to) {
+        const limit = Math.min(readBatchSize, remaining)
+        const rows = await run(() => streamPage.all(streamName, next, to, limit) as EventRow[])
+        for (const row of rows) {
+          const event = rowToStoredEvent(row)
+          next = event.streamPosition + 1
+          remaining--
+          yield event
+        }
+        if (rows.length < limit) return
+      }
+    },
+    readAll: async function* ({ from, to, batchSize, categories, types }: AllFilter) {
+      const statement = allPage(categories !== null, types !== null)
+      const limit = Math.max(1, Math.floor(batchSize))
+      const upper = to ?? maxPosition
+      let next = from < 1n ? 1n : from
+      while (next <= upper) {
+        const params: unknown[] = [next, upper]
+        if (categories !== null) params.push(JSON.stringify(categories))
+        if (types !== null) params.push(JSON.stringify(types))
+        params.push(limit)
+        const rows = await run(() => statement.all(...params) as EventRow[])
+        for (const row of rows) {
+          const event = rowToStoredEvent(row)
+          next = event.globalPosition + 1n
+          yield event
+        }
+        if (rows.length < limit) return
+      }
+    },
+    streamVersion: (streamName) => run(() => headOf(streamName).version),
+    onAppended: (listener) => {
+      listeners.add(listener)
+      return () => {
+        listeners.delete(listener)
+      }
+    },
+    pollIntervalMs: options.pollIntervalMs ?? 250,
+    close: async () => {
+      if (closed) return
+      await idle()
+      closed = true
+      listeners.clear()
+      if (owned) db.close()
+    },
+  }
+}

@@ -1,0 +1,20 @@
+import { runEventStoreConformance } from '@dealer-crm/testing'
+import { createSqliteEventStore } from '../src/index.js'
+import { tempDatabase } from './temp-file.js'
+
+runEventStoreConformance('SQLite (better-sqlite3, WAL, synchronous FULL)', async ({ registry }) => {
+  const file = tempDatabase()
+  const store = createSqliteEventStore({ path: file.path, registry })
+  return {
+    store,
+    teardown: async () => file.remove(),
+    tamper: async (streamName, streamPosition) => {
+      store.database
+        .prepare(
+          `UPDATE es_events SET data = json_set(data, '$.text', 'forged')
+           WHERE stream_name = ? AND stream_position = ?`,
+        )
+        .run(streamName, streamPosition)
+    },
+  }
+})
