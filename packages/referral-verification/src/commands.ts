@@ -1,5 +1,5 @@
 import { CommandValidationError, fieldErrors } from '@dealer-crm/eventsourcing'
-import { type Either, left, right } from 'fp-ts/Either'
+import { type Either, left, right } from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { CustomerId, ReferralId, StaffId } from './ids.js'
 import { Answer, Callee, Question } from './questions.js'

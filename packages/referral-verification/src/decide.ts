@@ -1,5 +1,5 @@
 import { isErased } from '@dealer-crm/eventsourcing'
-import { type Either, left, right } from 'fp-ts/Either'
+import { type Either, left, right } from 'fp-ts/lib/Either.js'
 import type {
   CheckAtDelivery,
   RecordCallBackAnswers,

@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { isRight } from 'fp-ts/Either'
+import { isRight } from 'fp-ts/lib/Either.js'
 import { decodeReferralCommand, type ReferralCommand } from './commands.js'
 import { decide } from './decide.js'
 import type { ReferralEvent } from './events.js'
