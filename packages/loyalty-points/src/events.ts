@@ -236,7 +236,7 @@ export const MemberExited = eventType(
   }),
 )
 
-export const loyaltyPointsEvents = eventRegistry([
+const definitions = [
   MemberEnrolled,
   MemberSuspended,
   MemberResumed,
@@ -256,7 +256,12 @@ export const loyaltyPointsEvents = eventRegistry([
   ExitStatementIssued,
   PointsForfeited,
   MemberExited,
-])
+] as const
+
+export const loyaltyPointsEvents = eventRegistry(definitions)
+
+/** Every loyalty event type, for projections that handle them all. */
+export const loyaltyEventTypes = definitions.map((d) => d.type)
 
 export type MemberEnrolled = EventOf<typeof MemberEnrolled>
 export type MemberSuspended = EventOf<typeof MemberSuspended>

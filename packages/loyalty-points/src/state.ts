@@ -64,8 +64,6 @@ export const initialMember: Member = {
   exitStatement: null,
 }
 
-export const isSpendable = (lot: Lot): boolean => lot.pending === null && lot.remaining > 0
-
 /** Points the member may redeem now. */
 export const availablePoints = (m: Member): number =>
   m.lots.reduce((sum, lot) => (lot.pending === null ? sum + lot.remaining : sum), 0)

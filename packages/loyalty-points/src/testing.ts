@@ -54,8 +54,14 @@ export interface CommandArbOptions {
   readonly levels?: ReadonlyArray<string>
 }
 
+/** A command as JSON brings it, before its codec checked it. */
+export interface RawCommand {
+  readonly type: string
+  readonly data: Readonly<Record<string, unknown>>
+}
+
 /** Raw commands, as JSON would bring them, all well-formed; the rules may still refuse them. */
-export const rawCommandArb = (options: CommandArbOptions = {}): fc.Arbitrary<unknown> => {
+export const rawCommandArb = (options: CommandArbOptions = {}): fc.Arbitrary<RawCommand> => {
   const levels = options.levels ?? defaultPolicy.levels.tiers.map((tier) => tier.name)
   const levelArb = fc.oneof(
     { weight: 9, arbitrary: fc.constantFrom(...levels) },
@@ -220,21 +226,10 @@ const corruptions: ReadonlyArray<{ readonly field: string; readonly value: unkno
 ]
 
 /** Malformed input: a well-formed command with one field broken; the codecs must refuse it. */
-export const malformedCommandArb: fc.Arbitrary<{ readonly raw: unknown; readonly field: string }> = fc
+export const malformedCommandArb: fc.Arbitrary<{ readonly raw: RawCommand; readonly field: string }> = fc
   .tuple(rawCommandArb(), fc.constantFrom(...corruptions))
-  .filter(
-    ([raw, c]) =>
-      typeof raw === 'object' &&
-      raw !== null &&
-      'data' in raw &&
-      typeof raw.data === 'object' &&
-      raw.data !== null &&
-      c.field in raw.data,
-  )
-  .map(([raw, c]) => ({
-    raw: { ...(raw as { data: object }), data: { ...(raw as { data: object }).data, [c.field]: c.value } },
-    field: c.field,
-  }))
+  .filter(([raw, c]) => c.field in raw.data)
+  .map(([raw, c]) => ({ raw: { ...raw, data: { ...raw.data, [c.field]: c.value } }, field: c.field }))
 
 /** Policies across the choices DOMAIN.md §4 and §5 leave open. */
 export const policyArb: fc.Arbitrary<LoyaltyPolicy> = fc

@@ -1,5 +1,5 @@
 import type { Projection } from '@dealer-crm/eventsourcing'
-import { type LoyaltyEvent, loyaltyPointsEvents } from '../events.js'
+import { type LoyaltyEvent, loyaltyEventTypes } from '../events.js'
 import { evolve, initialMember, type Lot, type Member } from '../state.js'
 import { addDays, type Instant, isAtOrAfter, isBefore } from '../time.js'
 import { memberIdOf } from './member-id.js'
@@ -8,7 +8,7 @@ import { memberIdOf } from './member-id.js'
 export const memberLedgers: Projection<Map<string, Member>, LoyaltyEvent> = {
   name: 'loyalty-member-ledgers',
   version: 1,
-  handles: loyaltyPointsEvents.types as ReadonlyArray<LoyaltyEvent['type']>,
+  handles: loyaltyEventTypes,
   init: () => new Map(),
   apply: (state, event) => {
     const id = memberIdOf(event)
