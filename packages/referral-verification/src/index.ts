@@ -8,6 +8,7 @@ import { evolve, initialState, type ReferralState } from './state.js'
 
 export * from './commands.js'
 export * from './decide.js'
+export * from './draw.js'
 export * from './errors.js'
 export * from './events.js'
 export * from './ids.js'

@@ -1,0 +1,102 @@
+import {
+  createInMemoryEventStore,
+  handle,
+  project,
+  type RecordedEvent,
+  seededRandom,
+} from '@dealer-crm/eventsourcing'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import {
+  decider,
+  drawCallBack,
+  type ReferralEvent,
+  type ReferralState,
+  referralVerificationEvents,
+  referrerLedger,
+  referrerStanding,
+} from '../src/index.js'
+import { referralPolicyArbitrary } from '../src/testing.js'
+import {
+  answers,
+  caller,
+  checkAtDelivery,
+  command,
+  historyUnder,
+  referralId,
+  register,
+  screen,
+  zhangSan,
+} from './fixtures.js'
+
+const stream = `referral-${referralId}`
+
+const all = async (events: AsyncIterable<RecordedEvent<ReferralEvent>>) => {
+  const out: RecordedEvent<ReferralEvent>[] = []
+  for await (const e of events) out.push(e)
+  return out
+}
+
+const registered = (state: ReferralState) => {
+  if (!('policy' in state)) throw new Error('expected a registered referral')
+  return state
+}
+
+describe('embedding: a referral from registration to reward through the store', () => {
+  it('the application draws the call-back with its Random, passes read-model lookups in, and pays the reward', async () => {
+    const store = createInMemoryEventStore({ registry: referralVerificationEvents })
+    for (const c of [register(), screen()]) await handle(store, decider, stream, c)
+    const delivered = await handle(store, decider, stream, checkAtDelivery())
+
+    const draw = drawCallBack(seededRandom(2026), registered(delivered.state))
+    expect(draw).toEqual(drawCallBack(seededRandom(2026), registered(delivered.state)))
+    if (draw === null) throw new Error('the registered facts are there to draw from')
+    const scheduled = await handle(
+      store,
+      decider,
+      stream,
+      command({
+        type: 'ScheduleCallBack',
+        data: { referralId, by: caller, verifierId: caller.id, draw, at: '2026-03-11T09:00:00+08:00' },
+      }),
+    )
+    expect(scheduled.events[0]?.data).toMatchObject({ callee: draw.callee, questions: draw.questions })
+
+    await handle(store, decider, stream, answers(draw.questions.map(() => 'right')))
+    const ledger = project(referrerLedger, await all(store.readAll()))
+    const paid = await handle(
+      store,
+      decider,
+      stream,
+      command({
+        type: 'ReleaseReward',
+        data: {
+          referralId,
+          by: { id: 'showroom-manager-chen', role: 'showroom-manager' },
+          kind: 'purchase-voucher',
+          referrerStanding: referrerStanding(ledger, zhangSan.customerId, referralId),
+          at: '2026-03-12T10:00:00+08:00',
+        },
+      }),
+    )
+    expect(paid.events.map((e) => e.type)).toEqual(['RewardReleased'])
+    expect(paid.state).toMatchObject({ stage: 'verified', reward: { status: 'released' } })
+  })
+
+  it('every draw satisfies the policy it is drawn under', () => {
+    fc.assert(
+      fc.property(referralPolicyArbitrary, fc.integer(), (policy, seed) => {
+        const history = historyUnder(policy)(register(), screen(), checkAtDelivery())
+        const state = registered(history.reduce(decider.evolve, decider.initialState))
+        const draw = drawCallBack(seededRandom(seed), state)
+        if (draw === null) return false
+        const c = command({
+          type: 'ScheduleCallBack',
+          data: { referralId, by: caller, verifierId: caller.id, draw, at: '2026-03-11T09:00:00+08:00' },
+        })
+        return decider.decide(c, state)._tag === 'Right'
+      }),
+      { numRuns: 150 },
+    )
+  })
+})
