@@ -275,7 +275,7 @@ export const SlaBreached = eventType(
   }),
 )
 
-export const complaintWorkflowEvents = eventRegistry([
+const definitions = [
   ComplaintReceived,
   ComplaintAcknowledged,
   ProblemConfirmed,
@@ -296,7 +296,10 @@ export const complaintWorkflowEvents = eventRegistry([
   ComplaintResumed,
   SlaClockStopped,
   SlaBreached,
-])
+] as const
+
+/** The event types a store accepts for complaints (the public, versioned contract). */
+export const complaintWorkflowEvents = eventRegistry(definitions)
 
 export type ComplaintReceived = EventOf<typeof ComplaintReceived>
 export type ComplaintAcknowledged = EventOf<typeof ComplaintAcknowledged>
@@ -340,3 +343,6 @@ export type ComplaintEvent =
   | ComplaintResumed
   | SlaClockStopped
   | SlaBreached
+
+/** Every complaint event type, for projections that handle them all. */
+export const complaintEventTypes: ReadonlyArray<ComplaintEvent['type']> = definitions.map((d) => d.type)
