@@ -1,8 +1,22 @@
 import { deciderSpec } from '@dealer-crm/testing'
-import { describe, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { MemberResumed, MemberSuspended } from '../src/events.js'
 import { decider } from '../src/index.js'
-import { clerk, earn, enrol, enrolled, T0 } from './fixtures.js'
+import {
+  clerk,
+  doc,
+  earn,
+  earned,
+  enrol,
+  enrolled,
+  evaluate,
+  redeem,
+  refund,
+  refundPrepaid,
+  release,
+  T0,
+  topUp,
+} from './fixtures.js'
 
 const spec = deciderSpec(decider)
 
@@ -53,5 +67,57 @@ describe('member card (DOMAIN.md §4 会员卡)', () => {
       .given([])
       .when(earn('repair-order', 'RO-1', 500_00))
       .thenError('NotEnrolled')
+  })
+})
+
+describe('a suspended card (DOMAIN.md §4 会员卡 status)', () => {
+  const suspended = MemberSuspended.make({ reason: 'dispute', at: T0, by: clerk })
+
+  it('is still refunded and evaluated, so no points survive a refund or an expiry', () => {
+    const lot = earned('RO-1', 100)
+    const [reversal] = spec
+      .given([enrolled(), lot, suspended])
+      .when(refund(doc('repair-order', 'RO-1')))
+      .events()
+    expect(reversal?.type).toBe('PointsReversed')
+    const events = spec.given([enrolled(), lot, suspended]).when(evaluate('2028-01-10T09:00:00Z')).events()
+    expect(events.map((e) => e.type)).toContain('PointsExpired')
+  })
+
+  it('does not redeem, top up or spend prepaid money', () => {
+    spec
+      .given([enrolled(), earned('RO-1', 100), suspended])
+      .when(redeem('R-1', 10))
+      .thenError('MemberIsSuspended')
+    spec.given([enrolled(), suspended]).when(topUp(100)).thenError('MemberIsSuspended')
+  })
+
+  it('may still ask for the exit statement', () => {
+    const [statement] = spec
+      .given([enrolled(), suspended])
+      .when({ type: 'RequestExitStatement', data: { at: T0, by: clerk } })
+      .events()
+    expect(statement?.type).toBe('ExitStatementIssued')
+  })
+})
+
+describe('commands on a card never enrolled or on an unknown document', () => {
+  it('refuses the evaluation of a card never enrolled', () => {
+    spec.given([]).when(evaluate(T0)).thenError('NotEnrolled')
+  })
+
+  it('refuses to release or refund a document that earned nothing', () => {
+    spec
+      .given([enrolled()])
+      .when(release(doc('vehicle-purchase', 'INV-404')))
+      .thenError('DocumentNotEarned')
+    spec
+      .given([enrolled()])
+      .when(refund(doc('vehicle-purchase', 'INV-404')))
+      .thenError('DocumentNotEarned')
+  })
+
+  it('refuses a prepaid refund above the balance', () => {
+    spec.given([enrolled()]).when(refundPrepaid(1)).thenError('InsufficientPrepaid')
   })
 })
