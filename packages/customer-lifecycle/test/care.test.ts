@@ -1,0 +1,392 @@
+import { deciderSpec } from '@dealer-crm/testing'
+import { describe, expect, it } from 'vitest'
+import { type Command, customerLifecycle, decider, defaultPolicy } from '../src/index.js'
+import { cmd, deliver, eventsOf, register } from './support.js'
+
+const spec = deciderSpec(decider)
+const owner = [register(), deliver('2024-02-01T10:00:00+08:00')] as const
+
+const consent = (
+  type: 'GrantConsent' | 'WithdrawConsent',
+  purpose: 'marketing' | 'service-reminder' | 'survey',
+  channel: 'sms' | 'call' | 'wechat' = 'sms',
+) => cmd(type, { at: '2024-02-02T10:00:00+08:00', purpose, channel, source: 'showroom-form' })
+
+let touchpoints = 0
+const plan = (
+  kind: Command & { type: 'PlanTouchpoint' } extends { data: { kind: infer K } } ? K : never,
+  dueAt = '2024-03-01T10:00:00+08:00',
+  channel: 'sms' | 'call' | 'wechat' = 'sms',
+) =>
+  cmd('PlanTouchpoint', {
+    touchpointId: `tp-${++touchpoints}`,
+    at: '2024-02-10T10:00:00+08:00',
+    kind,
+    channel,
+    dueAt,
+    familyMemberId: null,
+  })
+
+const outcome = (touchpointId: string, result: 'reached' | 'appointment-booked' = 'reached') =>
+  cmd('RecordTouchpointOutcome', { touchpointId, at: '2024-03-01T11:00:00+08:00', outcome: result, note: '' })
+
+describe('consent per purpose × channel (DOMAIN.md §5 Consent)', () => {
+  it('records a grant with its source and time', () => {
+    const grant = consent('GrantConsent', 'marketing')
+    spec
+      .given(eventsOf(...owner))
+      .when(grant)
+      .then([{ type: 'ConsentGranted', data: grant.data }])
+  })
+  it('granting live consent again changes nothing; an opt-out is always recorded', () => {
+    spec
+      .given(eventsOf(...owner, consent('GrantConsent', 'marketing')))
+      .when(consent('GrantConsent', 'marketing'))
+      .then([])
+    const optOut = consent('WithdrawConsent', 'service-reminder')
+    spec
+      .given(eventsOf(...owner))
+      .when(optOut)
+      .then([{ type: 'ConsentWithdrawn', data: optOut.data }])
+  })
+  it('rejects a marketing touchpoint without live consent', () => {
+    spec
+      .given(eventsOf(...owner))
+      .when(plan('offer'))
+      .thenError('NoLiveConsent')
+    spec
+      .given(
+        eventsOf(...owner, consent('GrantConsent', 'marketing'), consent('WithdrawConsent', 'marketing')),
+      )
+      .when(plan('event-invitation'))
+      .thenError('NoLiveConsent')
+  })
+  it('consent is per channel', () => {
+    spec
+      .given(eventsOf(...owner, consent('GrantConsent', 'marketing', 'wechat')))
+      .when(plan('offer', '2024-03-01T10:00:00+08:00', 'sms'))
+      .thenError('NoLiveConsent')
+  })
+  it('plans marketing with live consent, recording purpose and policy version', () => {
+    const p = plan('birthday-greeting')
+    spec
+      .given(eventsOf(...owner, consent('GrantConsent', 'marketing')))
+      .when(p)
+      .then([
+        {
+          type: 'TouchpointPlanned',
+          data: { ...p.data, purpose: 'marketing', policyVersion: defaultPolicy.policyVersion },
+        },
+      ])
+  })
+  it('service reminders follow their own purpose: sent until the customer opts out of them', () => {
+    expect(
+      spec
+        .given(eventsOf(...owner))
+        .when(plan('maintenance-reminder'))
+        .events()[0]?.data,
+    ).toMatchObject({
+      purpose: 'service-reminder',
+    })
+    spec
+      .given(eventsOf(...owner, consent('WithdrawConsent', 'marketing')))
+      .when(plan('annual-inspection-reminder'))
+      .events()
+    spec
+      .given(eventsOf(...owner, consent('WithdrawConsent', 'service-reminder')))
+      .when(plan('insurance-renewal-reminder'))
+      .thenError('NoLiveConsent')
+  })
+  it('a withdrawal after planning stops the contact', () => {
+    const p = plan('offer')
+    spec
+      .given(
+        eventsOf(...owner, consent('GrantConsent', 'marketing'), p, consent('WithdrawConsent', 'marketing')),
+      )
+      .when(outcome(p.data.touchpointId))
+      .thenError('NoLiveConsent')
+  })
+  it('a policy may require opting in to service reminders too', () => {
+    const strict = deciderSpec(
+      customerLifecycle({
+        ...defaultPolicy,
+        consentRequired: { ...defaultPolicy.consentRequired, 'service-reminder': true },
+      }),
+    )
+    strict
+      .given(eventsOf(...owner))
+      .when(plan('maintenance-reminder'))
+      .thenError('NoLiveConsent')
+  })
+})
+
+describe('frequency caps and quiet hours (DOMAIN.md §5 Consent)', () => {
+  it('refuses contact in the quiet hours, local time', () => {
+    spec
+      .given(eventsOf(...owner))
+      .when(plan('maintenance-reminder', '2024-03-01T22:30:00+08:00'))
+      .thenError('QuietHours')
+    spec
+      .given(eventsOf(...owner))
+      .when(plan('maintenance-reminder', '2024-03-01T07:59:00+08:00'))
+      .thenError('QuietHours')
+    spec
+      .given(eventsOf(...owner))
+      .when(plan('maintenance-reminder', '2024-03-01T00:30:00Z'))
+      .events()
+  })
+  it('caps marketing contacts within the window', () => {
+    const granted = [...owner, consent('GrantConsent', 'marketing')]
+    const four = [1, 8, 15, 22].map((d) =>
+      plan('offer', `2024-03-${String(d).padStart(2, '0')}T10:00:00+08:00`),
+    )
+    spec
+      .given(eventsOf(...granted, ...four))
+      .when(plan('offer', '2024-03-25T10:00:00+08:00'))
+      .thenError('FrequencyCapReached')
+    spec
+      .given(eventsOf(...granted, ...four))
+      .when(plan('offer', '2024-04-01T10:00:00+08:00'))
+      .events()
+    spec
+      .given(eventsOf(...granted, ...four))
+      .when(plan('offer', '2024-02-25T10:00:00+08:00'))
+      .thenError('FrequencyCapReached')
+  })
+  it('does not count cancelled touchpoints or service reminders', () => {
+    const granted = [...owner, consent('GrantConsent', 'marketing')]
+    const four = [1, 8, 15, 22].map((d) =>
+      plan('offer', `2024-03-${String(d).padStart(2, '0')}T10:00:00+08:00`),
+    )
+    const cancel = cmd('CancelTouchpoint', {
+      touchpointId: four[0]?.data.touchpointId ?? '',
+      at: '2024-02-11T10:00:00+08:00',
+      reason: 'duplicate',
+    })
+    spec
+      .given(eventsOf(...granted, ...four, cancel))
+      .when(plan('offer', '2024-03-25T10:00:00+08:00'))
+      .events()
+    spec
+      .given(eventsOf(...granted, ...four))
+      .when(plan('maintenance-reminder', '2024-03-25T10:00:00+08:00'))
+      .events()
+  })
+})
+
+describe('care touchpoints and outcomes (DOMAIN.md §1)', () => {
+  it('records the outcome of a planned touchpoint', () => {
+    const p = plan('periodic-call-back')
+    const done = outcome(p.data.touchpointId, 'appointment-booked')
+    spec
+      .given(eventsOf(...owner, p))
+      .when(done)
+      .then([
+        {
+          type: 'TouchpointDone',
+          data: { ...done.data, kind: 'periodic-call-back', purpose: 'survey', channel: 'sms' },
+        },
+      ])
+  })
+  it('refuses an outcome for an unknown or closed touchpoint, and a second plan with the same id', () => {
+    const p = plan('maintenance-reminder')
+    spec
+      .given(eventsOf(...owner))
+      .when(outcome('tp-x'))
+      .thenError('UnknownTouchpoint')
+    spec
+      .given(eventsOf(...owner, p, outcome(p.data.touchpointId)))
+      .when(outcome(p.data.touchpointId))
+      .thenError('TouchpointClosed')
+    spec
+      .given(eventsOf(...owner, p))
+      .when(p)
+      .thenError('TouchpointAlreadyPlanned')
+    const cancel = cmd('CancelTouchpoint', {
+      touchpointId: p.data.touchpointId,
+      at: '2024-02-11T10:00:00+08:00',
+      reason: 'sold',
+    })
+    spec
+      .given(eventsOf(...owner, p, cancel))
+      .when(cancel)
+      .thenError('TouchpointClosed')
+  })
+  it('refuses a touchpoint due in the past', () => {
+    spec
+      .given(eventsOf(...owner))
+      .when(plan('maintenance-reminder', '2024-02-01T10:00:00+08:00'))
+      .thenError('DueInThePast')
+  })
+  it('sends birthday greetings to recorded family members only', () => {
+    const member = cmd('RecordFamilyMember', {
+      memberId: 'm-1',
+      at: '2024-02-02T10:00:00+08:00',
+      relation: 'wife',
+      name: '李梅',
+      birthday: null,
+    })
+    const greeting = plan('birthday-greeting')
+    const forMember = { ...greeting, data: { ...greeting.data, familyMemberId: 'm-1' } }
+    const granted = [...owner, consent('GrantConsent', 'marketing')]
+    spec
+      .given(eventsOf(...granted, member))
+      .when(forMember)
+      .events()
+    spec
+      .given(eventsOf(...granted))
+      .when(forMember)
+      .thenError('UnknownFamilyMember')
+    const offer = plan('offer')
+    spec
+      .given(eventsOf(...granted, member))
+      .when({ ...offer, data: { ...offer.data, familyMemberId: 'm-1' } })
+      .thenError('GreetingOnlyForFamily')
+  })
+  it('gifts go to VIPs; the annual reception to VIP, big-account or key-tier customers (seed 000, 003)', () => {
+    const granted = [...owner, consent('GrantConsent', 'marketing')]
+    spec
+      .given(eventsOf(...granted))
+      .when(plan('vip-gift'))
+      .thenError('NotEligible')
+    spec
+      .given(eventsOf(...granted))
+      .when(plan('annual-reception'))
+      .thenError('NotEligible')
+    const vip = cmd('SetAccountFlag', {
+      at: '2024-02-03T10:00:00+08:00',
+      flag: 'vip',
+      value: true,
+      reason: 'top spender',
+    })
+    spec
+      .given(eventsOf(...granted, vip))
+      .when(plan('vip-gift'))
+      .events()
+    spec
+      .given(eventsOf(...granted, vip))
+      .when(plan('annual-reception'))
+      .events()
+  })
+})
+
+describe('segmentation (DOMAIN.md §1, §5)', () => {
+  const tier = (rank: number) =>
+    cmd('AssignValueTier', {
+      at: '2024-06-01T10:00:00+08:00',
+      valueFen: 2_000_000,
+      rank,
+      portfolioSize: 100,
+      windowFrom: '2023-06-01T00:00:00+08:00',
+      windowTo: '2024-06-01T00:00:00+08:00',
+    })
+  it('puts the top 20% of the portfolio in the key tier (80/20)', () => {
+    expect(
+      spec
+        .given(eventsOf(...owner))
+        .when(tier(20))
+        .events()[0]?.data,
+    ).toMatchObject({ tier: 'key', policyVersion: defaultPolicy.policyVersion })
+    expect(
+      spec
+        .given(eventsOf(...owner))
+        .when(tier(21))
+        .events()[0]?.data,
+    ).toMatchObject({ tier: 'standard' })
+  })
+  it('records a tier change only', () => {
+    spec
+      .given(eventsOf(...owner, tier(3)))
+      .when(tier(5))
+      .then([])
+    expect(
+      spec
+        .given(eventsOf(...owner, tier(3)))
+        .when(tier(50))
+        .events(),
+    ).toHaveLength(1)
+  })
+  it.each([
+    [5, 5, 5, 'champions'],
+    [1, 5, 5, 'cant-lose-them'],
+    [2, 3, 1, 'at-risk'],
+    [1, 1, 1, 'lost'],
+    [3, 4, 2, 'loyal'],
+    [5, 1, 1, 'new-customer'],
+    [4, 2, 3, 'potential-loyalist'],
+    [2, 2, 2, 'about-to-sleep'],
+    [3, 2, 3, 'need-attention'],
+  ])('names RFM %i-%i-%i %s', (recency, frequency, monetary, segment) => {
+    const score = cmd('ScoreRfm', { at: '2024-06-01T10:00:00+08:00', recency, frequency, monetary })
+    expect(
+      spec
+        .given(eventsOf(...owner))
+        .when(score)
+        .events()[0]?.data,
+    ).toMatchObject({ segment })
+  })
+  it.each([
+    ['expressive', 'recognise-and-involve'],
+    ['driver', 'brief-and-results-first'],
+    ['analytical', 'facts-and-figures'],
+    ['amiable', 'personal-and-patient'],
+  ] as const)(
+    'records a %s customer with the %s contact style (seed 003)',
+    (personalityType, contactStyle) => {
+      const c = cmd('RecordPersonalityType', { at: '2024-06-01T10:00:00+08:00', personalityType })
+      spec
+        .given(eventsOf(...owner))
+        .when(c)
+        .then([{ type: 'PersonalityTypeRecorded', data: { ...c.data, contactStyle } }])
+    },
+  )
+  it('records referral potential with a reason', () => {
+    const c = cmd('AssessReferralPotential', {
+      at: '2024-06-01T10:00:00+08:00',
+      potential: 'high',
+      reason: 'runs a taxi company',
+    })
+    spec
+      .given(eventsOf(...owner))
+      .when(c)
+      .then([{ type: 'ReferralPotentialAssessed', data: c.data }])
+  })
+})
+
+describe('satisfaction against expectation (seed 001)', () => {
+  const survey = (surveyId: string, expectation: number, score: number) =>
+    cmd('RecordSatisfaction', {
+      surveyId,
+      at: '2024-06-01T10:00:00+08:00',
+      touchpointId: null,
+      channel: 'call',
+      expectation,
+      score,
+    })
+  it.each([
+    [8, 6, 'dissatisfied'],
+    [7, 7, 'satisfied'],
+    [6, 9, 'delighted'],
+  ] as const)('expectation %i, score %i: %s', (expectation, score, classification) => {
+    const c = survey('s-1', expectation, score)
+    spec
+      .given(eventsOf(...owner))
+      .when(c)
+      .then([{ type: 'SatisfactionRecorded', data: { ...c.data, classification } }])
+  })
+  it('records a survey once, for a known touchpoint, unless the customer opted out of surveys', () => {
+    spec
+      .given(eventsOf(...owner, survey('s-1', 7, 7)))
+      .when(survey('s-1', 7, 8))
+      .thenError('SurveyAlreadyRecorded')
+    const c = survey('s-2', 7, 7)
+    spec
+      .given(eventsOf(...owner))
+      .when({ ...c, data: { ...c.data, touchpointId: 'tp-none' } })
+      .thenError('UnknownTouchpoint')
+    spec
+      .given(eventsOf(...owner, consent('WithdrawConsent', 'survey', 'call')))
+      .when(c)
+      .thenError('NoLiveConsent')
+  })
+})
