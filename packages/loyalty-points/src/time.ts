@@ -2,8 +2,12 @@ import * as t from 'io-ts'
 
 const isoUtc = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/
 
-const isInstant = (u: unknown): u is string =>
-  typeof u === 'string' && isoUtc.test(u) && !Number.isNaN(Date.parse(u))
+/** A real calendar moment: 2026-02-30 is refused, not rolled over to March. */
+const isInstant = (u: unknown): u is string => {
+  if (typeof u !== 'string' || !isoUtc.test(u)) return false
+  const ms = Date.parse(u)
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 19) === u.slice(0, 19)
+}
 
 /**
  * A moment in UTC as an ISO-8601 string (`2026-03-01T09:00:00Z`). Time enters the domain only

@@ -111,6 +111,8 @@ describe('bad input is rejected with field-path messages (ARCHITECTURE.md: valid
       pathsOf(ConfirmExit, { type: 'ConfirmExit', data: { at: '2026-01-10T09:00:00Z', by: clerk } }),
     ).toEqual(['data.prepaidRefundReference'])
     expect(pathsOf(EvaluateAt, evaluate('2026-02-30T25:00:00Z'))).toEqual(['data.at'])
+    expect(pathsOf(EvaluateAt, evaluate('2026-02-30T10:00:00Z'))).toEqual(['data.at'])
+    expect(EvaluateAt.is(evaluate('2028-02-29T10:00:00.123Z'))).toBe(true)
   })
 
   it('the message names the field and says what was expected', () => {
