@@ -96,6 +96,9 @@ export const defaultComplaintPolicy: ComplaintPolicy = {
 
 /** The lowest role allowed to approve compensation worth `valueFen`. */
 export const requiredApprover = (policy: ComplaintPolicy, valueFen: number): Role => {
-  const tier = policy.approvalTiers.find((t) => t.upToFen === null || valueFen <= t.upToFen)
+  const tier =
+    policy.approvalTiers.find((t) => t.upToFen === null || valueFen <= t.upToFen) ??
+    policy.approvalTiers.at(-1)
+  // A policy without tiers leaves approval to the general manager.
   return tier?.role ?? 'general-manager'
 }
