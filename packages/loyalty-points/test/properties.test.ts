@@ -1,3 +1,4 @@
+import { commandArb, memberCommandsArb, policyArb } from '@dealer-crm/loyalty-points/testing'
 import { checkCommandSequences, runCommands, type Step } from '@dealer-crm/testing'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
@@ -5,7 +6,6 @@ import type { LoyaltyCommand } from '../src/commands.js'
 import type { LoyaltyError } from '../src/errors.js'
 import type { LoyaltyEvent } from '../src/events.js'
 import { defaultPolicy, type LoyaltyPolicy, loyaltyDecider, type Member } from '../src/index.js'
-import { commandArb, memberCommandsArb, policyArb } from '../src/testing.js'
 import { enrolled } from './fixtures.js'
 
 type LoyaltyStep = Step<LoyaltyCommand, LoyaltyEvent, Member, LoyaltyError>
