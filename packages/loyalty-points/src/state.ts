@@ -1,5 +1,5 @@
 import type { LoyaltyEvent } from './events.js'
-import type { Instant } from './time.js'
+import { type Instant, later } from './time.js'
 import { type LotDraw, lotIdOf, type Source } from './values.js'
 
 /** One earning and what is left of it (DOMAIN.md §5: the history is the balance). */
@@ -79,19 +79,16 @@ export const lotOf = (m: Member, source: Source): Lot | undefined => {
 
 const withLots = (m: Member, change: (lot: Lot) => Lot): Member => ({ ...m, lots: m.lots.map(change) })
 
-/** Take drawn points from their lots; never below zero, so a replayed or repeated draw cannot double-deduct. */
+/** Take drawn points from their lots; never below zero, so evolve stays total even on a history decide would not produce. */
 const draw = (m: Member, draws: ReadonlyArray<LotDraw>): Member =>
   withLots(m, (lot) => {
     const taken = draws.reduce((sum, d) => (d.lotId === lot.lotId ? sum + d.points : sum), 0)
     return taken === 0 ? lot : { ...lot, remaining: Math.max(0, lot.remaining - taken) }
   })
 
-const later = (a: Instant | null, b: Instant): Instant =>
-  a === null || Date.parse(a) < Date.parse(b) ? b : a
-
 const evaluatedAt = (m: Member, at: Instant): Member => ({
   ...m,
-  lastEvaluatedAt: later(m.lastEvaluatedAt, at),
+  lastEvaluatedAt: m.lastEvaluatedAt === null ? at : later(m.lastEvaluatedAt, at),
 })
 
 /** Total: every event, in any order, yields a state; nothing throws. */
