@@ -1,6 +1,6 @@
 import { deciderSpec } from '@dealer-crm/testing'
 import { describe, expect, it } from 'vitest'
-import { decider, defaultComplaintPolicy } from '../src/index.js'
+import { type ComplaintId, decider, defaultComplaintPolicy } from '../src/index.js'
 import {
   accept,
   acknowledge,
@@ -11,13 +11,17 @@ import {
   close,
   complaintId,
   confirm,
+  contact,
   customerId,
   director,
   discount,
+  escalate,
+  evaluateAt,
   execute,
   followUp,
   historyOf,
   mondayAt,
+  pause,
   propose,
   receive,
   reject,
@@ -304,5 +308,66 @@ describe('the steps happen in order and record who did them (DOMAIN.md §3 rules
       .given(closed)
       .when(approve(mondayAt(10)))
       .thenError('ComplaintClosed')
+  })
+})
+
+describe('more guards', () => {
+  it('refuses a command meant for another complaint', () => {
+    spec
+      .given(historyOf(receive(mondayAt(0))))
+      .when({
+        type: 'AcknowledgeComplaint',
+        data: { complaintId: 'complaint-9999' as ComplaintId, by: advisor, at: mondayAt(1) },
+      })
+      .thenError('WrongComplaint')
+  })
+
+  it('lets the dealer revise a proposal before it is approved', () => {
+    const [revised] = spec
+      .given(historyOf(...throughAnalysis(), propose(mondayAt(4), [discount])))
+      .when(propose(mondayAt(5), [{ kind: 'service-voucher', amount: 30_000 }]))
+      .events()
+    expect(revised).toMatchObject({
+      type: 'ResolutionProposed',
+      data: { proposalNo: 2, compensationValue: 30_000 },
+    })
+  })
+
+  it('refuses escalation and pauses on a closed complaint, and evaluates it to nothing', () => {
+    const closed = historyOf(...throughExecution(), followUp(mondayAt(8)), close(mondayAt(9)))
+    spec
+      .given(closed)
+      .when(escalate(mondayAt(10)))
+      .thenError('ComplaintClosed')
+    spec
+      .given(closed)
+      .when(pause(mondayAt(10)))
+      .thenError('ComplaintClosed')
+    spec
+      .given(closed)
+      .when(evaluateAt(mondayAt(500)))
+      .then([])
+  })
+
+  it('counts every reopening', () => {
+    const reopenedTwice = historyOf(
+      ...throughExecution(),
+      followUp(mondayAt(8)),
+      close(mondayAt(9)),
+      contact(mondayAt(10)),
+      confirm(mondayAt(11)),
+      analyse(mondayAt(12)),
+      propose(mondayAt(13), [{ kind: 'apology', givenBy: 'service-manager' }]),
+      approve(mondayAt(14)),
+      accept(mondayAt(15)),
+      execute(mondayAt(16)),
+      followUp(mondayAt(17)),
+      close(mondayAt(18)),
+    )
+    const [event] = spec
+      .given(reopenedTwice)
+      .when(contact(mondayAt(19)))
+      .events()
+    expect(event).toMatchObject({ type: 'ComplaintReopened', data: { reopenNo: 2 } })
   })
 })
