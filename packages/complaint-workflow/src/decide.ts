@@ -1,5 +1,5 @@
-import { type Either, flatMap, left, map, right } from 'fp-ts/Either'
-import { pipe } from 'fp-ts/function'
+import { type Either, flatMap, left, map, right } from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
 import type {
   AcknowledgeComplaint,
   AnalyseComplaint,
