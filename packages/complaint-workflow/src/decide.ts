@@ -78,7 +78,7 @@ const decideStep = (
   policy: ComplaintPolicy,
   command: Exclude<ComplaintCommand, ReceiveComplaint>,
   s: Complaint,
-) => {
+): Decision => {
   switch (command.type) {
     case 'AcknowledgeComplaint':
       return acknowledgeComplaint(policy, command, s)
