@@ -110,12 +110,10 @@ export const openSqliteEventLog = (options: SqliteEventLogOptions): SqliteEventL
   const ensureOpen = () => {
     if (closed) throw new StoreError(`the SQLite event store at ${location} is closed`)
   }
-  const idle = async () => {
-    while (openTransaction !== null) await openTransaction
-  }
 
   const transaction = async <T>(work: (db: Database.Database) => T | Promise<T>): Promise<T> => {
-    if (openTransaction !== null) await idle()
+    // Re-checked after every wake-up: another waiter may have opened a transaction in between.
+    while (openTransaction !== null) await openTransaction
     ensureOpen()
     try {
       begin.run()
@@ -147,7 +145,7 @@ export const openSqliteEventLog = (options: SqliteEventLogOptions): SqliteEventL
   }
 
   const run = async <T>(work: (db: Database.Database) => T): Promise<T> => {
-    if (openTransaction !== null) await idle()
+    while (openTransaction !== null) await openTransaction
     ensureOpen()
     return work(db)
   }
@@ -247,7 +245,7 @@ export const openSqliteEventLog = (options: SqliteEventLogOptions): SqliteEventL
     readAll: async function* ({ from, to, batchSize, categories, types }: AllFilter) {
       const statement = allPage(categories !== null, types !== null)
       const limit = Math.max(1, Math.floor(batchSize))
-      const upper = to ?? maxPosition
+      const upper = to === null || to > maxPosition ? maxPosition : to
       let next = from < 1n ? 1n : from
       while (next <= upper) {
         const params: unknown[] = [next, upper]
@@ -273,7 +271,7 @@ export const openSqliteEventLog = (options: SqliteEventLogOptions): SqliteEventL
     pollIntervalMs: options.pollIntervalMs ?? 250,
     close: async () => {
       if (closed) return
-      await idle()
+      while (openTransaction !== null) await openTransaction
       closed = true
       listeners.clear()
       if (owned) db.close()

@@ -156,6 +156,27 @@ describe('appending', () => {
     expect((await next)[0]?.globalPosition).toBe(1n)
   })
 
+  it('runs many async transactions, appends and reads that arrive together without overlapping', async () => {
+    const tick = () => new Promise((r) => setTimeout(r, 1))
+    const work: Promise<unknown>[] = []
+    for (let i = 0; i < 10; i++) {
+      work.push(log.append(`order-${i % 3}`, [pendingNote(`a${i}`)], 'any', () => tick()))
+      work.push(
+        log.transaction(async (tx) => {
+          await tick()
+          return tx.prepare('SELECT count(*) FROM es_events').pluck().get()
+        }),
+      )
+      work.push(log.append(`order-${i % 3}`, [pendingNote(`b${i}`)], 'any'))
+      work.push(log.streamVersion(`order-${i % 3}`))
+    }
+    const results = await Promise.allSettled(work)
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([])
+    const positions = (await collect(log.readAll(all))).map((e) => e.globalPosition)
+    expect(positions).toEqual(Array.from({ length: 20 }, (_, i) => BigInt(i + 1)))
+    expect(await verify(log)).toMatchObject({ ok: true })
+  })
+
   it('calls listeners after commit, when the events are readable', async () => {
     const seen: number[] = []
     const stop = log.onAppended(() => {
