@@ -12,6 +12,10 @@ import { evolve, initialState } from './state.js'
  * and decoded, so every generated command passes its codec; most are plausible, many are refused by the rules.
  */
 
+/** Records with an ordinary prototype, as JSON.parse makes them, so events compare equal after a round trip. */
+const record = <T>(model: { [K in keyof T]: fc.Arbitrary<T[K]> }): fc.Arbitrary<T> =>
+  fc.record(model, { noNullPrototype: true })
+
 const base = Date.parse('2026-03-01T00:00:00Z')
 const HOUR = 3_600_000
 
@@ -60,14 +64,14 @@ export const customers = [
 const customer = fc.constantFrom(...customers)
 
 const questionInput = fc.oneof(
-  fc.record({
+  record({
     kind: fc.constant('ask'),
     topic: fc.constantFrom('workplace', 'home-area', 'business', 'how-they-know-each-other'),
   }),
   fc.constant({ kind: 'confirm-vehicle' }),
-  fc.record({
+  record({
     kind: fc.constant('false-statement'),
-    asserted: fc.record({
+    asserted: record({
       model: fc.constantFrom('Jetta', 'Golf', 'Sagitar', null),
       colour: fc.constantFrom('black', 'white', 'red', null),
       gearbox: fc.constantFrom('automatic', 'manual', null),
@@ -87,20 +91,28 @@ export interface CommandInputOptions {
 }
 
 /** Raw command input (JSON as an application receives it) that passes the command codecs. */
-export const referralCommandInputArbitrary = (options: CommandInputOptions = {}): fc.Arbitrary<unknown> => {
+/** A command as JSON, before decoding. */
+export interface CommandInput {
+  readonly type: string
+  readonly data: unknown
+}
+
+export const referralCommandInputArbitrary = (
+  options: CommandInputOptions = {},
+): fc.Arbitrary<CommandInput> => {
   const referralId = fc.constantFrom(...(options.referralIds ?? ['referral-1']))
   const liveId = fc.oneof(
     { weight: 4, arbitrary: fc.constant(null) },
     { weight: 1, arbitrary: fc.constantFrom('referral-1', 'referral-2') },
   )
   const at = atArbitrary()
-  const cmd = <D>(type: string, data: fc.Arbitrary<D>) => data.map((d) => ({ type, data: d }))
+  const cmd = <D>(type: string, data: fc.Arbitrary<D>) => data.map((d): CommandInput => ({ type, data: d }))
   return fc.oneof(
     {
       weight: 2,
       arbitrary: cmd(
         'RegisterReferral',
-        fc.record({
+        record({
           referralId,
           referee: customer.map(({ vehicle, ...c }) => ({ ...c, purchase: vehicle })),
           referrer: customer,
@@ -119,7 +131,7 @@ export const referralCommandInputArbitrary = (options: CommandInputOptions = {})
       weight: 2,
       arbitrary: cmd(
         'ScreenReferral',
-        fc.record({
+        record({
           referralId,
           by: staffOr(staff.seller),
           ownersReferral: fc.boolean(),
@@ -135,7 +147,7 @@ export const referralCommandInputArbitrary = (options: CommandInputOptions = {})
       weight: 2,
       arbitrary: cmd(
         'CheckAtDelivery',
-        fc.record({
+        record({
           referralId,
           by: staffOr(staff.showroomManager),
           licenceMatches: fc.oneof(
@@ -150,14 +162,14 @@ export const referralCommandInputArbitrary = (options: CommandInputOptions = {})
       weight: 3,
       arbitrary: cmd(
         'ScheduleCallBack',
-        fc.record({
+        record({
           referralId,
           by: staffOr(staff.caller),
           verifierId: fc.oneof(
             { weight: 4, arbitrary: fc.constant(staff.caller.id) },
             { weight: 1, arbitrary: fc.constant(staff.seller.id) },
           ),
-          draw: fc.record({
+          draw: record({
             callee: fc.constantFrom('referee', 'referrer'),
             questions: fc.oneof(
               { weight: 3, arbitrary: fc.constant(seedQuestions) },
@@ -172,7 +184,7 @@ export const referralCommandInputArbitrary = (options: CommandInputOptions = {})
       weight: 3,
       arbitrary: cmd(
         'RecordCallBackAnswers',
-        fc.record({
+        record({
           referralId,
           verifier: staffOr(staff.caller),
           answers: fc.oneof(
@@ -193,18 +205,18 @@ export const referralCommandInputArbitrary = (options: CommandInputOptions = {})
       weight: 2,
       arbitrary: cmd(
         'RecordCallBackUnreachable',
-        fc.record({ referralId, verifier: staffOr(staff.caller), at }),
+        record({ referralId, verifier: staffOr(staff.caller), at }),
       ),
     },
     {
       weight: 3,
       arbitrary: cmd(
         'ReleaseReward',
-        fc.record({
+        record({
           referralId,
           by: anyStaff,
           kind: fc.constantFrom('gift', 'cash-back', 'purchase-voucher', 'loyalty-points'),
-          referrerStanding: fc.record({
+          referrerStanding: record({
             successfulReferralsBefore: fc.integer({ min: 0, max: 8 }),
             blocked: fc.oneof(
               { weight: 4, arbitrary: fc.constant(false) },
@@ -219,14 +231,14 @@ export const referralCommandInputArbitrary = (options: CommandInputOptions = {})
       weight: 1,
       arbitrary: cmd(
         'RecordSaleReturned',
-        fc.record({ referralId, by: anyStaff, outcome: fc.constantFrom('returned', 'cancelled'), at }),
+        record({ referralId, by: anyStaff, outcome: fc.constantFrom('returned', 'cancelled'), at }),
       ),
     },
     {
       weight: 1,
       arbitrary: cmd(
         'ReopenReferral',
-        fc.record({
+        record({
           referralId,
           by: staffOr(staff.salesManager),
           reason: fc.constant('manual review after a complaint from the referrer'),
@@ -276,12 +288,13 @@ const breakages: ReadonlyArray<Breakage> = [
   { type: 'ReopenReferral', path: ['data', 'reason'], value: '   ' },
 ]
 
+const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null
+
 const withField = (input: unknown, path: ReadonlyArray<string>, value: unknown): unknown => {
   const [head, ...rest] = path
   if (head === undefined) return value
-  const record: Record<string, unknown> =
-    typeof input === 'object' && input !== null ? { ...(input as Record<string, unknown>) } : {}
   if (Array.isArray(input)) return input.map((v, i) => (String(i) === head ? withField(v, rest, value) : v))
+  const record: Record<string, unknown> = isRecord(input) ? { ...input } : {}
   if (rest.length === 0 && value === MISSING) delete record[head]
   else record[head] = withField(record[head], rest, value)
   return record
@@ -289,12 +302,14 @@ const withField = (input: unknown, path: ReadonlyArray<string>, value: unknown):
 
 /** Malformed command input, with the path of the field its refusal must name. */
 export const malformedCommandInputArbitrary: fc.Arbitrary<{
+  readonly type: string
   readonly input: unknown
   readonly path: string
 }> = fc.constantFrom(...breakages).chain((breakage) =>
   referralCommandInputArbitrary()
-    .filter((input) => (input as { type: string }).type === breakage.type)
+    .filter((input) => input.type === breakage.type)
     .map((input) => ({
+      type: breakage.type,
       input: withField(input, breakage.path, breakage.value),
       path: breakage.path.join('.'),
     })),

@@ -70,8 +70,8 @@ describe('bad input is refused with the path of the bad field', () => {
   it('every command codec refuses malformed data, naming the field (random breakages)', () => {
     const typesSeen = new Set<string>()
     fc.assert(
-      fc.property(malformedCommandInputArbitrary, ({ input, path }) => {
-        typesSeen.add((input as { type: string }).type)
+      fc.property(malformedCommandInputArbitrary, ({ type, input, path }) => {
+        typesSeen.add(type)
         const decoded = decodeReferralCommand(input)
         return decoded._tag === 'Left' && decoded.left.errors.some((e) => e.path === path)
       }),
