@@ -157,7 +157,7 @@ describe('appending', () => {
   })
 
   it('runs many async transactions, appends and reads that arrive together without overlapping', async () => {
-    const tick = () => new Promise((r) => setTimeout(r, 1))
+    const tick = () => new Promise<void>((r) => setTimeout(r, 1))
     const work: Promise<unknown>[] = []
     for (let i = 0; i < 10; i++) {
       work.push(log.append(`order-${i % 3}`, [pendingNote(`a${i}`)], 'any', () => tick()))
