@@ -88,7 +88,7 @@ const stageChange = (
   cause: StageCause,
   policy: LifecyclePolicy,
 ): ReadonlyArray<StageChanged> => {
-  const move = nextStage(after, at, cause, policy)
+  const move = nextStage(after, at, policy)
   return move.to === before.stage && move.probationEndsAt === before.probationEndsAt
     ? []
     : [

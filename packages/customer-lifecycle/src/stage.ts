@@ -2,7 +2,7 @@ import { addDays, daysBetween, isBefore, latest, ms } from './calendar.js'
 import type { StageEvidence } from './events.js'
 import type { LifecyclePolicy } from './policy.js'
 import type { Customer, Vehicle } from './state.js'
-import type { IntervalBasis, Stage, StageCause } from './vocabulary.js'
+import type { IntervalBasis, Stage } from './vocabulary.js'
 
 export interface Assessment {
   readonly stage: Stage
@@ -110,18 +110,17 @@ export interface StageMove {
   readonly probationEndsAt: string | null
 }
 
-const returning = (cause: StageCause) => cause === 'delivery' || cause === 'service-visit'
-
 /**
- * The stage after a fact or an evaluation. A returning at-risk or lost customer is won back
- * and starts probation; while on probation a healthy customer stays "won back" until the timer
- * runs out, and falls straight back if they drift again (DOMAIN.md §1 stage 8, §5).
+ * The stage after a fact or an evaluation. An at-risk or lost customer who is healthy again (a
+ * visit, a purchase, or the end of an override that held the stage) is won back and starts
+ * probation; while on probation a healthy customer stays "won back" until the timer runs out,
+ * and falls straight back if they drift again (DOMAIN.md §1 stage 8, §5).
  */
-export const nextStage = (s: Customer, at: string, cause: StageCause, policy: LifecyclePolicy): StageMove => {
+export const nextStage = (s: Customer, at: string, policy: LifecyclePolicy): StageMove => {
   const { stage, evidence } = assess(s, at, policy)
-  if (returning(cause) && (s.stage === 'at-risk' || s.stage === 'lost'))
-    return { to: 'won-back', evidence, probationEndsAt: addDays(at, policy.wonBackProbationDays) }
   const healthy = stage === 'active' || stage === 'stable'
+  if (healthy && (s.stage === 'at-risk' || s.stage === 'lost'))
+    return { to: 'won-back', evidence, probationEndsAt: addDays(at, policy.wonBackProbationDays) }
   if (s.stage === 'won-back' && healthy && s.probationEndsAt !== null && isBefore(at, s.probationEndsAt))
     return { to: 'won-back', evidence, probationEndsAt: s.probationEndsAt }
   return { to: stage, evidence, probationEndsAt: null }

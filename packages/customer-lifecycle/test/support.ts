@@ -89,3 +89,13 @@ export const recorded = (
     }
     return { ...e, metadata }
   })
+
+/** The same command for another customer. */
+export const forCustomer = <C extends Command>(id: string, c: C): C => ({
+  ...c,
+  data: { ...c.data, customerId: id },
+})
+
+/** The events of one customer's commands, written for customer `id`. */
+export const customerEvents = (id: string, ...commands: ReadonlyArray<Command>) =>
+  eventsOf(...commands.map((c) => forCustomer(id, c)))

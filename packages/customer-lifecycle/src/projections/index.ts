@@ -1,1 +1,4 @@
-export {}
+export * from './churn-risk.js'
+export * from './customer-profile.js'
+export * from './metrics.js'
+export * from './touchpoint-calendar.js'

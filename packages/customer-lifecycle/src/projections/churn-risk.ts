@@ -1,0 +1,160 @@
+import type { Projection } from '@dealer-crm/eventsourcing'
+import { daysBetween, isBefore, ms } from '../calendar.js'
+import type { CustomerLifecycleEvent, StageEvidence } from '../events.js'
+import type { ContactStyle, Stage } from '../vocabulary.js'
+
+interface Watched {
+  customerId: string
+  stage: Stage
+  stageSince: string
+  evidence: StageEvidence | null
+  probationEndsAt: string | null
+  managerId: string | null
+  contactStyle: ContactStyle | null
+  vip: boolean
+  /** Planned touchpoints by id → due time. */
+  planned: Map<string, string>
+}
+
+export type ChurnRiskState = Map<string, Watched>
+
+export interface ChurnRiskEntry {
+  readonly customerId: string
+  readonly stage: Stage
+  readonly why: string
+  readonly daysOverdue: number
+  readonly managerId: string | null
+  readonly contactStyle: ContactStyle | null
+  readonly vip: boolean
+}
+
+const handles = [
+  'ProspectRegistered',
+  'StageChanged',
+  'StageOverridden',
+  'CustomerManagerAssigned',
+  'CustomerManagerReassigned',
+  'PersonalityTypeRecorded',
+  'AccountFlagSet',
+  'TouchpointPlanned',
+  'TouchpointDone',
+  'TouchpointCancelled',
+] as const satisfies ReadonlyArray<CustomerLifecycleEvent['type']>
+
+/**
+ * Who to contact this week and why (DOMAIN.md §1 stage 6: 发现即将流失的客户,并采取相应的行动留住客户):
+ * customers at risk, declining, never serviced, recently lost, or won back and on probation.
+ */
+export const churnRiskProjection: Projection<ChurnRiskState, CustomerLifecycleEvent> = {
+  name: 'customer-lifecycle.churn-risk',
+  version: 1,
+  handles,
+  init: () => new Map(),
+  apply: (state, e) => {
+    if (e.type === 'ProspectRegistered') {
+      state.set(e.data.customerId, {
+        customerId: e.data.customerId,
+        stage: 'prospect',
+        stageSince: e.data.at,
+        evidence: null,
+        probationEndsAt: null,
+        managerId: null,
+        contactStyle: null,
+        vip: false,
+        planned: new Map(),
+      })
+      return state
+    }
+    const w = state.get(e.data.customerId)
+    if (w === undefined) return state
+    switch (e.type) {
+      case 'StageChanged':
+        w.stage = e.data.to
+        w.stageSince = e.data.at
+        w.evidence = e.data.evidence
+        w.probationEndsAt = e.data.probationEndsAt
+        break
+      case 'StageOverridden':
+        w.stage = e.data.to
+        w.stageSince = e.data.at
+        w.probationEndsAt = null
+        break
+      case 'CustomerManagerAssigned':
+      case 'CustomerManagerReassigned':
+        w.managerId = e.data.managerId
+        break
+      case 'PersonalityTypeRecorded':
+        w.contactStyle = e.data.contactStyle
+        break
+      case 'AccountFlagSet':
+        if (e.data.flag === 'vip') w.vip = e.data.value
+        break
+      case 'TouchpointPlanned':
+        w.planned.set(e.data.touchpointId, e.data.dueAt)
+        break
+      case 'TouchpointDone':
+      case 'TouchpointCancelled':
+        w.planned.delete(e.data.touchpointId)
+        break
+    }
+    return state
+  },
+}
+
+const urgency: Partial<Record<Stage, number>> = {
+  'at-risk': 0,
+  'won-back': 1,
+  declining: 2,
+  'never-serviced': 3,
+  lost: 4,
+}
+
+const reason = (w: Watched, weekStart: string): string | null => {
+  const overdue = w.evidence?.daysOverdue ?? 0
+  switch (w.stage) {
+    case 'at-risk':
+      return `no visit for ${w.evidence?.daysSinceLastVisit ?? '?'} days; ${overdue} days past the projected service date`
+    case 'declining':
+      return `service overdue by ${overdue} days`
+    case 'never-serviced':
+      return `never came back since delivery on ${w.evidence?.lastDeliveryAt ?? 'record'}`
+    case 'won-back':
+      return w.probationEndsAt === null ? null : `won back; probation runs until ${w.probationEndsAt}`
+    case 'lost':
+      return daysBetween(w.stageSince, weekStart) <= 90 ? `lost since ${w.stageSince}; try to win back` : null
+    default:
+      return null
+  }
+}
+
+/**
+ * The customers to contact in the week from `weekStart`, most urgent first (VIPs first within a
+ * stage), leaving out those who already have a contact planned this week.
+ */
+export const contactThisWeek = (state: ChurnRiskState, weekStart: string): ReadonlyArray<ChurnRiskEntry> => {
+  const weekEnd = ms(weekStart) + 7 * 86_400_000
+  const entries: ChurnRiskEntry[] = []
+  for (const w of state.values()) {
+    const why = reason(w, weekStart)
+    const plannedThisWeek = [...w.planned.values()].some(
+      (due) => !isBefore(due, weekStart) && ms(due) < weekEnd,
+    )
+    if (why === null || plannedThisWeek) continue
+    entries.push({
+      customerId: w.customerId,
+      stage: w.stage,
+      why,
+      daysOverdue: w.evidence?.daysOverdue ?? 0,
+      managerId: w.managerId,
+      contactStyle: w.contactStyle,
+      vip: w.vip,
+    })
+  }
+  return entries.sort(
+    (a, b) =>
+      (urgency[a.stage] ?? 9) - (urgency[b.stage] ?? 9) ||
+      Number(b.vip) - Number(a.vip) ||
+      b.daysOverdue - a.daysOverdue ||
+      a.customerId.localeCompare(b.customerId),
+  )
+}
