@@ -1,4 +1,4 @@
-import type { Actor, StoredEvent } from '@dealer-crm/eventsourcing'
+import { type Actor, eventHash, type StoredEvent } from '@dealer-crm/eventsourcing'
 import { SqliteCorruptEventError } from './errors.js'
 
 /** The columns of `es_events`, in the order every SELECT of this package lists them. */
@@ -89,4 +89,17 @@ export const rowToStoredEvent = (row: EventRow): StoredEvent => {
     prevHash,
     hash,
   }
+}
+
+/** As rowToStoredEvent, and the stored hash must be the hash of the row's content. */
+export const verifiedEvent = (row: EventRow): StoredEvent => {
+  const event = rowToStoredEvent(row)
+  if (eventHash(event.prevHash, event) !== event.hash)
+    throw new SqliteCorruptEventError(
+      event.streamName,
+      event.streamPosition,
+      event.globalPosition,
+      'the stored hash does not match the event (altered after it was written)',
+    )
+  return event
 }

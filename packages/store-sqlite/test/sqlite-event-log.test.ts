@@ -278,6 +278,44 @@ describe('corrupt rows', () => {
   })
 })
 
+describe('hash verification on read (verifyHashes)', () => {
+  const failure = async (items: AsyncIterable<unknown>) => {
+    try {
+      for await (const _ of items);
+    } catch (error) {
+      return error
+    }
+    throw new Error('expected the read to fail')
+  }
+
+  it('names an event whose content was altered after it was written', async () => {
+    await log.append('order-1', [pendingNote('a'), pendingNote('b'), pendingNote('c')], 'no_stream')
+    log.database
+      .prepare(`UPDATE es_events SET data = json_set(data, '$.text', 'forged') WHERE stream_position = 2`)
+      .run()
+    const checked = openSqliteEventLog({ path: file.path, verifyHashes: true })
+    for (const read of [checked.readAll(all), checked.readStream('order-1', { from: 1, to: 9, maxCount: 9 })])
+      expect(await failure(read)).toMatchObject({
+        code: 'CorruptEvent',
+        streamName: 'order-1',
+        streamPosition: 2,
+        globalPosition: 2n,
+      })
+    expect(await collect(log.readAll(all))).toHaveLength(3)
+    await checked.close()
+  })
+
+  it('names the event after a removed one as a broken link in readStream', async () => {
+    await log.append('order-1', [pendingNote('a'), pendingNote('b'), pendingNote('c')], 'no_stream')
+    log.database.prepare('DELETE FROM es_events WHERE stream_position = 2').run()
+    const checked = openSqliteEventLog({ path: file.path, verifyHashes: true })
+    const error = await failure(checked.readStream('order-1', { from: 1, to: 9, maxCount: 9 }))
+    expect(error).toMatchObject({ code: 'CorruptEvent', streamName: 'order-1', streamPosition: 3 })
+    expect((error as Error).message).toMatch(/hash chain is broken/)
+    await checked.close()
+  })
+})
+
 describe('crashes', () => {
   it('a copy of the files taken while the store is open (as after a crash) holds every committed append', async () => {
     for (let i = 0; i < 20; i++) await log.append(`order-${i % 3}`, [pendingNote(`n${i}`)], 'any')
