@@ -36,6 +36,13 @@ export const decide =
             : `referral ${command.data.referralId} has not been registered`,
         ),
       )
+    if (command.data.referralId !== state.referralId)
+      return left(
+        referralError(
+          'WrongReferral',
+          `the command is for referral ${command.data.referralId} but this is referral ${state.referralId}`,
+        ),
+      )
     if (isBefore(command.data.at, state.registeredAt))
       return left(
         referralError(

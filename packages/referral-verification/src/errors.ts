@@ -4,6 +4,7 @@ import { domainError } from '@dealer-crm/eventsourcing'
 export type ReferralErrorCode =
   | 'AlreadyRegistered'
   | 'NotRegistered'
+  | 'WrongReferral'
   | 'RoleNotAllowed'
   | 'SelfReferral'
   | 'RefereeAlreadyReferred'

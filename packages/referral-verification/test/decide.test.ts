@@ -7,6 +7,7 @@ import {
   callBackScheduled,
   caller,
   checkAtDelivery,
+  command,
   consultant,
   delivered,
   dutyManager,
@@ -73,6 +74,11 @@ describe('advance registration (DOMAIN.md §2.1)', () => {
 
   it('nothing else happens to an unregistered referral', () => {
     spec.given([]).when(screen()).thenError('NotRegistered')
+  })
+
+  it('a command for another referral is refused: it was routed to the wrong stream', () => {
+    const elsewhere = command({ ...screen(), data: { ...screen().data, referralId: 'referral-other' } })
+    spec.given(historyOf(register())).when(elsewhere).thenError('WrongReferral')
   })
 
   it('no command may be dated before the registration', () => {

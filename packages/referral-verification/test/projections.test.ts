@@ -6,6 +6,7 @@ import {
   consultantsByFraud,
   fraudReport,
   liveReferralOf,
+  type ReferralCommand,
   type ReferralEvent,
   refereeReferrals,
   referralMetrics,
@@ -46,6 +47,9 @@ const zhaoLiu = {
 }
 const otherConsultant = { id: 'consultant-sun', role: 'sales-consultant' }
 
+/** The fixture's commands, aimed at another referral. */
+const aimedAt = (referralId: string, c: ReferralCommand) => command({ ...c, data: { ...c.data, referralId } })
+
 const upToTheCall = (referralId: string, referee: object, reportedBy: object = consultant) => [
   register({ referralId, referee, reportedBy }),
   screen(),
@@ -53,23 +57,30 @@ const upToTheCall = (referralId: string, referee: object, reportedBy: object = c
   scheduleCallBack(),
 ]
 
+const historyFor = (referralId: string, ...commands: ReadonlyArray<ReferralCommand>) =>
+  historyOf(...commands.map((c) => aimedAt(referralId, c)))
+
 // Four referrals by Zhang San: A paid, B faked, C unreachable three times, D paid then the sale came back.
-const referralA = historyOf(
+const referralA = historyFor(
+  'referral-a',
   ...upToTheCall('referral-a', liSi),
   answers(['right', 'right', 'right']),
   releaseReward('cash-back'),
 )
-const referralB = historyOf(
+const referralB = historyFor(
+  'referral-b',
   ...upToTheCall('referral-b', wangWu, otherConsultant),
   answers(['wrong', 'wrong', 'right']),
 )
-const referralC = historyOf(
+const referralC = historyFor(
+  'referral-c',
   ...upToTheCall('referral-c', zhaoLiu),
   unreachable(),
   unreachable(),
   unreachable(),
 )
-const referralD = historyOf(
+const referralD = historyFor(
+  'referral-d',
   ...upToTheCall('referral-d', { ...liSi, customerId: 'customer-li-si-2', phoneHash: 'e'.repeat(64) }),
   answers(['right', 'wrong', 'right']),
   releaseReward('loyalty-points'),
@@ -93,7 +104,7 @@ const all = store(referralA, referralB, referralC, referralD)
 
 describe('call-back queue (DOMAIN.md §2.5, §5 Referrals)', () => {
   it('shows whom to call, about whom, and the drawn questions', () => {
-    const queue = project(callBackQueue, store(historyOf(...upToTheCall('referral-a', liSi))))
+    const queue = project(callBackQueue, store(historyFor('referral-a', ...upToTheCall('referral-a', liSi))))
     const [call] = callsDueOn(queue, '2026-03-11T10:00:00+08:00')
     expect(call).toMatchObject({
       referralId: 'referral-a',
@@ -109,7 +120,10 @@ describe('call-back queue (DOMAIN.md §2.5, §5 Referrals)', () => {
   })
 
   it('a callee not reached today is called again tomorrow', () => {
-    const queue = project(callBackQueue, store(historyOf(...upToTheCall('referral-a', liSi), unreachable())))
+    const queue = project(
+      callBackQueue,
+      store(historyFor('referral-a', ...upToTheCall('referral-a', liSi), unreachable())),
+    )
     expect(callsDueOn(queue, '2026-03-11T12:00:00Z')).toEqual([])
     expect(callsDueOn(queue, '2026-03-12T09:00:00+08:00')).toMatchObject([{ unreachableAttempts: 1 }])
   })
@@ -123,7 +137,7 @@ describe('call-back queue (DOMAIN.md §2.5, §5 Referrals)', () => {
   })
 
   it('a forgotten person shows as erased', () => {
-    const [registered, ...rest] = historyOf(...upToTheCall('referral-a', liSi))
+    const [registered, ...rest] = historyFor('referral-a', ...upToTheCall('referral-a', liSi))
     if (registered?.type !== 'ReferralRegistered') throw new Error('expected the registration first')
     const erased = { erased: true, subjectId: liSi.customerId } as const
     const forgotten: ReferralEvent = {
@@ -155,7 +169,9 @@ describe('referrer ledger (DOMAIN.md §2.6, §5 Referrals)', () => {
   it('a verified referral waits in pending until its reward is paid', () => {
     const pending = project(
       referrerLedger,
-      store(historyOf(...upToTheCall('referral-a', liSi), answers(['right', 'right', 'right']))),
+      store(
+        historyFor('referral-a', ...upToTheCall('referral-a', liSi), answers(['right', 'right', 'right'])),
+      ),
     )
     expect(pending.accounts[zhangSan.customerId]?.pending).toEqual(['referral-a'])
   })
@@ -188,7 +204,8 @@ describe('fraud report by consultant (DOMAIN.md §2.7)', () => {
   })
 
   it('marks a faked referral reopened by a manager', () => {
-    const reopened = historyOf(
+    const reopened = historyFor(
+      'referral-b',
       ...upToTheCall('referral-b', wangWu, otherConsultant),
       answers(['wrong', 'wrong', 'right']),
       command({
