@@ -124,7 +124,8 @@ describe('call-back queue (DOMAIN.md §2.5, §5 Referrals)', () => {
       callBackQueue,
       store(historyFor('referral-a', ...upToTheCall('referral-a', liSi), unreachable())),
     )
-    expect(callsDueOn(queue, '2026-03-11T12:00:00Z')).toEqual([])
+    expect(callsDueOn(queue, '2026-03-11T15:59:00Z')).toEqual([])
+    expect(callsDueOn(queue, '2026-03-11T16:00:00Z')).toHaveLength(1)
     expect(callsDueOn(queue, '2026-03-12T09:00:00+08:00')).toMatchObject([{ unreachableAttempts: 1 }])
   })
 

@@ -117,13 +117,20 @@ export const callBackQueue: Projection<CallBackQueue, ReferralEvent> = {
   },
 }
 
-/** Calls to make on the day of `at` (an ISO instant; UTC date): every call not already tried that day, oldest first. */
-export const callsDueOn = (queue: CallBackQueue, at: string): ReadonlyArray<CallToMake> => {
-  const day = new Date(at).toISOString().slice(0, 10)
+const dayOf = (at: string, utcOffsetMinutes: number): string =>
+  new Date(Date.parse(at) + utcOffsetMinutes * 60_000).toISOString().slice(0, 10)
+
+/**
+ * Calls to make on the showroom's day of `at` (an ISO instant; the day in China Standard Time unless told
+ * otherwise): every queued call not already tried that day, the longest waiting first.
+ */
+export const callsDueOn = (
+  queue: CallBackQueue,
+  at: string,
+  utcOffsetMinutes = 480,
+): ReadonlyArray<CallToMake> => {
+  const today = dayOf(at, utcOffsetMinutes)
   return Object.values(queue.calls)
-    .filter(
-      (call) =>
-        call.lastAttemptAt === null || new Date(call.lastAttemptAt).toISOString().slice(0, 10) !== day,
-    )
+    .filter((call) => call.lastAttemptAt === null || dayOf(call.lastAttemptAt, utcOffsetMinutes) !== today)
     .sort((a, b) => Date.parse(a.scheduledAt) - Date.parse(b.scheduledAt))
 }
