@@ -1,0 +1,75 @@
+import { decodeCommand } from '@dealer-crm/eventsourcing'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { Command, customerLifecycleEvents, prospectRegistered } from '../src/index.js'
+import { badPhoneArb, badVinArb, commandArb, customerHistoryArb, phoneArb, vinArb } from '../src/testing.js'
+import { deliver, eventsOf, register } from './support.js'
+
+describe('event codecs', () => {
+  it('every recorded event encodes to JSON and decodes back unchanged', () => {
+    fc.assert(
+      fc.property(customerHistoryArb(), (events) => {
+        for (const e of events) {
+          const type = customerLifecycleEvents.get(e.type)
+          if (type === undefined) throw new Error(`${e.type} is not registered`)
+          const stored = JSON.parse(JSON.stringify(type.codec.encode(e.data)))
+          const decoded = type.decodeVersion(type.schemaVersion, stored)
+          expect(decoded).toEqual({ _tag: 'Right', right: e.data })
+        }
+      }),
+      { numRuns: 100 },
+    )
+  })
+  it('marks personal data for encryption and names whose it is', () => {
+    const [registered] = eventsOf(register(), deliver('2024-02-01T10:00:00+08:00'))
+    if (registered?.type !== 'ProspectRegistered') throw new Error('expected a registration')
+    const stored = prospectRegistered.codec.encode(registered.data)
+    expect(stored.name).toEqual({ $pii: '张三' })
+    expect(stored.phone).toEqual({ $pii: '13812345678' })
+    expect(stored.birthday).toEqual({ $pii: '1985-06-30' })
+    expect(stored.phoneHash).toBe('a'.repeat(64))
+    expect(prospectRegistered.subject?.(registered.data)).toBe('c-1')
+  })
+  it('every event type with personal data says whose it is', () => {
+    for (const type of ['ProspectRegistered', 'FamilyMemberRecorded', 'VehicleDelivered'])
+      expect(customerLifecycleEvents.get(type)?.subject).toBeDefined()
+  })
+  it('an erased personal value decodes as erased', () => {
+    const [registered] = eventsOf(register())
+    if (registered?.type !== 'ProspectRegistered') throw new Error('expected a registration')
+    const stored = { ...prospectRegistered.codec.encode(registered.data), name: { $erased: 'c-1' } }
+    const decoded = prospectRegistered.decodeVersion(1, stored)
+    expect(decoded._tag === 'Right' && decoded.right.name).toEqual({ erased: true, subjectId: 'c-1' })
+  })
+})
+
+describe('command codecs over generated input', () => {
+  it('accept every generated command', () => {
+    fc.assert(
+      fc.property(commandArb(), (c) => {
+        expect(decodeCommand(Command, c)._tag).toBe('Right')
+      }),
+      { numRuns: 300 },
+    )
+  })
+  it('accept valid phones and VINs, and refuse bad ones at their field path', () => {
+    fc.assert(
+      fc.property(phoneArb, vinArb, badPhoneArb, badVinArb, (phone, vin, badPhone, badVin) => {
+        const prospect = register()
+        const delivery = deliver('2024-02-01T10:00:00+08:00')
+        expect(decodeCommand(Command, { ...prospect, data: { ...prospect.data, phone } })._tag).toBe('Right')
+        expect(decodeCommand(Command, { ...delivery, data: { ...delivery.data, vin } })._tag).toBe('Right')
+        const phoneResult = decodeCommand(Command, {
+          ...prospect,
+          data: { ...prospect.data, phone: badPhone },
+        })
+        expect(phoneResult._tag === 'Left' && phoneResult.left.errors.map((e) => e.path)).toEqual([
+          'data.phone',
+        ])
+        const vinResult = decodeCommand(Command, { ...delivery, data: { ...delivery.data, vin: badVin } })
+        expect(vinResult._tag === 'Left' && vinResult.left.errors.map((e) => e.path)).toEqual(['data.vin'])
+      }),
+      { numRuns: 200 },
+    )
+  })
+})
