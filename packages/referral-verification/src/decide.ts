@@ -159,22 +159,25 @@ const registerReferral = (c: RegisterReferral, s: ReferralState, policy: Referra
 }
 
 // DOMAIN.md §2.3 preliminary screening: an owner's referral, and the referrer helped.
-const screenReferral = (c: ScreenReferral, s: Referral): Decision =>
-  s.stage !== 'registered'
-    ? wrongStage('NotAwaitingScreening', s, 'only a newly registered referral is screened')
-    : right([
-        {
-          type: 'ReferralScreened',
-          data: {
-            referralId: s.referralId,
-            by: c.data.by,
-            ownersReferral: c.data.ownersReferral,
-            referrerHelped: c.data.referrerHelped,
-            outcome: c.data.ownersReferral && c.data.referrerHelped ? 'passed' : 'screened-out',
-            at: c.data.at,
-          },
-        },
-      ])
+const screenReferral = (c: ScreenReferral, s: Referral): Decision => {
+  if (s.stage !== 'registered')
+    return wrongStage('NotAwaitingScreening', s, 'only a newly registered referral is screened')
+  if (!s.policy.screeningRoles.includes(c.data.by.role))
+    return roleNotAllowed(c.data.by, 'screen a referral', s.policy.screeningRoles)
+  return right([
+    {
+      type: 'ReferralScreened',
+      data: {
+        referralId: s.referralId,
+        by: c.data.by,
+        ownersReferral: c.data.ownersReferral,
+        referrerHelped: c.data.referrerHelped,
+        outcome: c.data.ownersReferral && c.data.referrerHelped ? 'passed' : 'screened-out',
+        at: c.data.at,
+      },
+    },
+  ])
+}
 
 // DOMAIN.md §2.4 delivery check against the referrer's licence; §5: keep the outcome, never the document.
 const checkAtDelivery = (c: CheckAtDelivery, s: Referral): Decision => {

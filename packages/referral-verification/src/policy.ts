@@ -44,6 +44,8 @@ export const ReferralPolicy = t.type(
     blockReferrerOnFraud: t.boolean,
     /** DOMAIN.md §2: roles that may register a referral (the duty manager, 值班经理). */
     registeringRoles: t.array(Role),
+    /** DOMAIN.md §2.3: roles that may screen a referral (the sales consultant, 销售顾问自行判断). */
+    screeningRoles: t.array(Role),
     /** DOMAIN.md §2.4: roles that may check the registration at delivery (the showroom manager, 展厅经理). */
     deliveryCheckRoles: t.array(Role),
     /** DOMAIN.md §2: roles that may reopen a final outcome. */
@@ -68,6 +70,7 @@ export const defaultReferralPolicy: ReferralPolicy = {
   fraudPenaltyFen: 50_000,
   blockReferrerOnFraud: true,
   registeringRoles: ['duty-manager', 'showroom-manager', 'sales-manager'],
+  screeningRoles: ['sales-consultant'],
   deliveryCheckRoles: ['showroom-manager'],
   reopeningRoles: ['showroom-manager', 'sales-manager', 'general-manager'],
   rewardTiers: [

@@ -164,6 +164,11 @@ describe('preliminary screening (DOMAIN.md §2.3)', () => {
     spec.given(history).when(checkAtDelivery()).thenError('NotAwaitingDeliveryCheck')
   })
 
+  it('is the sales consultant’s judgement', () => {
+    const byManager = command({ ...screen(), data: { ...screen().data, by: dutyManager } })
+    spec.given(historyOf(register())).when(byManager).thenError('RoleNotAllowed')
+  })
+
   it('happens once', () => {
     spec.given(historyOf(register(), screen())).when(screen()).thenError('NotAwaitingScreening')
   })
