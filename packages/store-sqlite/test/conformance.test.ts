@@ -1,4 +1,5 @@
 import { runEventStoreConformance } from '@dealer-crm/testing'
+import Database from 'better-sqlite3'
 import { createSqliteEventStore } from '../src/index.js'
 import { tempDatabase } from './temp-file.js'
 
@@ -15,6 +16,19 @@ runEventStoreConformance('SQLite (better-sqlite3, WAL, synchronous FULL)', async
            WHERE stream_name = ? AND stream_position = ?`,
         )
         .run(streamName, streamPosition)
+    },
+  }
+})
+
+runEventStoreConformance('SQLite (caller-supplied connection, synchronous NORMAL)', async ({ registry }) => {
+  const file = tempDatabase()
+  const database = new Database(file.path)
+  const store = createSqliteEventStore({ database, synchronous: 'NORMAL', registry })
+  return {
+    store,
+    teardown: async () => {
+      database.close()
+      file.remove()
     },
   }
 })
