@@ -4,6 +4,7 @@ import {
   chainEvents,
   checkExpectedVersion,
   type EventLog,
+  EventSourcingError,
   type PendingEvent,
   type StoredEvent,
   StoreError,
@@ -143,7 +144,11 @@ export const openSqliteEventLog = (options: SqliteEventLogOptions): SqliteEventL
       }
       return result
     } catch (error) {
-      if (db.inTransaction) rollback.run()
+      try {
+        if (db.inTransaction) rollback.run()
+      } catch {
+        // SQLite already rolled back (e.g. after an I/O error); the first error is the one to report.
+      }
       throw error
     } finally {
       openTransaction = null
@@ -227,7 +232,13 @@ export const openSqliteEventLog = (options: SqliteEventLogOptions): SqliteEventL
     run,
     append: async (streamName, events, expected, inTransaction) => {
       const stored = await transaction((tx) => {
-        const written = write(streamName, events, expected)
+        let written: ReadonlyArray<StoredEvent>
+        try {
+          written = write(streamName, events, expected)
+        } catch (error) {
+          if (error instanceof EventSourcingError) throw error
+          throw asStoreError(`append to ${streamName}`, error)
+        }
         const projected = inTransaction?.(written, tx)
         return isThenable(projected) ? Promise.resolve(projected).then(() => written) : written
       })

@@ -177,6 +177,14 @@ describe('appending', () => {
     expect(await verify(log)).toMatchObject({ ok: true })
   })
 
+  it('reports a failure of the engine itself as a StoreError, writing nothing', async () => {
+    const unserialisable = { ...pendingNote('a'), data: { amount: 1n } }
+    const error = await log.append('order-1', [pendingNote('ok'), unserialisable], 'any').catch((e) => e)
+    expect(error).toBeInstanceOf(StoreError)
+    expect((error as Error).message).toMatch(/append to order-1 failed/)
+    expect(await log.streamVersion('order-1')).toBe(0)
+  })
+
   it('calls listeners after commit, when the events are readable', async () => {
     const seen: number[] = []
     const stop = log.onAppended(() => {
