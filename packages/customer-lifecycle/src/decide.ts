@@ -82,6 +82,7 @@ const beforeLastEvaluation = (at: string, s: Customer): Decision | null =>
 
 /** The stage change a fact or an evaluation brings, with its evidence (DOMAIN.md §5). */
 const stageChange = (
+  customerId: string,
   before: Customer,
   after: Customer,
   at: string,
@@ -95,7 +96,7 @@ const stageChange = (
         {
           type: 'StageChanged',
           data: {
-            customerId: after.customerId ?? '',
+            customerId,
             at,
             from: before.stage,
             to: move.to,
@@ -113,11 +114,15 @@ const overrideLive = (s: Customer, at: string) => s.override !== null && isBefor
 const afterFact = (
   s: Customer,
   fact: CustomerLifecycleEvent,
-  at: string,
   cause: StageCause,
   policy: LifecyclePolicy,
-): Decision =>
-  right([fact, ...(overrideLive(s, at) ? [] : stageChange(s, evolve(s, fact), at, cause, policy))])
+): Decision => {
+  const { customerId, at } = fact.data
+  return right([
+    fact,
+    ...(overrideLive(s, at) ? [] : stageChange(customerId, s, evolve(s, fact), at, cause, policy)),
+  ])
+}
 
 // §1 stage 1: a prospect registered at the showroom, by phone, at an event or by referral.
 const registerProspect: Rule<'RegisterProspect'> = (c, s) =>
@@ -138,7 +143,7 @@ const recordDelivery: Rule<'RecordDelivery'> = (c, s, policy) =>
     ? refuse('VehicleAlreadyOwned', `vehicle ${c.data.vin} already belongs to this customer`)
     : c.data.previousOwnerId === s.customerId
       ? refuse('SellerIsBuyer', 'a customer cannot buy a vehicle from themself')
-      : afterFact(s, { type: 'VehicleDelivered', data: c.data }, c.data.at, 'delivery', policy))
+      : afterFact(s, { type: 'VehicleDelivered', data: c.data }, 'delivery', policy))
 
 // §1 service reception: a visit has a repair order, the odometer reading and the rework (返修) flag.
 const recordServiceVisit: Rule<'RecordServiceVisit'> = (c, s, policy) => {
@@ -158,7 +163,7 @@ const recordServiceVisit: Rule<'RecordServiceVisit'> = (c, s, policy) => {
               'RepairOrderAlreadyRecorded',
               `repair order ${c.data.repairOrderNumber} is already recorded`,
             )
-          : afterFact(s, { type: 'ServiceVisitRecorded', data: c.data }, c.data.at, 'service-visit', policy))
+          : afterFact(s, { type: 'ServiceVisitRecorded', data: c.data }, 'service-visit', policy))
   )
 }
 
@@ -175,7 +180,7 @@ const transferOwnership: Rule<'TransferOwnership'> = (c, s, policy) => {
   return right([
     fact,
     ...(noVehicleLeft && !overrideLive(s, c.data.at)
-      ? stageChange(s, after, c.data.at, 'ownership-transfer', policy)
+      ? stageChange(c.data.customerId, s, after, c.data.at, 'ownership-transfer', policy)
       : []),
   ])
 }
@@ -226,7 +231,9 @@ const evaluateAt: Rule<'EvaluateAt'> = (c, s, policy) => {
           },
         ]
   const current = expiry.reduce(evolve, s)
-  const moves = overrideLive(current, at) ? [] : stageChange(current, current, at, 'evaluation', policy)
+  const moves = overrideLive(current, at)
+    ? []
+    : stageChange(customerId, current, current, at, 'evaluation', policy)
   const stage = moves[0]?.data.to ?? current.stage
   return right([
     ...expiry,

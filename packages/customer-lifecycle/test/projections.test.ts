@@ -243,3 +243,24 @@ describe('metrics', () => {
     })
   })
 })
+
+describe('segments as of a date', () => {
+  it('answers "which segment was this customer in on 1 March" by replaying up to then', () => {
+    const score = (at: string, recency: number, frequency: number, monetary: number) =>
+      cmd('ScoreRfm', { at, recency, frequency, monetary })
+    const events = recorded(
+      customerEvents(
+        'c-1',
+        register(),
+        deliver('2024-02-01T10:00:00+08:00'),
+        score('2024-02-15T10:00:00+08:00', 5, 4, 5),
+        score('2024-04-01T10:00:00+08:00', 2, 4, 4),
+      ),
+    )
+    const onFirstMarch = events.filter(
+      (e) => Date.parse(e.data.at) <= Date.parse('2024-03-01T23:59:59+08:00'),
+    )
+    expect(project(customerProfileProjection, onFirstMarch).get('c-1')?.rfmSegment).toBe('champions')
+    expect(project(customerProfileProjection, events).get('c-1')?.rfmSegment).toBe('cant-lose-them')
+  })
+})
