@@ -140,3 +140,23 @@ describe('the checkpoint store in the same file', () => {
     expect(await store.checkpoints.load('big')).toBeNull()
   })
 })
+
+describe('subscriptions', () => {
+  it('see appends made through another connection to the file (by polling)', async () => {
+    const other = createSqliteEventStore({
+      path: file.path,
+      registry: conformanceRegistry,
+      pollIntervalMs: 20,
+    })
+    const seen: string[] = []
+    const subscription = other.subscribe((e) => {
+      if (e.type === 'NoteAdded') seen.push(e.data.text)
+    })
+    await store.appendToStream('order-1', [note('from the first connection')])
+    const start = Date.now()
+    while (seen.length === 0 && Date.now() - start < 5000) await new Promise((r) => setTimeout(r, 10))
+    await subscription.close()
+    await other.close()
+    expect(seen).toEqual(['from the first connection'])
+  })
+})
