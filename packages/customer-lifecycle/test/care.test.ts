@@ -212,6 +212,18 @@ describe('care touchpoints and outcomes (DOMAIN.md §1)', () => {
       .when(cancel)
       .thenError('TouchpointClosed')
   })
+  it('cancels a planned touchpoint with a reason', () => {
+    const p = plan('maintenance-reminder')
+    const cancel = cmd('CancelTouchpoint', {
+      touchpointId: p.data.touchpointId,
+      at: '2024-02-12T10:00:00+08:00',
+      reason: 'customer moved to another city',
+    })
+    spec
+      .given(eventsOf(...owner, p))
+      .when(cancel)
+      .then([{ type: 'TouchpointCancelled', data: cancel.data }])
+  })
   it('refuses a touchpoint due in the past', () => {
     spec
       .given(eventsOf(...owner))

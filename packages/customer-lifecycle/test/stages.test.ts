@@ -248,4 +248,18 @@ describe('manual override with a reason and an expiry (DOMAIN.md §5)', () => {
       .when({ ...override, data: { ...override.data, stage: 'active' } })
       .thenError('SameStage')
   })
+  it('a fact during the override is recorded but does not move the stage', () => {
+    const events = spec
+      .given(eventsOf(...active, override))
+      .when(visit('2024-05-01T10:00:00+08:00', 10))
+      .events()
+    expect(events.map((e) => e.type)).toEqual(['ServiceVisitRecorded'])
+  })
+  it('a customer held lost who came back meanwhile is won back when the override expires', () => {
+    const events = spec
+      .given(eventsOf(...active, override, visit('2024-09-20T10:00:00+08:00', 10)))
+      .when(evaluate('2024-10-02T10:00:00+08:00'))
+      .events()
+    expect(stageChanges(events)[0]).toMatchObject({ from: 'lost', to: 'won-back', cause: 'evaluation' })
+  })
 })
