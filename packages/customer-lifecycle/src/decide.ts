@@ -1,4 +1,4 @@
-import { type Either, left, right } from 'fp-ts/Either'
+import { type Either, left, right } from 'fp-ts/lib/Either.js'
 import { isBefore } from './calendar.js'
 import type { Command, CommandOf } from './commands.js'
 import { type LifecycleError, lifecycleError } from './errors.js'
