@@ -2,6 +2,9 @@
 // Two complaints at a 4S store (DOMAIN.md §3): the seed's air-conditioner case, handled to its
 // close, and a brake complaint that is still open. Then the SLA board, the audit trail and the
 // hash-chain check.
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import {
   type ComplaintCommand,
   complaintWorkflowEvents,
@@ -12,18 +15,19 @@ import {
 } from '@dealer-crm/complaint-workflow'
 import {
   auditTrail,
-  createInMemoryEventStore,
   handle,
   manualClock,
   rebuildProjection,
   renderTrail,
   verify,
 } from '@dealer-crm/eventsourcing'
+import { createSqliteEventStore } from '@dealer-crm/store-sqlite'
 
-export const run = async (print: (line: string) => void): Promise<void> => {
+/** Runs the example against the SQLite file at `path` (created if missing). */
+export const run = async (path: string, print: (line: string) => void): Promise<void> => {
   // The store stamps `recordedAt` from this clock; here it follows the commands' own times.
   const clock = manualClock('2026-03-01T00:00:00Z')
-  const store = createInMemoryEventStore({ registry: complaintWorkflowEvents, clock })
+  const store = createSqliteEventStore({ path, registry: complaintWorkflowEvents, clock })
   const advisor = { id: 'advisor-sun', role: 'service-advisor' }
   const manager = { id: 'manager-li', role: 'service-manager' }
   const at = (day: number, hour: number) =>
@@ -128,7 +132,11 @@ export const run = async (print: (line: string) => void): Promise<void> => {
   print(
     `\nHash chain: ${check.ok ? `intact (${check.events} events in ${check.streams} streams)` : 'BROKEN'}`,
   )
+  print(`Events stored in ${path}`)
   await store.close()
 }
 
-if (process.argv[1]?.endsWith('main.ts')) await run((line) => process.stdout.write(`${line}\n`))
+if (process.argv[1]?.endsWith('main.ts')) {
+  const path = join(mkdtempSync(join(tmpdir(), 'dealer-crm-quick-start-')), 'dealership.db')
+  await run(path, (line) => process.stdout.write(`${line}\n`))
+}
