@@ -1,5 +1,7 @@
 import { join } from 'node:path'
+import { createSqliteEventStore } from '@dealer-crm/store-sqlite'
 import { emmettPostgres } from './emmett-postgres.js'
+import { benchRegistry, oursContender } from './ours.js'
 import { rawPostgres } from './raw-postgres.js'
 import { rawSqlite } from './raw-sqlite.js'
 import type { Contender } from './workload.js'
@@ -17,6 +19,13 @@ export interface ContenderFactory {
 }
 
 export const contenders: ReadonlyArray<ContenderFactory> = [
+  {
+    name: 'dealer-crm SQLite',
+    open: async ({ dir, tag }) => {
+      const store = createSqliteEventStore({ path: join(dir, `ours-${tag}.db`), registry: benchRegistry })
+      return oursContender('dealer-crm SQLite', store, () => store.close())
+    },
+  },
   { name: 'raw better-sqlite3', open: async ({ dir, tag }) => rawSqlite(join(dir, `raw-${tag}.db`)) },
   { name: 'raw pg', open: async ({ pgUrl, tag }) => rawPostgres(pgUrl, `bench_raw_${tag}`) },
   {

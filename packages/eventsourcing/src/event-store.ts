@@ -16,7 +16,7 @@ import {
   type StoredEvent,
 } from './event-log.js'
 import { inMemoryKeyVault, type KeyVault } from './key-vault.js'
-import { sealPersonalData, unsealPersonalData } from './personal-data.js'
+import { hasSealedPersonalData, sealPersonalData, unsealPersonalData } from './personal-data.js'
 import { type Clock, type IdGenerator, systemClock, uuidV7Ids } from './ports.js'
 import type { EventRegistry } from './registry.js'
 import { assertStreamName } from './stream-name.js'
@@ -158,20 +158,11 @@ export const createEventStore = <E extends Event, Tx = unknown>(
     return pending
   }
 
-  const decode = async (stored: StoredEvent): Promise<RecordedEvent<E>> => {
+  /** Upcast and decode data already unsealed (synchronous: the hot path of a replay). */
+  const decodeData = (stored: StoredEvent, data: unknown): RecordedEvent<E> => {
     const definition = registry.get(stored.type)
     if (definition === undefined)
       throw new UnknownEventTypeError(stored.type, stored.streamName, stored.streamPosition)
-    let data: unknown
-    try {
-      data = await unsealPersonalData(stored.data, keyVault)
-    } catch (cause) {
-      throw new CorruptEventError(
-        stored.streamName,
-        stored.streamPosition,
-        `personal data cannot be decrypted (${(cause as Error).message})`,
-      )
-    }
     const result = definition.decodeVersion(stored.schemaVersion, data)
     if (result._tag === 'Right') return toRecorded<E>(stored, result.right)
     const failure = result.left
@@ -188,6 +179,25 @@ export const createEventStore = <E extends Event, Tx = unknown>(
       fieldErrors(failure.errors),
     )
   }
+
+  const decode = async (stored: StoredEvent): Promise<RecordedEvent<E>> => {
+    if (!hasSealedPersonalData(stored.data)) return decodeData(stored, stored.data)
+    let data: unknown
+    try {
+      data = await unsealPersonalData(stored.data, keyVault)
+    } catch (cause) {
+      throw new CorruptEventError(
+        stored.streamName,
+        stored.streamPosition,
+        `personal data cannot be decrypted (${(cause as Error).message})`,
+      )
+    }
+    return decodeData(stored, data)
+  }
+
+  /** Decode without a promise when no key is needed. */
+  const decodeNow = (stored: StoredEvent): RecordedEvent<E> | Promise<RecordedEvent<E>> =>
+    hasSealedPersonalData(stored.data) ? decode(stored) : decodeData(stored, stored.data)
 
   const inlineFor = (events: ReadonlyArray<E>) => {
     if (inline.length === 0) return undefined
@@ -208,7 +218,7 @@ export const createEventStore = <E extends Event, Tx = unknown>(
       categories: o.categories ?? null,
       types: o.types ?? null,
     }))
-      yield await decode(stored)
+      yield decodeNow(stored)
   }
 
   const subscribe: EventStore<E>['subscribe'] = (handler, o = {}) =>
@@ -256,7 +266,7 @@ export const createEventStore = <E extends Event, Tx = unknown>(
         to: o.to ?? Number.MAX_SAFE_INTEGER,
         maxCount: o.maxCount ?? Number.MAX_SAFE_INTEGER,
       }))
-        yield await decode(stored)
+        yield decodeNow(stored)
     },
     readAll,
     streamVersion: async (streamName) => {

@@ -59,6 +59,8 @@ export const sealPersonalData = async (
   return walk(encoded, eventSubject)
 }
 
+/** Does this stored value hold sealed personal data (so reading it needs the key vault)? */
+export const hasSealedPersonalData = (stored: unknown): boolean => containsKey(stored, SEALED_KEY)
 
 /**
  * The inverse of `sealPersonalData`: `{ "$enc": … }` becomes `{ "$pii": value }`, or
