@@ -1,24 +1,31 @@
 import Database from 'better-sqlite3'
-import { type Contender, EVENT_TYPE, type VisitData } from './workload.js'
+import { rawColumns, rawRow } from './raw-row.js'
+import type { Contender, VisitData } from './workload.js'
 
-/** The raw driver doing the same inserts and selects, with no event-store logic. */
+/** The raw driver doing the same inserts and selects as our store, with no event-store logic. */
 export const rawSqlite = (path: string): Contender => {
   const db = new Database(path)
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = FULL')
-  db.exec(`CREATE TABLE IF NOT EXISTS events (
-    position INTEGER PRIMARY KEY, stream TEXT NOT NULL, stream_position INTEGER NOT NULL,
-    type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL, UNIQUE (stream, stream_position))`)
+  db.exec(`CREATE TABLE IF NOT EXISTS events (position INTEGER PRIMARY KEY, stream_name TEXT NOT NULL,
+    stream_position INTEGER NOT NULL, category TEXT NOT NULL, event_id TEXT NOT NULL, type TEXT NOT NULL,
+    schema_version INTEGER NOT NULL, data TEXT NOT NULL, recorded_at TEXT NOT NULL, correlation_id TEXT,
+    causation_id TEXT, command_id TEXT, actor TEXT, prev_hash TEXT NOT NULL, hash TEXT NOT NULL,
+    UNIQUE (stream_name, stream_position))`)
   const insert = db.prepare(
-    'INSERT INTO events (stream, stream_position, type, data, metadata) VALUES (?, ?, ?, ?, ?)',
+    `INSERT INTO events (${rawColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   const appendMany = db.transaction((stream: string, events: ReadonlyArray<VisitData>) => {
     events.forEach((e, i) => {
-      insert.run(stream, i + 1, EVENT_TYPE, JSON.stringify(e), '{}')
+      insert.run(rawRow(stream, i + 1, e))
     })
   })
-  const byStream = db.prepare('SELECT data FROM events WHERE stream = ? ORDER BY stream_position')
-  const page = db.prepare('SELECT position, data FROM events WHERE position > ? ORDER BY position LIMIT 1000')
+  const byStream = db.prepare(
+    `SELECT position, ${rawColumns} FROM events WHERE stream_name = ? ORDER BY stream_position`,
+  )
+  const page = db.prepare(
+    `SELECT position, ${rawColumns} FROM events WHERE position > ? ORDER BY position LIMIT 1000`,
+  )
   return {
     name: 'raw better-sqlite3',
     append: async (stream, events) => {
