@@ -1,0 +1,62 @@
+import type { Queryable } from './pool.js'
+
+/** An event a runner could not read, parked instead of stopping the runner. */
+export interface DeadLetter {
+  readonly runner: string
+  readonly globalPosition: bigint
+  readonly streamName: string | null
+  readonly streamPosition: number | null
+  readonly errorCode: string
+  readonly message: string
+  readonly parkedAt: Date
+}
+
+/** Park an event in `dead_letters` (idempotent per runner and position). */
+export const parkDeadLetter = async (
+  db: Queryable,
+  schema: string,
+  letter: Omit<DeadLetter, 'parkedAt'>,
+): Promise<void> => {
+  await db.query(
+    `INSERT INTO ${schema}.dead_letters (runner, global_position, stream_name, stream_position, error_code, message)
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (runner, global_position) DO NOTHING`,
+    [
+      letter.runner,
+      letter.globalPosition.toString(),
+      letter.streamName,
+      letter.streamPosition,
+      letter.errorCode,
+      letter.message,
+    ],
+  )
+}
+
+/** The parked events, oldest first; of one runner when named. */
+export const listDeadLetters = async (
+  db: Queryable,
+  schema: string,
+  runner?: string,
+): Promise<ReadonlyArray<DeadLetter>> => {
+  const result = await db.query<{
+    runner: string
+    global_position: string
+    stream_name: string | null
+    stream_position: number | null
+    error_code: string
+    message: string
+    parked_at: Date
+  }>(
+    `SELECT runner, global_position::text AS global_position, stream_name, stream_position, error_code, message, parked_at
+     FROM ${schema}.dead_letters WHERE ($1::text IS NULL OR runner = $1) ORDER BY runner, global_position`,
+    [runner ?? null],
+  )
+  return result.rows.map((r) => ({
+    runner: r.runner,
+    globalPosition: BigInt(r.global_position),
+    streamName: r.stream_name,
+    streamPosition: r.stream_position,
+    errorCode: r.error_code,
+    message: r.message,
+    parkedAt: r.parked_at,
+  }))
+}

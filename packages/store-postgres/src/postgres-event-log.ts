@@ -1,0 +1,369 @@
+import {
+  type AllFilter,
+  chainEvents,
+  checkExpectedVersion,
+  type EventLog,
+  type PendingEvent,
+  type StoredEvent,
+  StoreError,
+} from '@dealer-crm/eventsourcing'
+import type pg from 'pg'
+import { assertSchemaName, channelOf } from './identifiers.js'
+import { createNotifier } from './notifications.js'
+import { type ConnectionOptions, isConnectionError, rawTypes, resolvePool } from './pool.js'
+import { type EventRow, eventColumns, eventFromRow } from './rows.js'
+import { migrate } from './schema.js'
+
+export interface PostgresEventLogOptions extends ConnectionOptions {
+  /** The schema holding the store's tables (default `dealer_crm`); created and migrated on open. */
+  readonly schema?: string
+  /** How often subscriptions poll when no NOTIFY arrives (default 500 ms). */
+  readonly pollIntervalMs?: number
+  /** NOTIFY other processes in every append (default true). */
+  readonly notify?: boolean
+  /**
+   * How long a read that reaches events still hidden behind an older, uncommitted transaction waits
+   * for it to finish before returning what is safe (default 3000 ms; 0 returns at once).
+   */
+  readonly lateCommitWaitMs?: number
+  /** Streams whose last version and hash are remembered, saving a read before an append (default 10 000). */
+  readonly streamCacheSize?: number
+}
+
+/** The PostgreSQL EventLog; inline projections receive the append's PoolClient (inside its transaction). */
+export interface PostgresEventLog extends EventLog<pg.PoolClient> {
+  readonly pool: pg.Pool
+  readonly schema: string
+}
+
+interface StreamState {
+  readonly version: number
+  readonly hash: string
+}
+
+const maxInt = 2_147_483_647
+const maxBigint = '9223372036854775807'
+const mismatchCode = 'DC001'
+const maxAttempts = 100
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+const parseMismatch = (error: unknown): StreamState | null => {
+  const e = error as { code?: unknown; detail?: unknown } | null
+  if (e?.code !== mismatchCode || typeof e.detail !== 'string') return null
+  const space = e.detail.indexOf(' ')
+  const version = Number(e.detail.slice(0, space))
+  return Number.isInteger(version) ? { version, hash: e.detail.slice(space + 1) } : null
+}
+
+/** Wraps what the inTransaction callback threw, so that it is rethrown unchanged. */
+class CallbackError extends Error {
+  constructor(override readonly cause: unknown) {
+    super('inTransaction failed')
+  }
+}
+
+const storeError = (streamName: string, error: unknown): StoreError => {
+  const message = error instanceof Error ? error.message : String(error)
+  return isConnectionError(error)
+    ? new StoreError(
+        `append to stream ${streamName}: the connection was lost (${message}); an append is one transaction, so it either committed whole or not at all — read the stream to know which`,
+        { cause: error },
+      )
+    : new StoreError(`append to stream ${streamName} failed, nothing was written: ${message}`, {
+        cause: error,
+      })
+}
+
+/**
+ * Open (creating or migrating) the schema and return the EventLog over it. Appends run the
+ * `append_events` function: one round trip when the stream's last version and hash are known,
+ * one more read when not. Reads never reveal a global position below one they have shown
+ * (see README, "No late-commit gaps").
+ */
+export const createPostgresEventLog = async (options: PostgresEventLogOptions): Promise<PostgresEventLog> => {
+  const schema = assertSchemaName(options.schema ?? 'dealer_crm')
+  const { pool, owned } = resolvePool(options)
+  try {
+    await migrate(pool, schema)
+  } catch (error) {
+    if (owned) await pool.end()
+    throw error
+  }
+  const notifyOthers = options.notify ?? true
+  const lateCommitWaitMs = options.lateCommitWaitMs ?? 3000
+  const cacheSize = options.streamCacheSize ?? 10_000
+  const notifier = createNotifier(pool, channelOf(schema))
+  const cache = new Map<string, StreamState>()
+  let closed = false
+
+  const open = () => {
+    if (closed) throw new StoreError(`the PostgreSQL event store (schema ${schema}) is closed`)
+  }
+  const remember = (streamName: string, state: StreamState) => {
+    cache.delete(streamName)
+    cache.set(streamName, state)
+    if (cache.size > cacheSize) {
+      const oldest = cache.keys().next()
+      if (oldest.done !== true) cache.delete(oldest.value)
+    }
+  }
+
+  const appendSql = `SELECT ${schema}.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) AS positions`
+  const stateSql = `SELECT version, last_hash FROM ${schema}.streams WHERE stream_name = $1`
+
+  const readState = async (streamName: string): Promise<StreamState> => {
+    const result = await pool.query<{ version: number; last_hash: string }>({
+      name: `dcrm_${schema}_state`,
+      text: stateSql,
+      values: [streamName],
+    })
+    const row = result.rows[0]
+    const state = row === undefined ? { version: 0, hash: '' } : { version: row.version, hash: row.last_hash }
+    remember(streamName, state)
+    return state
+  }
+
+  const appendValues = (streamName: string, state: StreamState, events: ReadonlyArray<PendingEvent>) => {
+    const chained = chainEvents(streamName, state.version, state.hash, events)
+    const values = [
+      streamName,
+      state.version,
+      state.hash,
+      chained.map((e) => e.eventId),
+      chained.map((e) => e.type),
+      chained.map((e) => e.schemaVersion),
+      chained.map((e) => JSON.stringify(e.data)),
+      chained.map((e) => e.recordedAt),
+      chained.map((e) => e.correlationId),
+      chained.map((e) => e.causationId),
+      chained.map((e) => e.commandId),
+      chained.map((e) => e.actor?.id ?? null),
+      chained.map((e) => e.actor?.role ?? null),
+      chained.map((e) => e.prevHash),
+      chained.map((e) => e.hash),
+      notifyOthers,
+    ]
+    return { chained, values }
+  }
+
+  const parsePositions = (result: pg.QueryResult<{ positions: string[] | string }>): bigint[] => {
+    const raw = result.rows[0]?.positions
+    const list = typeof raw === 'string' ? raw.replace(/[{}]/g, '').split(',') : (raw ?? [])
+    return list.map((p) => BigInt(p))
+  }
+
+  /** One attempt: the events chained after `state`; a mismatch error when the stream moved on. */
+  const attempt = async (
+    streamName: string,
+    state: StreamState,
+    events: ReadonlyArray<PendingEvent>,
+    inTransaction:
+      | ((stored: ReadonlyArray<StoredEvent>, tx: pg.PoolClient) => void | Promise<void>)
+      | undefined,
+  ): Promise<ReadonlyArray<StoredEvent>> => {
+    const { chained, values } = appendValues(streamName, state, events)
+    const client = await pool.connect()
+    const onError = () => undefined
+    client.on('error', onError)
+    let discard: Error | boolean = false
+    let inTx = false
+    try {
+      if (inTransaction !== undefined) {
+        await client.query('BEGIN')
+        inTx = true
+      }
+      const result = await client.query<{ positions: string[] | string }>({
+        name: `dcrm_${schema}_append`,
+        text: appendSql,
+        values,
+        types: rawTypes,
+      })
+      const positions = parsePositions(result)
+      const stored = chained.map((e, i) => ({ ...e, globalPosition: positions[i] ?? 0n }))
+      if (inTransaction !== undefined) {
+        try {
+          await inTransaction(stored, client)
+        } catch (error) {
+          throw new CallbackError(error)
+        }
+        await client.query('COMMIT')
+        inTx = false
+      }
+      return stored
+    } catch (error) {
+      const mismatch = parseMismatch(error) !== null
+      const lost = isConnectionError(error instanceof CallbackError ? error.cause : error)
+      if (inTx && !lost)
+        await client.query('ROLLBACK').catch(() => {
+          discard = true
+        })
+      // An unexpected failure of the append statement discards the connection: it may hold the order lock.
+      if (lost || (!mismatch && !(error instanceof CallbackError))) discard = true
+      throw error
+    } finally {
+      client.removeListener('error', onError)
+      client.release(discard)
+    }
+  }
+
+  const append: PostgresEventLog['append'] = async (streamName, events, expected, inTransaction) => {
+    open()
+    if (events.length === 0) {
+      const version = (await readState(streamName)).version
+      const conflict = checkExpectedVersion(streamName, expected, version)
+      if (conflict) throw conflict
+      return []
+    }
+    const cached = cache.get(streamName)
+    const assumeNew = cached === undefined && (expected === 'no_stream' || expected === 0)
+    let authoritative = cached === undefined && !assumeNew
+    let state: StreamState = cached ?? (assumeNew ? { version: 0, hash: '' } : await readState(streamName))
+    for (let i = 0; i < maxAttempts; i++) {
+      const conflict = checkExpectedVersion(streamName, expected, state.version)
+      if (conflict) {
+        if (authoritative) throw conflict
+        state = await readState(streamName)
+        authoritative = true
+        continue
+      }
+      try {
+        const stored = await attempt(streamName, state, events, inTransaction)
+        const last = stored[stored.length - 1]
+        if (last !== undefined) remember(streamName, { version: last.streamPosition, hash: last.hash })
+        notifier.notify()
+        return stored
+      } catch (error) {
+        const actual = parseMismatch(error)
+        if (actual === null) {
+          cache.delete(streamName)
+          if (error instanceof CallbackError) throw error.cause
+          throw storeError(streamName, error)
+        }
+        remember(streamName, actual)
+        state = actual
+        authoritative = true
+      }
+    }
+    throw new StoreError(
+      `append to stream ${streamName} gave up after ${maxAttempts} attempts under contention`,
+    )
+  }
+
+  const filterSql = (filter: Pick<AllFilter, 'categories' | 'types'>, first: number) => {
+    let sql = ''
+    let n = first
+    if (filter.categories !== null) sql += ` AND category = ANY($${n++}::text[])`
+    if (filter.types !== null) sql += ` AND type = ANY($${n++}::text[])`
+    return sql
+  }
+  const filterValues = (filter: Pick<AllFilter, 'categories' | 'types'>) => [
+    ...(filter.categories === null ? [] : [filter.categories]),
+    ...(filter.types === null ? [] : [filter.types]),
+  ]
+  const filterName = (filter: Pick<AllFilter, 'categories' | 'types'>) =>
+    `${filter.categories === null ? '' : 'c'}${filter.types === null ? '' : 't'}`
+
+  const horizon = '(SELECT pg_snapshot_xmin(pg_current_snapshot()))'
+
+  const readAllBatch = async (from: bigint, to: string, limit: number, filter: AllFilter) =>
+    pool.query<EventRow>({
+      name: `dcrm_${schema}_all_${filterName(filter)}`,
+      text: `SELECT ${eventColumns} FROM ${schema}.events
+             WHERE position >= $1 AND position <= $2 AND transaction_id < ${horizon}${filterSql(filter, 4)}
+             ORDER BY position LIMIT $3`,
+      values: [from.toString(), to, limit, ...filterValues(filter)],
+      rowMode: 'array' as const,
+      types: rawTypes,
+    })
+
+  /** Are there committed events in range that the horizon still hides? */
+  const hiddenBeyond = async (from: bigint, to: string, filter: AllFilter) => {
+    const result = await pool.query<{ hidden: boolean }>({
+      name: `dcrm_${schema}_hidden_${filterName(filter)}`,
+      text: `SELECT EXISTS (SELECT 1 FROM ${schema}.events
+               WHERE position >= $1 AND position <= $2 AND transaction_id >= ${horizon}${filterSql(filter, 3)}) AS hidden`,
+      values: [from.toString(), to, ...filterValues(filter)],
+    })
+    return result.rows[0]?.hidden === true
+  }
+
+  const readAll: PostgresEventLog['readAll'] = async function* (filter) {
+    open()
+    const batchSize = Math.max(1, Math.min(filter.batchSize, 100_000))
+    const to = filter.to === null ? maxBigint : filter.to.toString()
+    let from = filter.from < 1n ? 1n : filter.from
+    let waitedSince: number | null = null
+    let pause = 1
+    for (;;) {
+      if (filter.to !== null && from > filter.to) return
+      const result = await readAllBatch(from, to, batchSize, filter)
+      for (const row of result.rows) {
+        const event = eventFromRow(row)
+        from = event.globalPosition + 1n
+        yield event
+      }
+      if (result.rows.length === batchSize) {
+        waitedSince = null
+        continue
+      }
+      if (result.rows.length > 0) waitedSince = null
+      if (lateCommitWaitMs <= 0 || !(await hiddenBeyond(from, to, filter))) return
+      waitedSince ??= Date.now()
+      if (Date.now() - waitedSince >= lateCommitWaitMs) return
+      await sleep(pause)
+      pause = Math.min(pause * 2, 50)
+    }
+  }
+
+  const readStream: PostgresEventLog['readStream'] = async function* (streamName, range) {
+    open()
+    let from = Math.max(1, range.from)
+    const to = Math.min(range.to, maxInt)
+    let remaining = range.maxCount
+    while (remaining > 0 && from <= to) {
+      const limit = Math.min(remaining, 1000)
+      const result = await pool.query<EventRow>({
+        name: `dcrm_${schema}_stream`,
+        text: `SELECT ${eventColumns} FROM ${schema}.events
+               WHERE stream_name = $1 AND stream_position >= $2 AND stream_position <= $3
+               ORDER BY stream_position LIMIT $4`,
+        values: [streamName, from, to, limit],
+        rowMode: 'array' as const,
+        types: rawTypes,
+      })
+      for (const row of result.rows) {
+        const event = eventFromRow(row)
+        from = event.streamPosition + 1
+        remaining--
+        yield event
+      }
+      if (result.rows.length < limit) return
+    }
+  }
+
+  return {
+    pool,
+    schema,
+    append,
+    readStream,
+    readAll,
+    streamVersion: async (streamName) => {
+      open()
+      const result = await pool.query<{ version: number }>({
+        name: `dcrm_${schema}_version`,
+        text: `SELECT version FROM ${schema}.streams WHERE stream_name = $1`,
+        values: [streamName],
+      })
+      return result.rows[0]?.version ?? 0
+    },
+    onAppended: (listener) => notifier.add(listener),
+    pollIntervalMs: options.pollIntervalMs ?? 500,
+    close: async () => {
+      if (closed) return
+      closed = true
+      await notifier.close()
+      if (owned) await pool.end()
+    },
+  }
+}

@@ -1,0 +1,49 @@
+import {
+  type CheckpointStore,
+  createEventStore,
+  type Event,
+  type EventStore,
+  type EventStoreOptions,
+  type KeyVault,
+} from '@dealer-crm/eventsourcing'
+import type pg from 'pg'
+import { postgresCheckpointStore } from './checkpoint-store.js'
+import { postgresKeyVault } from './key-vault.js'
+import {
+  createPostgresEventLog,
+  type PostgresEventLog,
+  type PostgresEventLogOptions,
+} from './postgres-event-log.js'
+
+export interface PostgresEventStoreOptions<E extends Event>
+  extends PostgresEventLogOptions,
+    Omit<EventStoreOptions<E, pg.PoolClient>, 'keyVault'> {
+  /** Defaults to the durable vault in the same schema (`subject_keys`). */
+  readonly keyVault?: KeyVault
+}
+
+/** The EventStore over PostgreSQL, with what SQL read models and runners need beside it. */
+export interface PostgresEventStore<E extends Event = Event> extends EventStore<E> {
+  readonly postgresLog: PostgresEventLog
+  readonly pool: pg.Pool
+  readonly schema: string
+  readonly keyVault: KeyVault
+  readonly checkpoints: CheckpointStore
+}
+
+/** Open (creating or migrating) the schema and return the typed store over it. */
+export const createPostgresEventStore = async <E extends Event>(
+  options: PostgresEventStoreOptions<E>,
+): Promise<PostgresEventStore<E>> => {
+  const log = await createPostgresEventLog(options)
+  const keyVault = options.keyVault ?? postgresKeyVault(log.pool, log.schema)
+  const checkpoints = postgresCheckpointStore(log.pool, log.schema)
+  const store = createEventStore<E, pg.PoolClient>(log, {
+    registry: options.registry,
+    keyVault,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.ids === undefined ? {} : { ids: options.ids }),
+    ...(options.inline === undefined ? {} : { inline: options.inline }),
+  })
+  return { ...store, postgresLog: log, pool: log.pool, schema: log.schema, keyVault, checkpoints }
+}

@@ -1,0 +1,56 @@
+import { runEventStoreConformance } from '@dealer-crm/testing'
+import { createPostgresEventStore } from '../src/index.js'
+import { connectionString, dropSchema, freshSchema, serverAvailable, testPool } from './database.js'
+
+const available = await serverAvailable()
+
+if (available) {
+  const admin = testPool(2)
+  const schemas: string[] = []
+  afterAll(async () => {
+    for (const schema of schemas) await dropSchema(admin, schema)
+    await admin.end()
+  })
+
+  runEventStoreConformance('PostgreSQL (pg, own pool from a connection string)', async ({ registry }) => {
+    const schema = freshSchema('conf')
+    schemas.push(schema)
+    const store = await createPostgresEventStore({ connectionString: connectionString(), schema, registry })
+    return {
+      store,
+      teardown: async () => dropSchema(admin, schema),
+      tamper: async (streamName, streamPosition) => {
+        await admin.query(
+          `UPDATE ${schema}.events SET data = jsonb_set(data::jsonb, '{text}', '"forged"')::text
+           WHERE stream_name = $1 AND stream_position = $2`,
+          [streamName, streamPosition],
+        )
+      },
+    }
+  })
+
+  runEventStoreConformance(
+    'PostgreSQL (caller-supplied pool, no NOTIFY: polling only)',
+    async ({ registry }) => {
+      const schema = freshSchema('confpool')
+      schemas.push(schema)
+      const pool = testPool()
+      const store = await createPostgresEventStore({
+        pool,
+        schema,
+        registry,
+        notify: false,
+        pollIntervalMs: 50,
+      })
+      return {
+        store,
+        teardown: async () => {
+          await dropSchema(admin, schema)
+          await pool.end()
+        },
+      }
+    },
+  )
+} else {
+  it.skip('PostgreSQL conformance (no server)', () => undefined)
+}
