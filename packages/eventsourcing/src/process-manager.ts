@@ -79,12 +79,27 @@ export const createProcessManagerRunner = <E extends Event, C>(
     if (position === undefined) position = (await checkpoints.load(name))?.position ?? 0n
     return position
   }
+  /** Events parked by `onBadEvent` move the checkpoint too, so a restart does not park them again. */
+  const passed = async (next: bigint) => {
+    if (position !== undefined && next <= position) return
+    position = next
+    await checkpoints.save(name, { position, state: null })
+  }
   return {
     catchUp: async () => {
-      await consumer.catchUp(await from())
+      await passed(await consumer.catchUp(await from()))
       return position ?? 0n
     },
-    start: async () => consumer.follow(await from()),
+    start: async () => {
+      const subscription = consumer.follow(await from())
+      return {
+        ...subscription,
+        close: async () => {
+          await subscription.close()
+          await passed(subscription.position())
+        },
+      }
+    },
     position: () => position ?? 0n,
   }
 }

@@ -107,6 +107,12 @@ export const createCatchUpRunner = <S, E extends Event>(options: CatchUpOptions<
     await checkpoints.save(name, { position, state: toJson(state as S) })
     unsaved = 0
   }
+  /** Events parked by `onBadEvent` move the position too, so a restart does not park them again. */
+  const passed = (next: bigint) => {
+    if (next <= position) return
+    position = next
+    unsaved++
+  }
   const consumer = createConsumer(
     {
       store,
@@ -124,7 +130,7 @@ export const createCatchUpRunner = <S, E extends Event>(options: CatchUpOptions<
   return {
     catchUp: async () => {
       await ensureLoaded()
-      await consumer.catchUp(position)
+      passed(await consumer.catchUp(position))
       await save()
       return position
     },
@@ -135,6 +141,7 @@ export const createCatchUpRunner = <S, E extends Event>(options: CatchUpOptions<
         ...subscription,
         close: async () => {
           await subscription.close()
+          passed(subscription.position())
           await save()
         },
       }
