@@ -1,0 +1,290 @@
+import {
+  type ComplaintState,
+  complaintDecider,
+  complaintWorkflowEvents,
+} from '@dealer-crm/complaint-workflow'
+import {
+  type Customer,
+  customerLifecycle,
+  customerLifecycleEvents,
+  customerStream,
+} from '@dealer-crm/customer-lifecycle'
+import {
+  type CheckpointStore,
+  type Clock,
+  createCatchUpRunner,
+  createProcessManagerRunner,
+  type Decider,
+  type DomainError,
+  defaultRetry,
+  type EventRegistry,
+  foldAsync,
+  type HandleOptions,
+  type HandleResult,
+  handle,
+  inMemoryCheckpointStore,
+  type KeyVault,
+  type ProcessManagerRunner,
+  type Projection,
+  type Random,
+  type RetryPolicy,
+  type Subscription,
+  streamName,
+} from '@dealer-crm/eventsourcing'
+import { loyaltyDecider, loyaltyPointsEvents, type Member } from '@dealer-crm/loyalty-points'
+import {
+  drawCallBack,
+  type ReferralState,
+  referralDecider,
+  referralVerificationEvents,
+  type ScheduleCallBack,
+} from '@dealer-crm/referral-verification'
+import type { Either } from 'fp-ts/lib/Either.js'
+import {
+  decodeComplaintCommand,
+  decodeLifecycleCommand,
+  decodeLoyaltyCommand,
+  decodeMemberId,
+  decodeReferralCommand,
+} from './command-codecs.js'
+import { type Customer360, customer360Of } from './customer-360.js'
+import { membersByCustomerProjection } from './members-by-customer.js'
+import { type DealershipPolicies, defaultDealershipPolicies } from './policy.js'
+import { createProcessDispatch, type ProcessRejection } from './process-dispatch.js'
+import { dealershipProcessManagers } from './process-managers/index.js'
+import { dealershipReadModels, type ReadModelName, type ReadModelState } from './read-models.js'
+import { createInMemoryDealershipStore, type DealershipEvent, type DealershipStore } from './registry.js'
+import { serial } from './serial.js'
+import { widenDecider } from './widen.js'
+
+export interface DealershipOptions {
+  /** Any kernel EventStore over `dealershipRegistry`; default: an in-memory one. The facade owns it: `close()` closes it. */
+  readonly store?: DealershipStore
+  /** "Now" for queries (SLA clocks, spendable points); commands carry their own `at`. */
+  readonly clock: Clock
+  /** Draws call-backs and jitters retries; pass a seeded one for reproducible runs. */
+  readonly random: Random
+  readonly policies?: Partial<DealershipPolicies>
+  /** The key vault of the in-memory store the facade creates when no store is given. */
+  readonly keyVault?: KeyVault
+  /** Where process managers remember how far they got (default: in memory). */
+  readonly checkpoints?: CheckpointStore
+  /** Told of every command a process manager asked for and a domain refused. */
+  readonly onRejection?: (rejection: ProcessRejection) => void
+}
+
+/** What a caller may attach to a command: its id makes it idempotent; the actor is who did it. */
+export type CommandOptions = Pick<
+  HandleOptions,
+  'commandId' | 'correlationId' | 'causationId' | 'actor' | 'expectedVersion'
+>
+
+export interface ProcessRun {
+  /** The next global position of each process manager. */
+  readonly positions: Readonly<Record<string, bigint>>
+  /** What the domains refused during this run. */
+  readonly rejections: ReadonlyArray<ProcessRejection>
+}
+
+export interface Dealership {
+  readonly store: DealershipStore
+  readonly policies: DealershipPolicies
+  /**
+   * Commands of the four domains. Input is untrusted: it is decoded with the domain's command
+   * codec (a `CommandValidationError` names the field path and nothing is written), then handled
+   * on the stream its id names. A refusal by the rules rejects with a `DomainRejectedError`.
+   */
+  readonly customerLifecycle: (
+    input: unknown,
+    options?: CommandOptions,
+  ) => Promise<HandleResult<DealershipEvent, Customer>>
+  readonly referralVerification: (
+    input: unknown,
+    options?: CommandOptions,
+  ) => Promise<HandleResult<DealershipEvent, ReferralState>>
+  readonly complaintWorkflow: (
+    input: unknown,
+    options?: CommandOptions,
+  ) => Promise<HandleResult<DealershipEvent, ComplaintState>>
+  /** Loyalty commands name no card: the member card account is the first argument. */
+  readonly loyaltyPoints: (
+    memberId: string,
+    input: unknown,
+    options?: CommandOptions,
+  ) => Promise<HandleResult<DealershipEvent, Member>>
+  /** The call-back draw for a referral, from the facade's Random (for `ScheduleCallBack`); null if not possible. */
+  readonly drawCallBack: (referralId: string) => Promise<ScheduleCallBack['data']['draw'] | null>
+  /** One customer across the four domains, now (or at `at`), caught up with the log. */
+  readonly customer360: (customerId: string, at?: Date) => Promise<Customer360 | undefined>
+  /** A read model by name, caught up with the log. */
+  readonly readModel: <K extends ReadModelName>(name: K) => Promise<ReadModelState<K>>
+  /** Run every process manager once over what the log holds now, from its checkpoint. */
+  readonly runProcessManagers: () => Promise<ProcessRun>
+  /** Run the process managers live until `close()`. */
+  readonly start: () => Promise<void>
+  readonly rejections: () => ReadonlyArray<ProcessRejection>
+  readonly close: () => Promise<void>
+}
+
+/** A domain's decider over the dealership's log. */
+const overLog = <C, Sub extends DealershipEvent, S, Err extends DomainError>(
+  decider: Decider<C, Sub, S, Err>,
+  registry: EventRegistry<Sub>,
+): Decider<C, DealershipEvent, S, Err> => widenDecider<C, Sub, DealershipEvent, S, Err>(decider, registry)
+
+const orThrow = <E, A>(result: Either<E, A>): A => {
+  if (result._tag === 'Left') throw result.left
+  return result.right
+}
+
+/** The whole dealership behind one object: the four domains, their process managers and read models. */
+export const createDealership = (options: DealershipOptions): Dealership => {
+  const { clock, random } = options
+  const store =
+    options.store ??
+    createInMemoryDealershipStore({
+      clock,
+      ...(options.keyVault === undefined ? {} : { keyVault: options.keyVault }),
+    })
+  const policies: DealershipPolicies = { ...defaultDealershipPolicies, ...options.policies }
+  const checkpoints = options.checkpoints ?? inMemoryCheckpointStore()
+  const retry: RetryPolicy = { ...defaultRetry, random }
+
+  const lifecycle = overLog(customerLifecycle(policies.customerLifecycle), customerLifecycleEvents)
+  const referrals = overLog(referralDecider(policies.referralVerification), referralVerificationEvents)
+  const complaints = overLog(complaintDecider(policies.complaintWorkflow), complaintWorkflowEvents)
+  const loyalty = overLog(loyaltyDecider(policies.loyaltyPoints), loyaltyPointsEvents)
+
+  const handleOptions = (o: CommandOptions = {}): HandleOptions => ({ ...o, retry })
+
+  // Read models are folded in memory on first use and caught up on every query, one at a time.
+  const readModelCheckpoints = inMemoryCheckpointStore()
+  const query = <S>(projection: Projection<S, DealershipEvent>): (() => Promise<S>) => {
+    const runner = createCatchUpRunner({ store, projection, checkpoints: readModelCheckpoints })
+    const once = serial()
+    return () =>
+      once(async () => {
+        await runner.catchUp()
+        return runner.state()
+      })
+  }
+  const m = dealershipReadModels
+  const queries: { readonly [K in ReadModelName]: () => Promise<ReadModelState<K>> } = {
+    customerProfiles: query(m.customerProfiles),
+    churnRisk: query(m.churnRisk),
+    touchpointCalendar: query(m.touchpointCalendar),
+    lifecycleMetrics: query(m.lifecycleMetrics),
+    callBackQueue: query(m.callBackQueue),
+    referrerLedger: query(m.referrerLedger),
+    fraudReport: query(m.fraudReport),
+    referralMetrics: query(m.referralMetrics),
+    refereeReferrals: query(m.refereeReferrals),
+    slaBoard: query(m.slaBoard),
+    complaintTimelines: query(m.complaintTimelines),
+    complaintCauses: query(m.complaintCauses),
+    complaintMetrics: query(m.complaintMetrics),
+    memberLedgers: query(m.memberLedgers),
+    levelDistribution: query(m.levelDistribution),
+    loyaltyTotals: query(m.loyaltyTotals),
+    customer360: query(m.customer360),
+  }
+  const membersByCustomer = query(membersByCustomerProjection)
+
+  // Process managers: checkpoints in the given store, commands through the dispatcher.
+  const allRejections: ProcessRejection[] = []
+  let runRejections: ProcessRejection[] | null = null
+  const dispatch = createProcessDispatch({
+    store,
+    lifecycle,
+    loyalty,
+    membership: policies.processes.membership,
+    memberOf: async (customerId) => (await membersByCustomer())[customerId],
+    onRejection: (rejection) => {
+      allRejections.push(rejection)
+      runRejections?.push(rejection)
+      options.onRejection?.(rejection)
+    },
+    retry,
+  })
+  const processRunners: ReadonlyArray<{ readonly name: string; readonly runner: ProcessManagerRunner }> =
+    dealershipProcessManagers(policies).map((processManager) => ({
+      name: processManager.name,
+      runner: createProcessManagerRunner({ store, processManager, checkpoints, dispatch }),
+    }))
+  const processes = serial()
+  let live: ReadonlyArray<Subscription> | null = null
+
+  return {
+    store,
+    policies,
+    customerLifecycle: async (input, o) => {
+      const command = orThrow(decodeLifecycleCommand(input))
+      return handle(store, lifecycle, customerStream(command.data.customerId), command, handleOptions(o))
+    },
+    referralVerification: async (input, o) => {
+      const command = orThrow(decodeReferralCommand(input))
+      return handle(
+        store,
+        referrals,
+        streamName('referral', command.data.referralId),
+        command,
+        handleOptions(o),
+      )
+    },
+    complaintWorkflow: async (input, o) => {
+      const command = orThrow(decodeComplaintCommand(input))
+      return handle(
+        store,
+        complaints,
+        streamName('complaint', command.data.complaintId),
+        command,
+        handleOptions(o),
+      )
+    },
+    loyaltyPoints: async (memberId, input, o) => {
+      const id = orThrow(decodeMemberId(memberId))
+      const command = orThrow(decodeLoyaltyCommand(input))
+      return handle(store, loyalty, streamName('member', id), command, handleOptions(o))
+    },
+    drawCallBack: async (referralId) => {
+      const state = await foldAsync(
+        referrals.evolve,
+        referrals.initialState,
+        store.readStream(streamName('referral', referralId)),
+      )
+      return 'referee' in state ? drawCallBack(random, state) : null
+    },
+    customer360: async (customerId, at) =>
+      customer360Of(await queries.customer360(), customerId, (at ?? clock.now()).toISOString(), {
+        calendar: policies.complaintWorkflow.calendar,
+      }),
+    readModel: (name) => queries[name](),
+    runProcessManagers: () =>
+      processes(async () => {
+        if (live !== null)
+          throw new Error('the process managers are running live: close() before running them once')
+        const rejections: ProcessRejection[] = []
+        runRejections = rejections
+        try {
+          const positions: Record<string, bigint> = {}
+          for (const { name, runner } of processRunners) positions[name] = await runner.catchUp()
+          return { positions, rejections }
+        } finally {
+          runRejections = null
+        }
+      }),
+    start: () =>
+      processes(async () => {
+        if (live !== null) return
+        live = await Promise.all(processRunners.map(({ runner }) => runner.start()))
+      }),
+    rejections: () => [...allRejections],
+    close: () =>
+      processes(async () => {
+        const subscriptions = live ?? []
+        live = null
+        await Promise.all(subscriptions.map((s) => s.close()))
+        await store.close()
+      }),
+  }
+}

@@ -1,0 +1,36 @@
+import type { Command as LifecycleCommand } from '@dealer-crm/customer-lifecycle'
+import type { Actor } from '@dealer-crm/eventsourcing'
+import type { LoyaltyCommand } from '@dealer-crm/loyalty-points'
+import type * as t from 'io-ts'
+
+/** A loyalty command as plain JSON (identifiers unbranded): the dispatcher decodes it with the codec. */
+export type LoyaltyCommandInput = t.OutputOf<typeof LoyaltyCommand>
+
+/**
+ * What a process manager asks for: a command of another domain. The dispatcher decodes it with
+ * that domain's codec (so a process manager can never write what a clerk could not) and handles
+ * it with the command id derived from the triggering event.
+ */
+export type ProcessCommand =
+  | {
+      readonly domain: 'customer-lifecycle'
+      readonly command: LifecycleCommand
+      /** Domain refusals that mean the intent already holds (nothing to do, not a failure). */
+      readonly alreadyDone?: ReadonlyArray<string>
+    }
+  | {
+      readonly domain: 'loyalty-points'
+      /** The customer whose member card the command is for; the dispatcher finds the card. */
+      readonly customerId: string
+      readonly command: LoyaltyCommandInput
+      readonly alreadyDone?: ReadonlyArray<string>
+    }
+
+/** Time of a triggering event as the UTC instant every domain's codec accepts. */
+export const utc = (at: string): string => new Date(at).toISOString()
+
+/** The process manager as the actor of a command whose domain names no staff member for it. */
+export const processActor = (processName: string): Actor & { readonly role: 'scheduler' } => ({
+  id: processName,
+  role: 'scheduler',
+})

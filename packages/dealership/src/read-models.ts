@@ -1,0 +1,64 @@
+import {
+  causeRankingProjection,
+  metricsProjection as complaintMetricsProjection,
+  slaBoardProjection,
+  timelineProjection,
+} from '@dealer-crm/complaint-workflow'
+import {
+  churnRiskProjection,
+  customerProfileProjection,
+  lifecycleMetrics,
+  touchpointCalendarProjection,
+} from '@dealer-crm/customer-lifecycle'
+import { type Event, handlesEvent, type Projection } from '@dealer-crm/eventsourcing'
+import { levelDistribution, loyaltyTotals, memberLedgers } from '@dealer-crm/loyalty-points'
+import {
+  callBackQueue,
+  fraudReport,
+  refereeReferrals,
+  referralMetrics,
+  referrerLedger,
+} from '@dealer-crm/referral-verification'
+import { customer360Projection } from './customer-360.js'
+import type { DealershipEvent } from './registry.js'
+
+/** A domain's projection run over the whole log: events of other domains pass it by. */
+export const widenProjection = <S, Sub extends All, All extends Event>(
+  projection: Projection<S, Sub>,
+): Projection<S, All> => ({
+  name: projection.name,
+  version: projection.version,
+  handles: projection.handles,
+  init: projection.init,
+  apply: (state, event) => (handlesEvent(projection, event) ? projection.apply(state, event) : state),
+})
+
+const over = <S, Sub extends DealershipEvent>(projection: Projection<S, Sub>) =>
+  widenProjection<S, Sub, DealershipEvent>(projection)
+
+/** Every read model the facade serves, by name: the four domains' own, and the customer 360. */
+export const dealershipReadModels = {
+  customerProfiles: over(customerProfileProjection),
+  churnRisk: over(churnRiskProjection),
+  touchpointCalendar: over(touchpointCalendarProjection),
+  lifecycleMetrics: over(lifecycleMetrics),
+  callBackQueue: over(callBackQueue),
+  referrerLedger: over(referrerLedger),
+  fraudReport: over(fraudReport),
+  referralMetrics: over(referralMetrics),
+  refereeReferrals: over(refereeReferrals),
+  slaBoard: over(slaBoardProjection),
+  complaintTimelines: over(timelineProjection),
+  complaintCauses: over(causeRankingProjection),
+  complaintMetrics: over(complaintMetricsProjection),
+  memberLedgers: over(memberLedgers),
+  levelDistribution: over(levelDistribution),
+  loyaltyTotals: over(loyaltyTotals),
+  customer360: customer360Projection,
+} as const
+
+export type ReadModelName = keyof typeof dealershipReadModels
+
+/** The state of a read model, by name. */
+export type ReadModelState<K extends ReadModelName> =
+  (typeof dealershipReadModels)[K] extends Projection<infer S, DealershipEvent> ? S : never

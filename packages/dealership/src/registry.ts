@@ -1,0 +1,42 @@
+import { complaintWorkflowEvents } from '@dealer-crm/complaint-workflow'
+import { customerLifecycleEvents } from '@dealer-crm/customer-lifecycle'
+import {
+  type Clock,
+  createInMemoryEventStore,
+  type EventStore,
+  type IdGenerator,
+  type KeyVault,
+  mergeRegistries,
+} from '@dealer-crm/eventsourcing'
+import { loyaltyPointsEvents } from '@dealer-crm/loyalty-points'
+import { referralVerificationEvents } from '@dealer-crm/referral-verification'
+
+/** Every event type of the four domains: the registry a dealership's store is built with. */
+export const dealershipRegistry = mergeRegistries(
+  customerLifecycleEvents,
+  referralVerificationEvents,
+  complaintWorkflowEvents,
+  loyaltyPointsEvents,
+)
+
+/** Any event of the dealership's log. */
+export type DealershipEvent = NonNullable<(typeof dealershipRegistry)['_E']>
+
+export type DealershipStore = EventStore<DealershipEvent>
+
+export interface InMemoryDealershipStoreOptions {
+  readonly clock?: Clock
+  readonly keyVault?: KeyVault
+  readonly ids?: IdGenerator
+}
+
+/** An in-memory store over the dealership registry (tests, demos, single-process apps). */
+export const createInMemoryDealershipStore = (
+  options: InMemoryDealershipStoreOptions = {},
+): DealershipStore =>
+  createInMemoryEventStore({
+    registry: dealershipRegistry,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.keyVault === undefined ? {} : { keyVault: options.keyVault }),
+    ...(options.ids === undefined ? {} : { ids: options.ids }),
+  })

@@ -1,0 +1,146 @@
+import {
+  CommandValidationError,
+  inMemoryCheckpointStore,
+  manualClock,
+  seededRandom,
+} from '@dealer-crm/eventsourcing'
+import { describe, expect, it } from 'vitest'
+import { createDealership, createInMemoryDealershipStore, type DealershipStore } from '../src/index.js'
+import {
+  complaintId,
+  complaintSteps,
+  liSi,
+  mondayAt,
+  recordDelivery,
+  referralId,
+  referralSteps,
+  registerProspect,
+  zhangSan,
+} from './fixtures.js'
+
+const countEvents = async (store: DealershipStore) => {
+  let n = 0
+  for await (const _ of store.readAll()) n++
+  return n
+}
+
+const referralPoints = 5_000
+const goodwillPoints = 500
+
+describe('the whole dealership through the facade', () => {
+  it('delivery → owner and member; verified referral → points once; goodwill → points; the 360 shows it all', async () => {
+    const clock = manualClock(mondayAt(0))
+    const store = createInMemoryDealershipStore({ clock })
+    const dealership = createDealership({ store, clock, random: seededRandom(7) })
+
+    await dealership.customerLifecycle(registerProspect(zhangSan, mondayAt(0)))
+    await dealership.customerLifecycle(recordDelivery())
+    await dealership.customerLifecycle(registerProspect(liSi, mondayAt(2)))
+    for (const step of referralSteps(mondayAt)) await dealership.referralVerification(step)
+
+    const first = await dealership.runProcessManagers()
+    expect(first.rejections).toEqual([])
+
+    for (const step of complaintSteps(mondayAt, goodwillPoints)) await dealership.complaintWorkflow(step)
+    const second = await dealership.runProcessManagers()
+    expect(second.rejections).toEqual([])
+
+    clock.set(mondayAt(80))
+    const view = await dealership.customer360(zhangSan.customerId)
+    expect(view?.stage).toBe('owner')
+    expect(view?.segment.referralPotential).toBe('high')
+    expect(view?.vehicles.map((v) => v.vin)).toEqual([zhangSan.vin])
+    expect(view?.membership).toMatchObject({
+      memberId: zhangSan.customerId,
+      status: 'active',
+      level: 'standard',
+      balance: referralPoints + goodwillPoints,
+    })
+    expect(view?.referralsMade).toMatchObject([
+      { referralId, refereeId: liSi.customerId, outcome: 'verified', rewardStatus: 'released' },
+    ])
+    expect(view?.openComplaints.map((c) => c.complaintId)).toEqual([complaintId])
+    expect(view?.openComplaints[0]?.clocks.map((c) => c.clock)).toEqual([
+      'response',
+      'investigation',
+      'resolution',
+    ])
+    expect(view?.recentTouchpoints).toMatchObject([
+      { touchpointId: `complaint-${complaintId}`, status: 'done', outcome: 'complaint-raised' },
+    ])
+
+    // The process managers' commands carry their cause: the audit trail links each to its event.
+    const enrolled = []
+    for await (const e of store.readStream(`member-${zhangSan.customerId}`)) enrolled.push(e)
+    expect(enrolled.map((e) => e.type)).toEqual(['MemberEnrolled', 'PointsEarned', 'PointsEarned'])
+    expect(enrolled.every((e) => e.metadata.actor?.role === 'process-manager')).toBe(true)
+    expect(enrolled.every((e) => e.metadata.causationId !== null)).toBe(true)
+
+    // A checkpoint lost: the process managers run again from the start and change nothing.
+    const before = await countEvents(store)
+    const again = createDealership({
+      store,
+      clock,
+      random: seededRandom(7),
+      checkpoints: inMemoryCheckpointStore(),
+    })
+    const rerun = await again.runProcessManagers()
+    expect(rerun.rejections).toEqual([])
+    expect(await countEvents(store)).toBe(before)
+    expect((await again.customer360(zhangSan.customerId))?.membership?.balance).toBe(
+      referralPoints + goodwillPoints,
+    )
+
+    // Running once more with the checkpoint kept reads nothing new.
+    const third = await dealership.runProcessManagers()
+    expect(third.positions).toEqual(second.positions)
+    await dealership.close()
+  })
+
+  it('refuses bad input at the field path and writes nothing', async () => {
+    const clock = manualClock(mondayAt(0))
+    const dealership = createDealership({ clock, random: seededRandom(1) })
+    await dealership.customerLifecycle(registerProspect(zhangSan, mondayAt(0)))
+    const before = await countEvents(dealership.store)
+
+    const badVin = dealership.customerLifecycle(recordDelivery({ vin: 'NOT-A-VIN' }))
+    await expect(badVin).rejects.toBeInstanceOf(CommandValidationError)
+    await expect(badVin).rejects.toMatchObject({ errors: [{ path: 'data.vin' }] })
+
+    const badPoints = dealership.loyaltyPoints('m-1', {
+      type: 'AwardPoints',
+      data: {
+        document: { category: 'goodwill', documentId: 'x' },
+        points: -5,
+        at: '2026-03-02T01:00:00Z',
+        by: { id: 'a', role: 'b' },
+      },
+    })
+    await expect(badPoints).rejects.toMatchObject({
+      code: 'CommandValidationError',
+      errors: [{ path: 'data.points' }],
+    })
+
+    const badReferral = dealership.referralVerification({
+      type: 'ScreenReferral',
+      data: {
+        referralId,
+        by: { id: 'x', role: 'janitor' },
+        ownersReferral: true,
+        referrerHelped: true,
+        at: mondayAt(1),
+      },
+    })
+    await expect(badReferral).rejects.toMatchObject({ code: 'CommandValidationError' })
+    await expect(badReferral).rejects.toThrow(/data\.by\.role/)
+
+    const badComplaint = dealership.complaintWorkflow({ type: 'AcknowledgeComplaint', data: { complaintId } })
+    await expect(badComplaint).rejects.toThrow(/data\.by/)
+
+    await expect(dealership.loyaltyPoints('', { type: 'ResumeMember', data: {} })).rejects.toMatchObject({
+      errors: [{ path: 'memberId' }],
+    })
+    expect(await countEvents(dealership.store)).toBe(before)
+    await dealership.close()
+  })
+})
