@@ -71,6 +71,8 @@ export interface DealershipOptions {
   readonly checkpoints?: CheckpointStore
   /** Told of every command a process manager asked for and a domain refused. */
   readonly onRejection?: (rejection: ProcessRejection) => void
+  /** Told when a live process manager stops on a store failure (then `close()` also rejects with it). */
+  readonly onProcessFailure?: (error: unknown) => void
 }
 
 /** What a caller may attach to a command: its id makes it idempotent; the actor is who did it. */
@@ -213,6 +215,14 @@ export const createDealership = (options: DealershipOptions): Dealership => {
     }))
   const processes = serial()
   let live: ReadonlyArray<Subscription> | null = null
+  let failure: { readonly error: unknown } | null = null
+  const watch = (subscription: Subscription) => {
+    subscription.done.catch((error: unknown) => {
+      failure ??= { error }
+      options.onProcessFailure?.(error)
+    })
+    return subscription
+  }
 
   return {
     store,
@@ -276,7 +286,7 @@ export const createDealership = (options: DealershipOptions): Dealership => {
     start: () =>
       processes(async () => {
         if (live !== null) return
-        live = await Promise.all(processRunners.map(({ runner }) => runner.start()))
+        live = await Promise.all(processRunners.map(async ({ runner }) => watch(await runner.start())))
       }),
     rejections: () => [...allRejections],
     close: () =>
@@ -285,6 +295,7 @@ export const createDealership = (options: DealershipOptions): Dealership => {
         live = null
         await Promise.all(subscriptions.map((s) => s.close()))
         await store.close()
+        if (failure !== null) throw failure.error
       }),
   }
 }
