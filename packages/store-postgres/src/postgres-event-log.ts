@@ -237,8 +237,9 @@ export const createPostgresEventLog = async (options: PostgresEventLogOptions): 
         const actual = parseMismatch(error)
         if (actual === null) {
           cache.delete(streamName)
-          if (error instanceof CallbackError) throw error.cause
-          throw storeError(streamName, error)
+          const cause = error instanceof CallbackError ? error.cause : error
+          if (error instanceof CallbackError && !isConnectionError(cause)) throw cause
+          throw storeError(streamName, cause)
         }
         remember(streamName, actual)
         state = actual

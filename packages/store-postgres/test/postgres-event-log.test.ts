@@ -1,0 +1,196 @@
+import { CorruptEventError, verifyEvents } from '@dealer-crm/eventsourcing'
+import { createPostgresEventLog, type PostgresEventLog, SchemaVersionError } from '../src/index.js'
+import { connectionString, dropSchema, freshSchema, serverAvailable, testPool } from './database.js'
+import { all, collect, pending, positions, waitFor } from './pending.js'
+
+const available = await serverAvailable()
+
+describe.skipIf(!available)('PostgreSQL event log', () => {
+  const schema = freshSchema('log')
+  const pool = testPool()
+  let log: PostgresEventLog
+
+  beforeAll(async () => {
+    log = await createPostgresEventLog({ pool, schema })
+  })
+  afterAll(async () => {
+    await log.close()
+    await dropSchema(pool, schema)
+    await pool.end()
+  })
+
+  const eventsOf = async (stream: string) =>
+    (await collect(log.readAll(all))).filter((e) => e.streamName === stream)
+
+  it('a connection killed mid-append (pg_terminate_backend) leaves no partial append', async () => {
+    const s = 'kill-1'
+    await log.append(s, [pending('before')], 'any')
+    const countBefore = (await collect(log.readAll(all))).length
+    const error = await log
+      .append(s, [pending('x'), pending('y'), pending('z')], 1, async (_stored, client) => {
+        const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid
+        await pool.query('SELECT pg_terminate_backend($1)', [pid])
+      })
+      .catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'StoreError' })
+    expect((error as Error).message).toContain('connection was lost')
+    expect(await log.streamVersion(s)).toBe(1)
+    expect((await eventsOf(s)).map((e) => e.streamPosition)).toEqual([1])
+    expect((await collect(log.readAll(all))).length).toBe(countBefore)
+    // The same again with the callback still using its dead connection.
+    const again = await log
+      .append(s, [pending('x')], 1, async (_stored, client) => {
+        const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid
+        await pool.query('SELECT pg_terminate_backend($1)', [pid])
+        await client.query('SELECT 1')
+      })
+      .catch((e: unknown) => e)
+    expect(again).toMatchObject({ code: 'StoreError' })
+    expect(await log.streamVersion(s)).toBe(1)
+    // The pool and the log stay usable, and the chain continues from the last committed event.
+    const stored = await log.append(s, [pending('after')], 1)
+    expect(stored.map((e) => e.streamPosition)).toEqual([2])
+    expect((await verifyEvents(log.readStream(s, { from: 1, to: 10, maxCount: 10 }))).ok).toBe(true)
+  })
+
+  it('inTransaction gets the PoolClient of the append transaction; a throwing callback rolls everything back', async () => {
+    await pool.query(
+      `CREATE TABLE ${schema}.notes_read_model (global_position bigint PRIMARY KEY, text text)`,
+    )
+    const project = async (
+      stored: ReadonlyArray<{ globalPosition: bigint; data: unknown }>,
+      client: import('pg').PoolClient,
+    ) => {
+      for (const e of stored)
+        await client.query(`INSERT INTO ${schema}.notes_read_model VALUES ($1, $2)`, [
+          e.globalPosition.toString(),
+          (e.data as { text: string }).text,
+        ])
+    }
+    const stored = await log.append('inline-1', [pending('a'), pending('b')], 'no_stream', project)
+    const rows = await pool.query(`SELECT text FROM ${schema}.notes_read_model ORDER BY global_position`)
+    expect(rows.rows.map((r: { text: string }) => r.text)).toEqual(['a', 'b'])
+    expect(positions(stored)[0]! < positions(stored)[1]!).toBe(true)
+    const failure = new Error('read model refused')
+    await expect(
+      log.append('inline-1', [pending('c')], 2, async (s, client) => {
+        await project(s, client)
+        throw failure
+      }),
+    ).rejects.toBe(failure)
+    expect(await log.streamVersion('inline-1')).toBe(2)
+    expect((await pool.query(`SELECT count(*)::int AS n FROM ${schema}.notes_read_model`)).rows[0]).toEqual({
+      n: 2,
+    })
+    // A later append on the same stream is not confused by the rolled-back attempt.
+    expect((await log.append('inline-1', [pending('c')], 2)).map((e) => e.streamPosition)).toEqual([3])
+  })
+
+  it('a second process (its own pool) sees the stream state and appends after it; stale caches are corrected', async () => {
+    const other = await createPostgresEventLog({ connectionString: connectionString(), schema })
+    await log.append('shared-1', [pending('a')], 'any')
+    await other.append('shared-1', [pending('b')], 1)
+    // `log` cached version 1; the function reports the real state and the append retries.
+    const stored = await log.append('shared-1', [pending('c')], 'any')
+    expect(stored[0]!.streamPosition).toBe(3)
+    await expect(log.append('shared-1', [pending('d')], 1)).rejects.toMatchObject({
+      code: 'ConcurrencyError',
+      actual: 3,
+    })
+    expect((await verifyEvents(other.readStream('shared-1', { from: 1, to: 9, maxCount: 9 }))).ok).toBe(true)
+    await other.close()
+  })
+
+  it('wakes listeners on NOTIFY from another process', async () => {
+    const other = await createPostgresEventLog({ connectionString: connectionString(), schema })
+    let woken = 0
+    const stop = log.onAppended(() => {
+      woken++
+    })
+    await waitFor(() => woken > 0) // the listener connection announces itself once it is listening
+    const before = woken
+    await other.append('notify-1', [pending('hello')], 'any')
+    await waitFor(() => woken > before, 3000)
+    stop()
+    await other.close()
+  })
+
+  it('reports a corrupt row as CorruptEventError naming the stream and position, on every read path', async () => {
+    const s = 'corrupt-1'
+    await log.append(s, [pending('ok'), pending('bad')], 'any')
+    await pool.query(
+      `UPDATE ${schema}.events SET data = '{not json' WHERE stream_name = $1 AND stream_position = 2`,
+      [s],
+    )
+    const fromStream = await collect(log.readStream(s, { from: 1, to: 9, maxCount: 9 })).catch(
+      (e: unknown) => e,
+    )
+    expect(fromStream).toBeInstanceOf(CorruptEventError)
+    expect(fromStream).toMatchObject({ code: 'CorruptEvent', streamName: s, streamPosition: 2 })
+    const fromAll = await collect(log.readAll(all)).catch((e: unknown) => e)
+    expect(fromAll).toMatchObject({ code: 'CorruptEvent', streamName: s, streamPosition: 2 })
+    await pool.query(
+      `UPDATE ${schema}.events SET recorded_at = 'yesterday' WHERE stream_name = $1 AND stream_position = 2`,
+      [s],
+    )
+    await pool.query(
+      `UPDATE ${schema}.events SET data = '{}' WHERE stream_name = $1 AND stream_position = 2`,
+      [s],
+    )
+    expect(
+      await collect(log.readStream(s, { from: 2, to: 2, maxCount: 1 })).catch((e: unknown) => e),
+    ).toMatchObject({
+      code: 'CorruptEvent',
+      streamPosition: 2,
+    })
+    await pool.query(`DELETE FROM ${schema}.events WHERE stream_name = $1`, [s])
+  })
+
+  it('migrations are idempotent; a schema written by a newer version is refused with a typed error', async () => {
+    const reopened = await createPostgresEventLog({ pool, schema })
+    await reopened.close()
+    const newer = freshSchema('newer')
+    const first = await createPostgresEventLog({ pool, schema: newer })
+    await first.close()
+    await pool.query(`INSERT INTO ${newer}.schema_migrations (version, name) VALUES (99, 'from the future')`)
+    const error = await createPostgresEventLog({ pool, schema: newer }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(SchemaVersionError)
+    expect(error).toMatchObject({ found: 99, schema: newer })
+    await dropSchema(pool, newer)
+  })
+
+  it('never ends a pool it did not create, and ends the one it did; refuses use after close and bad schema names', async () => {
+    const borrowed = testPool(2)
+    const mine = await createPostgresEventLog({ pool: borrowed, schema })
+    await mine.close()
+    expect((await borrowed.query('SELECT 1 AS one')).rows[0]).toEqual({ one: 1 })
+    await borrowed.end()
+    const owned = await createPostgresEventLog({ connectionString: connectionString(), schema })
+    await owned.close()
+    expect(owned.pool.ended).toBe(true)
+    await expect(owned.streamVersion('x-1')).rejects.toMatchObject({ code: 'StoreError' })
+    await expect(createPostgresEventLog({ pool, schema: 'Robert"); DROP' })).rejects.toMatchObject({
+      code: 'StoreError',
+    })
+  })
+
+  it('numbers an append in stream order, readStream pages beyond one batch, empty appends check the version', async () => {
+    const s = 'big-1'
+    const stored = await log.append(
+      s,
+      Array.from({ length: 1200 }, (_, i) => pending(String(i))),
+      'no_stream',
+    )
+    const ps = positions(stored)
+    for (let i = 1; i < ps.length; i++) expect(ps[i]! > ps[i - 1]!).toBe(true)
+    const read = await collect(
+      log.readStream(s, { from: 1, to: Number.MAX_SAFE_INTEGER, maxCount: Number.MAX_SAFE_INTEGER }),
+    )
+    expect(read.map((e) => e.streamPosition)).toEqual(Array.from({ length: 1200 }, (_, i) => i + 1))
+    expect(await log.append(s, [], 1200)).toEqual([])
+    await expect(log.append(s, [], 'no_stream')).rejects.toMatchObject({
+      code: 'ConcurrencyError',
+      actual: 1200,
+    })
+  })
+})
