@@ -125,6 +125,11 @@ export interface Dealership {
   /** Run the process managers live until `close()`. */
   readonly start: () => Promise<void>
   readonly rejections: () => ReadonlyArray<ProcessRejection>
+  /**
+   * Crypto-shred a person (PIPL right to deletion): their key is destroyed and the read models are
+   * folded afresh on the next query, so none keeps a value read before.
+   */
+  readonly forget: (subjectId: string) => Promise<void>
   readonly close: () => Promise<void>
 }
 
@@ -160,10 +165,14 @@ export const createDealership = (options: DealershipOptions): Dealership => {
   const handleOptions = (o: CommandOptions = {}): HandleOptions => ({ ...o, retry })
 
   // Read models are folded in memory on first use and caught up on every query, one at a time.
-  const readModelCheckpoints = inMemoryCheckpointStore()
+  const resets: Array<() => void> = []
   const query = <S>(projection: Projection<S, DealershipEvent>): (() => Promise<S>) => {
-    const runner = createCatchUpRunner({ store, projection, checkpoints: readModelCheckpoints })
+    const fresh = () => createCatchUpRunner({ store, projection, checkpoints: inMemoryCheckpointStore() })
+    let runner = fresh()
     const once = serial()
+    resets.push(() => {
+      runner = fresh()
+    })
     return () =>
       once(async () => {
         await runner.catchUp()
@@ -289,6 +298,10 @@ export const createDealership = (options: DealershipOptions): Dealership => {
         live = await Promise.all(processRunners.map(async ({ runner }) => watch(await runner.start())))
       }),
     rejections: () => [...allRejections],
+    forget: async (subjectId) => {
+      await store.forget(subjectId)
+      for (const reset of resets) reset()
+    },
     close: () =>
       processes(async () => {
         const subscriptions = live ?? []

@@ -1,4 +1,4 @@
-import type { Decider, DomainError, Event, EventRegistry, RecordedEvent } from '@dealer-crm/eventsourcing'
+import type { Decider, DomainError, Event, EventRegistry } from '@dealer-crm/eventsourcing'
 
 /**
  * A domain decider over the dealership's whole event union: the store is typed with every
@@ -17,9 +17,3 @@ export const widenDecider = <C, Sub extends All, All extends Event, S, Err exten
     initialState: decider.initialState,
   }
 }
-
-/** Narrow a recorded event of the whole log to one domain's events by its registry. */
-export const isEventOf =
-  <Sub extends All, All extends Event>(registry: EventRegistry<Sub>) =>
-  (event: RecordedEvent<All>): event is RecordedEvent<Sub> =>
-    registry.get(event.type) !== undefined
