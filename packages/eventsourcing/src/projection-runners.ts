@@ -11,8 +11,11 @@ export const rebuildProjection = async <S, E extends Event>(
   projection: Projection<S, E>,
 ): Promise<S> => {
   let state = projection.init()
+  let next = 0n
   await createConsumer({ store, types: projection.handles }, (e) => {
+    if (e.metadata.globalPosition < next) return // delivered twice: a fold applies each event once
     state = projection.apply(state, e)
+    next = e.metadata.globalPosition + 1n
   }).catchUp(0n)
   return state
 }
@@ -33,9 +36,12 @@ export const projectAsOf = async <S, E extends Event>(
   let state = projection.init()
   const to = 'position' in asOf ? asOf.position : undefined
   const until = 'time' in asOf ? asOf.time.getTime() : undefined
+  let next = 0n
   for await (const e of store.readAll({ types: projection.handles, ...(to === undefined ? {} : { to }) })) {
     if (until !== undefined && e.metadata.recordedAt.getTime() > until) break
+    if (e.metadata.globalPosition < next) continue
     state = projection.apply(state, e)
+    next = e.metadata.globalPosition + 1n
   }
   return state
 }
@@ -121,6 +127,7 @@ export const createCatchUpRunner = <S, E extends Event>(options: CatchUpOptions<
       ...(options.onBadEvent === undefined ? {} : { onBadEvent: options.onBadEvent }),
     },
     async (e) => {
+      if (e.metadata.globalPosition < position) return // delivered twice: already in the state
       state = projection.apply(state as S, e)
       position = e.metadata.globalPosition + 1n
       if (++unsaved >= checkpointEvery) await save()

@@ -1,5 +1,7 @@
 export * from './command-sequences.js'
 export * from './conformance.js'
 export * from './conformance-events.js'
+export * from './fault-injection.js'
 export * from './given.js'
 export * from './recorded.js'
+export * from './replay-determinism.js'
