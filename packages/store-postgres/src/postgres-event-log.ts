@@ -278,38 +278,42 @@ export const createPostgresEventLog = async (options: PostgresEventLogOptions): 
       types: rawTypes,
     })
 
-  /** Are there committed events in range that the horizon still hides? */
-  const hiddenBeyond = async (from: bigint, to: string, filter: AllFilter) => {
-    const result = await pool.query<{ hidden: boolean }>({
+  /** The last committed event in range that the horizon still hides, or null. */
+  const hiddenUpTo = async (from: bigint, to: string, filter: AllFilter): Promise<string | null> => {
+    const result = await pool.query<{ last: string | null }>({
       name: `dcrm_${schema}_hidden_${filterName(filter)}`,
-      text: `SELECT EXISTS (SELECT 1 FROM ${schema}.events
-               WHERE position >= $1 AND position <= $2 AND transaction_id >= ${horizon}${filterSql(filter, 3)}) AS hidden`,
+      text: `SELECT max(position)::text AS last FROM ${schema}.events
+             WHERE position >= $1 AND position <= $2 AND transaction_id >= ${horizon}${filterSql(filter, 3)}`,
       values: [from.toString(), to, ...filterValues(filter)],
     })
-    return result.rows[0]?.hidden === true
+    return result.rows[0]?.last ?? null
   }
 
+  /**
+   * Keyset pages of the events below the horizon. When the end is reached while committed events
+   * are still hidden behind older open transactions, wait (up to lateCommitWaitMs) for those, and
+   * only those: the read is capped at the last hidden position, so it ends even under constant writes.
+   */
   const readAll: PostgresEventLog['readAll'] = async function* (filter) {
     open()
     const batchSize = Math.max(1, Math.min(filter.batchSize, 100_000))
-    const to = filter.to === null ? maxBigint : filter.to.toString()
+    let to = filter.to === null ? maxBigint : filter.to.toString()
     let from = filter.from < 1n ? 1n : filter.from
     let waitedSince: number | null = null
     let pause = 1
     for (;;) {
-      if (filter.to !== null && from > filter.to) return
+      if (from > BigInt(to)) return
       const result = await readAllBatch(from, to, batchSize, filter)
       for (const row of result.rows) {
         const event = eventFromRow(row)
         from = event.globalPosition + 1n
         yield event
       }
-      if (result.rows.length === batchSize) {
-        waitedSince = null
-        continue
-      }
-      if (result.rows.length > 0) waitedSince = null
-      if (lateCommitWaitMs <= 0 || !(await hiddenBeyond(from, to, filter))) return
+      if (result.rows.length === batchSize) continue
+      if (lateCommitWaitMs <= 0) return
+      const hidden = await hiddenUpTo(from, to, filter)
+      if (hidden === null) return
+      to = hidden
       waitedSince ??= Date.now()
       if (Date.now() - waitedSince >= lateCommitWaitMs) return
       await sleep(pause)
