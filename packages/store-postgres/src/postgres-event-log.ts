@@ -180,6 +180,10 @@ export const createPostgresEventLog = async (options: PostgresEventLogOptions): 
         types: rawTypes,
       })
       const positions = parsePositions(result)
+      if (positions.length !== chained.length)
+        throw new StoreError(
+          `append_events returned ${positions.length} positions for ${chained.length} events`,
+        )
       const stored = chained.map((e, i) => ({ ...e, globalPosition: positions[i] ?? 0n }))
       if (inTransaction !== undefined) {
         try {
