@@ -1,0 +1,35 @@
+import { createRequire } from 'node:module'
+import type * as SharedPb from '../../packages/store-eventstoredb/node_modules/@eventstore/db-client/generated/shared_pb.js'
+import type * as StreamsGrpc from '../../packages/store-eventstoredb/node_modules/@eventstore/db-client/generated/streams_grpc_pb.js'
+import type * as StreamsPb from '../../packages/store-eventstoredb/node_modules/@eventstore/db-client/generated/streams_pb.js'
+
+/**
+ * The test server loads @grpc/grpc-js and the generated service definitions from where the
+ * real client has them, so both ends speak exactly the protocol the client was generated from.
+ */
+const packageRequire = createRequire(
+  new URL('../../packages/store-eventstoredb/package.json', import.meta.url),
+)
+const clientRequire = createRequire(packageRequire.resolve('@eventstore/db-client'))
+
+export interface GrpcServer {
+  addService(service: unknown, implementation: object): void
+  bindAsync(
+    address: string,
+    credentials: unknown,
+    callback: (error: Error | null, port: number) => void,
+  ): void
+  forceShutdown(): void
+}
+
+export interface GrpcModule {
+  readonly Server: new () => GrpcServer
+  readonly ServerCredentials: { createInsecure(): unknown }
+  readonly status: { readonly UNAVAILABLE: number; readonly INVALID_ARGUMENT: number }
+}
+
+export const grpc: GrpcModule = clientRequire('@grpc/grpc-js')
+export const streamsGrpc: typeof StreamsGrpc = clientRequire('../generated/streams_grpc_pb')
+export const streamsPb: typeof StreamsPb = clientRequire('../generated/streams_pb')
+export const sharedPb: typeof SharedPb = clientRequire('../generated/shared_pb')
+export type { SharedPb, StreamsGrpc, StreamsPb }

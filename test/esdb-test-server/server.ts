@@ -1,0 +1,304 @@
+import { randomUUID } from 'node:crypto'
+import { type Expected, InMemoryLog, type LogRecord, type ProposedEvent } from './log.js'
+import { type GrpcServer, grpc, type StreamsPb, sharedPb, streamsGrpc, streamsPb } from './modules.js'
+
+/** The parts of grpc-js's server call objects this server uses. */
+interface ReadCall {
+  readonly request: StreamsPb.ReadReq
+  write(message: StreamsPb.ReadResp): boolean
+  end(): void
+  destroy(error: Error): void
+  on(event: 'cancelled' | 'close', listener: () => void): void
+}
+interface AppendCall {
+  on(event: 'data', listener: (request: StreamsPb.AppendReq) => void): void
+  on(event: 'error' | 'end', listener: () => void): void
+}
+type AppendCallback = (
+  error: { name: string; message: string; code: number } | null,
+  response: StreamsPb.AppendResp | null,
+) => void
+type ReadOptions = StreamsPb.ReadReq.Options
+
+const text = (value: Uint8Array | string): string =>
+  typeof value === 'string' ? value : Buffer.from(value).toString('utf8')
+
+const identifier = (name: string) => new sharedPb.StreamIdentifier().setStreamName(Buffer.from(name, 'utf8'))
+
+const eventResponse = (r: LogRecord): StreamsPb.ReadResp => {
+  const recorded = new streamsPb.ReadResp.ReadEvent.RecordedEvent()
+    .setId(new sharedPb.UUID().setString(r.id))
+    .setStreamIdentifier(identifier(r.streamName))
+    .setStreamRevision(r.revision.toString())
+    .setPreparePosition(r.position.toString())
+    .setCommitPosition(r.position.toString())
+    .setCustomMetadata(r.metadata)
+    .setData(r.data)
+  recorded
+    .getMetadataMap()
+    .set('type', r.type)
+    .set('content-type', r.contentType)
+    .set('created', r.created.toString())
+  const event = new streamsPb.ReadResp.ReadEvent().setEvent(recorded).setCommitPosition(r.position.toString())
+  return new streamsPb.ReadResp().setEvent(event)
+}
+
+/** The server's filter semantics: a prefix list or a regular expression, on stream name or event type. */
+const filterOf = (options: ReadOptions): ((r: LogRecord) => boolean) => {
+  const filter = options.getFilter()
+  if (!options.hasFilter() || filter === undefined) return () => true
+  const onType = filter.hasEventType()
+  const expression = onType ? filter.getEventType() : filter.getStreamIdentifier()
+  const prefixes = expression?.getPrefixList() ?? []
+  const regex = expression?.getRegex() ? new RegExp(expression.getRegex()) : null
+  return (r) => {
+    const subject = onType ? r.type : r.streamName
+    if (prefixes.length > 0) return prefixes.some((p) => subject.startsWith(p))
+    return regex === null || regex.test(subject)
+  }
+}
+
+export interface EsdbTestServer {
+  readonly port: number
+  readonly log: InMemoryLog
+  /** `esdb://127.0.0.1:<port>?tls=false` */
+  readonly connectionString: string
+  /** Kill every HTTP/2 connection (as a network fault would) and listen again on the same port. */
+  readonly dropConnections: () => Promise<void>
+  readonly close: () => Promise<void>
+}
+
+const bind = (server: GrpcServer, port: number): Promise<number> =>
+  new Promise((resolve, reject) =>
+    server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
+  )
+
+/**
+ * A protocol-level stand-in for EventStoreDB/KurrentDB (v1 gRPC Streams service) over an
+ * in-memory log, for tests only. It implements what the adapter uses: Append, Read of a
+ * stream, Read of $all (forwards and backwards, filtered) and catch-up subscriptions to $all
+ * with filters, confirmation and CaughtUp. Services it does not implement answer UNIMPLEMENTED
+ * (the client then assumes an unknown server version and uses the plain Append call).
+ */
+export const startEsdbTestServer = async (
+  options: { readonly log?: InMemoryLog } = {},
+): Promise<EsdbTestServer> => {
+  const log = options.log ?? seededLog()
+  const live = new Set<() => void>()
+
+  const readStream = (call: ReadCall, o: ReadOptions) => {
+    const streamOptions = o.getStream()
+    const name = text(streamOptions?.getStreamIdentifier()?.getStreamName() ?? '')
+    const stream = log.stream(name)
+    if (stream === undefined) {
+      call.write(
+        new streamsPb.ReadResp().setStreamNotFound(
+          new streamsPb.ReadResp.StreamNotFound().setStreamIdentifier(identifier(name)),
+        ),
+      )
+      call.end()
+      return
+    }
+    let count = o.hasCount() ? BigInt(o.getCount()) : BigInt(Number.MAX_SAFE_INTEGER)
+    if (o.getReadDirection() === 1) {
+      let i = streamOptions?.hasRevision() ? Number(streamOptions.getRevision()) : stream.length - 1
+      for (i = Math.min(i, stream.length - 1); i >= 0 && count > 0n; i--, count--)
+        call.write(eventResponse(stream[i] as LogRecord))
+    } else {
+      let i = streamOptions?.hasRevision() ? Number(streamOptions.getRevision()) : 0
+      if (streamOptions?.hasEnd()) i = stream.length
+      for (; i < stream.length && count > 0n; i++, count--) call.write(eventResponse(stream[i] as LogRecord))
+    }
+    call.end()
+  }
+
+  const startIndex = (o: ReadOptions, exclusive: boolean): number => {
+    const all = o.getAll()
+    if (all?.hasEnd()) return log.records.length
+    const position = all?.getPosition()
+    if (!all?.hasPosition() || position === undefined) return 0
+    const at = BigInt(position.getCommitPosition())
+    const index = log.indexAtOrAfter(at)
+    return exclusive && log.records[index]?.position === at ? index + 1 : index
+  }
+
+  const readAll = (call: ReadCall, o: ReadOptions) => {
+    const matches = filterOf(o)
+    let count = o.hasCount() ? BigInt(o.getCount()) : BigInt(Number.MAX_SAFE_INTEGER)
+    if (o.getReadDirection() === 1) {
+      const all = o.getAll()
+      const before =
+        all?.hasPosition() && all.getPosition() ? BigInt(all.getPosition()?.getCommitPosition() ?? '0') : null
+      let i = before === null ? log.records.length - 1 : log.indexAtOrAfter(before) - 1
+      for (; i >= 0 && count > 0n; i--) {
+        const r = log.records[i] as LogRecord
+        if (!matches(r)) continue
+        call.write(eventResponse(r))
+        count--
+      }
+    } else {
+      for (let i = startIndex(o, false); i < log.records.length && count > 0n; i++) {
+        const r = log.records[i] as LogRecord
+        if (!matches(r)) continue
+        call.write(eventResponse(r))
+        count--
+      }
+    }
+    call.end()
+  }
+
+  const subscribeToAll = (call: ReadCall, o: ReadOptions) => {
+    const matches = filterOf(o)
+    let index = startIndex(o, true)
+    call.write(
+      new streamsPb.ReadResp().setConfirmation(
+        new streamsPb.ReadResp.SubscriptionConfirmation().setSubscriptionId(randomUUID()),
+      ),
+    )
+    const pump = () => {
+      for (; index < log.records.length; index++) {
+        const r = log.records[index] as LogRecord
+        if (matches(r)) call.write(eventResponse(r))
+      }
+    }
+    pump()
+    const last = log.records[log.records.length - 1]
+    if (o.hasFilter() && last !== undefined)
+      call.write(
+        new streamsPb.ReadResp().setCheckpoint(
+          new streamsPb.ReadResp.Checkpoint()
+            .setCommitPosition(last.position.toString())
+            .setPreparePosition(last.position.toString()),
+        ),
+      )
+    call.write(new streamsPb.ReadResp().setCaughtUp(new streamsPb.ReadResp.CaughtUp()))
+    const unlisten = log.onAppend(pump)
+    const stop = () => {
+      unlisten()
+      live.delete(stop)
+    }
+    live.add(stop)
+    call.on('cancelled', stop)
+    call.on('close', stop)
+  }
+
+  const expectedOf = (o: StreamsPb.AppendReq.Options): Expected =>
+    o.hasRevision()
+      ? { kind: 'revision', revision: BigInt(o.getRevision()) }
+      : o.hasNoStream()
+        ? { kind: 'no_stream' }
+        : o.hasStreamExists()
+          ? { kind: 'stream_exists' }
+          : { kind: 'any' }
+
+  const append = (call: AppendCall, callback: AppendCallback) => {
+    let header: StreamsPb.AppendReq.Options | undefined
+    const events: ProposedEvent[] = []
+    call.on('data', (req: StreamsPb.AppendReq) => {
+      const options = req.getOptions()
+      if (options !== undefined) header = options
+      const message = req.getProposedMessage()
+      if (message !== undefined) {
+        const metadata = message.getMetadataMap()
+        events.push({
+          id: message.getId()?.getString() ?? randomUUID(),
+          type: metadata.get('type') ?? '',
+          contentType: metadata.get('content-type') ?? 'application/octet-stream',
+          data: message.getData_asU8(),
+          metadata: message.getCustomMetadata_asU8(),
+        })
+      }
+    })
+    call.on('error', () => undefined)
+    call.on('end', () => {
+      if (header === undefined) {
+        callback({ name: 'InvalidArgument', message: 'no options', code: grpc.status.INVALID_ARGUMENT }, null)
+        return
+      }
+      const name = text(header.getStreamIdentifier()?.getStreamName() ?? '')
+      const expected = expectedOf(header)
+      const outcome = log.append(name, expected, events)
+      const response = new streamsPb.AppendResp()
+      if (outcome.ok) {
+        const success = new streamsPb.AppendResp.Success()
+        if (outcome.currentRevision === null) success.setNoStream(new sharedPb.Empty())
+        else success.setCurrentRevision(outcome.currentRevision.toString())
+        if (outcome.position === null) success.setNoPosition(new sharedPb.Empty())
+        else
+          success.setPosition(
+            new streamsPb.AppendResp.Position()
+              .setCommitPosition(outcome.position.toString())
+              .setPreparePosition(outcome.position.toString()),
+          )
+        response.setSuccess(success)
+      } else {
+        const wrong = new streamsPb.AppendResp.WrongExpectedVersion()
+        if (outcome.currentRevision === null) wrong.setCurrentNoStream(new sharedPb.Empty())
+        else wrong.setCurrentRevision(outcome.currentRevision.toString())
+        if (expected.kind === 'revision') wrong.setExpectedRevision(expected.revision.toString())
+        else if (expected.kind === 'no_stream') wrong.setExpectedNoStream(new sharedPb.Empty())
+        else if (expected.kind === 'stream_exists') wrong.setExpectedStreamExists(new sharedPb.Empty())
+        else wrong.setExpectedAny(new sharedPb.Empty())
+        response.setWrongExpectedVersion(wrong)
+      }
+      callback(null, response)
+    })
+  }
+
+  const implementation = {
+    read: (call: ReadCall) => {
+      const o = call.request.getOptions()
+      if (o === undefined) {
+        call.destroy(new Error('no options'))
+        return
+      }
+      if (o.hasStream()) readStream(call, o)
+      else if (o.hasSubscription()) subscribeToAll(call, o)
+      else readAll(call, o)
+    },
+    append,
+  }
+
+  const listen = async (port: number) => {
+    const server = new grpc.Server()
+    server.addService(streamsGrpc.StreamsService, implementation)
+    return { server, port: await bind(server, port) }
+  }
+
+  let current = await listen(0)
+  const port = current.port
+  const shutdown = () => {
+    for (const stop of [...live]) stop()
+    current.server.forceShutdown()
+  }
+  return {
+    port,
+    log,
+    connectionString: `esdb://127.0.0.1:${port}?tls=false`,
+    dropConnections: async () => {
+      shutdown()
+      current = await listen(port)
+    },
+    close: async () => shutdown(),
+  }
+}
+
+/** A fresh database: like a real one, $all already holds a few system events. */
+export const seededLog = (): InMemoryLog => {
+  const log = new InMemoryLog()
+  const system = (stream: string, type: string) =>
+    log.append(stream, { kind: 'any' }, [
+      {
+        id: randomUUID(),
+        type,
+        contentType: 'application/json',
+        data: Buffer.from('{}'),
+        metadata: new Uint8Array(),
+      },
+    ])
+  system('$settings', '$settings')
+  system('$users', '$UserCreated')
+  return log
+}
