@@ -93,6 +93,15 @@ export class InMemoryLog {
     return lo
   }
 
+  /** A position a read may start from: an event's, or the end of the log. */
+  isBoundary(position: bigint): boolean {
+    return (
+      position === 0n ||
+      position >= this.nextPosition ||
+      this.records[this.indexAtOrAfter(position)]?.position === position
+    )
+  }
+
   onAppend(listener: () => void): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)

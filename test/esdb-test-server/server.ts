@@ -7,7 +7,7 @@ interface ReadCall {
   readonly request: StreamsPb.ReadReq
   write(message: StreamsPb.ReadResp): boolean
   end(): void
-  destroy(error: Error): void
+  emit(event: 'error', error: Error & { code: number; details: string }): boolean
   on(event: 'cancelled' | 'close', listener: () => void): void
 }
 interface AppendCall {
@@ -247,11 +247,31 @@ export const startEsdbTestServer = async (
     })
   }
 
+  /**
+   * Like the server, refuse to read `$all` from a position that is not an event's (the real
+   * server finds no record boundary there and answers InvalidPosition).
+   */
+  const invalidPosition = (o: ReadOptions): boolean => {
+    const position = o.getAll()?.getPosition()
+    return o.hasAll() && position !== undefined && !log.isBoundary(BigInt(position.getCommitPosition()))
+  }
+
   const implementation = {
     read: (call: ReadCall) => {
       const o = call.request.getOptions()
       if (o === undefined) {
-        call.destroy(new Error('no options'))
+        call.emit(
+          'error',
+          Object.assign(new Error('no options'), {
+            code: grpc.status.INVALID_ARGUMENT,
+            details: 'no options',
+          }),
+        )
+        return
+      }
+      if (invalidPosition(o)) {
+        const details = 'Invalid position'
+        call.emit('error', Object.assign(new Error(details), { code: grpc.status.INVALID_ARGUMENT, details }))
         return
       }
       if (o.hasStream()) readStream(call, o)

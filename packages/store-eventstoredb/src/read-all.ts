@@ -1,4 +1,4 @@
-import { type AllFilter, categoryOf, type StoredEvent } from '@dealer-crm/eventsourcing'
+import { type AllFilter, categoryOf, EventSourcingError, type StoredEvent } from '@dealer-crm/eventsourcing'
 import {
   BACKWARDS,
   END,
@@ -10,6 +10,7 @@ import {
   START,
   streamNameFilter,
 } from '@eventstore/db-client'
+import { isTransient } from './errors.js'
 import { isSystemEvent, storedEventOf } from './metadata.js'
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
@@ -36,7 +37,8 @@ export const boundaries = (capacity = 4096): Boundaries => {
 }
 
 const startOf = (from: bigint, known: Boundaries): Position | typeof START => {
-  if (from <= 0n) return START
+  // Positions 0 and 1 are before any event (the log starts with the server's own records).
+  if (from <= 1n) return START
   const before = known.before(from)
   const at = before ?? from
   return { commit: at, prepare: at }
@@ -65,8 +67,15 @@ async function* readPages(client: EventStoreDBClient, filter: AllFilter, known: 
     let count = 0
     let lastInPage: bigint | null = null
     const page: ResolvedEvent[] = []
-    for await (const resolved of client.readAll({ fromPosition, maxCount, direction: FORWARDS }))
-      page.push(resolved)
+    try {
+      for await (const resolved of client.readAll({ fromPosition, maxCount, direction: FORWARDS }))
+        page.push(resolved)
+    } catch (error) {
+      // `from` is not an event's position: start at the one before it (last delivered + 1 was asked for).
+      if (!refusedStart(error, filter, fromPosition)) throw error
+      fromPosition = { commit: filter.from - 1n, prepare: filter.from - 1n }
+      continue
+    }
     for (const resolved of page) {
       count++
       const position = resolved.event?.position?.commit
@@ -85,6 +94,14 @@ async function* readPages(client: EventStoreDBClient, filter: AllFilter, known: 
     maxCount = filter.batchSize + 1
   }
 }
+
+/** The server refused to start at `from` itself (InvalidPosition), not a connection or decoding failure. */
+const refusedStart = (error: unknown, filter: AllFilter, start: Position | typeof START): boolean =>
+  !isTransient(error) &&
+  !(error instanceof EventSourcingError) &&
+  start !== START &&
+  filter.from > 1n &&
+  start.commit === filter.from
 
 const last0 = (p: Position | typeof START): bigint | null => (p === START ? null : p.commit)
 
@@ -105,17 +122,58 @@ async function* readFiltered(client: EventStoreDBClient, filter: AllFilter, know
   const end = await endOfAll(client)
   if (end === null || end < filter.from) return
   const bound = filter.to === null || filter.to > end ? end : filter.to
+  const before = filter.from <= 1n ? null : (known.before(filter.from) ?? null)
+  if (filter.from <= 1n || before !== null) {
+    yield* subscribeFiltered(client, filter, known, before, bound)
+    return
+  }
+  // Unknown `from`: usually last delivered + 1, so subscribe after from - 1 ...
+  let delivered = false
+  try {
+    for await (const event of subscribeFiltered(client, filter, known, filter.from - 1n, bound)) {
+      delivered = true
+      yield event
+    }
+    return
+  } catch (error) {
+    if (delivered || isTransient(error) || error instanceof EventSourcingError) throw error
+  }
+  // ... which the server refused: then `from` is an event's own position. Read it, then subscribe after it.
+  for (const resolved of await readPage(client, { commit: filter.from, prepare: filter.from }, 1)) {
+    const position = resolved.event?.position?.commit
+    if (position !== filter.from) continue
+    known.remember(position)
+    const stored = ours(resolved)
+    if (stored !== null && matches(stored, filter)) yield stored
+  }
+  if (filter.from < bound) yield* subscribeFiltered(client, filter, known, filter.from, bound)
+}
+
+const readPage = async (client: EventStoreDBClient, fromPosition: Position, maxCount: number) => {
+  const page: ResolvedEvent[] = []
+  for await (const resolved of client.readAll({ fromPosition, maxCount, direction: FORWARDS }))
+    page.push(resolved)
+  return page
+}
+
+/** Subscribe to `$all` after `after` (null: from the start) with the server-side filter, up to `bound`. */
+async function* subscribeFiltered(
+  client: EventStoreDBClient,
+  filter: AllFilter,
+  known: Boundaries,
+  after: bigint | null,
+  bound: bigint,
+) {
   const serverFilter =
     filter.categories !== null
       ? streamNameFilter({ prefixes: filter.categories.map((c) => `${c}-`) })
       : eventTypeFilter({ regex: `^(?:${(filter.types ?? []).map(escapeRegex).join('|')})$` })
-  const before = filter.from <= 0n ? undefined : (known.before(filter.from) ?? filter.from - 1n)
   let signal: () => void = () => undefined
   const reachedEnd = new Promise<'reached'>((resolve) => {
     signal = () => resolve('reached')
   })
   const subscription = client.subscribeToAll({
-    fromPosition: before === undefined ? START : { commit: before, prepare: before },
+    fromPosition: after === null ? START : { commit: after, prepare: after },
     filter: {
       ...serverFilter,
       checkpointReached: (_s, position) => {
