@@ -18,13 +18,13 @@ import {
   excludeSystemEvents,
   FORWARDS,
   NO_STREAM,
+  type RecordedEvent,
   StreamNotFoundError,
   WrongExpectedVersionError,
 } from '@eventstore/db-client'
 import { isTransient, storeErrorOf } from './errors.js'
 import { isJsonData, metadataOf, storedEventOf } from './metadata.js'
 import { boundaries, readAllFrom } from './read-all.js'
-import { cancelOnExit } from './streaming.js'
 
 /** This store has no transaction an inline projection could join. */
 export type NoTransaction = never
@@ -44,6 +44,9 @@ export interface EventStoreDbLogOptions {
   /** Fallback poll interval of subscriptions when the live `$all` subscription is down (default 1000). */
   readonly pollIntervalMs?: number
 }
+
+/** Events per server read of one stream. */
+const streamPageSize = 500
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -83,19 +86,22 @@ export const createEventStoreDbEventLog = (options: EventStoreDbLogOptions): Eve
 
   /** The stream's version and last hash, from its last event. */
   const head = async (streamName: string): Promise<{ version: number; hash: string }> => {
+    let last: RecordedEvent | undefined
     try {
-      for await (const resolved of cancelOnExit(
-        client.readStream(streamName, { fromRevision: END, direction: BACKWARDS, maxCount: 1 }),
-      )) {
-        if (resolved.event === undefined) continue
-        const last = storedEventOf(resolved.event)
-        return { version: last.streamPosition, hash: last.hash }
-      }
+      // Consumed to its end (one event): a read left open would keep the client's dispose() waiting.
+      for await (const resolved of client.readStream(streamName, {
+        fromRevision: END,
+        direction: BACKWARDS,
+        maxCount: 1,
+      }))
+        last = resolved.event ?? last
     } catch (error) {
       if (error instanceof StreamNotFoundError) return { version: 0, hash: '' }
       throw storeErrorOf(`read of ${streamName}`, error)
     }
-    return { version: 0, hash: '' }
+    if (last === undefined) return { version: 0, hash: '' }
+    const stored = storedEventOf(last)
+    return { version: stored.streamPosition, hash: stored.hash }
   }
 
   const notify = () => {
@@ -109,13 +115,11 @@ export const createEventStoreDbEventLog = (options: EventStoreDbLogOptions): Eve
   ): Promise<StoredEvent[]> => {
     const first = chained[0] as ChainedEvent
     const stored: StoredEvent[] = []
-    for await (const resolved of cancelOnExit(
-      client.readStream(streamName, {
-        fromRevision: BigInt(first.streamPosition - 1),
-        maxCount: chained.length,
-        direction: FORWARDS,
-      }),
-    )) {
+    for await (const resolved of client.readStream(streamName, {
+      fromRevision: BigInt(first.streamPosition - 1),
+      maxCount: chained.length,
+      direction: FORWARDS,
+    })) {
       const position = resolved.event?.position?.commit
       const event = chained[stored.length]
       if (position === undefined || event === undefined) continue
@@ -215,21 +219,27 @@ export const createEventStoreDbEventLog = (options: EventStoreDbLogOptions): Eve
     },
     readStream: async function* (streamName, { from, to, maxCount }) {
       open()
-      const first = Math.max(from, 1)
-      const count = Math.min(maxCount, to - first + 1)
-      if (count <= 0) return
-      try {
-        for await (const resolved of cancelOnExit(
-          client.readStream(streamName, {
-            fromRevision: BigInt(first - 1),
-            maxCount: count,
+      let next = Math.max(from, 1)
+      let left = Math.min(maxCount, to - next + 1)
+      // Pages read to their end: a server read abandoned half-way would keep dispose() waiting.
+      while (left > 0) {
+        const size = Math.min(left, streamPageSize)
+        const page: RecordedEvent[] = []
+        try {
+          for await (const resolved of client.readStream(streamName, {
+            fromRevision: BigInt(next - 1),
+            maxCount: size,
             direction: FORWARDS,
-          }),
-        ))
-          if (resolved.event !== undefined) yield storedEventOf(resolved.event)
-      } catch (error) {
-        if (error instanceof StreamNotFoundError) return
-        throw storeErrorOf(`read of ${streamName}`, error)
+          }))
+            if (resolved.event !== undefined) page.push(resolved.event)
+        } catch (error) {
+          if (error instanceof StreamNotFoundError) return
+          throw storeErrorOf(`read of ${streamName}`, error)
+        }
+        for (const event of page) yield storedEventOf(event)
+        if (page.length < size) return
+        next += page.length
+        left -= page.length
       }
     },
     readAll: (filter) => {
