@@ -1,4 +1,6 @@
 import { createRequire } from 'node:module'
+import type * as ServerFeaturesGrpc from '../../packages/store-eventstoredb/node_modules/@eventstore/db-client/generated/serverfeatures_grpc_pb.js'
+import type * as ServerFeaturesPb from '../../packages/store-eventstoredb/node_modules/@eventstore/db-client/generated/serverfeatures_pb.js'
 import type * as SharedPb from '../../packages/store-eventstoredb/node_modules/@eventstore/db-client/generated/shared_pb.js'
 import type * as StreamsGrpc from '../../packages/store-eventstoredb/node_modules/@eventstore/db-client/generated/streams_grpc_pb.js'
 import type * as StreamsPb from '../../packages/store-eventstoredb/node_modules/@eventstore/db-client/generated/streams_pb.js'
@@ -32,4 +34,8 @@ export const grpc: GrpcModule = clientRequire('@grpc/grpc-js')
 export const streamsGrpc: typeof StreamsGrpc = clientRequire('../generated/streams_grpc_pb')
 export const streamsPb: typeof StreamsPb = clientRequire('../generated/streams_pb')
 export const sharedPb: typeof SharedPb = clientRequire('../generated/shared_pb')
+export const serverFeaturesGrpc: typeof ServerFeaturesGrpc = clientRequire(
+  '../generated/serverfeatures_grpc_pb',
+)
+export const serverFeaturesPb: typeof ServerFeaturesPb = clientRequire('../generated/serverfeatures_pb')
 export type { SharedPb, StreamsGrpc, StreamsPb }

@@ -1,6 +1,27 @@
 import { randomUUID } from 'node:crypto'
 import { type Expected, InMemoryLog, type LogRecord, type ProposedEvent } from './log.js'
-import { type GrpcServer, grpc, type StreamsPb, sharedPb, streamsGrpc, streamsPb } from './modules.js'
+import {
+  type GrpcServer,
+  grpc,
+  type StreamsPb,
+  serverFeaturesGrpc,
+  serverFeaturesPb,
+  sharedPb,
+  streamsGrpc,
+  streamsPb,
+} from './modules.js'
+
+/** The version this stand-in reports, and the calls it implements (the client picks Append, not BatchAppend). */
+export const TEST_SERVER_VERSION = '24.10.0-test'
+const SUPPORTED = [['event_store.client.streams.streams', ['read', 'append']]] as const
+
+const supportedMethods = () => {
+  const methods = new serverFeaturesPb.SupportedMethods().setEventStoreServerVersion(TEST_SERVER_VERSION)
+  for (const [service, names] of SUPPORTED)
+    for (const name of names)
+      methods.addMethods(new serverFeaturesPb.SupportedMethod().setServiceName(service).setMethodName(name))
+  return methods
+}
 
 /** The parts of grpc-js's server call objects this server uses. */
 interface ReadCall {
@@ -79,8 +100,8 @@ const bind = (server: GrpcServer, port: number): Promise<number> =>
  * A protocol-level stand-in for EventStoreDB/KurrentDB (v1 gRPC Streams service) over an
  * in-memory log, for tests only. It implements what the adapter uses: Append, Read of a
  * stream, Read of $all (forwards and backwards, filtered) and catch-up subscriptions to $all
- * with filters, confirmation and CaughtUp. Services it does not implement answer UNIMPLEMENTED
- * (the client then assumes an unknown server version and uses the plain Append call).
+ * with filters, confirmation and CaughtUp, and ServerFeatures (which lists only those calls, so
+ * the client uses Append rather than BatchAppend). Other services answer UNIMPLEMENTED.
  */
 export const startEsdbTestServer = async (
   options: { readonly log?: InMemoryLog } = {},
@@ -284,6 +305,10 @@ export const startEsdbTestServer = async (
   const listen = async (port: number) => {
     const server = new grpc.Server()
     server.addService(streamsGrpc.StreamsService, implementation)
+    server.addService(serverFeaturesGrpc.ServerFeaturesService, {
+      getSupportedMethods: (_call: unknown, callback: (error: null, methods: unknown) => void) =>
+        callback(null, supportedMethods()),
+    })
     return { server, port: await bind(server, port) }
   }
 
