@@ -2,6 +2,7 @@ import { createRequire } from 'node:module'
 import type * as ServerFeaturesGrpc from '../../packages/store-eventstoredb/node_modules/@eventstore/db-client/generated/serverfeatures_grpc_pb.js'
 import type * as ServerFeaturesPb from '../../packages/store-eventstoredb/node_modules/@eventstore/db-client/generated/serverfeatures_pb.js'
 import type * as SharedPb from '../../packages/store-eventstoredb/node_modules/@eventstore/db-client/generated/shared_pb.js'
+import type * as StatusPb from '../../packages/store-eventstoredb/node_modules/@eventstore/db-client/generated/status_pb.js'
 import type * as StreamsGrpc from '../../packages/store-eventstoredb/node_modules/@eventstore/db-client/generated/streams_grpc_pb.js'
 import type * as StreamsPb from '../../packages/store-eventstoredb/node_modules/@eventstore/db-client/generated/streams_pb.js'
 
@@ -38,4 +39,8 @@ export const serverFeaturesGrpc: typeof ServerFeaturesGrpc = clientRequire(
   '../generated/serverfeatures_grpc_pb',
 )
 export const serverFeaturesPb: typeof ServerFeaturesPb = clientRequire('../generated/serverfeatures_pb')
+export const statusPb: typeof StatusPb = clientRequire('../generated/status_pb')
+/** google.protobuf.Any, to pack error details as the server does. */
+export const anyPb: { readonly Any: new () => { pack(serialized: Uint8Array, name: string): void } } =
+  clientRequire('google-protobuf/google/protobuf/any_pb')
 export type { SharedPb, StreamsGrpc, StreamsPb }

@@ -1,24 +1,26 @@
 import { randomUUID } from 'node:crypto'
 import { type Expected, InMemoryLog, type LogRecord, type ProposedEvent } from './log.js'
 import {
+  anyPb,
   type GrpcServer,
   grpc,
   type StreamsPb,
   serverFeaturesGrpc,
   serverFeaturesPb,
   sharedPb,
+  statusPb,
   streamsGrpc,
   streamsPb,
 } from './modules.js'
 
 /** The version this stand-in reports, and the calls it implements (the client picks Append, not BatchAppend). */
 export const TEST_SERVER_VERSION = '24.10.0-test'
-const SUPPORTED = [['event_store.client.streams.streams', ['read', 'append']]] as const
+const SUPPORTED = [['event_store.client.streams.streams', ['read', 'append', 'batchappend']]] as const
 
-const supportedMethods = () => {
+const supportedMethods = (batchAppend: boolean) => {
   const methods = new serverFeaturesPb.SupportedMethods().setEventStoreServerVersion(TEST_SERVER_VERSION)
   for (const [service, names] of SUPPORTED)
-    for (const name of names)
+    for (const name of names.filter((n) => batchAppend || n !== 'batchappend'))
       methods.addMethods(new serverFeaturesPb.SupportedMethod().setServiceName(service).setMethodName(name))
   return methods
 }
@@ -30,6 +32,12 @@ interface ReadCall {
   end(): void
   emit(event: 'error', error: Error & { code: number; details: string }): boolean
   on(event: 'cancelled' | 'close', listener: () => void): void
+}
+interface BatchAppendCall {
+  on(event: 'data', listener: (request: StreamsPb.BatchAppendReq) => void): void
+  on(event: 'error' | 'end', listener: () => void): void
+  write(response: StreamsPb.BatchAppendResp): boolean
+  end(): void
 }
 interface AppendCall {
   on(event: 'data', listener: (request: StreamsPb.AppendReq) => void): void
@@ -100,11 +108,13 @@ const bind = (server: GrpcServer, port: number): Promise<number> =>
  * A protocol-level stand-in for EventStoreDB/KurrentDB (v1 gRPC Streams service) over an
  * in-memory log, for tests only. It implements what the adapter uses: Append, Read of a
  * stream, Read of $all (forwards and backwards, filtered) and catch-up subscriptions to $all
- * with filters, confirmation and CaughtUp, and ServerFeatures (which lists only those calls, so
- * the client uses Append rather than BatchAppend). Other services answer UNIMPLEMENTED.
+ * with filters, confirmation and CaughtUp, Append and BatchAppend, and ServerFeatures listing
+ * those calls (so the client negotiates BatchAppend as with a real 21.10+ server;
+ * `{ batchAppend: false }` leaves it out and the client falls back to Append).
+ * Other services answer UNIMPLEMENTED.
  */
 export const startEsdbTestServer = async (
-  options: { readonly log?: InMemoryLog } = {},
+  options: { readonly log?: InMemoryLog; readonly batchAppend?: boolean } = {},
 ): Promise<EsdbTestServer> => {
   const log = options.log ?? seededLog()
   const live = new Set<() => void>()
@@ -269,6 +279,81 @@ export const startEsdbTestServer = async (
   }
 
   /**
+   * BatchAppend (what the client uses when ServerFeatures lists it): requests carry a
+   * correlation id, the options on the first one and `is_final` on the last; each batch is
+   * answered with Success, or an error status whose details pack WrongExpectedVersion.
+   */
+  const batchAppend = (call: BatchAppendCall) => {
+    const pending = new Map<
+      string,
+      { options: StreamsPb.BatchAppendReq.Options | undefined; events: ProposedEvent[] }
+    >()
+    call.on('data', (req: StreamsPb.BatchAppendReq) => {
+      const correlation = req.getCorrelationId()?.getString() ?? ''
+      const batch = pending.get(correlation) ?? { options: undefined, events: [] }
+      pending.set(correlation, batch)
+      if (req.hasOptions()) batch.options = req.getOptions()
+      for (const message of req.getProposedMessagesList()) {
+        const metadata = message.getMetadataMap()
+        batch.events.push({
+          id: message.getId()?.getString() ?? randomUUID(),
+          type: metadata.get('type') ?? '',
+          contentType: metadata.get('content-type') ?? 'application/octet-stream',
+          data: message.getData_asU8(),
+          metadata: message.getCustomMetadata_asU8(),
+        })
+      }
+      if (!req.getIsFinal()) return
+      pending.delete(correlation)
+      const o = batch.options
+      const name = text(o?.getStreamIdentifier()?.getStreamName() ?? '')
+      const expected: Expected =
+        o === undefined || o.hasAny()
+          ? { kind: 'any' }
+          : o.hasStreamPosition()
+            ? { kind: 'revision', revision: BigInt(o.getStreamPosition()) }
+            : o.hasNoStream()
+              ? { kind: 'no_stream' }
+              : o.hasStreamExists()
+                ? { kind: 'stream_exists' }
+                : { kind: 'any' }
+      const outcome = log.append(name, expected, batch.events)
+      const response = new streamsPb.BatchAppendResp()
+        .setCorrelationId(new sharedPb.UUID().setString(correlation))
+        .setStreamIdentifier(identifier(name))
+      if (outcome.ok) {
+        const success = new streamsPb.BatchAppendResp.Success()
+        if (outcome.currentRevision === null) success.setNoStream(new sharedPb.Empty())
+        else success.setCurrentRevision(outcome.currentRevision.toString())
+        if (outcome.position === null) success.setNoPosition(new sharedPb.Empty())
+        else
+          success.setPosition(
+            new sharedPb.AllStreamPosition()
+              .setCommitPosition(outcome.position.toString())
+              .setPreparePosition(outcome.position.toString()),
+          )
+        response.setSuccess(success)
+      } else {
+        const wrong = new sharedPb.WrongExpectedVersion()
+        if (outcome.currentRevision === null) wrong.setCurrentNoStream(new sharedPb.Empty())
+        else wrong.setCurrentStreamRevision(outcome.currentRevision.toString())
+        if (expected.kind === 'revision') wrong.setExpectedStreamPosition(expected.revision.toString())
+        else if (expected.kind === 'no_stream') wrong.setExpectedNoStream(new sharedPb.Empty())
+        else if (expected.kind === 'stream_exists') wrong.setExpectedStreamExists(new sharedPb.Empty())
+        else wrong.setExpectedAny(new sharedPb.Empty())
+        const details = new anyPb.Any()
+        details.pack(wrong.serializeBinary(), 'event_store.client.WrongExpectedVersion')
+        const status = new statusPb.Status().setCode(6).setMessage('WrongExpectedVersion')
+        status.setDetails(details as Parameters<typeof status.setDetails>[0])
+        response.setError(status)
+      }
+      call.write(response)
+    })
+    call.on('error', () => undefined)
+    call.on('end', () => call.end())
+  }
+
+  /**
    * Like the server, refuse to read `$all` from a position that is not an event's (the real
    * server finds no record boundary there and answers InvalidPosition).
    */
@@ -300,6 +385,7 @@ export const startEsdbTestServer = async (
       else readAll(call, o)
     },
     append,
+    batchAppend,
   }
 
   const listen = async (port: number) => {
@@ -307,7 +393,7 @@ export const startEsdbTestServer = async (
     server.addService(streamsGrpc.StreamsService, implementation)
     server.addService(serverFeaturesGrpc.ServerFeaturesService, {
       getSupportedMethods: (_call: unknown, callback: (error: null, methods: unknown) => void) =>
-        callback(null, supportedMethods()),
+        callback(null, supportedMethods(options.batchAppend !== false)),
     })
     return { server, port: await bind(server, port) }
   }

@@ -3,26 +3,28 @@ import { runEventStoreConformance } from '@dealer-crm/testing'
 import { realServer, startEsdbTestServer, testRetries } from './test-server.js'
 
 // A fresh test server per test: the tamper test alters the log, as only a test server can.
-runEventStoreConformance(
-  'EventStoreDB (protocol-level test server, through @eventstore/db-client)',
-  async ({ registry }) => {
-    const server = await startEsdbTestServer()
-    return {
-      store: createEventStoreDbEventStore({
-        connectionString: server.connectionString,
-        registry,
-        ...testRetries,
-      }),
-      teardown: () => server.close(),
-      tamper: async (streamName, streamPosition) =>
-        server.log.tamper(
-          streamName,
-          BigInt(streamPosition - 1),
-          Buffer.from(JSON.stringify({ text: 'forged', tags: [] })),
-        ),
-    }
-  },
-)
+// Twice: with BatchAppend advertised (what the client uses with real 21.10+ servers) and without (plain Append).
+for (const batchAppend of [true, false])
+  runEventStoreConformance(
+    `EventStoreDB (protocol-level test server, through @eventstore/db-client, ${batchAppend ? 'BatchAppend' : 'Append'})`,
+    async ({ registry }) => {
+      const server = await startEsdbTestServer({ batchAppend })
+      return {
+        store: createEventStoreDbEventStore({
+          connectionString: server.connectionString,
+          registry,
+          ...testRetries,
+        }),
+        teardown: () => server.close(),
+        tamper: async (streamName, streamPosition) =>
+          server.log.tamper(
+            streamName,
+            BigInt(streamPosition - 1),
+            Buffer.from(JSON.stringify({ text: 'forged', tags: [] })),
+          ),
+      }
+    },
+  )
 
 const real = realServer()
 if (real !== null)
