@@ -1,5 +1,7 @@
 import { join } from 'node:path'
+import { createPostgresEventStore } from '@dealer-crm/store-postgres'
 import { createSqliteEventStore } from '@dealer-crm/store-sqlite'
+import pg from 'pg'
 import { emmettPostgres } from './emmett-postgres.js'
 import { benchRegistry, oursContender } from './ours.js'
 import { rawPostgres } from './raw-postgres.js'
@@ -18,12 +20,31 @@ export interface ContenderFactory {
   readonly open: (context: OpenContext) => Promise<Contender | null>
 }
 
+const dropSchema = async (url: string, schema: string) => {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+  await client.end()
+}
+
 export const contenders: ReadonlyArray<ContenderFactory> = [
   {
     name: 'dealer-crm SQLite',
     open: async ({ dir, tag }) => {
       const store = createSqliteEventStore({ path: join(dir, `ours-${tag}.db`), registry: benchRegistry })
       return oursContender('dealer-crm SQLite', store, () => store.close())
+    },
+  },
+  {
+    name: 'dealer-crm PostgreSQL',
+    open: async ({ pgUrl, tag }) => {
+      await dropSchema(pgUrl, `bench_ours_${tag}`)
+      const store = await createPostgresEventStore({
+        connectionString: pgUrl,
+        schema: `bench_ours_${tag}`,
+        registry: benchRegistry,
+      })
+      return oursContender('dealer-crm PostgreSQL', store, () => store.close())
     },
   },
   { name: 'raw better-sqlite3', open: async ({ dir, tag }) => rawSqlite(join(dir, `raw-${tag}.db`)) },
