@@ -192,6 +192,7 @@ export const runEventStoreConformance = (
         const s = freshStream()
         await store.appendToStream(s, [note('a')])
         const before = await countAll()
+        // Deliberately ill-typed: the suite checks what a store does with input the types would refuse.
         const bad = { type: 'NoteAdded', data: { text: 42, tags: [] } } as unknown as ConformanceEvent
         const error = await rejection(store.appendToStream(s, [note('b'), bad, note('c')]))
         expect(error).toMatchObject({ code: 'EventDecodeError', eventType: 'NoteAdded', streamName: s })
@@ -460,6 +461,7 @@ export const runEventStoreConformance = (
       it('rejects an unknown event type and writes nothing', async () => {
         const s = freshStream()
         const before = await countAll()
+        // Deliberately ill-typed, as above.
         const error = await rejection(
           store.appendToStream(s, [{ type: 'NoSuchEvent', data: {} } as unknown as ConformanceEvent]),
         )
