@@ -17,17 +17,20 @@ export interface TailFilter {
   readonly types: ReadonlyArray<string> | null
 }
 
+/** Work repeated after every append the log reports (or its poll interval), until closed. */
+export interface Repeater {
+  /** Stop; resolves once the work in flight has finished. */
+  readonly close: () => Promise<void>
+  /** Settles when the repetition ends: resolves on close, rejects with the work's error. */
+  readonly done: Promise<void>
+}
+
 /**
- * Follow a log: read everything from `from` in batches, then wait for the log's append
- * notification (or its poll interval) and read again from where it stopped. Because a log's
- * readAll never reveals a position below one it has shown, nothing is lost or repeated.
+ * Run `work` now, then again whenever the log reports an append, or after its poll interval
+ * when it cannot notify. Appends reported while `work` runs are not lost: they trigger one
+ * more run. `work` receives a `stopped` check so it can end early on close.
  */
-export const tailLog = (
-  log: EventLog,
-  filter: TailFilter,
-  handler: (event: StoredEvent) => void | Promise<void>,
-): Subscription => {
-  let position = filter.from
+export const onEveryAppend = (log: EventLog, work: (stopped: () => boolean) => Promise<void>): Repeater => {
   let stopped = false
   let dirty = true
   let wake: (() => void) | null = null
@@ -49,11 +52,7 @@ export const tailLog = (
           wake = null
         }
         dirty = false
-        for await (const event of log.readAll({ ...filter, from: position, to: null })) {
-          if (stopped) break
-          await handler(event)
-          position = event.globalPosition + 1n
-        }
+        if (!stopped) await work(() => stopped)
       }
     } finally {
       unlisten()
@@ -66,6 +65,26 @@ export const tailLog = (
       await done.catch(() => undefined)
     },
     done,
-    position: () => position,
   }
+}
+
+/**
+ * Follow a log: read everything from `from` in batches, then wait for the log's append
+ * notification (or its poll interval) and read again from where it stopped. Because a log's
+ * readAll never reveals a position below one it has shown, nothing is lost or repeated.
+ */
+export const tailLog = (
+  log: EventLog,
+  filter: TailFilter,
+  handler: (event: StoredEvent) => void | Promise<void>,
+): Subscription => {
+  let position = filter.from
+  const repeater = onEveryAppend(log, async (stopped) => {
+    for await (const event of log.readAll({ ...filter, from: position, to: null })) {
+      if (stopped()) break
+      await handler(event)
+      position = event.globalPosition + 1n
+    }
+  })
+  return { ...repeater, position: () => position }
 }

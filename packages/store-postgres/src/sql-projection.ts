@@ -1,4 +1,4 @@
-import type { Event, RecordedEvent } from '@dealer-crm/eventsourcing'
+import { type Event, onEveryAppend, type RecordedEvent } from '@dealer-crm/eventsourcing'
 import type pg from 'pg'
 import { postgresCheckpointStore } from './checkpoint-store.js'
 import { parkDeadLetter } from './dead-letters.js'
@@ -145,41 +145,9 @@ export const runSqlProjection = <E extends Event>(
   projection: SqlProjection<E>,
   options: SqlProjectionOptions = {},
 ): SqlProjectionRunner => {
-  let stopped = false
-  let dirty = true
   let position = 0n
-  let wake: (() => void) | null = null
-  const unlisten = store.postgresLog.onAppended(() => {
-    dirty = true
-    wake?.()
+  const repeater = onEveryAppend(store.postgresLog, async () => {
+    position = (await catchUpSqlProjection(store, projection, options)).position
   })
-  const done = (async () => {
-    try {
-      while (!stopped) {
-        if (!dirty) {
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, store.postgresLog.pollIntervalMs ?? 500)
-            wake = () => {
-              clearTimeout(timer)
-              resolve()
-            }
-          })
-          wake = null
-        }
-        dirty = false
-        if (!stopped) position = (await catchUpSqlProjection(store, projection, options)).position
-      }
-    } finally {
-      unlisten()
-    }
-  })()
-  return {
-    close: async () => {
-      stopped = true
-      wake?.()
-      await done.catch(() => undefined)
-    },
-    done,
-    position: () => position,
-  }
+  return { ...repeater, position: () => position }
 }
