@@ -31,7 +31,10 @@ export type PendingEvent = Omit<
 >
 
 /** A stored event before the store numbered it globally. */
-export type ChainedEvent = Omit<StoredEvent, 'globalPosition'>
+export interface ChainedEvent extends Omit<StoredEvent, 'globalPosition'> {
+  /** `data` as canonical JSON: what the hash covers, and the text a store writes (serialised once). */
+  readonly dataJson: string
+}
 
 export interface StreamRange {
   /** First position, inclusive (1-based). */
@@ -96,3 +99,21 @@ export const isExpectedVersion = (v: unknown): v is ExpectedVersion =>
   v === 'no_stream' ||
   v === 'stream_exists' ||
   (typeof v === 'number' && Number.isInteger(v) && v >= 0)
+
+/** A chained event at its global position (built field by field: a spread is slow on this path). */
+export const atGlobalPosition = (e: ChainedEvent, globalPosition: bigint): StoredEvent => ({
+  eventId: e.eventId,
+  streamName: e.streamName,
+  streamPosition: e.streamPosition,
+  globalPosition,
+  recordedAt: e.recordedAt,
+  type: e.type,
+  schemaVersion: e.schemaVersion,
+  data: e.data,
+  correlationId: e.correlationId,
+  causationId: e.causationId,
+  commandId: e.commandId,
+  actor: e.actor,
+  prevHash: e.prevHash,
+  hash: e.hash,
+})

@@ -16,7 +16,12 @@ import {
   type StoredEvent,
 } from './event-log.js'
 import { inMemoryKeyVault, type KeyVault } from './key-vault.js'
-import { hasSealedPersonalData, sealPersonalData, unsealPersonalData } from './personal-data.js'
+import {
+  hasPersonalData,
+  hasSealedPersonalData,
+  sealPersonalData,
+  unsealPersonalData,
+} from './personal-data.js'
 import { type Clock, type IdGenerator, systemClock, uuidV7Ids } from './ports.js'
 import type { EventRegistry } from './registry.js'
 import { assertStreamName } from './stream-name.js'
@@ -131,7 +136,12 @@ export const createEventStore = <E extends Event, Tx = unknown>(
     inline = [],
   } = options
 
-  const encode = async (streamName: string, event: E, metadata: AppendMetadata, recordedAt: string) => {
+  const encode = (
+    streamName: string,
+    event: E,
+    metadata: AppendMetadata,
+    recordedAt: string,
+  ): PendingEvent | Promise<PendingEvent> => {
     const definition = registry.get(event.type)
     if (definition === undefined) throw new UnknownEventTypeError(String(event.type), streamName, null)
     if (!definition.codec.is(event.data)) {
@@ -143,8 +153,7 @@ export const createEventStore = <E extends Event, Tx = unknown>(
       throw new EventDecodeError(streamName, null, event.type, errors)
     }
     const subject = definition.subject?.(event.data as never)
-    const data = await sealPersonalData(definition.codec.encode(event.data), event.type, subject, keyVault)
-    const pending: PendingEvent = {
+    const toPending = (data: unknown): PendingEvent => ({
       eventId: ids.next(),
       recordedAt,
       type: event.type,
@@ -154,8 +163,12 @@ export const createEventStore = <E extends Event, Tx = unknown>(
       causationId: metadata.causationId ?? null,
       commandId: metadata.commandId ?? null,
       actor: metadata.actor ?? null,
-    }
-    return pending
+    })
+    const encoded = definition.codec.encode(event.data)
+    // Only events with personal values wait for the key vault; the rest stay synchronous.
+    return hasPersonalData(encoded)
+      ? sealPersonalData(encoded, event.type, subject, keyVault).then(toPending)
+      : toPending(encoded)
   }
 
   /** Upcast and decode data already unsealed (synchronous: the hot path of a replay). */
@@ -249,8 +262,10 @@ export const createEventStore = <E extends Event, Tx = unknown>(
       }
       const recordedAt = clock.now().toISOString()
       const pending: PendingEvent[] = []
-      for (const e of events)
-        pending.push(await encode(streamName, e, appendOptions.metadata ?? {}, recordedAt))
+      for (const e of events) {
+        const encoded = encode(streamName, e, appendOptions.metadata ?? {}, recordedAt)
+        pending.push(encoded instanceof Promise ? await encoded : encoded)
+      }
       const stored = await log.append(streamName, pending, expected, inlineFor(events))
       const last = stored[stored.length - 1]
       return {

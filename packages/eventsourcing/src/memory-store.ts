@@ -1,6 +1,6 @@
 import type { Event } from './decider.js'
 import { StoreError } from './errors.js'
-import { checkExpectedVersion, type EventLog, type StoredEvent } from './event-log.js'
+import { atGlobalPosition, checkExpectedVersion, type EventLog, type StoredEvent } from './event-log.js'
 import { createEventStore, type EventStore, type EventStoreOptions } from './event-store.js'
 import { chainEvents } from './hash.js'
 import { categoryOf } from './stream-name.js'
@@ -38,7 +38,7 @@ export const createInMemoryEventLog = (): EventLog<MemoryTransaction> => {
         const conflict = checkExpectedVersion(streamName, expected, stream.length)
         if (conflict) throw conflict
         const chained = chainEvents(streamName, stream.length, stream[stream.length - 1]?.hash ?? '', events)
-        const stored = chained.map((e, i) => ({ ...e, globalPosition: BigInt(all.length + i + 1) }))
+        const stored = chained.map((e, i) => atGlobalPosition(e, BigInt(all.length + i + 1)))
         if (inTransaction) await inTransaction(stored, { kind: 'memory' })
         if (stream.length === 0) streams.set(streamName, stream)
         stream.push(...stored)

@@ -60,6 +60,9 @@ export const sealPersonalData = async (
 }
 
 /** Does this stored value hold sealed personal data (so reading it needs the key vault)? */
+/** Does an encoded event hold personal values still to seal? */
+export const hasPersonalData = (encoded: unknown): boolean => containsKey(encoded, PII_KEY)
+
 export const hasSealedPersonalData = (stored: unknown): boolean => containsKey(stored, SEALED_KEY)
 
 /**

@@ -1,5 +1,6 @@
 import {
   type AllFilter,
+  atGlobalPosition,
   type ChainedEvent,
   ConcurrencyError,
   chainEvents,
@@ -123,7 +124,7 @@ export const createEventStoreDbEventLog = (options: EventStoreDbLogOptions): Eve
       const position = resolved.event?.position?.commit
       const event = chained[stored.length]
       if (position === undefined || event === undefined) continue
-      stored.push({ ...event, globalPosition: position })
+      stored.push(atGlobalPosition(event, position))
     }
     if (stored.length !== chained.length)
       throw new StoreError(

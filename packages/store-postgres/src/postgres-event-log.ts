@@ -1,5 +1,6 @@
 import {
   type AllFilter,
+  atGlobalPosition,
   chainEvents,
   checkExpectedVersion,
   type EventLog,
@@ -133,7 +134,7 @@ export const createPostgresEventLog = async (options: PostgresEventLogOptions): 
       chained.map((e) => e.eventId),
       chained.map((e) => e.type),
       chained.map((e) => e.schemaVersion),
-      chained.map((e) => JSON.stringify(e.data)),
+      chained.map((e) => e.dataJson),
       chained.map((e) => e.recordedAt),
       chained.map((e) => e.correlationId),
       chained.map((e) => e.causationId),
@@ -184,7 +185,7 @@ export const createPostgresEventLog = async (options: PostgresEventLogOptions): 
         throw new StoreError(
           `append_events returned ${positions.length} positions for ${chained.length} events`,
         )
-      const stored = chained.map((e, i) => ({ ...e, globalPosition: positions[i] ?? 0n }))
+      const stored = chained.map((e, i) => atGlobalPosition(e, positions[i] ?? 0n))
       if (inTransaction !== undefined) {
         try {
           await inTransaction(stored, client)

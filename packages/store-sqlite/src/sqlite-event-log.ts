@@ -1,5 +1,6 @@
 import {
   type AllFilter,
+  atGlobalPosition,
   categoryOf,
   chainEvents,
   checkExpectedVersion,
@@ -199,7 +200,7 @@ export const openSqliteEventLog = (options: SqliteEventLogOptions): SqliteEventL
         e.eventId,
         e.type,
         e.schemaVersion,
-        JSON.stringify(e.data),
+        e.dataJson,
         e.recordedAt,
         e.correlationId,
         e.causationId,
@@ -208,7 +209,7 @@ export const openSqliteEventLog = (options: SqliteEventLogOptions): SqliteEventL
         e.prevHash,
         e.hash,
       )
-      stored.push({ ...e, globalPosition: BigInt(position) })
+      stored.push(atGlobalPosition(e, BigInt(position)))
     }
     return stored
   }
