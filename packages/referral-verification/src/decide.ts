@@ -18,7 +18,7 @@ import { type ReferralPolicy, type RewardTier, tierFor } from './policy.js'
 import type { AssertedVehicle, Question } from './questions.js'
 import type { Reward, RewardKind } from './rewards.js'
 import type { Referral, ReferralState } from './state.js'
-import { daysBetween, isBefore, type Role, type Staff, type Vehicle } from './values.js'
+import { type At, daysBetween, isBefore, type Role, type Staff, type Vehicle } from './values.js'
 
 type Decision = Either<ReferralError, ReadonlyArray<ReferralEvent>>
 
@@ -269,7 +269,8 @@ const scheduleCallBack = (c: ScheduleCallBack, s: Referral): Decision => {
   ])
 }
 
-// DOMAIN.md §2.5: two wrong answers mark the referral faked; §2.7 penalty and referrer block.
+// DOMAIN.md §2.5: two wrong answers mark the referral faked; §2.7 penalty and referrer block, recorded once per
+// referral; §2: a reopened fake that now passes is overturned, and its penalty and block are lifted.
 const recordCallBackAnswers = (c: RecordCallBackAnswers, s: Referral): Decision => {
   const { answers, verifier, at } = c.data
   if (s.stage !== 'call-back-scheduled' || s.callBack === null)
@@ -283,52 +284,73 @@ const recordCallBackAnswers = (c: RecordCallBackAnswers, s: Referral): Decision 
       ),
     )
   const wrongAnswers = answers.filter((a) => a === 'wrong').length
-  const policyVersion = s.policy.policyVersion
   const answered: ReferralEvent = {
     type: 'CallBackAnswered',
     data: { referralId: s.referralId, verifier, answers, wrongAnswers, at },
   }
-  if (wrongAnswers < s.policy.wrongAnswersForFake)
-    return right([
-      answered,
-      {
-        type: 'ReferralVerified',
-        data: { referralId: s.referralId, referrerId: s.referrer.subjectId, wrongAnswers, at, policyVersion },
-      },
-    ])
-  return right([
-    answered,
+  return right(
+    wrongAnswers < s.policy.wrongAnswersForFake
+      ? [answered, ...verifiedEvents(s, wrongAnswers, at)]
+      : [answered, ...fakedEvents(s, wrongAnswers, at)],
+  )
+}
+
+const verifiedEvents = (s: Referral, wrongAnswers: number, at: At): ReadonlyArray<ReferralEvent> => {
+  const { referralId, policy } = s
+  const { policyVersion } = policy
+  const referrerId = s.referrer.subjectId
+  return [
+    { type: 'ReferralVerified', data: { referralId, referrerId, wrongAnswers, at, policyVersion } },
+    ...(s.standingPenalty === null
+      ? []
+      : [
+          {
+            type: 'FraudPenaltyLifted' as const,
+            data: { referralId, ...s.standingPenalty, reason: 'fake-overturned' as const, at, policyVersion },
+          },
+        ]),
+    ...(s.blocksReferrer
+      ? [{ type: 'ReferrerUnblocked' as const, data: { referralId, referrerId, at, policyVersion } }]
+      : []),
+  ]
+}
+
+const fakedEvents = (s: Referral, wrongAnswers: number, at: At): ReadonlyArray<ReferralEvent> => {
+  const { referralId, policy, sellingConsultant } = s
+  const { policyVersion } = policy
+  const referrerId = s.referrer.subjectId
+  return [
     {
       type: 'ReferralFaked',
       data: {
-        referralId: s.referralId,
-        referrerId: s.referrer.subjectId,
-        reportedBy: s.sellingConsultant,
+        referralId,
+        referrerId,
+        reportedBy: sellingConsultant,
         wrongAnswers,
-        threshold: s.policy.wrongAnswersForFake,
+        threshold: policy.wrongAnswersForFake,
         at,
         policyVersion,
       },
     },
-    {
-      type: 'FraudPenaltyRecorded',
-      data: {
-        referralId: s.referralId,
-        consultantId: s.sellingConsultant,
-        amountFen: s.policy.fraudPenaltyFen,
-        at,
-        policyVersion,
-      },
-    },
-    ...(s.policy.blockReferrerOnFraud
+    // A fake found again after a reopen does not fine or block twice: the first penalty still stands.
+    ...(s.standingPenalty === null
       ? [
           {
-            type: 'ReferrerBlocked' as const,
-            data: { referralId: s.referralId, referrerId: s.referrer.subjectId, at, policyVersion },
+            type: 'FraudPenaltyRecorded' as const,
+            data: {
+              referralId,
+              consultantId: sellingConsultant,
+              amountFen: policy.fraudPenaltyFen,
+              at,
+              policyVersion,
+            },
           },
         ]
       : []),
-  ])
+    ...(policy.blockReferrerOnFraud && !s.blocksReferrer
+      ? [{ type: 'ReferrerBlocked' as const, data: { referralId, referrerId, at, policyVersion } }]
+      : []),
+  ]
 }
 
 // DOMAIN.md §5 Referrals: unreachable callee — retries up to the budget, then inconclusive and manual review.

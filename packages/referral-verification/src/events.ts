@@ -162,6 +162,28 @@ export const ReferrerBlocked = eventType(
 )
 
 /**
+ * DOMAIN.md §2 (a final outcome changes only after an audited reopen), §2.7: a faked referral that a manager
+ * reopened passed its new call-back, so the fine recorded against the reporting consultant is lifted.
+ */
+export const FraudPenaltyLifted = eventType(
+  'FraudPenaltyLifted',
+  t.type({
+    referralId: ReferralId,
+    consultantId: StaffId,
+    amountFen: Fen,
+    reason: t.literal('fake-overturned'),
+    at: At,
+    policyVersion: t.string,
+  }),
+)
+
+/** DOMAIN.md §2, §2.7: the fake that blocked the referrer was overturned by a new call-back; this block is lifted. */
+export const ReferrerUnblocked = eventType(
+  'ReferrerUnblocked',
+  t.type({ referralId: ReferralId, referrerId: CustomerId, at: At, policyVersion: t.string }),
+)
+
+/**
  * DOMAIN.md §2.6: the reward is paid to the referrer. A `loyalty-points` reward is not booked here: the
  * loyalty package acts on this event.
  */
@@ -225,6 +247,8 @@ export const referralVerificationEvents = eventRegistry([
   ReferralVoided,
   RewardClawedBack,
   ReferralReopened,
+  FraudPenaltyLifted,
+  ReferrerUnblocked,
 ])
 
 export type ReferralRegistered = EventOf<typeof ReferralRegistered>
@@ -243,6 +267,8 @@ export type RewardReleased = EventOf<typeof RewardReleased>
 export type ReferralVoided = EventOf<typeof ReferralVoided>
 export type RewardClawedBack = EventOf<typeof RewardClawedBack>
 export type ReferralReopened = EventOf<typeof ReferralReopened>
+export type FraudPenaltyLifted = EventOf<typeof FraudPenaltyLifted>
+export type ReferrerUnblocked = EventOf<typeof ReferrerUnblocked>
 
 /** Every event of a referral stream. */
 export type ReferralEvent =
@@ -262,3 +288,5 @@ export type ReferralEvent =
   | ReferralVoided
   | RewardClawedBack
   | ReferralReopened
+  | FraudPenaltyLifted
+  | ReferrerUnblocked

@@ -53,6 +53,13 @@ export interface Referral {
   readonly deliveredAt: At | null
   readonly callBack: CallBack | null
   readonly reward: RewardState
+  /**
+   * The fine this referral's fake put on the reporting consultant, while it stands (DOMAIN.md §2.7): recorded
+   * once, kept through a reopen, lifted only when the new call-back verifies the referral.
+   */
+  readonly standingPenalty: { readonly consultantId: StaffId; readonly amountFen: number } | null
+  /** Whether this referral's fake blocks its referrer from rewards (DOMAIN.md §2.7), until overturned. */
+  readonly blocksReferrer: boolean
 }
 
 /** A referral stream: nothing yet, a late claim recorded and refused, or a registered referral. */
@@ -100,6 +107,8 @@ export const evolve = (state: ReferralState, event: ReferralEvent): ReferralStat
       deliveredAt: null,
       callBack: null,
       reward: { status: 'none' },
+      standingPenalty: null,
+      blocksReferrer: false,
     }
   }
   if (event.type === 'LateClaimRejected') return { stage: 'late-claim', referralId: event.data.referralId }
@@ -138,8 +147,16 @@ export const evolve = (state: ReferralState, event: ReferralEvent): ReferralStat
     case 'VerificationInconclusive':
       return { ...state, stage: 'inconclusive' }
     case 'FraudPenaltyRecorded':
+      return {
+        ...state,
+        standingPenalty: { consultantId: event.data.consultantId, amountFen: event.data.amountFen },
+      }
     case 'ReferrerBlocked':
-      return state
+      return { ...state, blocksReferrer: true }
+    case 'FraudPenaltyLifted':
+      return { ...state, standingPenalty: null }
+    case 'ReferrerUnblocked':
+      return { ...state, blocksReferrer: false }
     case 'RewardReleased':
       return { ...state, reward: { status: 'released', reward: event.data.reward, at: event.data.at } }
     case 'ReferralVoided':

@@ -15,6 +15,7 @@ import {
   historyOf,
   historyUnder,
   liSi,
+  phoneHash,
   referralId,
   register,
   releaseReward,
@@ -141,6 +142,24 @@ describe('guards (DOMAIN.md §2, §5 Referrals)', () => {
       .thenError('SelfReferral')
   })
 
+  it('no self-referral: one phone written two ways hashes the same after normalising', () => {
+    const samePhone = '+86 138-0013-8000'
+    expect(samePhone).not.toBe(zhangSan.phone)
+    spec
+      .given([])
+      .when(
+        register({
+          referee: {
+            ...liSi,
+            customerId: 'customer-other',
+            phone: samePhone,
+            phoneHash: phoneHash(samePhone),
+          },
+        }),
+      )
+      .thenError('SelfReferral')
+  })
+
   it('one referrer per referee: a referee with a live referral cannot be registered again', () => {
     spec
       .given([])
@@ -194,6 +213,23 @@ describe('delivery check (DOMAIN.md §2.4)', () => {
     const history = historyOf(register(), screen(), checkAtDelivery(false))
     expect(spec.stateAfter(history)).toMatchObject({ stage: 'rejected', rejection: 'licence-mismatch' })
     spec.given(history).when(scheduleCallBack()).thenError('NotReadyForCallBack')
+  })
+
+  it('never keeps the licence: a document sent along with the command is not recorded', () => {
+    const withLicence = command({
+      ...checkAtDelivery(),
+      data: {
+        ...checkAtDelivery().data,
+        licenceNumber: '京A12345',
+        licenceImage: 'data:image/png;base64,AAAA',
+      },
+    })
+    const events = spec.given(historyOf(register(), screen())).when(withLicence).events()
+    expect(JSON.stringify(events)).not.toContain('京A12345')
+    expect(JSON.stringify(events)).not.toContain('base64')
+    expect(Object.keys(events[0]?.data ?? {}).sort()).toEqual(
+      ['by', 'deliveredAt', 'licenceMatches', 'outcome', 'referralId'].sort(),
+    )
   })
 
   it('is the showroom manager’s check', () => {
@@ -373,6 +409,22 @@ describe('call-back answers (DOMAIN.md §2.5, §2.7)', () => {
     ).toEqual(['CallBackAnswered', 'ReferralFaked', 'FraudPenaltyRecorded'])
   })
 
+  it('the fine is policy', () => {
+    const policy = { ...defaultReferralPolicy, fraudPenaltyFen: 20_000 }
+    const scheduled = historyUnder(policy)(register(), screen(), checkAtDelivery(), scheduleCallBack())
+    expect(
+      deciderSpec(referralDecider(policy))
+        .given(scheduled)
+        .when(answers(['wrong', 'wrong', 'wrong']))
+        .events(),
+    ).toContainEqual(
+      expect.objectContaining({
+        type: 'FraudPenaltyRecorded',
+        data: expect.objectContaining({ amountFen: 20_000 }),
+      }),
+    )
+  })
+
   it('one answer per question', () => {
     spec
       .given(callBackScheduled())
@@ -393,6 +445,22 @@ describe('unreachable callee (DOMAIN.md §5 Referrals)', () => {
     expect(spec.given(callBackScheduled()).when(unreachable()).events()).toMatchObject([
       { type: 'CallBackUnreachable', data: { attempt: 1 } },
     ])
+  })
+
+  it('the budget is policy', () => {
+    const policy = { ...defaultReferralPolicy, callBackAttempts: 1 }
+    const scheduled = historyUnder(policy)(register(), screen(), checkAtDelivery(), scheduleCallBack())
+    expect(
+      deciderSpec(referralDecider(policy))
+        .given(scheduled)
+        .when(unreachable())
+        .events()
+        .map((e) => e.type),
+    ).toEqual(['CallBackUnreachable', 'VerificationInconclusive'])
+  })
+
+  it('the seller may not make the attempts either', () => {
+    spec.given(callBackScheduled()).when(unreachable(undefined, consultant)).thenError('VerifierIsSeller')
   })
 
   it('after the third failed attempt the referral is inconclusive and goes to manual review', () => {
@@ -523,8 +591,24 @@ describe('returned or cancelled sale (DOMAIN.md §5 Referrals)', () => {
     ).toMatchObject([{ type: 'ReferralVoided', data: { reason: 'sale-cancelled' } }])
   })
 
-  it('after the window the referral stands', () => {
-    spec.given(verified()).when(saleReturned('2026-04-10T15:00:01+08:00')).thenError('ReturnWindowClosed')
+  it('after the window the referral stands (delivered 10 March 15:00, 30 days)', () => {
+    expect(spec.given(verified()).when(saleReturned('2026-04-09T15:00:00+08:00')).events()).toHaveLength(1)
+    spec.given(verified()).when(saleReturned('2026-04-09T15:00:01+08:00')).thenError('ReturnWindowClosed')
+  })
+
+  it('the window is policy', () => {
+    const policy = { ...defaultReferralPolicy, returnWindowDays: 7 }
+    const history = historyUnder(policy)(
+      register(),
+      screen(),
+      checkAtDelivery(),
+      scheduleCallBack(),
+      answers(['right', 'right', 'right']),
+    )
+    deciderSpec(referralDecider(policy))
+      .given(history)
+      .when(saleReturned('2026-03-17T15:00:01+08:00'))
+      .thenError('ReturnWindowClosed')
   })
 
   it('a voided referral cannot be voided, paid or reopened', () => {
@@ -562,5 +646,144 @@ describe('reopening (DOMAIN.md §2: outcomes are final)', () => {
   it('not once the reward is paid', () => {
     const paid = [...verified(), ...spec.given(verified()).when(releaseReward()).events()]
     spec.given(paid).when(reopen()).thenError('RewardAlreadyPaid')
+  })
+})
+
+describe('an overturned fake (DOMAIN.md §2 reopen, §2.7 penalties)', () => {
+  const recheck = scheduleCallBack({ at: '2026-03-13T09:00:00+08:00' })
+  const reopenedFake = () => [...faked(), ...spec.given(faked()).when(reopen()).events()]
+  const rechecking = () => [...reopenedFake(), ...spec.given(reopenedFake()).when(recheck).events()]
+
+  it('a reopened fake that passes its new call-back lifts the fine and the block it caused', () => {
+    expect(
+      spec
+        .given(rechecking())
+        .when(answers(['right', 'right', 'right'], caller, '2026-03-13T09:10:00+08:00'))
+        .events(),
+    ).toEqual([
+      {
+        type: 'CallBackAnswered',
+        data: {
+          referralId,
+          verifier: caller,
+          answers: ['right', 'right', 'right'],
+          wrongAnswers: 0,
+          at: '2026-03-13T09:10:00+08:00',
+        },
+      },
+      {
+        type: 'ReferralVerified',
+        data: {
+          referralId,
+          referrerId: zhangSan.customerId,
+          wrongAnswers: 0,
+          at: '2026-03-13T09:10:00+08:00',
+          policyVersion: 'referral-policy-1',
+        },
+      },
+      {
+        type: 'FraudPenaltyLifted',
+        data: {
+          referralId,
+          consultantId: consultant.id,
+          amountFen: 50_000,
+          reason: 'fake-overturned',
+          at: '2026-03-13T09:10:00+08:00',
+          policyVersion: 'referral-policy-1',
+        },
+      },
+      {
+        type: 'ReferrerUnblocked',
+        data: {
+          referralId,
+          referrerId: zhangSan.customerId,
+          at: '2026-03-13T09:10:00+08:00',
+          policyVersion: 'referral-policy-1',
+        },
+      },
+    ])
+  })
+
+  it('the penalty stands while the reopened referral waits for its new call-back', () => {
+    expect(spec.stateAfter(rechecking())).toMatchObject({
+      stage: 'call-back-scheduled',
+      standingPenalty: { consultantId: consultant.id, amountFen: 50_000 },
+      blocksReferrer: true,
+    })
+  })
+
+  it('a fake found again neither fines the consultant twice nor blocks the referrer twice', () => {
+    const events = spec
+      .given(rechecking())
+      .when(answers(['wrong', 'wrong', 'right']))
+      .events()
+    expect(events.map((e) => e.type)).toEqual(['CallBackAnswered', 'ReferralFaked'])
+    expect(spec.stateAfter([...rechecking(), ...events])).toMatchObject({
+      stage: 'faked',
+      standingPenalty: { amountFen: 50_000 },
+      blocksReferrer: true,
+    })
+  })
+
+  it('an overturned fake is paid like any verified referral', () => {
+    const overturned = [
+      ...rechecking(),
+      ...spec
+        .given(rechecking())
+        .when(answers(['right', 'right', 'right']))
+        .events(),
+    ]
+    expect(spec.given(overturned).when(releaseReward()).events()).toMatchObject([{ type: 'RewardReleased' }])
+  })
+
+  it('without the block policy only the fine is lifted', () => {
+    const policy = { ...defaultReferralPolicy, blockReferrerOnFraud: false }
+    const lenient = deciderSpec(referralDecider(policy))
+    const history = historyUnder(policy)(
+      register(),
+      screen(),
+      checkAtDelivery(),
+      scheduleCallBack(),
+      answers(['wrong', 'wrong', 'wrong']),
+      reopen(),
+      recheck,
+    )
+    expect(
+      lenient
+        .given(history)
+        .when(answers(['right', 'right', 'right']))
+        .events()
+        .map((e) => e.type),
+    ).toEqual(['CallBackAnswered', 'ReferralVerified', 'FraudPenaltyLifted'])
+  })
+
+  it('a reopened verification found faked is fined as a first fake', () => {
+    const reopenedPass = historyOf(
+      register(),
+      screen(),
+      checkAtDelivery(),
+      scheduleCallBack(),
+      answers(['right', 'right', 'right']),
+      reopen(),
+      recheck,
+    )
+    expect(
+      spec
+        .given(reopenedPass)
+        .when(answers(['wrong', 'wrong', 'wrong']))
+        .events()
+        .map((e) => e.type),
+    ).toEqual(['CallBackAnswered', 'ReferralFaked', 'FraudPenaltyRecorded', 'ReferrerBlocked'])
+  })
+
+  it('an inconclusive re-check leaves the penalty standing', () => {
+    const history = [...rechecking()]
+    for (const c of [unreachable(), unreachable(), unreachable()])
+      history.push(...spec.given(history).when(c).events())
+    expect(history.map((e) => e.type)).not.toContain('FraudPenaltyLifted')
+    expect(spec.stateAfter(history)).toMatchObject({
+      stage: 'inconclusive',
+      standingPenalty: { amountFen: 50_000 },
+    })
   })
 })

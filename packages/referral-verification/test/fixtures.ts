@@ -113,14 +113,18 @@ export const scheduleCallBack = (overrides: Record<string, unknown> = {}) =>
     },
   })
 
-export const answers = (answers: ReadonlyArray<'right' | 'wrong'>, verifier: unknown = caller) =>
+export const answers = (
+  answers: ReadonlyArray<'right' | 'wrong'>,
+  verifier: unknown = caller,
+  at = '2026-03-11T09:10:00+08:00',
+) =>
   command({
     type: 'RecordCallBackAnswers',
-    data: { referralId, verifier, answers, at: '2026-03-11T09:10:00+08:00' },
+    data: { referralId, verifier, answers, at },
   })
 
-export const unreachable = (at = '2026-03-11T09:10:00+08:00') =>
-  command({ type: 'RecordCallBackUnreachable', data: { referralId, verifier: caller, at } })
+export const unreachable = (at = '2026-03-11T09:10:00+08:00', verifier: unknown = caller) =>
+  command({ type: 'RecordCallBackUnreachable', data: { referralId, verifier, at } })
 
 export const releaseReward = (
   kind = 'gift',

@@ -4,6 +4,7 @@ import {
   callBackQueue,
   callsDueOn,
   consultantsByFraud,
+  defaultReferralPolicy,
   fraudReport,
   liveReferralOf,
   type ReferralCommand,
@@ -20,8 +21,10 @@ import {
   command,
   consultant,
   historyOf,
+  historyUnder,
   liSi,
   recorded,
+  referralId,
   register,
   releaseReward,
   saleReturned,
@@ -85,6 +88,24 @@ const referralD = historyFor(
   answers(['right', 'wrong', 'right']),
   releaseReward('loyalty-points'),
   saleReturned(),
+)
+
+const reopenB = command({
+  type: 'ReopenReferral',
+  data: {
+    referralId: 'referral-b',
+    by: { id: 'sales-manager-he', role: 'sales-manager' },
+    reason: 'the referee misheard the question',
+    refereeLiveReferralId: null,
+    at: '2026-03-12T09:00:00+08:00',
+  },
+})
+
+const referralBReopened = historyFor(
+  'referral-b',
+  ...upToTheCall('referral-b', wangWu, otherConsultant),
+  answers(['wrong', 'wrong', 'right']),
+  reopenB,
 )
 
 const store = (
@@ -189,6 +210,74 @@ describe('referrer ledger (DOMAIN.md §2.6, §5 Referrals)', () => {
   })
 })
 
+describe('referrer ledger after a fake is overturned (DOMAIN.md §2, §2.7)', () => {
+  const overturnedB = historyOf(
+    ...[
+      ...upToTheCall('referral-b', wangWu, otherConsultant),
+      answers(['wrong', 'wrong', 'right']),
+      reopenB,
+      scheduleCallBack(),
+      answers(['right', 'right', 'right']),
+    ].map((c) => aimedAt('referral-b', c)),
+  )
+  const fakedE = historyFor(
+    'referral-e',
+    ...upToTheCall('referral-e', zhaoLiu),
+    answers(['wrong', 'wrong', 'wrong']),
+  )
+
+  it('the referrer is unblocked and the overturned referral counts as successful and pending', () => {
+    expect(project(referrerLedger, store(overturnedB)).accounts[zhangSan.customerId]).toMatchObject({
+      successful: ['referral-b'],
+      pending: ['referral-b'],
+      blocked: false,
+      blockedBy: [],
+    })
+  })
+
+  it('another fake that still stands keeps the referrer blocked', () => {
+    const ledger = project(referrerLedger, store(fakedE, overturnedB))
+    expect(ledger.accounts[zhangSan.customerId]).toMatchObject({ blocked: true, blockedBy: ['referral-e'] })
+    expect(referrerStanding(ledger, zhangSan.customerId, 'referral-b')).toEqual({
+      successfulReferralsBefore: 0,
+      blocked: true,
+    })
+  })
+})
+
+describe('referrer ledger with a reward hold (DOMAIN.md §5 Referrals)', () => {
+  const policy = { ...defaultReferralPolicy, rewardHoldDays: 7 }
+  const verifiedUnderHold = historyUnder(policy)(
+    register(),
+    screen(),
+    checkAtDelivery(),
+    scheduleCallBack(),
+    answers(['right', 'right', 'right']),
+  )
+
+  it('shows when each pending reward may be paid: delivery (10 March 15:00 CST) plus the hold', () => {
+    expect(project(referrerLedger, store(verifiedUnderHold)).accounts[zhangSan.customerId]).toMatchObject({
+      pending: [referralId],
+      payableFrom: { [referralId]: '2026-03-17T07:00:00.000Z' },
+    })
+  })
+
+  it('a paid reward leaves the list', () => {
+    const paid = historyUnder(policy)(
+      register(),
+      screen(),
+      checkAtDelivery(),
+      scheduleCallBack(),
+      answers(['right', 'right', 'right']),
+      releaseReward('gift', undefined, '2026-03-17T15:00:00+08:00'),
+    )
+    expect(project(referrerLedger, store(paid)).accounts[zhangSan.customerId]).toMatchObject({
+      pending: [],
+      payableFrom: {},
+    })
+  })
+})
+
 describe('fraud report by consultant (DOMAIN.md §2.7)', () => {
   it('records each faked referral and its fine against the consultant who reported it', () => {
     const report = project(fraudReport, all)
@@ -199,30 +288,56 @@ describe('fraud report by consultant (DOMAIN.md §2.7)', () => {
         faked: ['referral-b'],
         penaltiesFen: 50_000,
         reopened: [],
+        overturned: [],
       },
-      { consultantId: consultant.id, reported: 3, faked: [], penaltiesFen: 0, reopened: [] },
+      { consultantId: consultant.id, reported: 3, faked: [], penaltiesFen: 0, reopened: [], overturned: [] },
     ])
   })
 
-  it('marks a faked referral reopened by a manager', () => {
-    const reopened = historyFor(
-      'referral-b',
-      ...upToTheCall('referral-b', wangWu, otherConsultant),
-      answers(['wrong', 'wrong', 'right']),
-      command({
-        type: 'ReopenReferral',
-        data: {
-          referralId: 'referral-b',
-          by: { id: 'sales-manager-he', role: 'sales-manager' },
-          reason: 'the referee misheard the question',
-          refereeLiveReferralId: null,
-          at: '2026-03-12T09:00:00+08:00',
-        },
-      }),
+  it('marks a faked referral reopened by a manager; its fine stands meanwhile', () => {
+    expect(project(fraudReport, store(referralBReopened)).consultants[otherConsultant.id]).toMatchObject({
+      faked: ['referral-b'],
+      penaltiesFen: 50_000,
+      reopened: ['referral-b'],
+    })
+  })
+
+  it('a fake overturned by the new call-back lifts its fine', () => {
+    const history = historyOf(
+      ...[
+        ...upToTheCall('referral-b', wangWu, otherConsultant),
+        answers(['wrong', 'wrong', 'right']),
+        reopenB,
+        scheduleCallBack(),
+        answers(['right', 'right', 'right']),
+      ].map((c) => aimedAt('referral-b', c)),
     )
-    expect(project(fraudReport, store(reopened)).consultants[otherConsultant.id]?.reopened).toEqual([
-      'referral-b',
-    ])
+    expect(project(fraudReport, store(history)).consultants[otherConsultant.id]).toEqual({
+      consultantId: otherConsultant.id,
+      reported: 1,
+      faked: [],
+      penaltiesFen: 0,
+      reopened: [],
+      overturned: ['referral-b'],
+    })
+  })
+
+  it('a fake confirmed by the new call-back keeps one fine and leaves the reopened list', () => {
+    const history = historyOf(
+      ...[
+        ...upToTheCall('referral-b', wangWu, otherConsultant),
+        answers(['wrong', 'wrong', 'right']),
+        reopenB,
+        scheduleCallBack(),
+        answers(['wrong', 'wrong', 'wrong']),
+      ].map((c) => aimedAt('referral-b', c)),
+    )
+    expect(project(fraudReport, store(history)).consultants[otherConsultant.id]).toMatchObject({
+      faked: ['referral-b'],
+      penaltiesFen: 50_000,
+      reopened: [],
+      overturned: [],
+    })
   })
 })
 
@@ -247,6 +362,21 @@ describe('referral metrics', () => {
     expect(summary.fraudRate).toBeCloseTo(1 / 4)
     // Delivered 10 March 15:00, rewarded 12 March 10:00: 1.79 days.
     expect(summary.meanDaysFromDeliveryToReward).toBeCloseTo(43 / 24)
+  })
+
+  it('counts a referral by its current outcome: an overturned fake is one verified referral', () => {
+    const overturned = historyOf(
+      ...[
+        ...upToTheCall('referral-b', wangWu, otherConsultant),
+        answers(['wrong', 'wrong', 'right']),
+        reopenB,
+        scheduleCallBack(),
+        answers(['right', 'right', 'right']),
+      ].map((c) => aimedAt('referral-b', c)),
+    )
+    const metrics = project(referralMetrics, store(overturned))
+    expect(metrics).toMatchObject({ claims: 1, verified: 1, faked: 0, inconclusive: 0, reopened: 1 })
+    expect(referralMetricsSummary(metrics)).toMatchObject({ verificationPassRate: 1, fraudRate: 0 })
   })
 
   it('has no rates before any referral', () => {

@@ -6,10 +6,14 @@ import type { ReferralId, StaffId } from '../ids.js'
 export interface ConsultantFraudRecord {
   readonly consultantId: StaffId
   readonly reported: number
+  /** Faked referrals whose penalty stands. */
   readonly faked: ReadonlyArray<ReferralId>
+  /** Fines standing: recorded, less those lifted. */
   readonly penaltiesFen: number
   /** Faked referrals a manager reopened since; their penalty stands until a new call-back decides. */
   readonly reopened: ReadonlyArray<ReferralId>
+  /** Fakes a reopened call-back overturned: their penalty was lifted. */
+  readonly overturned: ReadonlyArray<ReferralId>
 }
 
 export interface FraudReport {
@@ -19,16 +23,25 @@ export interface FraudReport {
 
 export const fraudReport: Projection<FraudReport, ReferralEvent> = {
   name: 'referral-verification.fraud-report',
-  version: 1,
-  handles: ['ReferralRegistered', 'LateClaimRejected', 'FraudPenaltyRecorded', 'ReferralReopened'],
+  version: 2,
+  handles: [
+    'ReferralRegistered',
+    'LateClaimRejected',
+    'FraudPenaltyRecorded',
+    'ReferralReopened',
+    'ReferralFaked',
+    'FraudPenaltyLifted',
+  ],
   init: () => ({ consultants: {}, reportedBy: {} }),
   apply: (s, e) => {
     const consultantId =
       e.type === 'ReferralRegistered' || e.type === 'LateClaimRejected'
         ? e.data.reportedBy.id
-        : e.type === 'FraudPenaltyRecorded'
+        : e.type === 'FraudPenaltyRecorded' || e.type === 'FraudPenaltyLifted'
           ? e.data.consultantId
-          : s.reportedBy[e.data.referralId]
+          : e.type === 'ReferralFaked'
+            ? e.data.reportedBy
+            : s.reportedBy[e.data.referralId]
     if (consultantId === undefined) return s
     const record = s.consultants[consultantId] ?? {
       consultantId,
@@ -36,6 +49,7 @@ export const fraudReport: Projection<FraudReport, ReferralEvent> = {
       faked: [],
       penaltiesFen: 0,
       reopened: [],
+      overturned: [],
     }
     switch (e.type) {
       case 'ReferralRegistered':
@@ -50,8 +64,25 @@ export const fraudReport: Projection<FraudReport, ReferralEvent> = {
           penaltiesFen: record.penaltiesFen + e.data.amountFen,
         }
         return s
+      case 'ReferralFaked':
+        // A reopened fake found again: the re-check confirmed it (its first penalty still stands).
+        if (record.reopened.includes(e.data.referralId))
+          s.consultants[consultantId] = {
+            ...record,
+            reopened: record.reopened.filter((id) => id !== e.data.referralId),
+          }
+        return s
+      case 'FraudPenaltyLifted':
+        s.consultants[consultantId] = {
+          ...record,
+          faked: record.faked.filter((id) => id !== e.data.referralId),
+          penaltiesFen: record.penaltiesFen - e.data.amountFen,
+          reopened: record.reopened.filter((id) => id !== e.data.referralId),
+          overturned: [...record.overturned, e.data.referralId],
+        }
+        return s
       case 'ReferralReopened':
-        if (e.data.previousOutcome === 'faked')
+        if (e.data.previousOutcome === 'faked' && !record.reopened.includes(e.data.referralId))
           s.consultants[consultantId] = { ...record, reopened: [...record.reopened, e.data.referralId] }
         return s
       default:

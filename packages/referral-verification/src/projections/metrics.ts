@@ -7,9 +7,16 @@ export interface ReferralMetrics {
   readonly lateClaims: number
   readonly screenedOut: number
   readonly licenceMismatches: number
+  /**
+   * Referrals whose current call-back outcome is verified, faked or inconclusive: a reopen takes the
+   * referral out of its outcome until the new call-back decides (DOMAIN.md §2), so an overturned fake
+   * counts once, as verified.
+   */
   readonly verified: number
   readonly faked: number
   readonly inconclusive: number
+  /** Final outcomes a manager reopened. */
+  readonly reopened: number
   readonly voided: number
   readonly rewarded: number
   readonly clawedBack: number
@@ -27,7 +34,7 @@ const bump = (s: ReferralMetrics, counter: Counter, by = 1): ReferralMetrics => 
 
 export const referralMetrics: Projection<ReferralMetrics, ReferralEvent> = {
   name: 'referral-verification.metrics',
-  version: 1,
+  version: 2,
   handles: [
     'ReferralRegistered',
     'LateClaimRejected',
@@ -39,6 +46,7 @@ export const referralMetrics: Projection<ReferralMetrics, ReferralEvent> = {
     'ReferralVoided',
     'RewardReleased',
     'RewardClawedBack',
+    'ReferralReopened',
   ],
   init: () => ({
     claims: 0,
@@ -48,6 +56,7 @@ export const referralMetrics: Projection<ReferralMetrics, ReferralEvent> = {
     verified: 0,
     faked: 0,
     inconclusive: 0,
+    reopened: 0,
     voided: 0,
     rewarded: 0,
     clawedBack: 0,
@@ -80,6 +89,8 @@ export const referralMetrics: Projection<ReferralMetrics, ReferralEvent> = {
       }
       case 'RewardClawedBack':
         return bump(s, 'clawedBack')
+      case 'ReferralReopened':
+        return bump(bump(s, 'reopened'), e.data.previousOutcome, -1)
       default:
         return s
     }

@@ -13,17 +13,25 @@ export interface ReferrerAccount {
   readonly tier: string | null
   /** Verified, not yet paid. */
   readonly pending: ReadonlyArray<ReferralId>
+  /** When each pending reward may be paid: delivery plus the policy's hold (DOMAIN.md §5 Referrals). */
+  readonly payableFrom: Record<string, string>
   readonly paid: ReadonlyArray<{ readonly referralId: ReferralId; readonly reward: Reward }>
   readonly clawedBack: ReadonlyArray<{ readonly referralId: ReferralId; readonly reward: Reward }>
   readonly paidFen: number
   readonly paidPoints: number
+  /** Blocked from rewards while any of their fakes stands (DOMAIN.md §2.7). */
   readonly blocked: boolean
+  /** The faked referrals whose block stands; an overturned fake leaves the list. */
+  readonly blockedBy: ReadonlyArray<ReferralId>
 }
 
 export interface ReferrerLedger {
   readonly accounts: Record<string, ReferrerAccount>
   readonly referrerOf: Record<string, CustomerId>
   readonly policyOf: Record<string, ReferralPolicy>
+  /** Per referral: its reward hold in days, and when a reward may be paid (delivery plus the hold). */
+  readonly holdDaysOf: Record<string, number>
+  readonly payableFromOf: Record<string, string>
 }
 
 const worth = (reward: Reward) =>
@@ -31,11 +39,17 @@ const worth = (reward: Reward) =>
 
 const without = (ids: ReadonlyArray<ReferralId>, id: ReferralId) => ids.filter((i) => i !== id)
 
+const withoutKey = (record: Record<string, string>, key: string): Record<string, string> =>
+  Object.fromEntries(Object.entries(record).filter(([k]) => k !== key))
+
+const DAY = 86_400_000
+
 export const referrerLedger: Projection<ReferrerLedger, ReferralEvent> = {
   name: 'referral-verification.referrer-ledger',
-  version: 1,
+  version: 2,
   handles: [
     'ReferralRegistered',
+    'DeliveryChecked',
     'ReferralVerified',
     'ReferralFaked',
     'ReferrerBlocked',
@@ -43,14 +57,21 @@ export const referrerLedger: Projection<ReferrerLedger, ReferralEvent> = {
     'ReferralVoided',
     'RewardClawedBack',
     'ReferralReopened',
+    'ReferrerUnblocked',
   ],
-  init: () => ({ accounts: {}, referrerOf: {}, policyOf: {} }),
+  init: () => ({ accounts: {}, referrerOf: {}, policyOf: {}, holdDaysOf: {}, payableFromOf: {} }),
   apply: (s, e) => {
     const referralId = e.data.referralId
     if (e.type === 'ReferralRegistered') {
       const referrerId = e.data.referrer.subjectId
       s.referrerOf[referralId] = referrerId
       s.policyOf[referrerId] = e.data.policy
+      s.holdDaysOf[referralId] = e.data.policy.rewardHoldDays
+    }
+    if (e.type === 'DeliveryChecked') {
+      const payableFrom = Date.parse(e.data.deliveredAt) + (s.holdDaysOf[referralId] ?? 0) * DAY
+      s.payableFromOf[referralId] = new Date(payableFrom).toISOString()
+      return s
     }
     const referrerId = s.referrerOf[referralId]
     if (referrerId === undefined) return s
@@ -59,27 +80,38 @@ export const referrerLedger: Projection<ReferrerLedger, ReferralEvent> = {
       successful: [],
       tier: null,
       pending: [],
+      payableFrom: {},
       paid: [],
       clawedBack: [],
       paidFen: 0,
       paidPoints: 0,
       blocked: false,
+      blockedBy: [],
     }
     const next = ((): ReferrerAccount => {
       switch (e.type) {
-        case 'ReferralVerified':
+        case 'ReferralVerified': {
+          const payableFrom = s.payableFromOf[referralId]
           return {
             ...account,
             successful: [...account.successful, referralId],
             pending: [...account.pending, referralId],
+            payableFrom:
+              payableFrom === undefined
+                ? account.payableFrom
+                : { ...account.payableFrom, [referralId]: payableFrom },
           }
+        }
         case 'ReferrerBlocked':
-          return { ...account, blocked: true }
+          return { ...account, blockedBy: [...without(account.blockedBy, referralId), referralId] }
+        case 'ReferrerUnblocked':
+          return { ...account, blockedBy: without(account.blockedBy, referralId) }
         case 'RewardReleased': {
           const value = worth(e.data.reward)
           return {
             ...account,
             pending: without(account.pending, referralId),
+            payableFrom: withoutKey(account.payableFrom, referralId),
             paid: [...account.paid, { referralId, reward: e.data.reward }],
             paidFen: account.paidFen + value.fen,
             paidPoints: account.paidPoints + value.points,
@@ -101,6 +133,7 @@ export const referrerLedger: Projection<ReferrerLedger, ReferralEvent> = {
             ...account,
             successful: without(account.successful, referralId),
             pending: without(account.pending, referralId),
+            payableFrom: withoutKey(account.payableFrom, referralId),
           }
         default:
           return account
@@ -108,7 +141,7 @@ export const referrerLedger: Projection<ReferrerLedger, ReferralEvent> = {
     })()
     const policy = s.policyOf[referrerId]
     const tier = policy === undefined ? undefined : tierFor(policy, next.successful.length)
-    s.accounts[referrerId] = { ...next, tier: tier?.name ?? null }
+    s.accounts[referrerId] = { ...next, tier: tier?.name ?? null, blocked: next.blockedBy.length > 0 }
     return s
   },
 }
