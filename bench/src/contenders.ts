@@ -1,12 +1,15 @@
 import { join } from 'node:path'
+import { emmettSqlite } from '@dealer-crm/bench-emmett-sqlite'
+import { createEventStoreDbEventStore } from '@dealer-crm/store-eventstoredb'
 import { createPostgresEventStore } from '@dealer-crm/store-postgres'
 import { createSqliteEventStore } from '@dealer-crm/store-sqlite'
 import pg from 'pg'
+import { startEsdbTestServer } from '../../test/esdb-test-server/index.js'
 import { emmettPostgres } from './emmett-postgres.js'
 import { benchRegistry, oursContender } from './ours.js'
 import { rawPostgres } from './raw-postgres.js'
 import { rawSqlite } from './raw-sqlite.js'
-import type { Contender } from './workload.js'
+import { type Contender, EVENT_TYPE, type VisitData } from './workload.js'
 
 export interface OpenContext {
   readonly dir: string
@@ -49,6 +52,31 @@ export const contenders: ReadonlyArray<ContenderFactory> = [
   },
   { name: 'raw better-sqlite3', open: async ({ dir, tag }) => rawSqlite(join(dir, `raw-${tag}.db`)) },
   { name: 'raw pg', open: async ({ pgUrl, tag }) => rawPostgres(pgUrl, `bench_raw_${tag}`) },
+  {
+    name: 'dealer-crm EventStoreDB (test server)',
+    // Through the real @eventstore/db-client, against the in-process protocol test server of
+    // test/esdb-test-server (an in-memory log in this same Node process): it measures the adapter
+    // and the client, not an EventStoreDB server. Workload only: the rebuild would time the stand-in.
+    open: async ({ tag }) => {
+      if (tag !== 'w') return null
+      const server = await startEsdbTestServer()
+      const store = createEventStoreDbEventStore({
+        connectionString: server.connectionString,
+        registry: benchRegistry,
+      })
+      return oursContender('dealer-crm EventStoreDB (test server)', store, async () => {
+        await store.close()
+        await server.close()
+      })
+    },
+  },
+  {
+    name: 'Emmett SQLite',
+    open: async ({ dir, tag }) => {
+      const c = await emmettSqlite(join(dir, `emmett-${tag}.db`), EVENT_TYPE)
+      return { ...c, replay: (apply) => c.replay((data) => apply(data as unknown as VisitData)) }
+    },
+  },
   {
     name: 'Emmett PostgreSQL',
     open: async ({ pgUrl, tag }) => (tag === 'w' ? emmettPostgres(pgUrl, 'bench_emmett') : null),

@@ -1,22 +1,50 @@
 import pg from 'pg'
-import { type Contender, EVENT_TYPE, type VisitData } from './workload.js'
+import { rawColumns, rawRow } from './raw-row.js'
+import type { Contender, VisitData } from './workload.js'
 
-/** The raw pg driver: one multi-row INSERT per append in a transaction, keyset-paged selects. */
+const columnTypes = [
+  'text',
+  'int',
+  'text',
+  'text',
+  'text',
+  'int',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+]
+
+/**
+ * The raw pg driver writing the same rows as our PostgreSQL store (the same columns, `data` as
+ * text, the same indexes), with no event-store logic: one multi-row INSERT per append in a
+ * transaction, keyset-paged selects.
+ */
 export const rawPostgres = async (connectionString: string, schema: string): Promise<Contender> => {
   const pool = new pg.Pool({ connectionString, max: 4 })
   await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema};
-    CREATE TABLE ${schema}.events (position BIGSERIAL PRIMARY KEY, stream TEXT NOT NULL, stream_position INT NOT NULL,
-      type TEXT NOT NULL, data JSONB NOT NULL, metadata JSONB NOT NULL, UNIQUE (stream, stream_position))`)
+    CREATE TABLE ${schema}.events (position BIGSERIAL PRIMARY KEY, stream_name TEXT NOT NULL,
+      stream_position INT NOT NULL, category TEXT NOT NULL, event_id TEXT NOT NULL, type TEXT NOT NULL,
+      schema_version INT NOT NULL, data TEXT NOT NULL, recorded_at TEXT NOT NULL, correlation_id TEXT,
+      causation_id TEXT, command_id TEXT, actor TEXT, prev_hash TEXT NOT NULL, hash TEXT NOT NULL,
+      UNIQUE (stream_name, stream_position));
+    CREATE INDEX ON ${schema}.events (category, position);
+    CREATE INDEX ON ${schema}.events (type, position);`)
+  const unnest = columnTypes.map((type, i) => `$${i + 1}::${type}[]`).join(', ')
   return {
     name: 'raw pg',
     append: async (stream, events) => {
+      const rows = events.map((e, i) => rawRow(stream, i + 1, e))
       const client = await pool.connect()
       try {
         await client.query('BEGIN')
         await client.query(
-          `INSERT INTO ${schema}.events (stream, stream_position, type, data, metadata)
-           SELECT $1, p, $2, d, '{}'::jsonb FROM unnest($3::int[], $4::jsonb[]) AS t(p, d)`,
-          [stream, EVENT_TYPE, events.map((_, i) => i + 1), events.map((e) => JSON.stringify(e))],
+          `INSERT INTO ${schema}.events (${rawColumns}) SELECT * FROM unnest(${unnest})`,
+          columnTypes.map((_, c) => rows.map((r) => r[c])),
         )
         await client.query('COMMIT')
       } catch (error) {
@@ -27,22 +55,23 @@ export const rawPostgres = async (connectionString: string, schema: string): Pro
       }
     },
     readStream: async (stream) => {
-      const { rows } = await pool.query(
-        `SELECT data FROM ${schema}.events WHERE stream = $1 ORDER BY stream_position`,
+      const { rows } = await pool.query<{ data: string }>(
+        `SELECT position, ${rawColumns} FROM ${schema}.events WHERE stream_name = $1 ORDER BY stream_position`,
         [stream],
       )
+      for (const row of rows) JSON.parse(row.data)
       return rows.length
     },
     replay: async (apply) => {
       let n = 0
       let after = '0'
       for (;;) {
-        const { rows } = await pool.query<{ position: string; data: VisitData }>(
-          `SELECT position, data FROM ${schema}.events WHERE position > $1 ORDER BY position LIMIT 1000`,
+        const { rows } = await pool.query<{ position: string; data: string }>(
+          `SELECT position, ${rawColumns} FROM ${schema}.events WHERE position > $1 ORDER BY position LIMIT 1000`,
           [after],
         )
         if (rows.length === 0) return n
-        for (const row of rows) apply(row.data)
+        for (const row of rows) apply(JSON.parse(row.data) as VisitData)
         n += rows.length
         after = rows[rows.length - 1]!.position
       }
