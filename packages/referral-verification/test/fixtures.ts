@@ -168,6 +168,16 @@ export const paid = () =>
     answers(['right', 'right', 'right']),
     releaseReward('cash-back'),
   )
+/** A faked referral a manager reopened: it waits for a new call-back, its fine and block standing. */
+export const reopenedFake = () =>
+  historyOf(
+    register(),
+    screen(),
+    checkAtDelivery(),
+    scheduleCallBack(),
+    answers(['wrong', 'right', 'wrong']),
+    reopen(),
+  )
 export const inconclusive = () =>
   historyOf(
     register(),

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util'
-import { checkCommandSequences, runCommands, type Step } from '@dealer-crm/testing'
+import { checkCommandSequences, checkReplayDeterminism, runCommands, type Step } from '@dealer-crm/testing'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
@@ -15,6 +15,8 @@ import {
   refereeReferrals,
   referralDecider,
   referralVerificationEvents,
+  referrerLedger,
+  referrerStanding,
   tierFor,
 } from '../src/index.js'
 import {
@@ -23,15 +25,23 @@ import {
   referralPolicyArbitrary,
 } from '../src/testing.js'
 import {
+  answers,
   callBackScheduled,
+  checkAtDelivery,
+  command,
   delivered,
   faked,
   historyOf,
   inconclusive,
+  liSi,
   paid,
   recorded,
   referralId,
   register,
+  reopen,
+  reopenedFake,
+  scheduleCallBack,
+  screen,
   verified,
 } from './fixtures.js'
 
@@ -49,6 +59,7 @@ const startingPoints: ReadonlyArray<ReadonlyArray<ReferralEvent>> = [
   verified(),
   paid(),
   faked(),
+  reopenedFake(),
   inconclusive(),
 ]
 
@@ -110,8 +121,47 @@ const rewardWithinTier = (step: ReferralStep) =>
     return withinTier(e.data.reward, tier)
   })
 
+const count = (events: ReadonlyArray<ReferralEvent>, type: ReferralEvent['type']) =>
+  events.filter((e) => e.type === type).length
+
+// DOMAIN.md §2.7 with §2 reopen: a referral fines its consultant at most once at a time; the fine and the
+// block stand while it is faked and are gone once it is verified (a fake overturned by a new call-back).
+const penaltyStandsOnceWhileFaked = (step: ReferralStep) => {
+  const fines = count(step.history, 'FraudPenaltyRecorded') - count(step.history, 'FraudPenaltyLifted')
+  const blocks = count(step.history, 'ReferrerBlocked') - count(step.history, 'ReferrerUnblocked')
+  if (fines < 0 || fines > 1 || blocks < 0 || blocks > 1) return false
+  if (!('policy' in step.after)) return fines === 0 && blocks === 0
+  if (step.after.stage === 'verified') return fines === 0 && blocks === 0
+  if (step.after.stage === 'faked')
+    return fines === 1 && blocks === (step.after.policy.blockReferrerOnFraud ? 1 : 0)
+  return true
+}
+
+const callBackOutcomes = new Set(['ReferralVerified', 'ReferralFaked', 'VerificationInconclusive'])
+
+// DOMAIN.md §2: a verification outcome is final; a new one needs a recorded reopen in between.
+// §5 Referrals: a voided referral cannot be un-voided; §2.2: a late claim admits nothing more.
+const outcomesAreFinal = (step: ReferralStep) => {
+  let decided = false
+  for (const [index, event] of step.history.entries()) {
+    if (callBackOutcomes.has(event.type)) {
+      if (decided) return false
+      decided = true
+    }
+    if (event.type === 'ReferralReopened') decided = false
+    const rest = step.history.slice(index + 1)
+    if (event.type === 'LateClaimRejected' && rest.length > 0) return false
+    if (event.type === 'ReferralVoided' && rest.some((e) => e.type !== 'RewardClawedBack')) return false
+  }
+  return true
+}
+
 const invariants = (step: ReferralStep) =>
-  noRewardWithoutPassedVerification(step) && fakedOrVoidedNeverPays(step) && rewardWithinTier(step)
+  noRewardWithoutPassedVerification(step) &&
+  fakedOrVoidedNeverPays(step) &&
+  rewardWithinTier(step) &&
+  penaltyStandsOnceWhileFaked(step) &&
+  outcomesAreFinal(step)
 
 describe('properties over random command sequences', () => {
   it('random sequences reach every outcome, so the properties are not vacuous', () => {
@@ -126,11 +176,13 @@ describe('properties over random command sequences', () => {
       'VerificationInconclusive',
       'RewardClawedBack',
       'ReferralReopened',
+      'FraudPenaltyLifted',
+      'ReferrerUnblocked',
     ])
       expect(seen).toContain(type)
   })
 
-  it('no reward without a prior passed verification; faked or voided never pays; rewards within the tier; replay reproduces the state', () => {
+  it('no reward without a prior passed verification; faked or voided never pays; rewards within the tier; one standing fine while faked; outcomes final; replay reproduces the state', () => {
     for (const history of startingPoints)
       checkCommandSequences({ decider, commands, invariant: invariants, history, numRuns: 40 })
   })
@@ -227,4 +279,134 @@ const withLookup = (
     }
   }
   return command
+}
+
+describe('rewards across referrals, with the referrer ledger passed in (DOMAIN.md §2.7, §5 Referrals)', () => {
+  // Three referrals by Zhang San, each starting at a random stage, then random commands on all three.
+  const referralIds = ['referral-1', 'referral-2', 'referral-3']
+  const referees = [
+    liSi,
+    { ...liSi, customerId: 'customer-zhao', phoneHash: 'c'.repeat(64) },
+    { ...liSi, customerId: 'customer-qian', phoneHash: 'd'.repeat(64) },
+  ]
+  const stages: Record<string, ReadonlyArray<ReferralCommand>> = {
+    delivered: [screen(), checkAtDelivery()],
+    scheduled: [screen(), checkAtDelivery(), scheduleCallBack()],
+    verified: [screen(), checkAtDelivery(), scheduleCallBack(), answers(['right', 'right', 'right'])],
+    faked: [screen(), checkAtDelivery(), scheduleCallBack(), answers(['wrong', 'wrong', 'right'])],
+    reopenedFake: [
+      screen(),
+      checkAtDelivery(),
+      scheduleCallBack(),
+      answers(['wrong', 'wrong', 'right']),
+      reopen(),
+    ],
+  }
+  const startOf = (stage: string, index: number): ReadonlyArray<ReferralEvent> => {
+    const id = referralIds[index] ?? 'referral-1'
+    const steps = [register({ referralId: id, referee: referees[index] }), ...(stages[stage] ?? [])]
+    return historyOf(...steps.map((c) => command({ ...c, data: { ...c.data, referralId: id } })))
+  }
+  const stage = fc.oneof(
+    { weight: 3, arbitrary: fc.constant('verified') },
+    { weight: 3, arbitrary: fc.constantFrom('delivered', 'scheduled') },
+    { weight: 2, arbitrary: fc.constantFrom('faked', 'reopenedFake') },
+  )
+  const start = fc.tuple(...referralIds.map(() => stage))
+
+  it('a reward matches the tier of the referrer’s real count of successful referrals, and never goes to a referrer with a fake standing', () => {
+    let rewards = 0
+    let refusedAsBlocked = 0
+    fc.assert(
+      fc.property(
+        start,
+        fc.array(referralCommandArbitrary({ referralIds }), { maxLength: 40 }),
+        (kinds, commands) => {
+          const states = new Map<string, ReferralState>()
+          const lookup = refereeReferrals.init()
+          const ledger = referrerLedger.init()
+          let position = 1
+          const apply = (referralId: string, events: ReadonlyArray<ReferralEvent>) => {
+            const before = states.get(referralId) ?? decider.initialState
+            states.set(referralId, events.reduce(decider.evolve, before))
+            for (const e of recorded(events, `referral-${referralId}`, undefined, position)) {
+              refereeReferrals.apply(lookup, e)
+              referrerLedger.apply(ledger, e)
+            }
+            position += events.length
+          }
+          for (const [index, kind] of kinds.entries())
+            apply(referralIds[index] ?? 'referral-1', startOf(kind, index))
+          for (const raw of commands) {
+            const command = withStanding(withLookup(raw, lookup), ledger, states)
+            const before = states.get(command.data.referralId) ?? decider.initialState
+            const decision = decider.decide(command, before)
+            if (decision._tag === 'Left') {
+              if (decision.left.code === 'ReferrerBlocked') refusedAsBlocked++
+              continue
+            }
+            const paid = decision.right.find((e) => e.type === 'RewardReleased')
+            if (paid !== undefined && 'referrer' in before) {
+              rewards++
+              const referrerId = before.referrer.subjectId
+              const others = [...states.entries()].filter(
+                ([id, s]) =>
+                  id !== command.data.referralId && 'referrer' in s && s.referrer.subjectId === referrerId,
+              )
+              // §2.7: no fake of this referrer stands (the decider saw only the ledger's answer).
+              if (others.some(([, s]) => 'blocksReferrer' in s && s.blocksReferrer)) return false
+              // §5: the tier of the referrer's n-th successful referral, counted from the referrals themselves.
+              const nth = others.filter(([, s]) => s.stage === 'verified').length + 1
+              const tier = tierFor(before.policy, nth)
+              if (
+                tier === undefined ||
+                paid.data.nthSuccessfulReferral !== nth ||
+                paid.data.tier !== tier.name
+              )
+                return false
+              if (!withinTier(paid.data.reward, tier)) return false
+            }
+            apply(command.data.referralId, decision.right)
+          }
+          return true
+        },
+      ),
+      { numRuns: 200, seed: 4 },
+    )
+    // Not vacuous: rewards were paid, and some were refused because a fake stood.
+    expect(rewards).toBeGreaterThan(20)
+    expect(refusedAsBlocked).toBeGreaterThan(5)
+  })
+})
+
+describe('replaying the stored events (DOMAIN.md §2: "tests and replays are deterministic")', () => {
+  it('folding the events a store holds, written as JSON and read back through the registry, gives the state the handler returned', async () => {
+    for (const history of [[], delivered(), faked()])
+      await checkReplayDeterminism({
+        decider,
+        registry: referralVerificationEvents,
+        streamName: `referral-${referralId}`,
+        commands: fc.array(commands, { maxLength: 25 }),
+        history,
+        numRuns: 25,
+      })
+  })
+})
+
+/** What the application does: fill the referrer's standing from the `referrerLedger` read model. */
+const withStanding = (
+  command: ReferralCommand,
+  ledger: ReturnType<typeof referrerLedger.init>,
+  states: ReadonlyMap<string, ReferralState>,
+): ReferralCommand => {
+  if (command.type !== 'ReleaseReward') return command
+  const state = states.get(command.data.referralId)
+  if (state === undefined || !('referrer' in state)) return command
+  return {
+    ...command,
+    data: {
+      ...command.data,
+      referrerStanding: referrerStanding(ledger, state.referrer.subjectId, command.data.referralId),
+    },
+  }
 }
