@@ -1,1 +1,6 @@
-export {}
+export type { Command } from './command.js'
+export { CliError, type Io, type Output, UsageError } from './io.js'
+export { commands, main } from './main.js'
+export { type OpenedTarget, openTarget } from './open.js'
+export { describeTarget, parseTarget, type Target } from './target.js'
+export type { SubjectKey, VaultAccess } from './vault.js'

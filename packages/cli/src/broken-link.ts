@@ -1,0 +1,54 @@
+import { type BrokenLink, type EventLog, eventHash, type StoredEvent } from '@dealer-crm/eventsourcing'
+
+/** What `verify` names about the first broken link: where, and what was expected against what was found. */
+export interface BrokenLinkReport extends BrokenLink {
+  /**
+   * `hash`: the stored hash (`expected`, what the chain links to) against the hash recomputed from the
+   * stored content (`found`); `prevHash`: the previous event's hash against the event's prevHash;
+   * `position`: the stream position that should come next against the one found.
+   */
+  readonly field: 'hash' | 'prevHash' | 'position'
+  readonly expected: string
+  readonly found: string
+}
+
+/**
+ * The kernel's `verify` says where the chain breaks and why; this reads the broken event and its
+ * predecessor again to name the expected and the found hash (or position).
+ */
+export const explainBrokenLink = async (log: EventLog, broken: BrokenLink): Promise<BrokenLinkReport> => {
+  const positions = /expected position (\d+) after \d+, found (\d+)/.exec(broken.reason)
+  if (positions !== null)
+    return { ...broken, field: 'position', expected: positions[1] ?? '', found: positions[2] ?? '' }
+  const events: StoredEvent[] = []
+  for await (const e of log.readStream(broken.streamName, {
+    from: Math.max(1, broken.streamPosition - 1),
+    to: broken.streamPosition,
+    maxCount: 2,
+  }))
+    events.push(e)
+  const event = events.find((e) => e.streamPosition === broken.streamPosition)
+  const previous = events.find((e) => e.streamPosition === broken.streamPosition - 1)
+  if (/prevHash/.test(broken.reason))
+    return { ...broken, field: 'prevHash', expected: previous?.hash ?? '', found: event?.prevHash ?? '?' }
+  return {
+    ...broken,
+    field: 'hash',
+    expected: event?.hash ?? '?',
+    found: event === undefined ? '?' : eventHash(event.prevHash, event),
+  }
+}
+
+const detail = (b: BrokenLinkReport): string => {
+  switch (b.field) {
+    case 'hash':
+      return `expected hash ${b.expected} (stored), found ${b.found} (recomputed from the content)`
+    case 'prevHash':
+      return `expected prevHash ${b.expected || '(empty)'} (the previous event's hash), found ${b.found || '(empty)'}`
+    case 'position':
+      return `expected stream position ${b.expected}, found ${b.found}`
+  }
+}
+
+export const renderBrokenLink = (b: BrokenLinkReport): string =>
+  `broken link in stream ${b.streamName} at position ${b.streamPosition} (global position ${b.globalPosition}): ${b.reason}; ${detail(b)}`

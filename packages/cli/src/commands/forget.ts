@@ -1,0 +1,103 @@
+import type { StoredEvent } from '@dealer-crm/eventsourcing'
+import { parseCommandArgs } from '../args.js'
+import { renderBrokenLink } from '../broken-link.js'
+import { type Command, targetArgs, targetHelp, targetOptions } from '../command.js'
+import { CliError, line } from '../io.js'
+import { toJson } from '../json.js'
+import { withTarget } from '../open.js'
+import { erasedFieldsOf, sealedFieldsOf } from '../personal-fields.js'
+import { logProgress } from '../progress.js'
+import { renderVerified, verifyLog } from './verify.js'
+
+export interface ForgottenEvent {
+  readonly streamName: string
+  readonly streamPosition: number
+  readonly type: string
+  /** The decoded fields that now read as erased. */
+  readonly erased: ReadonlyArray<string>
+}
+
+export const forgetCommand: Command = {
+  name: 'forget',
+  summary: "crypto-shred a person's personal data; show it reads as erased and the log still verifies",
+  help: `Usage: dealer-crm forget <subject> --db <target> [--json]
+
+Crypto-shreds one person (PIPL right to deletion): the subject's key in the key vault is destroyed
+(store.forget), so every personal field sealed under it - names, phones, plates, wherever they
+were recorded - reads as erased from now on, for every reader. The events themselves are not
+changed: the hash chain covers the ciphertext, so the log still verifies.
+
+<subject> is the subject id the personal data was sealed for (a customer id such as zhang-san).
+The command first finds the events holding the subject's personal data (exits 1 if there are
+none, and forgets nothing), then forgets, then reads those events back and lists the fields that
+now read as erased, and finally verifies the whole log.
+
+Options:
+  --json             print the result as JSON
+
+${targetHelp}
+
+Example:
+  dealer-crm forget zhang-san --db .data/demo.db`,
+  run: async (argv, io) => {
+    const args = parseCommandArgs('forget', argv, {
+      options: { ...targetOptions, json: { type: 'boolean' } },
+      positionals: ['subject'],
+    })
+    const subject = args.positionals[0] ?? ''
+    return withTarget('forget', targetArgs(args), { create: false }, async (opened) => {
+      if (opened.vault === null)
+        throw new CliError('forget needs the key vault of this EventStoreDB log: pass --vault')
+      const progress = logProgress(io.stderr, 'forget: find personal data', await opened.lastPosition())
+      const holding: StoredEvent[] = []
+      for await (const e of opened.store.log.readAll({
+        from: 0n,
+        to: null,
+        batchSize: 1000,
+        categories: null,
+        types: null,
+      })) {
+        progress.event(e.globalPosition)
+        if (sealedFieldsOf(e.data, subject).length > 0) holding.push(e)
+      }
+      progress.finish(`${holding.length} events hold personal data of ${subject}`)
+      if (holding.length === 0)
+        throw new CliError(`no personal data of ${JSON.stringify(subject)} in the log; nothing was forgotten`)
+      const already = (await opened.vault.keyVault.existingKey(subject)) === null
+      await opened.store.forget(subject)
+      const events: ForgottenEvent[] = []
+      for (const stored of holding) {
+        const decoded = await opened.store.decode(stored)
+        events.push({
+          streamName: stored.streamName,
+          streamPosition: stored.streamPosition,
+          type: stored.type,
+          erased: erasedFieldsOf(decoded.data, subject),
+        })
+      }
+      const readable = events.filter((e) => e.erased.length === 0)
+      const verified = await verifyLog(opened, io)
+      if (args.flag('json'))
+        line(io.stdout, toJson({ subject, alreadyForgotten: already, events, verify: verified }))
+      else
+        line(
+          io.stdout,
+          [
+            `forgot ${subject}: ${already ? 'the key was already destroyed' : 'the key is destroyed'}`,
+            `personal fields of ${subject} now read as erased in ${events.length - readable.length} of ${events.length} events:`,
+            ...events.map(
+              (e) =>
+                `  ${e.streamName} #${e.streamPosition} ${e.type}: ${e.erased.join(', ') || 'STILL READABLE'}`,
+            ),
+            verified.ok ? renderVerified(verified) : `verify failed: ${renderBrokenLink(verified.broken)}`,
+          ].join('\n'),
+        )
+      if (!verified.ok) throw new CliError(`the log does not verify: ${renderBrokenLink(verified.broken)}`)
+      if (readable.length > 0)
+        throw new CliError(
+          `${readable.length} events still read personal data of ${subject} after forgetting`,
+        )
+      return 0
+    })
+  },
+}

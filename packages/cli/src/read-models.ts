@@ -1,0 +1,91 @@
+import { dealershipReadModels, type ReadModelName } from '@dealer-crm/dealership'
+import { isErased } from '@dealer-crm/eventsourcing'
+import { UsageError } from './io.js'
+
+export const readModelNames = Object.keys(dealershipReadModels) as ReadonlyArray<ReadModelName>
+
+const simplified = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '')
+
+/** A read model by its facade name (`customerProfiles`), case and dashes aside, or its projection name. */
+export const resolveReadModel = (raw: string): ReadModelName => {
+  const wanted = simplified(raw)
+  const found = readModelNames.find(
+    (n) => simplified(n) === wanted || simplified(dealershipReadModels[n].name) === wanted,
+  )
+  if (found === undefined)
+    throw new UsageError(
+      `no read model ${JSON.stringify(raw)}; the read models are ${readModelNames.join(', ')}`,
+    )
+  return found
+}
+
+type Row = Readonly<Record<string, unknown>>
+
+const isRecord = (v: unknown): v is Row => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+const entriesOf = (v: unknown): ReadonlyArray<readonly [string, unknown]> | null => {
+  if (v instanceof Map) return [...v.entries()].map(([k, x]) => [String(k), x] as const)
+  if (isRecord(v) && !isErased(v)) return Object.entries(v)
+  return null
+}
+
+const isScalar = (v: unknown): boolean =>
+  v === null || ['string', 'number', 'boolean', 'bigint'].includes(typeof v) || isErased(v)
+
+const cell = (v: unknown): string => {
+  if (isErased(v)) return '«erased»'
+  if (v === null || v === undefined) return '-'
+  const s = String(v)
+  return s.length > 24 ? `${s.slice(0, 23)}…` : s
+}
+
+const size = (v: unknown): string => {
+  if (Array.isArray(v)) return `[${v.length}]`
+  if (v instanceof Set) return `[${v.size}]`
+  const entries = entriesOf(v)
+  return entries === null ? cell(v) : `{${entries.length}}`
+}
+
+const show = (v: unknown): string => (isScalar(v) || v === undefined ? cell(v) : size(v))
+
+const grid = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>): string[] => {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
+  const format = (r: ReadonlyArray<string>) =>
+    `  ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ')}`.trimEnd()
+  return [format(header), ...rows.map(format)]
+}
+
+/** A collection of records: one row per entry, with the entries' plain fields as columns. */
+const collectionTable = (entries: ReadonlyArray<readonly [string, unknown]>, limit: number): string[] => {
+  const shown = entries.slice(0, limit)
+  const columns = [
+    ...new Set(
+      shown.flatMap(([, v]) =>
+        isRecord(v) && !isErased(v) ? Object.keys(v).filter((k) => isScalar(v[k])) : [],
+      ),
+    ),
+  ].slice(0, 8)
+  const rows = shown.map(([k, v]) => [
+    cell(k),
+    ...(isRecord(v) && !isErased(v) ? columns.map((c) => show(v[c])) : [show(v)]),
+  ])
+  const more = entries.length > shown.length ? [`  … ${entries.length - shown.length} more`] : []
+  return [...grid(['key', ...columns], rows), ...more]
+}
+
+/** One read model as a compact table: collections row by row, other states field by field. */
+const table = (name: string, state: unknown, limit: number): string => {
+  const entries = entriesOf(state) ?? []
+  const records =
+    entries.length > 0 &&
+    entries.every(([, v]) => isRecord(v) && !isErased(v) && Object.values(v).some(isScalar))
+  if (state instanceof Map || records)
+    return [`${name} (${entries.length} entries)`, ...collectionTable(entries, limit)].join('\n')
+  const fields = entries.map(([k, v]) => [k, show(v)] as const)
+  return [name, ...grid(['field', 'value'], fields)].join('\n')
+}
+
+export const renderTables = (states: Readonly<Record<string, unknown>>, limit: number): string =>
+  Object.entries(states)
+    .map(([name, state]) => table(name, state, limit))
+    .join('\n\n')
