@@ -120,6 +120,18 @@ export const ReopenReferral = command('ReopenReferral', {
 })
 export type ReopenReferral = t.TypeOf<typeof ReopenReferral>
 
+/**
+ * DOMAIN.md §5 Referrals (inconclusive → manual review): a manager who reviewed an inconclusive referral and
+ * will not have it called again closes it as not verified. To call again, reopen it instead.
+ */
+export const CloseManualReview = command('CloseManualReview', {
+  referralId: ReferralId,
+  by: Staff,
+  reason: Reason,
+  at: At,
+})
+export type CloseManualReview = t.TypeOf<typeof CloseManualReview>
+
 export const ReferralCommand = t.union(
   [
     RegisterReferral,
@@ -131,6 +143,7 @@ export const ReferralCommand = t.union(
     ReleaseReward,
     RecordSaleReturned,
     ReopenReferral,
+    CloseManualReview,
   ],
   'ReferralCommand',
 )
@@ -147,6 +160,7 @@ export const commandCodecs = {
   ReleaseReward,
   RecordSaleReturned,
   ReopenReferral,
+  CloseManualReview,
 } as const
 
 const decoders: Record<ReferralCommand['type'], t.Decoder<unknown, ReferralCommand>> = commandCodecs

@@ -2,6 +2,7 @@ import { isErased } from '@dealer-crm/eventsourcing'
 import { type Either, left, right } from 'fp-ts/lib/Either.js'
 import type {
   CheckAtDelivery,
+  CloseManualReview,
   RecordCallBackAnswers,
   RecordCallBackUnreachable,
   RecordSaleReturned,
@@ -14,7 +15,7 @@ import type {
 } from './commands.js'
 import { type ReferralError, referralError } from './errors.js'
 import type { ReferralEvent } from './events.js'
-import { type ReferralPolicy, type RewardTier, tierFor } from './policy.js'
+import { defaultReportingRoles, type ReferralPolicy, type RewardTier, tierFor } from './policy.js'
 import type { AssertedVehicle, Question } from './questions.js'
 import type { Reward, RewardKind } from './rewards.js'
 import type { Referral, ReferralState } from './state.js'
@@ -67,6 +68,8 @@ export const decide =
         return recordSaleReturned(command, state)
       case 'ReopenReferral':
         return reopenReferral(command, state)
+      case 'CloseManualReview':
+        return closeManualReview(command, state)
     }
   }
 
@@ -100,6 +103,9 @@ const registerReferral = (c: RegisterReferral, s: ReferralState, policy: Referra
     return left(referralError('AlreadyRegistered', `referral ${d.referralId} is already on file`))
   if (!policy.registeringRoles.includes(d.registeredBy.role))
     return roleNotAllowed(d.registeredBy, 'register a referral', policy.registeringRoles)
+  const reportingRoles = policy.reportingRoles ?? defaultReportingRoles
+  if (!reportingRoles.includes(d.reportedBy.role))
+    return roleNotAllowed(d.reportedBy, 'report a referral', reportingRoles)
   if (d.referee.phoneHash === d.referrer.phoneHash || d.referee.customerId === d.referrer.customerId)
     return left(
       referralError(
@@ -507,6 +513,21 @@ const reopenReferral = (c: ReopenReferral, s: Referral): Decision => {
     {
       type: 'ReferralReopened',
       data: { referralId: s.referralId, by, previousOutcome: s.stage, reason, at },
+    },
+  ])
+}
+
+// DOMAIN.md §5 Referrals: an inconclusive referral waits in manual review; a manager closes it as not verified.
+const closeManualReview = (c: CloseManualReview, s: Referral): Decision => {
+  const { by, reason, at } = c.data
+  if (!s.policy.reopeningRoles.includes(by.role))
+    return roleNotAllowed(by, 'close a manual review', s.policy.reopeningRoles)
+  if (s.stage !== 'inconclusive')
+    return wrongStage('NotInManualReview', s, 'only an inconclusive referral waits in manual review')
+  return right([
+    {
+      type: 'ManualReviewClosed',
+      data: { referralId: s.referralId, by, reason, at, policyVersion: s.policy.policyVersion },
     },
   ])
 }

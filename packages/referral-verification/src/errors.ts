@@ -28,6 +28,7 @@ export type ReferralErrorCode =
   | 'ReturnWindowClosed'
   | 'OutcomeNotFinal'
   | 'RewardAlreadyPaid'
+  | 'NotInManualReview'
 
 export interface ReferralError {
   readonly code: ReferralErrorCode

@@ -230,6 +230,15 @@ export const ReferralReopened = eventType(
   }),
 )
 
+/**
+ * DOMAIN.md §5 Referrals: a manager reviewed an inconclusive referral and closed it as not verified. It pays
+ * nothing, fines nobody (nothing was proven) and frees the referee.
+ */
+export const ManualReviewClosed = eventType(
+  'ManualReviewClosed',
+  t.type({ referralId: ReferralId, by: Staff, reason: Reason, at: At, policyVersion: t.string }),
+)
+
 export const referralVerificationEvents = eventRegistry([
   ReferralRegistered,
   LateClaimRejected,
@@ -249,6 +258,7 @@ export const referralVerificationEvents = eventRegistry([
   ReferralReopened,
   FraudPenaltyLifted,
   ReferrerUnblocked,
+  ManualReviewClosed,
 ])
 
 export type ReferralRegistered = EventOf<typeof ReferralRegistered>
@@ -269,6 +279,7 @@ export type RewardClawedBack = EventOf<typeof RewardClawedBack>
 export type ReferralReopened = EventOf<typeof ReferralReopened>
 export type FraudPenaltyLifted = EventOf<typeof FraudPenaltyLifted>
 export type ReferrerUnblocked = EventOf<typeof ReferrerUnblocked>
+export type ManualReviewClosed = EventOf<typeof ManualReviewClosed>
 
 /** Every event of a referral stream. */
 export type ReferralEvent =
@@ -290,3 +301,4 @@ export type ReferralEvent =
   | ReferralReopened
   | FraudPenaltyLifted
   | ReferrerUnblocked
+  | ManualReviewClosed

@@ -49,7 +49,7 @@ export interface Referral {
   readonly referee: Party
   readonly referrer: Party
   readonly policy: ReferralPolicy
-  readonly rejection: 'screened-out' | 'licence-mismatch' | null
+  readonly rejection: 'screened-out' | 'licence-mismatch' | 'review-closed' | null
   readonly deliveredAt: At | null
   readonly callBack: CallBack | null
   readonly reward: RewardState
@@ -165,5 +165,7 @@ export const evolve = (state: ReferralState, event: ReferralEvent): ReferralStat
       return { ...state, reward: { status: 'clawed-back', reward: event.data.reward } }
     case 'ReferralReopened':
       return { ...state, stage: 'delivered', callBack: null }
+    case 'ManualReviewClosed':
+      return { ...state, stage: 'rejected', rejection: 'review-closed' }
   }
 }

@@ -247,6 +247,18 @@ export const referralCommandInputArbitrary = (
         }),
       ),
     },
+    {
+      weight: 1,
+      arbitrary: cmd(
+        'CloseManualReview',
+        record({
+          referralId,
+          by: staffOr(staff.salesManager),
+          reason: fc.constant('the referrer could not be reached by any means; no reward'),
+          at,
+        }),
+      ),
+    },
   )
 }
 
@@ -286,6 +298,7 @@ const breakages: ReadonlyArray<Breakage> = [
   { type: 'ReleaseReward', path: ['data', 'referrerStanding', 'successfulReferralsBefore'], value: -1 },
   { type: 'RecordSaleReturned', path: ['data', 'outcome'], value: 'lost' },
   { type: 'ReopenReferral', path: ['data', 'reason'], value: '   ' },
+  { type: 'CloseManualReview', path: ['data', 'by'], value: MISSING },
 ]
 
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null

@@ -1,5 +1,7 @@
 import {
+  CommandValidationError,
   createInMemoryEventStore,
+  DomainRejectedError,
   handle,
   project,
   type RecordedEvent,
@@ -9,6 +11,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
   decider,
+  decodeReferralCommand,
   drawCallBack,
   type ReferralEvent,
   type ReferralState,
@@ -98,5 +101,26 @@ describe('embedding: a referral from registration to reward through the store', 
       }),
       { numRuns: 150 },
     )
+  })
+})
+
+describe('bad input writes nothing (ARCHITECTURE.md: "Bad input never writes anything")', () => {
+  it('a malformed command is refused naming its field, and the stream stays empty', async () => {
+    const store = createInMemoryEventStore({ registry: referralVerificationEvents })
+    const input = { ...register(), data: { ...register().data, referrer: { ...zhangSan, phone: '12345' } } }
+    const decoded = decodeReferralCommand(input)
+    if (decoded._tag === 'Right') throw new Error('a bad phone was accepted')
+    expect(decoded.left).toBeInstanceOf(CommandValidationError)
+    expect(decoded.left.message).toContain('data.referrer.phone')
+    expect(await store.streamVersion(stream)).toBe(0)
+  })
+
+  it('a command the rules refuse is a DomainRejectedError with its code, and appends nothing', async () => {
+    const store = createInMemoryEventStore({ registry: referralVerificationEvents })
+    await handle(store, decider, stream, register())
+    const refusal = await handle(store, decider, stream, checkAtDelivery()).catch((e: unknown) => e)
+    expect(refusal).toBeInstanceOf(DomainRejectedError)
+    expect(refusal).toMatchObject({ error: { code: 'NotAwaitingDeliveryCheck' } })
+    expect(await store.streamVersion(stream)).toBe(1)
   })
 })

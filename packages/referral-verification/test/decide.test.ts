@@ -1,12 +1,13 @@
 import { deciderSpec } from '@dealer-crm/testing'
 import { describe, expect, it } from 'vitest'
-import { decider, defaultReferralPolicy, referralDecider } from '../src/index.js'
+import { decider, defaultReferralPolicy, type ReferralPolicy, referralDecider } from '../src/index.js'
 import {
   answers,
   blackJetta,
   callBackScheduled,
   caller,
   checkAtDelivery,
+  closeReview,
   command,
   consultant,
   delivered,
@@ -14,6 +15,7 @@ import {
   faked,
   historyOf,
   historyUnder,
+  inconclusive,
   liSi,
   phoneHash,
   referralId,
@@ -67,6 +69,29 @@ describe('advance registration (DOMAIN.md §2.1)', () => {
       .given([])
       .when(register({ registeredBy: consultant }))
       .thenError('RoleNotAllowed')
+  })
+
+  it('is reported by the sales consultant (销售顾问报告), not by a manager or the call-back staff', () => {
+    spec
+      .given([])
+      .when(register({ reportedBy: dutyManager }))
+      .thenError('RoleNotAllowed')
+    spec
+      .given([])
+      .when(register({ reportedBy: caller }))
+      .thenError('RoleNotAllowed')
+  })
+
+  it('who may report is policy; a policy recorded without the setting allows the sales consultant only', () => {
+    const managersToo: ReferralPolicy = {
+      ...defaultReferralPolicy,
+      reportingRoles: ['sales-consultant', 'sales-manager'],
+    }
+    const byManager = register({ reportedBy: salesManager })
+    expect(deciderSpec(referralDecider(managersToo)).given([]).when(byManager).events()).toHaveLength(1)
+    const { reportingRoles: _, ...olderPolicy } = defaultReferralPolicy
+    deciderSpec(referralDecider(olderPolicy)).given([]).when(byManager).thenError('RoleNotAllowed')
+    expect(deciderSpec(referralDecider(olderPolicy)).given([]).when(register()).events()).toHaveLength(1)
   })
 
   it('is registered once', () => {
@@ -364,7 +389,7 @@ describe('call-back answers (DOMAIN.md §2.5, §2.7)', () => {
           wrongAnswers: 2,
           threshold: 2,
           at: '2026-03-11T09:10:00+08:00',
-          policyVersion: 'referral-policy-1',
+          policyVersion: 'referral-policy-2',
         },
       },
       {
@@ -374,7 +399,7 @@ describe('call-back answers (DOMAIN.md §2.5, §2.7)', () => {
           consultantId: consultant.id,
           amountFen: 50_000,
           at: '2026-03-11T09:10:00+08:00',
-          policyVersion: 'referral-policy-1',
+          policyVersion: 'referral-policy-2',
         },
       },
       {
@@ -383,7 +408,7 @@ describe('call-back answers (DOMAIN.md §2.5, §2.7)', () => {
           referralId,
           referrerId: zhangSan.customerId,
           at: '2026-03-11T09:10:00+08:00',
-          policyVersion: 'referral-policy-1',
+          policyVersion: 'referral-policy-2',
         },
       },
     ])
@@ -469,6 +494,41 @@ describe('unreachable callee (DOMAIN.md §5 Referrals)', () => {
     expect(spec.given(history).when(unreachable()).events()).toMatchObject([
       { type: 'CallBackUnreachable', data: { attempt: 3 } },
       { type: 'VerificationInconclusive', data: { attempts: 3, queue: 'manual-review' } },
+    ])
+  })
+
+  it('a manager closes the manual review as not verified: recorded, no fine, nothing more happens', () => {
+    const events = spec.given(inconclusive()).when(closeReview()).events()
+    expect(events).toEqual([
+      {
+        type: 'ManualReviewClosed',
+        data: {
+          referralId,
+          by: salesManager,
+          reason: 'three calls and a visit: the referrer cannot be reached; no reward',
+          at: '2026-03-20T09:00:00+08:00',
+          policyVersion: 'referral-policy-2',
+        },
+      },
+    ])
+    const closed = [...inconclusive(), ...events]
+    expect(spec.stateAfter(closed)).toMatchObject({ stage: 'rejected', rejection: 'review-closed' })
+    spec.given(closed).when(releaseReward()).thenError('NotVerified')
+    spec.given(closed).when(reopen()).thenError('OutcomeNotFinal')
+    spec.given(closed).when(closeReview()).thenError('NotInManualReview')
+  })
+
+  it('only a manager closes a manual review, and only of an inconclusive referral', () => {
+    spec.given(inconclusive()).when(closeReview(caller)).thenError('RoleNotAllowed')
+    spec.given(callBackScheduled()).when(closeReview()).thenError('NotInManualReview')
+    spec.given(faked()).when(closeReview()).thenError('NotInManualReview')
+  })
+
+  it('or reopens it for a new call-back with a fresh budget', () => {
+    const reopened = [...inconclusive(), ...spec.given(inconclusive()).when(reopen()).events()]
+    const rescheduled = [...reopened, ...spec.given(reopened).when(scheduleCallBack()).events()]
+    expect(spec.given(rescheduled).when(unreachable()).events()).toMatchObject([
+      { type: 'CallBackUnreachable', data: { attempt: 1 } },
     ])
   })
 
@@ -678,7 +738,7 @@ describe('an overturned fake (DOMAIN.md §2 reopen, §2.7 penalties)', () => {
           referrerId: zhangSan.customerId,
           wrongAnswers: 0,
           at: '2026-03-13T09:10:00+08:00',
-          policyVersion: 'referral-policy-1',
+          policyVersion: 'referral-policy-2',
         },
       },
       {
@@ -689,7 +749,7 @@ describe('an overturned fake (DOMAIN.md §2 reopen, §2.7 penalties)', () => {
           amountFen: 50_000,
           reason: 'fake-overturned',
           at: '2026-03-13T09:10:00+08:00',
-          policyVersion: 'referral-policy-1',
+          policyVersion: 'referral-policy-2',
         },
       },
       {
@@ -698,7 +758,7 @@ describe('an overturned fake (DOMAIN.md §2 reopen, §2.7 penalties)', () => {
           referralId,
           referrerId: zhangSan.customerId,
           at: '2026-03-13T09:10:00+08:00',
-          policyVersion: 'referral-policy-1',
+          policyVersion: 'referral-policy-2',
         },
       },
     ])

@@ -151,6 +151,17 @@ export const reopen = (by: unknown = salesManager, refereeLiveReferralId: string
     },
   })
 
+export const closeReview = (by: unknown = salesManager) =>
+  command({
+    type: 'CloseManualReview',
+    data: {
+      referralId,
+      by,
+      reason: 'three calls and a visit: the referrer cannot be reached; no reward',
+      at: '2026-03-20T09:00:00+08:00',
+    },
+  })
+
 /** Up to the passed delivery check: the referral waits for its call-back. */
 export const delivered = () => historyOf(register(), screen(), checkAtDelivery())
 export const callBackScheduled = () => historyOf(register(), screen(), checkAtDelivery(), scheduleCallBack())

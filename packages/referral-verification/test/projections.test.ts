@@ -18,6 +18,7 @@ import {
 import {
   answers,
   checkAtDelivery,
+  closeReview,
   command,
   consultant,
   historyOf,
@@ -156,6 +157,18 @@ describe('call-back queue (DOMAIN.md §2.5, §5 Referrals)', () => {
     expect(queue.manualReview).toEqual({
       'referral-c': { referralId: 'referral-c', attempts: 3, since: '2026-03-11T09:10:00+08:00' },
     })
+  })
+
+  it('a manual review a manager closed leaves the queue', () => {
+    const closed = historyFor(
+      'referral-c',
+      ...upToTheCall('referral-c', zhaoLiu),
+      unreachable(),
+      unreachable(),
+      unreachable(),
+      closeReview(),
+    )
+    expect(project(callBackQueue, store(closed)).manualReview).toEqual({})
   })
 
   it('a forgotten person shows as erased', () => {
@@ -403,5 +416,20 @@ describe('referee lookup for "one referrer per referee" (DOMAIN.md §2, §5 Refe
       'referral-c',
     )
     expect(liveReferralOf(lookup, { customerId: 'customer-li-si-2', phoneHash: 'e'.repeat(64) })).toBeNull()
+  })
+
+  it('a closed manual review frees the referee for another referrer', () => {
+    const closed = historyFor(
+      'referral-c',
+      ...upToTheCall('referral-c', zhaoLiu),
+      unreachable(),
+      unreachable(),
+      unreachable(),
+      closeReview(),
+    )
+    const lookup = project(refereeReferrals, store(closed))
+    expect(
+      liveReferralOf(lookup, { customerId: zhaoLiu.customerId, phoneHash: zhaoLiu.phoneHash }),
+    ).toBeNull()
   })
 })

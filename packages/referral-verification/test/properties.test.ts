@@ -42,6 +42,7 @@ import {
   reopenedFake,
   scheduleCallBack,
   screen,
+  unreachable,
   verified,
 } from './fixtures.js'
 
@@ -56,6 +57,7 @@ const startingPoints: ReadonlyArray<ReadonlyArray<ReferralEvent>> = [
   historyOf(register()),
   delivered(),
   callBackScheduled(),
+  historyOf(register(), screen(), checkAtDelivery(), scheduleCallBack(), unreachable(), unreachable()),
   verified(),
   paid(),
   faked(),
@@ -140,7 +142,8 @@ const penaltyStandsOnceWhileFaked = (step: ReferralStep) => {
 const callBackOutcomes = new Set(['ReferralVerified', 'ReferralFaked', 'VerificationInconclusive'])
 
 // DOMAIN.md §2: a verification outcome is final; a new one needs a recorded reopen in between.
-// §5 Referrals: a voided referral cannot be un-voided; §2.2: a late claim admits nothing more.
+// §5 Referrals: a voided referral cannot be un-voided, nor a closed manual review reopened; §2.2: a late
+// claim admits nothing more.
 const outcomesAreFinal = (step: ReferralStep) => {
   let decided = false
   for (const [index, event] of step.history.entries()) {
@@ -150,7 +153,8 @@ const outcomesAreFinal = (step: ReferralStep) => {
     }
     if (event.type === 'ReferralReopened') decided = false
     const rest = step.history.slice(index + 1)
-    if (event.type === 'LateClaimRejected' && rest.length > 0) return false
+    if ((event.type === 'LateClaimRejected' || event.type === 'ManualReviewClosed') && rest.length > 0)
+      return false
     if (event.type === 'ReferralVoided' && rest.some((e) => e.type !== 'RewardClawedBack')) return false
   }
   return true
@@ -178,6 +182,7 @@ describe('properties over random command sequences', () => {
       'ReferralReopened',
       'FraudPenaltyLifted',
       'ReferrerUnblocked',
+      'ManualReviewClosed',
     ])
       expect(seen).toContain(type)
   })

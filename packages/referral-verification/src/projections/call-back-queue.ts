@@ -40,7 +40,7 @@ export interface CallBackQueue {
 
 export const callBackQueue: Projection<CallBackQueue, ReferralEvent> = {
   name: 'referral-verification.call-back-queue',
-  version: 1,
+  version: 2,
   handles: [
     'ReferralRegistered',
     'CallBackScheduled',
@@ -49,6 +49,7 @@ export const callBackQueue: Projection<CallBackQueue, ReferralEvent> = {
     'VerificationInconclusive',
     'ReferralVoided',
     'ReferralReopened',
+    'ManualReviewClosed',
   ],
   init: () => ({ parties: {}, calls: {}, manualReview: {} }),
   apply: (s, e) => {
@@ -108,6 +109,7 @@ export const callBackQueue: Projection<CallBackQueue, ReferralEvent> = {
       case 'CallBackAnswered':
       case 'ReferralVoided':
       case 'ReferralReopened':
+      case 'ManualReviewClosed':
         delete s.calls[e.data.referralId]
         delete s.manualReview[e.data.referralId]
         return s

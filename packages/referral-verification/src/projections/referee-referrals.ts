@@ -33,7 +33,7 @@ const release = (s: RefereeReferrals, referralId: ReferralId) => {
 
 export const refereeReferrals: Projection<RefereeReferrals, ReferralEvent> = {
   name: 'referral-verification.referee-referrals',
-  version: 1,
+  version: 2,
   handles: [
     'ReferralRegistered',
     'ReferralScreened',
@@ -41,6 +41,7 @@ export const refereeReferrals: Projection<RefereeReferrals, ReferralEvent> = {
     'ReferralFaked',
     'ReferralVoided',
     'ReferralReopened',
+    'ManualReviewClosed',
   ],
   init: () => ({ byReferee: {}, byPhoneHash: {}, referees: {} }),
   apply: (s, e) => {
@@ -59,6 +60,7 @@ export const refereeReferrals: Projection<RefereeReferrals, ReferralEvent> = {
         return s
       case 'ReferralFaked':
       case 'ReferralVoided':
+      case 'ManualReviewClosed':
         release(s, e.data.referralId)
         return s
       case 'ReferralReopened': {
