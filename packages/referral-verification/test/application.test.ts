@@ -25,7 +25,9 @@ import {
   caller,
   checkAtDelivery,
   command,
+  historyOf,
   historyUnder,
+  liSi,
   referralId,
   register,
   screen,
@@ -84,6 +86,19 @@ describe('embedding: a referral from registration to reward through the store', 
     )
     expect(paid.events.map((e) => e.type)).toEqual(['RewardReleased'])
     expect(paid.state).toMatchObject({ stage: 'verified', reward: { status: 'released' } })
+  })
+
+  it('the Random draws either party, and the questions are about the other one', () => {
+    const state = registered(
+      historyOf(register(), screen(), checkAtDelivery()).reduce(decider.evolve, decider.initialState),
+    )
+    const draws = Array.from({ length: 40 }, (_, seed) => drawCallBack(seededRandom(seed), state))
+    expect(new Set(draws.map((d) => d?.callee))).toEqual(new Set(['referee', 'referrer']))
+    for (const draw of draws) {
+      const about = draw?.callee === 'referee' ? zhangSan.vehicle : liSi.purchase
+      for (const q of draw?.questions ?? [])
+        if (q.kind === 'false-statement') expect(q.asserted.model).not.toBe(about.model)
+    }
   })
 
   it('every draw satisfies the policy it is drawn under', () => {

@@ -1,12 +1,14 @@
+import { project } from '@dealer-crm/eventsourcing'
 import { deciderSpec } from '@dealer-crm/testing'
 import { describe, expect, it } from 'vitest'
-import { decider } from '../src/index.js'
+import { callBackQueue, callsDueOn, decider } from '../src/index.js'
 import {
   answers,
   checkAtDelivery,
   command,
   historyOf,
   liSi,
+  recorded,
   register,
   releaseReward,
   screen,
@@ -59,6 +61,17 @@ describe('Zhang San refers Li Si', () => {
       type: 'CallBackScheduled',
       data: { callee: 'referee', calleeId: 'customer-li-si' },
     })
+  })
+
+  it('on the day of the call, the queue tells the caller to phone Li Si, with Zhang San’s white automatic Sagitar to check against', () => {
+    const queue = project(callBackQueue, recorded(calling))
+    expect(callsDueOn(queue, '2026-03-11T09:00:00+08:00')).toMatchObject([
+      {
+        callee: 'referee',
+        phone: { name: '李四', phone: liSi.phone },
+        about: { name: '张三', vehicle: { model: 'Sagitar', colour: 'white', gearbox: 'automatic' } },
+      },
+    ])
   })
 
   it('Li Si names the workplace and corrects "black Jetta" to "white Sagitar": the referral is genuine', () => {
