@@ -1,6 +1,7 @@
 import type { CheckpointStore } from './checkpoint.js'
 import { createConsumer, type OnBadEvent } from './consumer.js'
 import type { Event } from './decider.js'
+import type { RecordedEvent } from './envelope.js'
 import type { EventStore, InlineProjection } from './event-store.js'
 import type { Projection } from './projection.js'
 import type { Subscription } from './tail.js'
@@ -160,4 +161,38 @@ export const createCatchUpRunner = <S, E extends Event>(options: CatchUpOptions<
     },
     position: () => position,
   }
+}
+
+/**
+ * Read the log from `from` in global order and hand the events to `onBatch` in batches of at most
+ * `batchSize`, each batch awaited before the next is read. A failure to read or decode an event
+ * ends the reading: the events before it have been handed over, and the failure is returned (not
+ * thrown) so that a runner can park the event or stop. A failure of `onBatch` is thrown.
+ * The loop under the SQL projection runners of the SQLite and PostgreSQL stores.
+ */
+export const readInBatches = async <E extends Event>(
+  store: EventStore<E>,
+  options: { readonly from: bigint; readonly types: ReadonlyArray<E['type']>; readonly batchSize: number },
+  onBatch: (batch: RecordedEvent<E>[]) => Promise<void>,
+): Promise<{ readonly failure: unknown }> => {
+  const events = store.readAll(options)[Symbol.asyncIterator]()
+  let batch: RecordedEvent<E>[] = []
+  let failure: unknown = null
+  for (;;) {
+    let next: IteratorResult<RecordedEvent<E>>
+    try {
+      next = await events.next()
+    } catch (error) {
+      failure = error
+      break
+    }
+    if (next.done) break
+    batch.push(next.value)
+    if (batch.length >= options.batchSize) {
+      await onBatch(batch)
+      batch = []
+    }
+  }
+  if (batch.length > 0) await onBatch(batch)
+  return { failure }
 }

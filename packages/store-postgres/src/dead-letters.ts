@@ -1,22 +1,13 @@
+import type { ParkedEvent } from '@dealer-crm/eventsourcing'
 import type { Queryable } from './pool.js'
 
 /** An event a runner could not read, parked instead of stopping the runner. */
-export interface DeadLetter {
-  readonly runner: string
-  readonly globalPosition: bigint
-  readonly streamName: string | null
-  readonly streamPosition: number | null
-  readonly errorCode: string
-  readonly message: string
+export interface DeadLetter extends ParkedEvent {
   readonly parkedAt: Date
 }
 
 /** Park an event in `dead_letters` (idempotent per runner and position). */
-export const parkDeadLetter = async (
-  db: Queryable,
-  schema: string,
-  letter: Omit<DeadLetter, 'parkedAt'>,
-): Promise<void> => {
+export const parkDeadLetter = async (db: Queryable, schema: string, letter: ParkedEvent): Promise<void> => {
   await db.query(
     `INSERT INTO ${schema}.dead_letters (runner, global_position, stream_name, stream_position, error_code, message)
      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (runner, global_position) DO NOTHING`,

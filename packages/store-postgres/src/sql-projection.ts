@@ -1,4 +1,11 @@
-import { type Event, onEveryAppend, type RecordedEvent } from '@dealer-crm/eventsourcing'
+import {
+  type CatchUpResult,
+  catchUpInTransactions,
+  type Event,
+  onEveryAppend,
+  type RecordedEvent,
+  type TransactionalCatchUpOptions,
+} from '@dealer-crm/eventsourcing'
 import type pg from 'pg'
 import { postgresCheckpointStore } from './checkpoint-store.js'
 import { parkDeadLetter } from './dead-letters.js'
@@ -17,29 +24,10 @@ export interface SqlProjection<E extends Event = Event> {
   readonly apply: (events: ReadonlyArray<RecordedEvent<E>>, client: pg.PoolClient) => Promise<void>
 }
 
-export interface SqlProjectionOptions {
-  /** Events per transaction (default 500). */
-  readonly batchSize?: number
-  /**
-   * Park events that cannot be read (corrupt row, unknown type, codec failure) in `dead_letters`
-   * and go on. Default false: the runner stops with the error.
-   */
-  readonly deadLetters?: boolean
-}
+export type { CatchUpResult } from '@dealer-crm/eventsourcing'
 
-export interface CatchUpResult {
-  /** The next global position the projection will read. */
-  readonly position: bigint
-  readonly applied: number
-  readonly parked: number
-}
-
-const readErrorCodes = new Set(['CorruptEvent', 'UnknownEventType', 'EventDecodeError'])
-
-const errorCode = (error: unknown): string | null => {
-  const code = (error as { code?: unknown } | null)?.code
-  return typeof code === 'string' ? code : null
-}
+/** Events per transaction (`batchSize`, default 500); `deadLetters` parks unreadable events and goes on. */
+export type SqlProjectionOptions = TransactionalCatchUpOptions
 
 /**
  * Bring a SQL projection up to the end of the log: from its checkpoint, in batches, each batch's
@@ -52,71 +40,25 @@ export const catchUpSqlProjection = async <E extends Event>(
   options: SqlProjectionOptions = {},
 ): Promise<CatchUpResult> => {
   const { pool, schema } = store
-  const batchSize = Math.max(1, options.batchSize ?? 500)
   const setup = projection.setup
   if (setup !== undefined) await withTransaction(pool, setup)
-  let position = (await store.checkpoints.load(projection.name))?.position ?? 1n
-  let applied = 0
-  let parked = 0
-
-  const flush = async (batch: RecordedEvent<E>[]) => {
-    const last = batch[batch.length - 1]
-    if (last === undefined) return
-    const next = last.metadata.globalPosition + 1n
-    await withTransaction(pool, async (client) => {
-      await projection.apply(batch, client)
-      await postgresCheckpointStore(client, schema).save(projection.name, { position: next, state: null })
-    })
-    applied += batch.length
-    position = next
-  }
-
-  for (;;) {
-    const events = store
-      .readAll({ from: position, types: projection.handles, batchSize })
-      [Symbol.asyncIterator]()
-    let batch: RecordedEvent<E>[] = []
-    let failure: unknown = null
-    for (;;) {
-      let next: IteratorResult<RecordedEvent<E>>
-      try {
-        next = await events.next()
-      } catch (error) {
-        failure = error
-        break
-      }
-      if (next.done) break
-      batch.push(next.value)
-      if (batch.length >= batchSize) {
-        await flush(batch)
-        batch = []
-      }
-    }
-    await flush(batch)
-    if (failure === null) return { position, applied, parked }
-    const code = errorCode(failure)
-    if (options.deadLetters !== true || code === null || !readErrorCodes.has(code)) throw failure
-    const at =
-      failure instanceof PostgresCorruptEventError ? failure.globalPosition : await firstAt(store, position)
-    if (at === null) throw failure
-    const { streamName, streamPosition } = failure as { streamName?: unknown; streamPosition?: unknown }
-    await withTransaction(pool, async (client) => {
-      await parkDeadLetter(client, schema, {
-        runner: projection.name,
-        globalPosition: at,
-        streamName: typeof streamName === 'string' ? streamName : null,
-        streamPosition: typeof streamPosition === 'number' ? streamPosition : null,
-        errorCode: code,
-        message: (failure as Error).message,
-      })
-      await postgresCheckpointStore(client, schema).save(projection.name, { position: at + 1n, state: null })
-    })
-    parked++
-    position = at + 1n
-  }
+  return catchUpInTransactions(
+    store,
+    projection,
+    {
+      transaction: (work) => withTransaction(pool, async (client) => work(client)),
+      loadCheckpoint: async (name) => (await store.checkpoints.load(name))?.position ?? null,
+      saveCheckpoint: (client, name, position) =>
+        postgresCheckpointStore(client, schema).save(name, { position, state: null }),
+      park: (client, letter) => parkDeadLetter(client, schema, letter),
+      locate: async (failure, from) =>
+        failure instanceof PostgresCorruptEventError ? failure.globalPosition : firstAt(store, from),
+    },
+    options,
+  )
 }
 
-/** The first stored event at or after `from` of the projection's types (the one that failed to decode). */
+/** The first stored event at or after `from` (the one that failed to decode). */
 const firstAt = async <E extends Event>(
   store: PostgresEventStore<E>,
   from: bigint,

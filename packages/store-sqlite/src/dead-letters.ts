@@ -1,19 +1,14 @@
+import type { ParkedEvent } from '@dealer-crm/eventsourcing'
 import type Database from 'better-sqlite3'
 import { prepared } from './statements.js'
 
 /** An event a runner could not read, parked instead of stopping the runner. */
-export interface DeadLetter {
-  readonly runner: string
-  readonly globalPosition: bigint
-  readonly streamName: string | null
-  readonly streamPosition: number | null
-  readonly errorCode: string
-  readonly message: string
+export interface DeadLetter extends ParkedEvent {
   readonly parkedAt: string
 }
 
 /** Park an event in `es_dead_letters` (idempotent per runner and position). */
-export const parkDeadLetter = (db: Database.Database, letter: Omit<DeadLetter, 'parkedAt'>): void => {
+export const parkDeadLetter = (db: Database.Database, letter: ParkedEvent): void => {
   prepared(
     db,
     `INSERT INTO es_dead_letters (runner, global_position, stream_name, stream_position, error_code, message, parked_at)

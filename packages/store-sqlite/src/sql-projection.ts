@@ -1,4 +1,11 @@
-import { type Event, onEveryAppend, type RecordedEvent } from '@dealer-crm/eventsourcing'
+import {
+  type CatchUpResult,
+  catchUpInTransactions,
+  type Event,
+  onEveryAppend,
+  type RecordedEvent,
+  type TransactionalCatchUpOptions,
+} from '@dealer-crm/eventsourcing'
 import type Database from 'better-sqlite3'
 import { sqliteCheckpointStore } from './checkpoint-store.js'
 import { parkDeadLetter } from './dead-letters.js'
@@ -17,29 +24,10 @@ export interface SqlProjection<E extends Event = Event> {
   readonly apply: (events: ReadonlyArray<RecordedEvent<E>>, db: Database.Database) => void | Promise<void>
 }
 
-export interface SqlProjectionOptions {
-  /** Events per transaction (default 500). */
-  readonly batchSize?: number
-  /**
-   * Park events that cannot be read (corrupt row, unknown type, codec failure) in
-   * `es_dead_letters` and go on. Default false: the runner stops with the error.
-   */
-  readonly deadLetters?: boolean
-}
+export type { CatchUpResult } from '@dealer-crm/eventsourcing'
 
-export interface CatchUpResult {
-  /** The next global position the projection will read. */
-  readonly position: bigint
-  readonly applied: number
-  readonly parked: number
-}
-
-const readErrorCodes = new Set(['CorruptEvent', 'UnknownEventType', 'EventDecodeError'])
-
-const errorCode = (error: unknown): string | null => {
-  const code = (error as { code?: unknown } | null)?.code
-  return typeof code === 'string' ? code : null
-}
+/** Events per transaction (`batchSize`, default 500); `deadLetters` parks unreadable events and goes on. */
+export type SqlProjectionOptions = TransactionalCatchUpOptions
 
 /** The first stored event at or after `from` of one of these types, without reading its data. */
 const nextRow = (db: Database.Database, from: bigint, types: ReadonlyArray<string>) =>
@@ -62,73 +50,26 @@ export const catchUpSqlProjection = async <E extends Event>(
   options: SqlProjectionOptions = {},
 ): Promise<CatchUpResult> => {
   const log = store.sqliteLog
-  const batchSize = Math.max(1, options.batchSize ?? 500)
   const types = projection.handles as ReadonlyArray<string>
   if (projection.setup !== undefined) await log.transaction(projection.setup)
-  let position = (await store.checkpoints.load(projection.name))?.position ?? 1n
-  let applied = 0
-  let parked = 0
-
-  const flush = async (batch: RecordedEvent<E>[]) => {
-    const last = batch[batch.length - 1]
-    if (last === undefined) return
-    const next = last.metadata.globalPosition + 1n
-    await log.transaction(async (tx) => {
-      await projection.apply(batch, tx)
-      await sqliteCheckpointStore(tx).save(projection.name, { position: next, state: null })
-    })
-    applied += batch.length
-    position = next
-  }
-
-  for (;;) {
-    const events = store
-      .readAll({ from: position, types: projection.handles, batchSize })
-      [Symbol.asyncIterator]()
-    let batch: RecordedEvent<E>[] = []
-    let failure: unknown = null
-    for (;;) {
-      let next: IteratorResult<RecordedEvent<E>>
-      try {
-        next = await events.next()
-      } catch (error) {
-        failure = error
-        break
-      }
-      if (next.done) break
-      batch.push(next.value)
-      if (batch.length >= batchSize) {
-        await flush(batch)
-        batch = []
-      }
-    }
-    await flush(batch)
-    if (failure === null) return { position, applied, parked }
-    const code = errorCode(failure)
-    if (options.deadLetters !== true || code === null || !readErrorCodes.has(code)) throw failure
-    const at =
-      failure instanceof SqliteCorruptEventError && failure.globalPosition !== null
-        ? failure.globalPosition
-        : await log.run((db) => {
-            const row = nextRow(db, position, types)
-            return row === undefined ? null : BigInt(row.position)
-          })
-    if (at === null) throw failure
-    const { streamName, streamPosition } = failure as { streamName?: unknown; streamPosition?: unknown }
-    await log.transaction((tx) => {
-      parkDeadLetter(tx, {
-        runner: projection.name,
-        globalPosition: at,
-        streamName: typeof streamName === 'string' ? streamName : null,
-        streamPosition: typeof streamPosition === 'number' ? streamPosition : null,
-        errorCode: code,
-        message: (failure as Error).message,
-      })
-      return sqliteCheckpointStore(tx).save(projection.name, { position: at + 1n, state: null })
-    })
-    parked++
-    position = at + 1n
-  }
+  return catchUpInTransactions(
+    store,
+    projection,
+    {
+      transaction: log.transaction,
+      loadCheckpoint: async (name) => (await store.checkpoints.load(name))?.position ?? null,
+      saveCheckpoint: (tx, name, position) => sqliteCheckpointStore(tx).save(name, { position, state: null }),
+      park: parkDeadLetter,
+      locate: async (failure, from) =>
+        failure instanceof SqliteCorruptEventError && failure.globalPosition !== null
+          ? failure.globalPosition
+          : log.run((db) => {
+              const row = nextRow(db, from, types)
+              return row === undefined ? null : BigInt(row.position)
+            }),
+    },
+    options,
+  )
 }
 
 /** A SQL projection kept up to date: it catches up, then again after every append and poll. */
