@@ -1,0 +1,231 @@
+import { existsSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { commands, parseTarget } from '../src/index.js'
+import { createProgress } from '../src/progress.js'
+import { run, tempDir } from './fixtures.js'
+
+describe('the dispatcher', () => {
+  it('lists every command in --help', async () => {
+    const r = await run('--help')
+    expect(r.code).toBe(0)
+    expect(r.stderr).toBe('')
+    for (const c of commands)
+      expect(r.stdout.split('\n')).toContainEqual(expect.stringMatching(new RegExp(`^ {2}${c.name} +`)))
+    for (const c of commands) expect(r.stdout).toContain(c.summary)
+  })
+
+  for (const c of commands)
+    it(`${c.name} --help prints its usage and exits 0, without opening anything`, async () => {
+      const r = await run(c.name, '--help')
+      expect(r).toMatchObject({ code: 0, stderr: '' })
+      expect(r.stdout).toMatch(new RegExp(`^Usage: dealer-crm ${c.name} `))
+      expect((await run(c.name, '-h', '--db', '/nonexistent/x.db')).stdout).toBe(r.stdout)
+    })
+
+  const oneLineError = (
+    r: { code: number; stdout: string; stderr: string },
+    code: number,
+    pattern: RegExp,
+  ) => {
+    expect(r.code).toBe(code)
+    expect(r.stdout).toBe('')
+    expect(r.stderr.split('\n')).toHaveLength(2)
+    expect(r.stderr).toMatch(pattern)
+  }
+
+  it('refuses no command, an unknown command, an unknown option and a missing argument with one line', async () => {
+    oneLineError(await run(), 2, /^dealer-crm: no command given; run dealer-crm --help\n$/)
+    oneLineError(
+      await run('replay'),
+      2,
+      /^dealer-crm: unknown command "replay"; the commands are stats, trail, /,
+    )
+    oneLineError(
+      await run('stats', '--db', 'x.db', '--verbose'),
+      2,
+      /^dealer-crm: stats: unknown option --verbose; see dealer-crm stats --help\n$/,
+    )
+    oneLineError(
+      await run('trail', '--db', 'x.db'),
+      2,
+      /^dealer-crm: trail: missing <subject>; see dealer-crm trail --help\n$/,
+    )
+    oneLineError(
+      await run('verify', 'extra', '--db', 'x.db'),
+      2,
+      /^dealer-crm: verify: unexpected argument "extra"/,
+    )
+    oneLineError(await run('stats', '--db'), 2, /^dealer-crm: stats: option --db needs a value\n$/)
+    oneLineError(
+      await run('rebuild', 'customerProfiles', '--db', 'x.db', '--limit', 'many'),
+      2,
+      /--limit must be a whole number, not "many"/,
+    )
+  })
+
+  it('refuses a missing --db and a target it does not know', async () => {
+    oneLineError(
+      await run('verify'),
+      2,
+      /^dealer-crm: verify: missing --db <target> \(a SQLite file, a postgres:\/\/ URL/,
+    )
+    oneLineError(
+      await run('stats', '--db', 'mysql://localhost/crm'),
+      2,
+      /^dealer-crm: stats: --db mysql:\/\/ is not a known store/,
+    )
+    oneLineError(
+      await run('stats', '--db', 'x.db', '--schema', 'crm'),
+      2,
+      /^dealer-crm: stats: --schema applies to a PostgreSQL target only\n$/,
+    )
+    oneLineError(
+      await run('stats', '--db', 'postgres://u@h/d', '--schema', 'Bad-Name'),
+      2,
+      /^dealer-crm: stats: --schema "Bad-Name" is not a schema name/,
+    )
+    oneLineError(
+      await run('stats', '--db', 'x.db', '--vault', 'keys.db'),
+      2,
+      /^dealer-crm: stats: --vault is for an EventStoreDB target/,
+    )
+  })
+
+  it('never creates a missing SQLite file, and refuses a file that is not SQLite', async () => {
+    const dir = tempDir()
+    try {
+      const missing = join(dir.path, 'missing.db')
+      for (const command of [
+        ['stats'],
+        ['verify'],
+        ['trail', 'x'],
+        ['as-of', 'now'],
+        ['rebuild', 'slaBoard'],
+        ['export'],
+        ['forget', 'x'],
+      ]) {
+        const r = await run(...command, '--db', missing)
+        expect(r.code).toBe(1)
+        expect(r.stderr).toBe(
+          `dealer-crm: ${command[0]}: no such SQLite file: ${missing} (nothing was created)\n`,
+        )
+      }
+      expect(existsSync(missing)).toBe(false)
+      const text = join(dir.path, 'notes.txt')
+      writeFileSync(text, 'not a database at all')
+      oneLineError(
+        await run('stats', '--db', text),
+        1,
+        /^dealer-crm: stats: .*notes\.txt is not a SQLite database\n$/,
+      )
+      const empty = join(dir.path, 'empty.db')
+      writeFileSync(empty, '')
+      oneLineError(
+        await run('verify', '--db', `sqlite:${empty}`),
+        1,
+        /empty\.db is empty: not a dealer-crm database\n$/,
+      )
+      oneLineError(
+        await run('import', join(dir.path, 'none.ndjson'), '--db', missing),
+        1,
+        /^dealer-crm: import: no such file: /,
+      )
+    } finally {
+      dir.remove()
+    }
+  })
+
+  it('names an unreachable PostgreSQL server in one line', async () => {
+    const r = await run('stats', '--db', 'postgres://postgres@127.0.0.1:1/test')
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(
+      /^dealer-crm: stats: cannot open PostgreSQL postgres:\/\/postgres@127\.0\.0\.1:1\/test \(schema dealer_crm\): .*ECONNREFUSED/,
+    )
+    expect(r.stderr.split('\n')).toHaveLength(2)
+  })
+})
+
+describe('targets', () => {
+  it('reads SQLite paths, PostgreSQL URLs and EventStoreDB connection strings', () => {
+    expect(parseTarget('dealer.db', undefined)).toEqual({ kind: 'sqlite', path: resolve('dealer.db') })
+    expect(parseTarget('sqlite:data/dealer.db', undefined)).toEqual({
+      kind: 'sqlite',
+      path: resolve('data/dealer.db'),
+    })
+    expect(parseTarget('sqlite:///tmp/dealer.db', undefined)).toEqual({
+      kind: 'sqlite',
+      path: '/tmp/dealer.db',
+    })
+    expect(parseTarget('postgres://crm@db/crm', undefined)).toEqual({
+      kind: 'postgres',
+      url: 'postgres://crm@db/crm',
+      schema: 'dealer_crm',
+    })
+    expect(parseTarget('postgresql://crm@db/crm', 'group_a')).toMatchObject({
+      kind: 'postgres',
+      schema: 'group_a',
+    })
+    expect(parseTarget('esdb://es:2113?tls=false', undefined)).toEqual({
+      kind: 'esdb',
+      connectionString: 'esdb://es:2113?tls=false',
+    })
+    expect(parseTarget('esdb+discover://a,b,c', undefined)).toMatchObject({
+      connectionString: 'esdb+discover://a,b,c',
+    })
+    expect(parseTarget('kurrentdb://es:2113?tls=false', undefined)).toEqual({
+      kind: 'esdb',
+      connectionString: 'esdb://es:2113?tls=false',
+    })
+    expect(() => parseTarget('', undefined)).toThrow(/--db is empty/)
+    expect(() => parseTarget('sqlite:', undefined)).toThrow(/sqlite: needs a file path/)
+  })
+})
+
+describe('progress', () => {
+  const capture = (isTTY: boolean) => {
+    let text = ''
+    return { out: { isTTY, write: (s: string) => (text += s) }, text: () => text }
+  }
+
+  it('draws a bar in place on a terminal', () => {
+    let now = 0
+    const { out, text } = capture(true)
+    const p = createProgress(out, 'verify', 200, { now: () => now })
+    p.update(10)
+    now = 150
+    p.update(100)
+    now = 200
+    p.update(150)
+    now = 2_000
+    p.finish('200 events checked')
+    expect(text()).toBe(
+      `\rverify [${'#'.repeat(15)}${'-'.repeat(15)}]  50%\x1b[K\r\x1b[Kverify: 200 events checked in 2.0 s\n`,
+    )
+  })
+
+  it('writes plain lines at most every second elsewhere, and counts when there is no total', () => {
+    let now = 0
+    const { out, text } = capture(false)
+    const p = createProgress(out, 'export', null, { now: () => now })
+    for (let i = 1; i <= 5000; i++) {
+      now = i
+      p.update(i)
+    }
+    p.finish('5000 events written')
+    expect(text().split('\n')).toEqual([
+      'export: 1,000',
+      'export: 2,000',
+      'export: 3,000',
+      'export: 4,000',
+      'export: 5,000',
+      'export: 5000 events written in 5.0 s',
+      '',
+    ])
+    const { out: out2, text: text2 } = capture(false)
+    const q = createProgress(out2, 'import', 4, { now: () => now, lineEveryMs: 0 })
+    q.update(1)
+    q.update(3)
+    expect(text2()).toBe('import:  25%\nimport:  75%\n')
+  })
+})
