@@ -208,6 +208,14 @@ describe('preliminary screening (DOMAIN.md §2.3)', () => {
     spec.given(history).when(checkAtDelivery()).thenError('NotAwaitingDeliveryCheck')
   })
 
+  it('screens out a referral that is not an owner’s referral, even if the person helped', () => {
+    const history = historyOf(register(), screen(false, true))
+    expect(history.at(-1)).toMatchObject({
+      data: { ownersReferral: false, referrerHelped: true, outcome: 'screened-out' },
+    })
+    spec.given(history).when(checkAtDelivery()).thenError('NotAwaitingDeliveryCheck')
+  })
+
   it('is the sales consultant’s judgement', () => {
     const byManager = command({ ...screen(), data: { ...screen().data, by: dutyManager } })
     spec.given(historyOf(register())).when(byManager).thenError('RoleNotAllowed')
