@@ -1,6 +1,7 @@
 import { wantsHelp } from './args.js'
 import type { Command } from './command.js'
 import { asOfCommand } from './commands/as-of.js'
+import { demoCommand } from './commands/demo.js'
 import { exportCommand } from './commands/export.js'
 import { forgetCommand } from './commands/forget.js'
 import { importCommand } from './commands/import.js'
@@ -11,6 +12,7 @@ import { verifyCommand } from './commands/verify.js'
 import { CliError, type Io, line, oneLine, processIo } from './io.js'
 
 export const commands: ReadonlyArray<Command> = [
+  demoCommand,
   statsCommand,
   trailCommand,
   asOfCommand,

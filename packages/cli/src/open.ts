@@ -29,6 +29,11 @@ export interface OpenedTarget {
 export interface OpenOptions {
   /** May a missing SQLite file be created (import, demo)? */
   readonly create: boolean
+  /**
+   * Many small appends that can be redone from scratch (import): SQLite fsyncs at checkpoints and
+   * on close instead of at every commit (`synchronous = NORMAL`).
+   */
+  readonly bulk?: boolean
 }
 
 const sqliteHeader = 'SQLite format 3\0'
@@ -61,7 +66,11 @@ const fileSize = (path: string): number => (existsSync(path) ? statSync(path).si
 
 const openSqlite = (target: Extract<Target, { kind: 'sqlite' }>, options: OpenOptions) => {
   checkSqliteFile(target.path, options.create)
-  const store = createSqliteEventStore({ path: target.path, registry: dealershipRegistry })
+  const store = createSqliteEventStore({
+    path: target.path,
+    registry: dealershipRegistry,
+    ...(options.bulk === true ? { synchronous: 'NORMAL' as const } : {}),
+  })
   const description = describeTarget(target)
   return {
     store,

@@ -164,7 +164,7 @@ Example:
     const file = resolve(args.positionals[0] ?? '')
     if (!existsSync(file)) throw new CliError(`no such file: ${file}`)
     const summary = await checkFile(file, io)
-    return withTarget('import', targetArgs(args), { create: true }, async (opened) => {
+    return withTarget('import', targetArgs(args), { create: true, bulk: true }, async (opened) => {
       await assertEmpty(opened, summary)
       if (summary.keys.length > 0 && opened.vault !== null) await opened.vault.importKeys(summary.keys)
       else if (summary.sealed > 0)
