@@ -73,6 +73,26 @@ export const Vin = refinedString(
   'a VIN has 17 capital letters or digits and never the letters I, O or Q',
 )
 
+/** ISO 3779 transliteration of VIN letters to numbers, letter by letter (I, O and Q never occur). */
+const vinLetters = 'ABCDEFGHJKLMNPRSTUVWXYZ'
+const vinLetterValues = '12345678123457923456789'
+const vinWeights = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2]
+const vinValue = (ch: string): number =>
+  /\d/.test(ch) ? Number(ch) : Number(vinLetterValues[vinLetters.indexOf(ch)] ?? 0)
+
+/**
+ * The check digit a VIN should carry at position 9 (GB 16735 in China, FMVSS 115 in North
+ * America): the weighted sum of the transliterated characters modulo 11, "X" for 10. Position 9
+ * has weight 0, so the digit does not depend on itself. Expects a VIN that passes `Vin`.
+ */
+export const vinCheckDigit = (vin: string): string => {
+  const sum = [...vin].reduce((acc, ch, i) => acc + vinValue(ch) * (vinWeights[i] ?? 0), 0)
+  return sum % 11 === 10 ? 'X' : String(sum % 11)
+}
+
+/** Whether the VIN's 9th character is its check digit. */
+export const hasVinCheckDigit = (vin: string): boolean => vin[8] === vinCheckDigit(vin)
+
 export const LicencePlate = refinedString(
   'LicencePlate',
   (s) => /^[\u4e00-\u9fa5][A-Z][A-Z0-9]{5,6}$/.test(s),
@@ -89,6 +109,32 @@ export const Fen = refinedInt('Fen', 0, Number.MAX_SAFE_INTEGER)
 export const WholeNumber = refinedInt('WholeNumber', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)
 
 export const PositiveInt = refinedInt('PositiveInt', 1, Number.MAX_SAFE_INTEGER)
+
+/** A count that may be zero. */
+export const Count = refinedInt('Count', 0, Number.MAX_SAFE_INTEGER)
+
+/** Minutes after local midnight. */
+export const MinuteOfDay = refinedInt('MinuteOfDay', 0, 1439)
+
+/** A time zone's offset from UTC in minutes (UTC−12:00 to UTC+14:00). */
+export const UtcOffsetMinutes = refinedInt('UtcOffsetMinutes', -720, 840)
+
+const refinedNumber = (name: string, rule: (n: number) => boolean, explain: string): t.Type<number> =>
+  new t.Type<number>(
+    name,
+    (u): u is number => typeof u === 'number' && Number.isFinite(u) && rule(u),
+    (u, c) =>
+      typeof u === 'number' && Number.isFinite(u) && rule(u)
+        ? t.success(u)
+        : t.failure(u, c, `${explain}, got ${JSON.stringify(u)}`),
+    t.identity,
+  )
+
+/** A factor above zero (1.5 = one and a half times). */
+export const PositiveFactor = refinedNumber('PositiveFactor', (n) => n > 0, 'expected a number above 0')
+
+/** A share of a whole: above 0, at most 1 (0.2 = 20%). */
+export const Share = refinedNumber('Share', (n) => n > 0 && n <= 1, 'expected a share above 0 and at most 1')
 
 /** An RFM score: 1 (worst) to 5 (best). */
 export const RfmScore = refinedInt('RfmScore', 1, 5)

@@ -14,12 +14,23 @@ import {
   SurveyScore,
   Vin,
 } from './codecs.js'
-import { CustomerId, FamilyMemberId, RepairOrderNumber, StaffId, SurveyId, TouchpointId } from './ids.js'
+import { withRule } from './field-rule.js'
+import {
+  ContactId,
+  CustomerId,
+  FamilyMemberId,
+  RepairOrderNumber,
+  StaffId,
+  SurveyId,
+  TouchpointId,
+} from './ids.js'
 import {
   AccountFlag,
   Channel,
   ConsentSource,
+  ContactTopic,
   CustomerKind,
+  InboundChannel,
   OwnerStage,
   PersonalityType,
   ProspectSource,
@@ -30,28 +41,6 @@ import {
 } from './vocabulary.js'
 
 const Nullable = <C extends t.Mixed>(codec: C) => t.union([codec, t.null])
-
-/**
- * A data codec with a rule across its fields; a broken rule fails at the named field, so the
- * message reads "data.birthday: …".
- */
-const withRule = <A, O>(
-  codec: t.Type<A, O, unknown>,
-  rule: (a: A) => { readonly field: string; readonly message: string } | null,
-): t.Type<A, O, unknown> =>
-  new t.Type<A, O, unknown>(
-    codec.name,
-    (u): u is A => codec.is(u) && rule(u) === null,
-    (u, c) => {
-      const decoded = codec.validate(u, c)
-      if (decoded._tag === 'Left') return decoded
-      const broken = rule(decoded.right)
-      if (broken === null) return decoded
-      const value = (decoded.right as Record<string, unknown>)[broken.field]
-      return t.failure(value, t.appendContext(c, broken.field, t.unknown, value), broken.message)
-    },
-    codec.encode,
-  )
 
 const dayOf = (at: string): string => new Date(Date.parse(at) + 8 * 3_600_000).toISOString().slice(0, 10)
 
@@ -235,6 +224,23 @@ export const AssessReferralPotential = command(
   }),
 )
 
+/**
+ * A contact the customer started: a call, a message or a walk-in, and what it was about. Needs no
+ * consent and may come at any hour; "went-elsewhere" moves an owner to lost (DOMAIN.md §1 stage 7).
+ */
+export const RecordInboundContact = command(
+  'RecordInboundContact',
+  t.type({
+    customerId: CustomerId,
+    contactId: ContactId,
+    at: IsoDateTime,
+    by: Actor,
+    channel: InboundChannel,
+    topic: ContactTopic,
+    note: t.string,
+  }),
+)
+
 export const PlanTouchpoint = command(
   'PlanTouchpoint',
   t.type({
@@ -313,6 +319,7 @@ const commandCodecs = [
   ScoreRfm,
   RecordPersonalityType,
   AssessReferralPotential,
+  RecordInboundContact,
   PlanTouchpoint,
   RecordTouchpointOutcome,
   CancelTouchpoint,

@@ -1,10 +1,11 @@
 import { type Either, left, right } from 'fp-ts/lib/Either.js'
-import { isBefore } from './calendar.js'
+import { isBefore, ms } from './calendar.js'
+import { hasVinCheckDigit, vinCheckDigit } from './codecs.js'
 import type { Command, CommandOf } from './commands.js'
 import { type LifecycleError, lifecycleError } from './errors.js'
 import type { CustomerLifecycleEvent, StageChanged } from './events.js'
 import type { LifecyclePolicy } from './policy.js'
-import { contactStyleOf, rfmSegmentOf, satisfactionOf, valueTierOf } from './segments.js'
+import { contactStyleOf, rfmSegmentOf, satisfactionOf, valueTierOf, valueWindow } from './segments.js'
 import { nextStage } from './stage.js'
 import { type Customer, consentKey, evolve } from './state.js'
 import { busiestMarketingWindow, hasLiveConsent, inQuietHours, purposeOf } from './touchpoints.js'
@@ -56,6 +57,8 @@ export const decideWith =
         return recordPersonalityType(command, state, policy)
       case 'AssessReferralPotential':
         return assessReferralPotential(command, state, policy)
+      case 'RecordInboundContact':
+        return recordInboundContact(command, state, policy)
       case 'PlanTouchpoint':
         return planTouchpoint(command, state, policy)
       case 'RecordTouchpointOutcome':
@@ -137,13 +140,19 @@ const recordFamilyMember: Rule<'RecordFamilyMember'> = (c, s) =>
     : right([{ type: 'FamilyMemberRecorded', data: c.data }])
 
 // §1 stage 2: a delivery makes the customer an owner; a second-hand buyer names the previous owner (§5).
+// The VIN's check digit (GB 16735) is checked when the policy requires it.
 const recordDelivery: Rule<'RecordDelivery'> = (c, s, policy) =>
-  beforeLastEvaluation(c.data.at, s) ??
-  (s.vehicles[c.data.vin]?.owned === true
-    ? refuse('VehicleAlreadyOwned', `vehicle ${c.data.vin} already belongs to this customer`)
-    : c.data.previousOwnerId === s.customerId
-      ? refuse('SellerIsBuyer', 'a customer cannot buy a vehicle from themself')
-      : afterFact(s, { type: 'VehicleDelivered', data: c.data }, 'delivery', policy))
+  policy.requireVinCheckDigit && !hasVinCheckDigit(c.data.vin)
+    ? refuse(
+        'WrongCheckDigit',
+        `data.vin: ${c.data.vin} carries ${c.data.vin[8]} at position 9, but its check digit is ${vinCheckDigit(c.data.vin)}; check the VIN for a typing error`,
+      )
+    : (beforeLastEvaluation(c.data.at, s) ??
+      (s.vehicles[c.data.vin]?.owned === true
+        ? refuse('VehicleAlreadyOwned', `vehicle ${c.data.vin} already belongs to this customer`)
+        : c.data.previousOwnerId === s.customerId
+          ? refuse('SellerIsBuyer', 'a customer cannot buy a vehicle from themself')
+          : afterFact(s, { type: 'VehicleDelivered', data: c.data }, 'delivery', policy)))
 
 // §1 service reception: a visit has a repair order, the odometer reading and the rework (返修) flag.
 const recordServiceVisit: Rule<'RecordServiceVisit'> = (c, s, policy) => {
@@ -264,8 +273,15 @@ const overrideStage: Rule<'OverrideStage'> = (c, s) =>
           },
         ]))
 
-// §1 segmentation, seed 003 20/80原则: the value tier from the customer's rank in the portfolio.
+// §1 segmentation, seed 003 20/80原则: the value tier from the customer's rank in the portfolio,
+// ranked by value over the policy's window.
 const assignValueTier: Rule<'AssignValueTier'> = (c, s, policy) => {
+  const expected = valueWindow(policy, c.data.windowTo).windowFrom
+  if (ms(c.data.windowFrom) !== ms(expected))
+    return refuse(
+      'WrongValueWindow',
+      `the value is measured over the policy's ${policy.valueWindowDays} days: from ${expected} to ${c.data.windowTo}, not from ${c.data.windowFrom}`,
+    )
   const tier = valueTierOf(c.data.rank, c.data.portfolioSize, policy.keyTierShare)
   return tier === s.valueTier
     ? none
@@ -306,6 +322,17 @@ const recordPersonalityType: Rule<'RecordPersonalityType'> = (c, s) =>
 // §1 segmentation: referral potential (正确评估用户的推广潜力).
 const assessReferralPotential: Rule<'AssessReferralPotential'> = (c) =>
   right([{ type: 'ReferralPotentialAssessed', data: c.data }])
+
+// §1: a contact the customer starts is recorded without consent (it is not marketing, §5 Consent);
+// §1 stage 7: an owner who says they went elsewhere is lost, a fact that moves the lifecycle clock.
+const recordInboundContact: Rule<'RecordInboundContact'> = (c, s, policy) => {
+  if (s.inboundContacts[c.data.contactId] !== undefined)
+    return refuse('ContactAlreadyRecorded', `contact ${c.data.contactId} is already recorded`)
+  const fact: CustomerLifecycleEvent = { type: 'InboundContactRecorded', data: c.data }
+  return c.data.topic !== 'went-elsewhere'
+    ? right([fact])
+    : (beforeLastEvaluation(c.data.at, s) ?? afterFact(s, fact, 'inbound-contact', policy))
+}
 
 const greetings = new Set(['birthday-greeting', 'holiday-greeting'])
 

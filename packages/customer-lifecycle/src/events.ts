@@ -1,5 +1,6 @@
 import { type EventOf, eventRegistry, eventType, personal } from '@dealer-crm/eventsourcing'
 import * as t from 'io-ts'
+import { daysBetween, latest } from './calendar.js'
 import {
   Actor,
   Fen,
@@ -15,13 +16,23 @@ import {
   Vin,
   WholeNumber,
 } from './codecs.js'
-import { CustomerId, FamilyMemberId, RepairOrderNumber, StaffId, SurveyId, TouchpointId } from './ids.js'
+import {
+  ContactId,
+  CustomerId,
+  FamilyMemberId,
+  RepairOrderNumber,
+  StaffId,
+  SurveyId,
+  TouchpointId,
+} from './ids.js'
 import {
   AccountFlag,
   Channel,
   ConsentSource,
   ContactStyle,
+  ContactTopic,
   CustomerKind,
+  InboundChannel,
   IntervalBasis,
   OwnerStage,
   PersonalityType,
@@ -135,8 +146,7 @@ export const customerManagerReassigned = eventType(
   }),
 )
 
-/** Why a customer is in a stage: enough to explain and audit it (DOMAIN.md §5). */
-export const StageEvidence = t.type({
+const StageEvidenceV1 = t.type({
   lastVisitAt: Nullable(IsoDateTime),
   lastDeliveryAt: Nullable(IsoDateTime),
   projectedDueDate: Nullable(IsoDateTime),
@@ -149,10 +159,42 @@ export const StageEvidence = t.type({
   vehiclesOwned: Days,
   policyVersion: t.string,
 })
+
+/**
+ * Why a customer is in a stage: enough to explain and audit it (DOMAIN.md §5). The thresholds
+ * are measured from `lastSeenAt`, the later of the last visit and the last delivery.
+ */
+export const StageEvidence = t.type({
+  ...StageEvidenceV1.props,
+  lastSeenAt: Nullable(IsoDateTime),
+  daysSinceLastSeen: Nullable(Days),
+  /** The latest time the customer said they went elsewhere (DOMAIN.md §1 stage 7), or null. */
+  saidWentElsewhereAt: Nullable(IsoDateTime),
+  /** Null on events recorded before v2, which did not carry it (the policy version names it). */
+  neverServicedAfterDays: Nullable(Days),
+})
 export type StageEvidence = t.TypeOf<typeof StageEvidence>
 
-export const stageChanged = eventType(
+const stageChangedV1 = eventType(
   'StageChanged',
+  t.type({
+    customerId: CustomerId,
+    at: IsoDateTime,
+    from: Stage,
+    to: Stage,
+    cause: t.keyof({ delivery: null, 'service-visit': null, evaluation: null, 'ownership-transfer': null }),
+    evidence: StageEvidenceV1,
+    probationEndsAt: Nullable(IsoDateTime),
+  }),
+)
+
+/**
+ * v2 adds `lastSeenAt`, `daysSinceLastSeen`, `saidWentElsewhereAt` and `neverServicedAfterDays` to
+ * the evidence, and the cause `inbound-contact`. A v1 event is read with the point the thresholds
+ * were measured from (the later of its last visit and last delivery, as v1 measured them), no
+ * statement of going elsewhere (v1 had none), and the never-serviced threshold unknown.
+ */
+export const stageChanged = stageChangedV1.upgrade(
   t.type({
     customerId: CustomerId,
     at: IsoDateTime,
@@ -162,6 +204,20 @@ export const stageChanged = eventType(
     evidence: StageEvidence,
     probationEndsAt: Nullable(IsoDateTime),
   }),
+  (v1) => {
+    const { lastVisitAt, lastDeliveryAt } = v1.evidence
+    const lastSeenAt = latest([lastVisitAt, lastDeliveryAt].filter((at): at is string => at !== null))
+    return {
+      ...v1,
+      evidence: {
+        ...v1.evidence,
+        lastSeenAt,
+        daysSinceLastSeen: lastSeenAt === null ? null : daysBetween(lastSeenAt, v1.at),
+        saidWentElsewhereAt: null,
+        neverServicedAfterDays: null,
+      },
+    }
+  },
 )
 
 export const stageOverridden = eventType(
@@ -236,6 +292,20 @@ export const referralPotentialAssessed = eventType(
     by: Actor,
     potential: ReferralPotential,
     reason: NonEmptyString,
+  }),
+)
+
+/** A contact the customer started; no consent is needed to hear from them (DOMAIN.md §1, §5 Consent). */
+export const inboundContactRecorded = eventType(
+  'InboundContactRecorded',
+  t.type({
+    customerId: CustomerId,
+    contactId: ContactId,
+    at: IsoDateTime,
+    by: Actor,
+    channel: InboundChannel,
+    topic: ContactTopic,
+    note: t.string,
   }),
 )
 
@@ -325,6 +395,7 @@ export const customerLifecycleEvents = eventRegistry([
   rfmScored,
   personalityTypeRecorded,
   referralPotentialAssessed,
+  inboundContactRecorded,
   touchpointPlanned,
   touchpointDone,
   touchpointCancelled,
@@ -349,6 +420,7 @@ export type ValueTierAssigned = EventOf<typeof valueTierAssigned>
 export type RfmScored = EventOf<typeof rfmScored>
 export type PersonalityTypeRecorded = EventOf<typeof personalityTypeRecorded>
 export type ReferralPotentialAssessed = EventOf<typeof referralPotentialAssessed>
+export type InboundContactRecorded = EventOf<typeof inboundContactRecorded>
 export type TouchpointPlanned = EventOf<typeof touchpointPlanned>
 export type TouchpointDone = EventOf<typeof touchpointDone>
 export type TouchpointCancelled = EventOf<typeof touchpointCancelled>

@@ -1,3 +1,5 @@
+import { addDays } from './calendar.js'
+import type { LifecyclePolicy } from './policy.js'
 import type { ContactStyle, PersonalityType, RfmSegment, SatisfactionClass, ValueTier } from './vocabulary.js'
 
 /**
@@ -6,6 +8,15 @@ import type { ContactStyle, PersonalityType, RfmSegment, SatisfactionClass, Valu
  */
 export const valueTierOf = (rank: number, portfolioSize: number, keyTierShare: number): ValueTier =>
   rank <= Math.max(1, Math.ceil(portfolioSize * keyTierShare)) ? 'key' : 'standard'
+
+/**
+ * The window the policy measures the portfolio's value over, ending at `windowTo`: rank the
+ * portfolio by the value each customer brought in this window, then assign the tiers.
+ */
+export const valueWindow = (policy: LifecyclePolicy, windowTo: string) => ({
+  windowFrom: addDays(windowTo, -policy.valueWindowDays),
+  windowTo,
+})
 
 /** The usual names of RFM segments (DOMAIN.md §5), first match wins. */
 export const rfmSegmentOf = (r: number, f: number, m: number): RfmSegment => {

@@ -55,8 +55,10 @@ const clamp = (n: number, min: number, max: number) => Math.max(min, Math.min(ma
 
 /**
  * Where a customer stands at `at` by the recorded facts and the policy alone (DOMAIN.md §1 and
- * §5): at risk after 1.5× the usual interval (or 9 months) with no visit, within 6–12 months;
- * lost after 18 months; "never serviced" for owners who never came back.
+ * §5), measured from the last visit or delivery: at risk after 1.5× the usual interval (or 9
+ * months) with no visit, within 6–12 months; lost after 18 months, when no vehicle is left, or
+ * when the customer said they went elsewhere after they were last seen; "never serviced" for
+ * owners who never came back.
  */
 export const assess = (s: Customer, at: string, policy: LifecyclePolicy): Assessment => {
   const all = Object.values(s.vehicles)
@@ -73,10 +75,10 @@ export const assess = (s: Customer, at: string, policy: LifecyclePolicy): Assess
           policy.atRiskMinDays,
           policy.atRiskMaxDays,
         )
-  const lastSeen = latest([lastVisitAt, lastDeliveryAt].filter((x): x is string => x !== null))
+  const lastSeenAt = latest([lastVisitAt, lastDeliveryAt].filter((x): x is string => x !== null))
   const projectedDueDate =
-    lastSeen === null ? null : addDays(lastSeen, interval.days ?? policy.serviceIntervalDays)
-  const daysSinceLastVisit = lastSeen === null ? null : daysBetween(lastSeen, at)
+    lastSeenAt === null ? null : addDays(lastSeenAt, interval.days ?? policy.serviceIntervalDays)
+  const daysSinceLastSeen = lastSeenAt === null ? null : daysBetween(lastSeenAt, at)
   const evidence: StageEvidence = {
     lastVisitAt,
     lastDeliveryAt,
@@ -89,11 +91,17 @@ export const assess = (s: Customer, at: string, policy: LifecyclePolicy): Assess
     lostAfterDays: policy.lostAfterDays,
     vehiclesOwned: owned.length,
     policyVersion: policy.policyVersion,
+    lastSeenAt,
+    daysSinceLastSeen,
+    saidWentElsewhereAt: s.saidWentElsewhereAt,
+    neverServicedAfterDays: policy.neverServicedAfterDays,
   }
+  const wentElsewhere =
+    s.saidWentElsewhereAt !== null && lastSeenAt !== null && isBefore(lastSeenAt, s.saidWentElsewhereAt)
   const stage = ((): Stage => {
     if (all.length === 0) return 'prospect'
-    if (owned.length === 0) return 'lost'
-    const since = daysSinceLastVisit ?? 0
+    if (owned.length === 0 || wentElsewhere) return 'lost'
+    const since = daysSinceLastSeen ?? 0
     if (lastVisitAt === null) return since > policy.neverServicedAfterDays ? 'never-serviced' : 'owner'
     if (since > policy.lostAfterDays) return 'lost'
     if (since > atRiskAfterDays) return 'at-risk'

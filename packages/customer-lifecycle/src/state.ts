@@ -4,6 +4,7 @@ import type {
   AccountFlag,
   Channel,
   ContactStyle,
+  ContactTopic,
   OwnerStage,
   PersonalityType,
   Purpose,
@@ -92,6 +93,10 @@ export interface Customer {
   readonly personality: { readonly type: PersonalityType; readonly contactStyle: ContactStyle } | null
   readonly referralPotential: 'high' | 'medium' | 'low' | null
   readonly touchpoints: Readonly<Record<string, Touchpoint>>
+  /** Inbound contacts by id: what each was about. */
+  readonly inboundContacts: Readonly<Record<string, ContactTopic>>
+  /** The latest time the customer said they went elsewhere (DOMAIN.md §1 stage 7). */
+  readonly saidWentElsewhereAt: string | null
   /** Keyed by `${purpose}/${channel}`. */
   readonly consents: Readonly<Record<string, Consent>>
   readonly surveys: Readonly<Record<string, SatisfactionClass>>
@@ -120,6 +125,8 @@ export const initialState: Customer = {
   personality: null,
   referralPotential: null,
   touchpoints: {},
+  inboundContacts: {},
+  saidWentElsewhereAt: null,
   consents: {},
   surveys: {},
 }
@@ -233,6 +240,15 @@ export const evolve = (s: Customer, e: CustomerLifecycleEvent): Customer => {
       return { ...s, personality: { type: e.data.personalityType, contactStyle: e.data.contactStyle } }
     case 'ReferralPotentialAssessed':
       return { ...s, referralPotential: e.data.potential }
+    case 'InboundContactRecorded':
+      return e.data.topic === 'went-elsewhere'
+        ? {
+            ...s,
+            inboundContacts: { ...s.inboundContacts, [e.data.contactId]: e.data.topic },
+            saidWentElsewhereAt: later(s.saidWentElsewhereAt, e.data.at),
+            lastEvaluatedAt: later(s.lastEvaluatedAt, e.data.at),
+          }
+        : { ...s, inboundContacts: { ...s.inboundContacts, [e.data.contactId]: e.data.topic } }
     case 'TouchpointPlanned':
       return {
         ...s,

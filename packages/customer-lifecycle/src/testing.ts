@@ -1,10 +1,19 @@
 import fc from 'fast-check'
-import type { Actor } from './codecs.js'
+import { type Actor, vinCheckDigit } from './codecs.js'
 import type { Command } from './commands.js'
 import type { CustomerLifecycleEvent } from './events.js'
 import { customerLifecycle } from './index.js'
 import { defaultPolicy, type LifecyclePolicy } from './policy.js'
-import type { Channel, OwnerStage, Purpose, TouchpointKind, TouchpointOutcome } from './vocabulary.js'
+import { valueWindow } from './segments.js'
+import type {
+  Channel,
+  ContactTopic,
+  InboundChannel,
+  OwnerStage,
+  Purpose,
+  TouchpointKind,
+  TouchpointOutcome,
+} from './vocabulary.js'
 
 /**
  * fast-check arbitraries for the customer lifecycle: commands (valid and refused alike) for one
@@ -34,11 +43,22 @@ export const anyHourArb = fc
   .tuple(fc.integer({ min: 0, max: 1_500 }), fc.integer({ min: 0, max: 23 }))
   .map(([d, h]) => china(Date.parse('2024-01-01T00:00:00Z') - 8 * 3_600_000 + d * DAY + h * 3_600_000))
 
-/** Mostly the customer's first car, sometimes a second or a car they never had. */
+/** Mostly the customer's first car, sometimes a second or a car they never had; check digits valid. */
 export const vinArb = fc.oneof(
   { arbitrary: fc.constant('LSGKB54U0BA123456'), weight: 6 },
-  { arbitrary: fc.constantFrom('LFV2A21K8G3045678', 'WDDGF8AB5EA912345'), weight: 1 },
+  { arbitrary: fc.constantFrom('LFV2A21K5G3045678', 'WDDGF8AB8EA912345'), weight: 1 },
 )
+
+/** Any well-formed VIN carrying its check digit at position 9 (GB 16735). */
+export const anyVinArb = fc
+  .stringMatching(/^[A-HJ-NPR-Z0-9]{17}$/)
+  .map((v) => `${v.slice(0, 8)}${vinCheckDigit(v)}${v.slice(9)}`)
+
+/** A well-formed VIN whose 9th character is not its check digit. */
+export const wrongCheckDigitVinArb = fc
+  .tuple(anyVinArb, fc.constantFrom(...'0123456789X'))
+  .filter(([v, digit]) => v[8] !== digit)
+  .map(([v, digit]) => `${v.slice(0, 8)}${digit}${v.slice(9)}`)
 export const phoneArb = fc
   .integer({ min: 3, max: 9 })
   .chain((second) => fc.stringMatching(/^\d{9}$/).map((rest) => `1${second}${rest}`))
@@ -55,6 +75,11 @@ const kinds: ReadonlyArray<TouchpointKind> = [
   'annual-reception',
 ]
 const channels: ReadonlyArray<Channel> = ['sms', 'call', 'wechat']
+/** Mostly WeChat, so that consents and touchpoints meet on the same channel often enough. */
+const channelArb = fc.oneof(
+  { arbitrary: fc.constant<Channel>('wechat'), weight: 3 },
+  fc.constantFrom(...channels),
+)
 const purposes: ReadonlyArray<Purpose> = ['service-reminder', 'marketing', 'survey']
 const outcomes: ReadonlyArray<TouchpointOutcome> = [
   'reached',
@@ -135,25 +160,77 @@ export const overrideStageArb = fc
     data: { ...c, stage, reason, expiresAt: china(Date.parse(c.at) + days * DAY) },
   }))
 
+/**
+ * Touchpoints due mostly within the next two months (in working hours, sometimes in the quiet
+ * hours), sometimes at a random moment that may lie in the past.
+ */
 export const planTouchpointArb = fc
   .tuple(
     common,
     touchpointIdArb,
     fc.constantFrom(...kinds),
-    fc.constantFrom(...channels),
-    fc.oneof({ arbitrary: atArb, weight: 4 }, { arbitrary: anyHourArb, weight: 1 }),
-    fc.option(fc.constant('m-1'), { nil: null, freq: 4 }),
+    channelArb,
+    fc.oneof(
+      { arbitrary: fc.integer({ min: 0, max: 60 }).map((d) => ({ days: d, hour: 0 })), weight: 6 },
+      {
+        arbitrary: fc
+          .tuple(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 1, max: 23 }))
+          .map(([d, h]) => ({ days: d, hour: h })),
+        weight: 1,
+      },
+      { arbitrary: anyHourArb.map((at) => ({ at })), weight: 1 },
+    ),
+    fc.oneof({ arbitrary: fc.constant(null), weight: 5 }, { arbitrary: fc.constant('m-1'), weight: 1 }),
   )
-  .map(([c, touchpointId, kind, channel, dueAt, familyMemberId]) => ({
+  .map(([c, touchpointId, kind, channel, due, familyMemberId]) => ({
     type: 'PlanTouchpoint' as const,
-    data: { ...c, touchpointId, kind, channel, dueAt, familyMemberId },
+    data: {
+      ...c,
+      touchpointId,
+      kind,
+      channel,
+      dueAt: 'at' in due ? due.at : china(Date.parse(c.at) + due.days * DAY + due.hour * 3_600_000),
+      familyMemberId,
+    },
   }))
 
 const consentChangeArb = fc
-  .tuple(common, fc.constantFrom(...purposes), fc.constantFrom(...channels))
+  .tuple(
+    common,
+    fc.oneof({ arbitrary: fc.constant('marketing' as const), weight: 3 }, fc.constantFrom(...purposes)),
+    channelArb,
+  )
   .map(([c, purpose, channel]) => ({ ...c, purpose, channel, source: 'showroom-form' as const }))
 const grantConsentArb = consentChangeArb.map((data) => ({ type: 'GrantConsent' as const, data }))
-const withdrawConsentArb = consentChangeArb.map((data) => ({ type: 'WithdrawConsent' as const, data }))
+
+const inboundChannels: ReadonlyArray<InboundChannel> = ['call', 'sms', 'wechat', 'walk-in']
+const topics: ReadonlyArray<ContactTopic> = [
+  'enquiry',
+  'appointment-booked',
+  'complaint-raised',
+  'went-elsewhere',
+  'other',
+]
+
+/** Contacts the customer starts, at any hour; some say they went elsewhere. */
+export const recordInboundContactArb = fc
+  .tuple(
+    common,
+    anyHourArb,
+    fc.constantFrom('in-1', 'in-2', 'in-3', 'in-4'),
+    fc.constantFrom(...inboundChannels),
+    fc.constantFrom(...topics),
+  )
+  .map(([c, at, contactId, channel, topic]) => ({
+    type: 'RecordInboundContact' as const,
+    data: { ...c, at, contactId, channel, topic, note: '' },
+  }))
+const withdrawConsentArb = fc
+  .tuple(common, fc.constantFrom(...purposes), fc.constantFrom(...channels))
+  .map(([c, purpose, channel]) => ({
+    type: 'WithdrawConsent' as const,
+    data: { ...c, purpose, channel, source: 'phone-call' as const },
+  }))
 
 /** Commands for customer c-1 (with a few for other customers), valid and refused alike. */
 export const commandArb = (): fc.Arbitrary<Command> =>
@@ -214,8 +291,7 @@ export const commandArb = (): fc.Arbitrary<Command> =>
             valueFen,
             rank,
             portfolioSize,
-            windowFrom: china(Date.parse(c.at) - 365 * DAY),
-            windowTo: c.at,
+            ...valueWindow(defaultPolicy, c.at),
           },
         })),
       weight: 1,
@@ -252,7 +328,8 @@ export const commandArb = (): fc.Arbitrary<Command> =>
         })),
       weight: 1,
     },
-    { arbitrary: planTouchpointArb, weight: 5 },
+    { arbitrary: planTouchpointArb, weight: 6 },
+    { arbitrary: recordInboundContactArb, weight: 2 },
     {
       arbitrary: fc
         .tuple(common, touchpointIdArb, fc.constantFrom(...outcomes))
@@ -260,7 +337,7 @@ export const commandArb = (): fc.Arbitrary<Command> =>
           type: 'RecordTouchpointOutcome' as const,
           data: { ...c, touchpointId, outcome, note: '' },
         })),
-      weight: 3,
+      weight: 5,
     },
     {
       arbitrary: fc.tuple(common, touchpointIdArb).map(([c, touchpointId]) => ({
@@ -269,8 +346,8 @@ export const commandArb = (): fc.Arbitrary<Command> =>
       })),
       weight: 1,
     },
-    { arbitrary: grantConsentArb, weight: 3 },
-    { arbitrary: withdrawConsentArb, weight: 2 },
+    { arbitrary: grantConsentArb, weight: 5 },
+    { arbitrary: withdrawConsentArb, weight: 1 },
     {
       arbitrary: fc
         .tuple(
@@ -295,35 +372,56 @@ export const commandArb = (): fc.Arbitrary<Command> =>
     },
   )
 
-/** Policies around the defaults of DOMAIN.md, each with its own version. */
+/** A short, stable digest of a text (djb2), to name generated policies. */
+const digest = (text: string): string =>
+  [...text].reduce((h, ch) => (h * 33 + ch.charCodeAt(0)) >>> 0, 5381).toString(36)
+
+/** Policies around the defaults of DOMAIN.md, each valid by the `LifecyclePolicy` codec and with its own version. */
 export const policyArb: fc.Arbitrary<LifecyclePolicy> = fc
   .record({
     serviceIntervalDays: fc.integer({ min: 90, max: 365 }),
     serviceIntervalKm: fc.integer({ min: 5_000, max: 15_000 }),
-    atRiskFallbackDays: fc.integer({ min: 180, max: 365 }),
-    lostAfterDays: fc.integer({ min: 366, max: 730 }),
+    atRiskIntervalFactor: fc.constantFrom(1.25, 1.5, 2),
+    atRiskMinDays: fc.integer({ min: 150, max: 200 }),
+    atRiskMaxDays: fc.integer({ min: 300, max: 400 }),
+    atRiskFallbackShare: fc.double({ min: 0, max: 1, noNaN: true }),
+    lostBeyondAtRiskDays: fc.integer({ min: 1, max: 330 }),
+    neverServicedAfterDays: fc.integer({ min: 180, max: 540 }),
     wonBackProbationDays: fc.integer({ min: 30, max: 365 }),
     visitsForStable: fc.integer({ min: 2, max: 4 }),
     marketingMax: fc.integer({ min: 1, max: 6 }),
+    serviceReminderOptIn: fc.boolean(),
+    surveyOptIn: fc.boolean(),
+    requireVinCheckDigit: fc.boolean(),
   })
-  .map((p) => ({
-    ...defaultPolicy,
-    policyVersion: `generated-${p.serviceIntervalDays}-${p.atRiskFallbackDays}-${p.lostAfterDays}-${p.wonBackProbationDays}`,
-    serviceIntervalDays: p.serviceIntervalDays,
-    serviceIntervalKm: p.serviceIntervalKm,
-    atRiskFallbackDays: p.atRiskFallbackDays,
-    lostAfterDays: p.lostAfterDays,
-    wonBackProbationDays: p.wonBackProbationDays,
-    visitsForStable: p.visitsForStable,
-    marketingCap: { max: p.marketingMax, withinDays: 30 },
-  }))
+  .map((p) => {
+    const policy: LifecyclePolicy = {
+      ...defaultPolicy,
+      serviceIntervalDays: p.serviceIntervalDays,
+      serviceIntervalKm: p.serviceIntervalKm,
+      atRiskIntervalFactor: p.atRiskIntervalFactor,
+      atRiskMinDays: p.atRiskMinDays,
+      atRiskMaxDays: p.atRiskMaxDays,
+      atRiskFallbackDays: Math.round(
+        p.atRiskMinDays + p.atRiskFallbackShare * (p.atRiskMaxDays - p.atRiskMinDays),
+      ),
+      lostAfterDays: p.atRiskMaxDays + p.lostBeyondAtRiskDays,
+      neverServicedAfterDays: p.neverServicedAfterDays,
+      wonBackProbationDays: p.wonBackProbationDays,
+      visitsForStable: p.visitsForStable,
+      marketingCap: { max: p.marketingMax, withinDays: 30 },
+      consentRequired: { 'service-reminder': p.serviceReminderOptIn, marketing: true, survey: p.surveyOptIn },
+      requireVinCheckDigit: p.requireVinCheckDigit,
+    }
+    return { ...policy, policyVersion: `generated-${digest(JSON.stringify(policy))}` }
+  })
 
 /**
  * Commands as a dealership produces them: in time order, odometers only going up, so that
  * customers really move through their stages (random order mostly exercises refusals).
  */
 export const commandTimelineArb = (maxLength = 40): fc.Arbitrary<ReadonlyArray<Command>> =>
-  fc.array(commandArb(), { minLength: maxLength / 4, maxLength }).map((commands) => {
+  fc.array(commandArb(), { minLength: Math.floor(maxLength / 4), maxLength }).map((commands) => {
     let km = 0
     return [...commands]
       .sort((a, b) => Date.parse(a.data.at) - Date.parse(b.data.at))

@@ -22,13 +22,15 @@ export const purposeOf: Readonly<Record<TouchpointKind, Purpose>> = {
 }
 
 /**
- * Live consent: for a purpose that needs opting in, the latest word is "granted"; for the
- * others, the customer has not opted out (DOMAIN.md §1: opted-out customers receive only
- * service-necessary contact).
+ * Live consent: for a purpose that needs opting in (marketing always, DOMAIN.md §5 Consent; the
+ * others if the policy says so), the latest word is "granted"; for the others, the customer has
+ * not opted out (DOMAIN.md §1: opted-out customers receive only service-necessary contact).
  */
 export const hasLiveConsent = (s: Customer, purpose: Purpose, channel: Channel, policy: LifecyclePolicy) => {
   const consent = s.consents[consentKey(purpose, channel)]
-  return policy.consentRequired[purpose] ? consent?.status === 'granted' : consent?.status !== 'withdrawn'
+  return purpose === 'marketing' || policy.consentRequired[purpose]
+    ? consent?.status === 'granted'
+    : consent?.status !== 'withdrawn'
 }
 
 export const inQuietHours = (at: string, policy: LifecyclePolicy): boolean => {

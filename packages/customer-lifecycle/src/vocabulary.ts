@@ -111,12 +111,33 @@ export type TouchpointOutcome = t.TypeOf<typeof TouchpointOutcome>
 export const SatisfactionClass = t.keyof({ dissatisfied: null, satisfied: null, delighted: null })
 export type SatisfactionClass = t.TypeOf<typeof SatisfactionClass>
 
+/**
+ * A contact the customer starts: a call, a message or a walk-in (DOMAIN.md §1: stage changes are
+ * driven by recorded facts, contact outcomes among them).
+ */
+export const InboundChannel = t.keyof({ call: null, sms: null, wechat: null, 'walk-in': null })
+export type InboundChannel = t.TypeOf<typeof InboundChannel>
+
+/**
+ * What an inbound contact was about. "went-elsewhere" is the customer saying they now buy or
+ * service elsewhere (DOMAIN.md §1 stage 7: lost when "the customer says they went elsewhere").
+ */
+export const ContactTopic = t.keyof({
+  enquiry: null,
+  'appointment-booked': null,
+  'complaint-raised': null,
+  'went-elsewhere': null,
+  other: null,
+})
+export type ContactTopic = t.TypeOf<typeof ContactTopic>
+
 /** What put a customer in a stage. */
 export const StageCause = t.keyof({
   delivery: null,
   'service-visit': null,
   evaluation: null,
   'ownership-transfer': null,
+  'inbound-contact': null,
 })
 export type StageCause = t.TypeOf<typeof StageCause>
 

@@ -88,7 +88,7 @@ describe('commands reject malformed input with the field path', () => {
       valueFen: 1_000_000,
       rank: 3,
       portfolioSize: 100,
-      windowFrom: '2023-06-01T00:00:00+08:00',
+      windowFrom: '2023-06-02T00:00:00+08:00',
       windowTo: '2024-07-01T00:00:00+08:00',
     })
     expect(failingPaths(AssignValueTier, tier).map((e) => e.path)).toEqual(['data.windowTo'])
@@ -135,6 +135,21 @@ describe('commands reject malformed input with the field path', () => {
       score: 7,
     })
     expect(failingPaths(RecordSatisfaction, survey).map((e) => e.path)).toEqual(['data.expectation'])
+  })
+  it('an inbound contact by fax, about nothing known, at no time', () => {
+    const contact = cmd('RecordInboundContact', {
+      contactId: 'in-1',
+      at: '2024-06-01T10:00:00+08:00',
+      channel: 'walk-in',
+      topic: 'went-elsewhere',
+      note: '',
+    })
+    expect(decodeCommand(Command, contact)._tag).toBe('Right')
+    expect(
+      failingPaths(Command, withData(contact, { channel: 'fax', topic: 'gossip', at: '' })).map(
+        (e) => e.path,
+      ),
+    ).toEqual(['data.at', 'data.channel', 'data.topic'])
   })
   it('an unknown command type, a missing actor, an unknown role', () => {
     expect(failingPaths(Command, { type: 'DeleteCustomer', data: {} }).map((e) => e.path)).toEqual(['type'])

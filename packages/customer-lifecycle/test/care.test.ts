@@ -1,6 +1,6 @@
 import { deciderSpec } from '@dealer-crm/testing'
 import { describe, expect, it } from 'vitest'
-import { type Command, customerLifecycle, decider, defaultPolicy } from '../src/index.js'
+import { type Command, customerLifecycle, decider, defaultPolicy, valueWindow } from '../src/index.js'
 import { cmd, deliver, eventsOf, register } from './support.js'
 
 const spec = deciderSpec(decider)
@@ -279,6 +279,32 @@ describe('care touchpoints and outcomes (DOMAIN.md §1)', () => {
       .given(eventsOf(...granted, vip))
       .when(plan('annual-reception'))
       .events()
+    const fleet = cmd('SetAccountFlag', {
+      at: '2024-02-03T10:00:00+08:00',
+      flag: 'big-account',
+      value: true,
+      reason: 'fleet of 12 vehicles',
+    })
+    spec
+      .given(eventsOf(...granted, fleet))
+      .when(plan('annual-reception'))
+      .events()
+    spec
+      .given(eventsOf(...granted, fleet))
+      .when(plan('vip-gift'))
+      .thenError('NotEligible')
+    const keyTier = cmd('AssignValueTier', {
+      at: '2024-02-03T10:00:00+08:00',
+      valueFen: 9_000_000,
+      rank: 1,
+      portfolioSize: 100,
+      windowFrom: '2023-02-03T10:00:00+08:00',
+      windowTo: '2024-02-03T10:00:00+08:00',
+    })
+    spec
+      .given(eventsOf(...granted, keyTier))
+      .when(plan('annual-reception'))
+      .events()
   })
 })
 
@@ -289,7 +315,7 @@ describe('segmentation (DOMAIN.md §1, §5)', () => {
       valueFen: 2_000_000,
       rank,
       portfolioSize: 100,
-      windowFrom: '2023-06-01T00:00:00+08:00',
+      windowFrom: '2023-06-02T00:00:00+08:00',
       windowTo: '2024-06-01T00:00:00+08:00',
     })
   it('puts the top 20% of the portfolio in the key tier (80/20)', () => {
@@ -305,6 +331,22 @@ describe('segmentation (DOMAIN.md §1, §5)', () => {
         .when(tier(21))
         .events()[0]?.data,
     ).toMatchObject({ tier: 'standard' })
+  })
+  it('measures value over the policy’s window (365 days by default) and refuses another window', () => {
+    const t = tier(3)
+    const error = spec
+      .given(eventsOf(...owner))
+      .when({ ...t, data: { ...t.data, windowFrom: '2024-01-01T00:00:00+08:00' } })
+      .thenError('WrongValueWindow')
+    expect(error.message).toContain('from 2023-06-01T16:00:00.000Z')
+    const quarterly = deciderSpec(customerLifecycle({ ...defaultPolicy, valueWindowDays: 91 }))
+    quarterly
+      .given(eventsOf(...owner))
+      .when({
+        ...t,
+        data: { ...t.data, ...valueWindow({ ...defaultPolicy, valueWindowDays: 91 }, t.data.windowTo) },
+      })
+      .events()
   })
   it('records a tier change only', () => {
     spec

@@ -1,8 +1,23 @@
 import { decodeCommand } from '@dealer-crm/eventsourcing'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { Command, customerLifecycleEvents, prospectRegistered } from '../src/index.js'
-import { badPhoneArb, badVinArb, commandArb, customerHistoryArb, phoneArb, vinArb } from '../src/testing.js'
+import {
+  Command,
+  customerLifecycleEvents,
+  defaultPolicy,
+  LifecyclePolicy,
+  prospectRegistered,
+  stageChanged,
+} from '../src/index.js'
+import {
+  anyVinArb,
+  badPhoneArb,
+  badVinArb,
+  commandArb,
+  customerHistoryArb,
+  phoneArb,
+  policyArb,
+} from '../src/testing.js'
 import { deliver, eventsOf, register } from './support.js'
 
 describe('event codecs', () => {
@@ -54,7 +69,7 @@ describe('command codecs over generated input', () => {
   })
   it('accept valid phones and VINs, and refuse bad ones at their field path', () => {
     fc.assert(
-      fc.property(phoneArb, vinArb, badPhoneArb, badVinArb, (phone, vin, badPhone, badVin) => {
+      fc.property(phoneArb, anyVinArb, badPhoneArb, badVinArb, (phone, vin, badPhone, badVin) => {
         const prospect = register()
         const delivery = deliver('2024-02-01T10:00:00+08:00')
         expect(decodeCommand(Command, { ...prospect, data: { ...prospect.data, phone } })._tag).toBe('Right')
@@ -71,5 +86,79 @@ describe('command codecs over generated input', () => {
       }),
       { numRuns: 200 },
     )
+  })
+})
+
+describe('StageChanged v1 (before the evidence said when the customer was last seen)', () => {
+  const v1 = {
+    customerId: 'c-1',
+    at: '2025-01-01T10:00:00+08:00',
+    from: 'declining',
+    to: 'at-risk',
+    cause: 'evaluation',
+    evidence: {
+      lastVisitAt: '2024-03-01T10:00:00+08:00',
+      lastDeliveryAt: '2024-04-01T10:00:00+08:00',
+      projectedDueDate: '2024-09-28T02:00:00.000Z',
+      daysSinceLastVisit: 306,
+      daysOverdue: 95,
+      expectedIntervalDays: null,
+      intervalBasis: 'policy-default',
+      atRiskAfterDays: 270,
+      lostAfterDays: 540,
+      vehiclesOwned: 2,
+      policyVersion: 'lifecycle-2026.1',
+    },
+    probationEndsAt: null,
+  }
+  it('is read as v2, measured from the later of the last visit and delivery, as v1 measured it', () => {
+    expect(stageChanged.schemaVersion).toBe(2)
+    const decoded = stageChanged.decodeVersion(1, v1)
+    expect(decoded).toEqual({
+      _tag: 'Right',
+      right: {
+        ...v1,
+        evidence: {
+          ...v1.evidence,
+          lastSeenAt: '2024-04-01T10:00:00+08:00',
+          daysSinceLastSeen: 275,
+          saidWentElsewhereAt: null,
+          neverServicedAfterDays: null,
+        },
+      },
+    })
+  })
+  it('a v1 event never had the cause inbound-contact, and v2 data is not v1', () => {
+    expect(stageChanged.decodeVersion(1, { ...v1, cause: 'inbound-contact' })._tag).toBe('Left')
+    expect(stageChanged.decodeVersion(2, v1)._tag).toBe('Left')
+  })
+})
+
+describe('the policy codec', () => {
+  const decodePolicy = (patch: object) => decodeCommand(LifecyclePolicy, { ...defaultPolicy, ...patch })
+  it('accepts the default policy and every generated one', () => {
+    expect(decodePolicy({})).toEqual({ _tag: 'Right', right: defaultPolicy })
+    fc.assert(
+      fc.property(policyArb, (policy) => {
+        expect(decodeCommand(LifecyclePolicy, policy)._tag).toBe('Right')
+      }),
+      { numRuns: 100 },
+    )
+  })
+  it.each([
+    [{ atRiskMinDays: 400 }, 'atRiskMinDays'],
+    [{ atRiskFallbackDays: 100 }, 'atRiskFallbackDays'],
+    [{ lostAfterDays: 300 }, 'lostAfterDays'],
+    [{ keyTierShare: 0 }, 'keyTierShare'],
+    [{ serviceIntervalDays: 0 }, 'serviceIntervalDays'],
+    [{ quietHours: { fromMinute: 1440, toMinute: 480, utcOffsetMinutes: 480 } }, 'quietHours.fromMinute'],
+    [
+      { consentRequired: { 'service-reminder': false, marketing: false, survey: false } },
+      'consentRequired.marketing',
+    ],
+    [{ policyVersion: '' }, 'policyVersion'],
+  ])('refuses %j at %s', (patch, path) => {
+    const result = decodePolicy(patch)
+    expect(result._tag === 'Left' && result.left.errors.map((e) => e.path)).toEqual([path])
   })
 })

@@ -1,11 +1,22 @@
-import { project } from '@dealer-crm/eventsourcing'
+import {
+  createInMemoryEventStore,
+  handleCommand,
+  manualClock,
+  project,
+  projectAsOf,
+} from '@dealer-crm/eventsourcing'
 import { describe, expect, it } from 'vitest'
 import {
+  type CustomerLifecycleEvent,
   churnRate,
   churnRiskProjection,
   cohortReturn,
   contactThisWeek,
+  customerLifecycleEvents,
   customerProfileProjection,
+  customerStream,
+  decider,
+  defaultPolicy,
   dueBetween,
   lifecycleMetrics,
   overdueAt,
@@ -14,6 +25,7 @@ import {
   satisfactionDistribution,
   serviceRetention,
   touchpointCalendarProjection,
+  valueWindow,
   winBackRate,
 } from '../src/index.js'
 import { cmd, customerEvents, deliver, evaluate, recorded, register, visit } from './support.js'
@@ -66,21 +78,21 @@ const portfolio = [
   ...customerEvents(
     'c-2',
     register(),
-    deliver('2024-02-01T10:00:00+08:00', 'LFV2A21K8G3045678'),
-    visit('2024-06-01T10:00:00+08:00', 10, 'LFV2A21K8G3045678'),
+    deliver('2024-02-01T10:00:00+08:00', 'LFV2A21K5G3045678'),
+    visit('2024-06-01T10:00:00+08:00', 10, 'LFV2A21K5G3045678'),
     evaluate(endOf2025),
   ),
   ...customerEvents(
     'c-3',
     register('2021-12-01T10:00:00+08:00'),
-    deliver('2022-01-10T10:00:00+08:00', 'WDDGF8AB5EA912345'),
-    visit('2022-03-01T10:00:00+08:00', 10, 'WDDGF8AB5EA912345'),
+    deliver('2022-01-10T10:00:00+08:00', 'WDDGF8AB8EA912345'),
+    visit('2022-03-01T10:00:00+08:00', 10, 'WDDGF8AB8EA912345'),
     evaluate(endOf2025),
   ),
   ...customerEvents(
     'c-4',
     register(),
-    deliver('2024-03-01T10:00:00+08:00', 'LSGKB54U0BA654321'),
+    deliver('2024-03-01T10:00:00+08:00', 'LSGKB54U2BA654321'),
     reminder('tp-1', '2024-08-20T10:00:00+08:00', '2024-09-01T10:00:00+08:00'),
     reached('tp-1', '2024-09-01T10:30:00+08:00'),
     evaluate(endOf2025),
@@ -88,7 +100,7 @@ const portfolio = [
   ...customerEvents(
     'c-5',
     register(),
-    deliver('2025-10-01T10:00:00+08:00', 'LSGKB54U0BA777777'),
+    deliver('2025-10-01T10:00:00+08:00', 'LSGKB54U2BA777777'),
     evaluate(endOf2025),
   ),
 ]
@@ -96,10 +108,10 @@ const portfolio = [
 const wonBackThenSlipped = customerEvents(
   'c-2',
   register(),
-  deliver('2024-02-01T10:00:00+08:00', 'LFV2A21K8G3045678'),
-  visit('2024-06-01T10:00:00+08:00', 10, 'LFV2A21K8G3045678'),
+  deliver('2024-02-01T10:00:00+08:00', 'LFV2A21K5G3045678'),
+  visit('2024-06-01T10:00:00+08:00', 10, 'LFV2A21K5G3045678'),
   evaluate(endOf2025),
-  visit('2026-01-05T10:00:00+08:00', 20, 'LFV2A21K8G3045678'),
+  visit('2026-01-05T10:00:00+08:00', 20, 'LFV2A21K5G3045678'),
   cmd('OverrideStage', {
     at: '2026-02-01T10:00:00+08:00',
     stage: 'at-risk',
@@ -158,7 +170,7 @@ describe('churn-risk list', () => {
     const c4WithPlan = customerEvents(
       'c-4',
       register(),
-      deliver('2024-03-01T10:00:00+08:00', 'LSGKB54U0BA654321'),
+      deliver('2024-03-01T10:00:00+08:00', 'LSGKB54U2BA654321'),
       evaluate(endOf2025),
       reminder('tp-9', '2026-01-02T10:00:00+08:00', '2026-01-06T10:00:00+08:00'),
     )
@@ -173,6 +185,55 @@ describe('churn-risk list', () => {
       '2026-01-05T00:00:00+08:00',
     )
     expect(list.map((e) => e.customerId)).not.toContain('c-4')
+  })
+})
+
+describe('churn-risk list and inbound contacts', () => {
+  const atRiskCommands = [
+    register(),
+    deliver('2024-02-01T10:00:00+08:00'),
+    visit('2024-03-01T10:00:00+08:00', 10),
+    evaluate('2024-12-01T10:00:00+08:00'),
+  ]
+  const atRisk = customerEvents('c-1', ...atRiskCommands)
+  const called = (at: string, topic: 'enquiry' | 'went-elsewhere') =>
+    cmd('RecordInboundContact', { contactId: `in-${at}`, at, channel: 'call', topic, note: '' })
+  const listed = (events: ReadonlyArray<CustomerLifecycleEvent>, weekStart: string) =>
+    contactThisWeek(project(churnRiskProjection, recorded(events)), weekStart).map((e) => [e.stage, e.why])
+
+  it('leaves out a customer the dealership spoke with in the week before, and lists them again after', () => {
+    const withCall = customerEvents('c-1', ...atRiskCommands, called('2024-12-03T20:00:00+08:00', 'enquiry'))
+    expect(listed(atRisk, '2024-12-09T00:00:00+08:00')).toHaveLength(1)
+    expect(listed(withCall, '2024-12-09T00:00:00+08:00')).toEqual([])
+    expect(listed(withCall, '2024-12-16T00:00:00+08:00')).toEqual([
+      ['at-risk', expect.stringContaining('not seen for')],
+    ])
+  })
+  it('a touchpoint that reached the customer counts as speaking with them; one that did not reach them does not', () => {
+    const reminderDone = (outcome: 'reached' | 'not-reached') =>
+      customerEvents(
+        'c-1',
+        ...atRiskCommands,
+        reminder('tp-1', '2024-12-02T10:00:00+08:00', '2024-12-04T10:00:00+08:00'),
+        cmd('RecordTouchpointOutcome', {
+          touchpointId: 'tp-1',
+          at: '2024-12-04T11:00:00+08:00',
+          outcome,
+          note: '',
+        }),
+      )
+    expect(listed(reminderDone('reached'), '2024-12-09T00:00:00+08:00')).toEqual([])
+    expect(listed(reminderDone('not-reached'), '2024-12-09T00:00:00+08:00')).toHaveLength(1)
+  })
+  it('says why a customer who went elsewhere is listed', () => {
+    const gone = customerEvents(
+      'c-1',
+      ...atRiskCommands,
+      called('2024-12-10T10:00:00+08:00', 'went-elsewhere'),
+    )
+    expect(listed(gone, '2024-12-23T00:00:00+08:00')).toEqual([
+      ['lost', 'said on 2024-12-10T10:00:00+08:00 they went elsewhere; try to win back'],
+    ])
   })
 })
 
@@ -245,22 +306,41 @@ describe('metrics', () => {
 })
 
 describe('segments as of a date', () => {
-  it('answers "which segment was this customer in on 1 March" by replaying up to then', () => {
+  it('answers "which segment was this customer in on 1 March" by replaying the store up to then', async () => {
+    const clock = manualClock('2024-01-10T02:00:00Z')
+    const store = createInMemoryEventStore({ registry: customerLifecycleEvents, clock })
+    const stream = customerStream('c-1')
     const score = (at: string, recency: number, frequency: number, monetary: number) =>
       cmd('ScoreRfm', { at, recency, frequency, monetary })
-    const events = recorded(
-      customerEvents(
-        'c-1',
-        register(),
-        deliver('2024-02-01T10:00:00+08:00'),
-        score('2024-02-15T10:00:00+08:00', 5, 4, 5),
-        score('2024-04-01T10:00:00+08:00', 2, 4, 4),
-      ),
-    )
-    const onFirstMarch = events.filter(
-      (e) => Date.parse(e.data.at) <= Date.parse('2024-03-01T23:59:59+08:00'),
-    )
-    expect(project(customerProfileProjection, onFirstMarch).get('c-1')?.rfmSegment).toBe('champions')
-    expect(project(customerProfileProjection, events).get('c-1')?.rfmSegment).toBe('cant-lose-them')
+    const tier = (at: string, rank: number) =>
+      cmd('AssignValueTier', {
+        at,
+        valueFen: 100_000,
+        rank,
+        portfolioSize: 100,
+        ...valueWindow(defaultPolicy, at),
+      })
+    const steps = [
+      register(),
+      deliver('2024-02-01T10:00:00+08:00'),
+      tier('2024-02-15T10:00:00+08:00', 5),
+      score('2024-02-15T10:00:00+08:00', 5, 4, 5),
+      score('2024-04-01T10:00:00+08:00', 2, 4, 4),
+      tier('2024-04-01T10:00:00+08:00', 60),
+    ]
+    for (const command of steps) {
+      clock.set(command.data.at)
+      const result = await handleCommand(store, decider, stream, command)()
+      if (result._tag === 'Left') throw new Error(result.left.message)
+    }
+    const onFirstMarch = await projectAsOf(store, customerProfileProjection, {
+      time: new Date('2024-03-01T23:59:59+08:00'),
+    })
+    expect(onFirstMarch.get('c-1')).toMatchObject({ rfmSegment: 'champions', valueTier: 'key' })
+    const now = await projectAsOf(store, customerProfileProjection, {
+      time: new Date('2024-06-01T00:00:00+08:00'),
+    })
+    expect(now.get('c-1')).toMatchObject({ rfmSegment: 'cant-lose-them', valueTier: 'standard' })
+    await store.close()
   })
 })

@@ -1,4 +1,4 @@
-import { checkCommandSequences, runCommands, type Step } from '@dealer-crm/testing'
+import { checkCommandSequences, checkReplayDeterminism, runCommands, type Step } from '@dealer-crm/testing'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
@@ -6,15 +6,20 @@ import {
   type Customer,
   type CustomerLifecycleEvent,
   customerLifecycle,
+  customerLifecycleEvents,
+  customerStream,
   decider,
   defaultPolicy,
   hasLiveConsent,
   inQuietHours,
   isBefore,
   type LifecycleError,
+  type LifecyclePolicy,
   ms,
+  type Stage,
+  type StageCause,
 } from '../src/index.js'
-import { commandArb, commandTimelineArb, customerHistoryArb, policyArb } from '../src/testing.js'
+import { commandArb, commandTimelineArb, policyArb } from '../src/testing.js'
 import { deliver, eventsOf, register } from './support.js'
 
 const history = eventsOf(register('2023-12-01T10:00:00+08:00'), deliver('2023-12-15T10:00:00+08:00'))
@@ -22,98 +27,262 @@ const numRuns = 150
 
 type LifecycleStep = Step<Command, CustomerLifecycleEvent, Customer, LifecycleError>
 
-/** The invariant over random-order sequences (mostly refusals) and over timelines (customers really move). */
-const checkSteps = (invariant: (step: LifecycleStep) => boolean | undefined) => {
-  checkCommandSequences({ decider, commands: commandArb(), history, numRuns, invariant })
+const timelineOrRandom = fc.oneof(commandTimelineArb(), fc.array(commandArb(), { maxLength: 40 }))
+
+/**
+ * The invariant over random-order sequences under the default policy (mostly refusals; a rejected
+ * command must change nothing), and over timelines and random sequences under random policies.
+ */
+const checkSteps = (invariant: (step: LifecycleStep, policy: LifecyclePolicy) => boolean | undefined) => {
+  checkCommandSequences({
+    decider,
+    commands: commandArb(),
+    history,
+    numRuns,
+    invariant: (step) => invariant(step, defaultPolicy),
+  })
   fc.assert(
-    fc.property(commandTimelineArb(), (commands) => {
-      const steps = runCommands(decider, commands, history)
-      for (const step of steps) expect(invariant(step)).not.toBe(false)
+    fc.property(policyArb, timelineOrRandom, (policy, commands) => {
+      const lifecycle = customerLifecycle(policy)
+      const steps = runCommands(lifecycle, commands, history)
+      for (const step of steps) expect(invariant(step, policy)).not.toBe(false)
       const last = steps[steps.length - 1]
       if (last !== undefined)
-        expect(last.history.reduce(decider.evolve, decider.initialState)).toEqual(last.after)
+        expect(last.history.reduce(lifecycle.evolve, lifecycle.initialState)).toEqual(last.after)
     }),
     { numRuns },
   )
 }
 
-const lifecycleFacts = new Set<Command['type']>([
-  'RegisterProspect',
-  'RecordDelivery',
-  'RecordServiceVisit',
-  'TransferOwnership',
-  'EvaluateAt',
-  'OverrideStage',
-])
+/**
+ * The commands that are lifecycle facts: the rest (consents, touchpoints, segments…) must not move
+ * a stage. Inbound contacts stay, as one may say the customer went elsewhere (and an earlier
+ * contact with the same id makes that one a duplicate).
+ */
+const isLifecycleFact = (c: Command) =>
+  c.type === 'RegisterProspect' ||
+  c.type === 'RecordDelivery' ||
+  c.type === 'RecordServiceVisit' ||
+  c.type === 'TransferOwnership' ||
+  c.type === 'EvaluateAt' ||
+  c.type === 'OverrideStage' ||
+  c.type === 'RecordInboundContact'
 
 const stageSetBy = (e: CustomerLifecycleEvent) =>
   e.type === 'StageChanged' || e.type === 'StageOverridden' ? e.data.to : null
 
+/** The stages a fact can bring by itself; the time-driven ones (declining, at risk, never serviced) only come from an evaluation. */
+const reachableByFact: Readonly<Record<Exclude<StageCause, 'evaluation'>, ReadonlyArray<Stage>>> = {
+  delivery: ['owner', 'active', 'stable', 'won-back'],
+  'service-visit': ['active', 'stable', 'won-back'],
+  'ownership-transfer': ['lost'],
+  'inbound-contact': ['lost'],
+}
+
 describe('properties over random command sequences', () => {
   it('the stage is the one the last stage event recorded, with evidence and the policy version', () => {
-    checkSteps(({ after, history: events }) => {
+    checkSteps(({ after, outcome, history: events }, policy) => {
       const stages = events.map(stageSetBy).filter((s) => s !== null)
       expect(after.stage).toBe(stages[stages.length - 1] ?? 'prospect')
-      for (const e of events)
-        if (e.type === 'StageChanged') expect(e.data.evidence.policyVersion).toBe(defaultPolicy.policyVersion)
+      for (const e of outcome.ok ? outcome.events : [])
+        if (e.type === 'StageChanged') expect(e.data.evidence.policyVersion).toBe(policy.policyVersion)
       return true
     })
   })
 
   it('a stage is a function of the recorded facts, the evaluation times and the policy', () => {
     fc.assert(
-      fc.property(
-        policyArb,
-        fc.oneof(commandTimelineArb(), fc.array(commandArb(), { maxLength: 40 })),
-        (policy, commands) => {
-          const lifecycle = customerLifecycle(policy)
-          const all = runCommands(lifecycle, commands, history)
-          const onlyFacts = runCommands(
-            lifecycle,
-            commands.filter((c) => lifecycleFacts.has(c.type)),
-            history,
-          )
-          const start = history.reduce(lifecycle.evolve, lifecycle.initialState)
-          const a = all[all.length - 1]?.after ?? start
-          const b = onlyFacts[onlyFacts.length - 1]?.after ?? start
-          expect([a.stage, a.stageSince, a.probationEndsAt, a.stageEvidence]).toEqual([
-            b.stage,
-            b.stageSince,
-            b.probationEndsAt,
-            b.stageEvidence,
-          ])
-          const again = runCommands(lifecycle, commands, history)
-          expect(again.map((s) => s.outcome)).toEqual(all.map((s) => s.outcome))
-          for (const step of all)
-            for (const e of step.outcome.ok ? step.outcome.events : [])
-              if (e.type === 'StageChanged') expect(e.data.evidence.policyVersion).toBe(policy.policyVersion)
-        },
-      ),
+      fc.property(policyArb, timelineOrRandom, (policy, commands) => {
+        const lifecycle = customerLifecycle(policy)
+        const all = runCommands(lifecycle, commands, history)
+        const onlyFacts = runCommands(lifecycle, commands.filter(isLifecycleFact), history)
+        const start = history.reduce(lifecycle.evolve, lifecycle.initialState)
+        const a = all[all.length - 1]?.after ?? start
+        const b = onlyFacts[onlyFacts.length - 1]?.after ?? start
+        expect([a.stage, a.stageSince, a.probationEndsAt, a.stageEvidence]).toEqual([
+          b.stage,
+          b.stageSince,
+          b.probationEndsAt,
+          b.stageEvidence,
+        ])
+        const again = runCommands(lifecycle, commands, history)
+        expect(again.map((s) => s.outcome)).toEqual(all.map((s) => s.outcome))
+      }),
       { numRuns },
     )
   })
 
+  it('evaluating again at the time of the last evaluation changes nothing', () => {
+    fc.assert(
+      fc.property(policyArb, commandTimelineArb(), (policy, commands) => {
+        const lifecycle = customerLifecycle(policy)
+        const steps = runCommands(lifecycle, commands, history)
+        const state =
+          steps[steps.length - 1]?.after ?? history.reduce(lifecycle.evolve, lifecycle.initialState)
+        const at = state.lastEvaluatedAt ?? '2024-01-01T10:00:00+08:00'
+        const evaluate = (s: Customer) =>
+          lifecycle.decide(
+            {
+              type: 'EvaluateAt',
+              data: { customerId: 'c-1', at, by: { id: 'scheduler', role: 'scheduler' } },
+            },
+            s,
+          )
+        const first = evaluate(state)
+        if (first._tag === 'Left') throw new Error(first.left.message)
+        const second = evaluate(first.right.reduce(lifecycle.evolve, state))
+        expect(second._tag === 'Right' && second.right.map((e) => e.type)).toEqual(['LifecycleEvaluated'])
+      }),
+      { numRuns },
+    )
+  })
+
+  it('time moves a stage only through EvaluateAt: a fact never brings a time-driven stage', () => {
+    checkSteps(({ outcome }) => {
+      for (const e of outcome.ok ? outcome.events : [])
+        if (e.type === 'StageChanged' && e.data.cause !== 'evaluation')
+          expect(reachableByFact[e.data.cause]).toContain(e.data.to)
+      return true
+    })
+  })
+
   it('no marketing touchpoint is planned or made without live consent, in the quiet hours or over the cap', () => {
-    checkSteps(({ before, after, outcome }) => {
+    checkSteps(({ before, after, outcome }, policy) => {
       if (!outcome.ok) return true
       for (const e of outcome.events) {
         if (e.type === 'TouchpointPlanned') {
-          expect(hasLiveConsent(before, e.data.purpose, e.data.channel, defaultPolicy)).toBe(true)
-          expect(inQuietHours(e.data.dueAt, defaultPolicy)).toBe(false)
+          expect(hasLiveConsent(before, e.data.purpose, e.data.channel, policy)).toBe(true)
+          if (e.data.purpose === 'marketing')
+            expect(before.consents[`marketing/${e.data.channel}`]?.status).toBe('granted')
+          expect(inQuietHours(e.data.dueAt, policy)).toBe(false)
         }
-        if (e.type === 'TouchpointDone' && e.data.purpose === 'marketing')
-          expect(hasLiveConsent(before, 'marketing', e.data.channel, defaultPolicy)).toBe(true)
+        if (e.type === 'TouchpointDone') {
+          expect(hasLiveConsent(before, e.data.purpose, e.data.channel, policy)).toBe(true)
+          if (e.data.purpose === 'marketing')
+            expect(before.consents[`marketing/${e.data.channel}`]?.status).toBe('granted')
+        }
       }
       const marketing = Object.values(after.touchpoints)
         .filter((tp) => tp.purpose === 'marketing' && tp.status !== 'cancelled')
         .map((tp) => ms(tp.dueAt))
-      const width = defaultPolicy.marketingCap.withinDays * 86_400_000
+      const width = policy.marketingCap.withinDays * 86_400_000
       for (const start of marketing)
         expect(marketing.filter((t) => t >= start && t < start + width).length).toBeLessThanOrEqual(
-          defaultPolicy.marketingCap.max,
+          policy.marketingCap.max,
         )
       return true
     })
+  })
+
+  it('a marketing touchpoint is refused exactly when it would put a window over the cap', () => {
+    let refusals = 0
+    const start = Date.parse('2024-01-01T02:00:00Z')
+    const step = fc.oneof(
+      {
+        arbitrary: fc
+          .tuple(
+            fc.constantFrom('tp-1', 'tp-2', 'tp-3', 'tp-4', 'tp-5', 'tp-6', 'tp-7'),
+            fc.integer({ min: 0, max: 90 }),
+          )
+          .map(([touchpointId, day]) => ({ plan: true as const, touchpointId, day })),
+        weight: 4,
+      },
+      fc.constantFrom('tp-1', 'tp-2', 'tp-3').map((touchpointId) => ({ plan: false as const, touchpointId })),
+    )
+    fc.assert(
+      fc.property(policyArb, fc.array(step, { maxLength: 20 }), (policy, steps) => {
+        const lifecycle = customerLifecycle(policy)
+        const consent = lifecycle.decide(
+          {
+            type: 'GrantConsent',
+            data: {
+              customerId: 'c-1',
+              at: '2023-12-20T10:00:00+08:00',
+              by: { id: 'cm-1', role: 'customer-manager' },
+              purpose: 'marketing',
+              channel: 'wechat',
+              source: 'showroom-form',
+            },
+          },
+          history.reduce(lifecycle.evolve, lifecycle.initialState),
+        )
+        if (consent._tag === 'Left') throw new Error(consent.left.message)
+        let state = [...history, ...consent.right].reduce(lifecycle.evolve, lifecycle.initialState)
+        const width = policy.marketingCap.withinDays * 86_400_000
+        for (const s of steps) {
+          const common = {
+            customerId: 'c-1',
+            at: '2023-12-31T10:00:00+08:00',
+            by: { id: 'cm-1', role: 'customer-manager' as const },
+          }
+          const command: Command = s.plan
+            ? {
+                type: 'PlanTouchpoint',
+                data: {
+                  ...common,
+                  touchpointId: s.touchpointId,
+                  kind: 'offer',
+                  channel: 'wechat',
+                  dueAt: new Date(start + s.day * 86_400_000).toISOString(),
+                  familyMemberId: null,
+                },
+              }
+            : {
+                type: 'CancelTouchpoint',
+                data: { ...common, touchpointId: s.touchpointId, reason: 'not needed' },
+              }
+          const live = Object.values(state.touchpoints)
+            .filter((tp) => tp.status !== 'cancelled')
+            .map((tp) => ms(tp.dueAt))
+          const decision = lifecycle.decide(command, state)
+          if (
+            command.type === 'PlanTouchpoint' &&
+            state.touchpoints[command.data.touchpointId] === undefined
+          ) {
+            const times = [...live, ms(command.data.dueAt)]
+            const overCap = times.some(
+              (from) => times.filter((t) => t >= from && t < from + width).length > policy.marketingCap.max,
+            )
+            expect(decision._tag === 'Left' ? decision.left.code : 'planned').toBe(
+              overCap ? 'FrequencyCapReached' : 'planned',
+            )
+            if (overCap) refusals += 1
+          }
+          if (decision._tag === 'Right') state = decision.right.reduce(lifecycle.evolve, state)
+        }
+      }),
+      { numRuns },
+    )
+    expect(refusals).toBeGreaterThan(0)
+  })
+
+  it('the generated sequences do reach marketing contacts, refusals and every stage', () => {
+    const seen = new Set<string>()
+    for (const [policy, commands] of fc.sample(fc.tuple(policyArb, commandTimelineArb()), {
+      numRuns: 150,
+      seed: 7,
+    }))
+      for (const step of runCommands(customerLifecycle(policy), commands, history)) {
+        if (!step.outcome.ok) seen.add(step.outcome.error.code)
+        for (const e of step.outcome.ok ? step.outcome.events : []) {
+          if (e.type === 'TouchpointPlanned' || e.type === 'TouchpointDone')
+            seen.add(`${e.type}:${e.data.purpose}`)
+          if (e.type === 'StageChanged') seen.add(`${e.data.cause}→${e.data.to}`)
+        }
+      }
+    expect([...seen]).toEqual(
+      expect.arrayContaining([
+        'TouchpointPlanned:marketing',
+        'TouchpointDone:marketing',
+        'NoLiveConsent',
+        'QuietHours',
+        'evaluation→at-risk',
+        'evaluation→lost',
+        'evaluation→never-serviced',
+        'service-visit→won-back',
+        'inbound-contact→lost',
+      ]),
+    )
   })
 
   it('won-back customers pass through probation', () => {
@@ -141,15 +310,14 @@ describe('properties over random command sequences', () => {
     })
   })
 
-  it('replay reproduces the state of any generated history', () => {
-    fc.assert(
-      fc.property(customerHistoryArb(), (events) => {
-        const once = events.reduce(decider.evolve, decider.initialState)
-        const twice = events.reduce(decider.evolve, decider.initialState)
-        expect(twice).toEqual(once)
-        expect(JSON.parse(JSON.stringify(events))).toEqual(events)
-      }),
-      { numRuns: 100 },
-    )
+  it('replay reproduces the state: events stored as JSON, personal data sealed, read back and folded', async () => {
+    await checkReplayDeterminism({
+      decider,
+      registry: customerLifecycleEvents,
+      streamName: customerStream('c-1'),
+      commands: commandTimelineArb(30),
+      history,
+      numRuns: 60,
+    })
   })
 })

@@ -1,7 +1,7 @@
 import { deciderSpec } from '@dealer-crm/testing'
 import { describe, expect, it } from 'vitest'
 import { type CustomerLifecycleEvent, customerLifecycle, decider, defaultPolicy } from '../src/index.js'
-import { cmd, deliver, evaluate, eventsOf, register, visit } from './support.js'
+import { cmd, deliver, evaluate, eventsOf, otherVin, register, vin, visit } from './support.js'
 
 const spec = deciderSpec(decider)
 const delivered = [register(), deliver('2024-02-01T10:00:00+08:00')] as const
@@ -31,6 +31,27 @@ describe('time moves a stage only through EvaluateAt (DOMAIN.md §1 rules)', () 
     spec
       .given(eventsOf(...delivered, evaluate('2024-06-01T02:00:00+08:00')))
       .when(evaluate('2024-05-31T02:00:00+08:00'))
+      .thenError('BeforeLastEvaluation')
+  })
+  it.each([
+    ['a delivery', deliver('2024-05-01T10:00:00+08:00', otherVin)],
+    [
+      'an ownership transfer',
+      cmd('TransferOwnership', { at: '2024-05-01T10:00:00+08:00', vin, newOwnerId: 'c-9' }),
+    ],
+    [
+      'an override',
+      cmd('OverrideStage', {
+        at: '2024-05-01T10:00:00+08:00',
+        stage: 'lost',
+        reason: 'moved to another city',
+        expiresAt: '2024-12-01T10:00:00+08:00',
+      }),
+    ],
+  ])('refuses %s dated before the last evaluation', (_name, fact) => {
+    spec
+      .given(eventsOf(...delivered, evaluate('2024-06-01T02:00:00+08:00')))
+      .when(fact)
       .thenError('BeforeLastEvaluation')
   })
   it('marks an owner who never came back as never serviced (DOMAIN.md §5 Service Lens)', () => {
@@ -176,7 +197,7 @@ describe('won back, with probation (DOMAIN.md §1 stage 8, §5)', () => {
     const [change] = stageChanges(
       spec
         .given(eventsOf(...atRisk))
-        .when(deliver('2024-12-05T10:00:00+08:00', 'LFV2A21K8G3045678'))
+        .when(deliver('2024-12-05T10:00:00+08:00', 'LFV2A21K5G3045678'))
         .events(),
     )
     expect(change).toMatchObject({ from: 'at-risk', to: 'won-back', cause: 'delivery' })

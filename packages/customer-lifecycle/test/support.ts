@@ -5,7 +5,7 @@ export const clerk = { id: 'staff-1', role: 'customer-manager' } as const
 export const scheduler = { id: 'scheduler', role: 'scheduler' } as const
 export const customerId = 'c-1'
 export const vin = 'LSGKB54U0BA123456'
-export const otherVin = 'LFV2A21K8G3045678'
+export const otherVin = 'LFV2A21K5G3045678'
 
 type Data<T extends Command['type']> = CommandOf<T>['data']
 type Extra<T extends Command['type']> = Omit<Data<T>, 'customerId' | 'by'> & Partial<Pick<Data<T>, 'by'>>

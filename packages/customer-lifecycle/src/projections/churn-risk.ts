@@ -14,6 +14,8 @@ interface Watched {
   vip: boolean
   /** Planned touchpoints by id → due time. */
   planned: Map<string, string>
+  /** The last time the dealership spoke with the customer: an inbound contact, or a touchpoint that reached them. */
+  lastSpokenAt: string | null
 }
 
 export type ChurnRiskState = Map<string, Watched>
@@ -26,6 +28,7 @@ export interface ChurnRiskEntry {
   readonly managerId: string | null
   readonly contactStyle: ContactStyle | null
   readonly vip: boolean
+  readonly lastSpokenAt: string | null
 }
 
 const handles = [
@@ -39,15 +42,17 @@ const handles = [
   'TouchpointPlanned',
   'TouchpointDone',
   'TouchpointCancelled',
+  'InboundContactRecorded',
 ] as const satisfies ReadonlyArray<CustomerLifecycleEvent['type']>
 
 /**
  * Who to contact this week and why (DOMAIN.md §1 stage 6: 发现即将流失的客户,并采取相应的行动留住客户):
- * customers at risk, declining, never serviced, recently lost, or won back and on probation.
+ * customers at risk, declining, never serviced, recently lost (or who said they went elsewhere),
+ * or won back and on probation.
  */
 export const churnRiskProjection: Projection<ChurnRiskState, CustomerLifecycleEvent> = {
   name: 'customer-lifecycle.churn-risk',
-  version: 1,
+  version: 2,
   handles,
   init: () => new Map(),
   apply: (state, e) => {
@@ -62,6 +67,7 @@ export const churnRiskProjection: Projection<ChurnRiskState, CustomerLifecycleEv
         contactStyle: null,
         vip: false,
         planned: new Map(),
+        lastSpokenAt: null,
       })
       return state
     }
@@ -93,8 +99,14 @@ export const churnRiskProjection: Projection<ChurnRiskState, CustomerLifecycleEv
         w.planned.set(e.data.touchpointId, e.data.dueAt)
         break
       case 'TouchpointDone':
+        w.planned.delete(e.data.touchpointId)
+        if (e.data.outcome !== 'not-reached') w.lastSpokenAt = later(w.lastSpokenAt, e.data.at)
+        break
       case 'TouchpointCancelled':
         w.planned.delete(e.data.touchpointId)
+        break
+      case 'InboundContactRecorded':
+        w.lastSpokenAt = later(w.lastSpokenAt, e.data.at)
         break
     }
     return state
@@ -109,11 +121,14 @@ const urgency: Partial<Record<Stage, number>> = {
   lost: 4,
 }
 
+const later = (a: string | null, b: string): string => (a !== null && ms(a) > ms(b) ? a : b)
+
 const reason = (w: Watched, weekStart: string): string | null => {
   const overdue = w.evidence?.daysOverdue ?? 0
+  const saidElsewhere = w.evidence?.saidWentElsewhereAt ?? null
   switch (w.stage) {
     case 'at-risk':
-      return `no visit for ${w.evidence?.daysSinceLastVisit ?? '?'} days; ${overdue} days past the projected service date`
+      return `not seen for ${w.evidence?.daysSinceLastSeen ?? '?'} days; ${overdue} days past the projected service date`
     case 'declining':
       return `service overdue by ${overdue} days`
     case 'never-serviced':
@@ -121,7 +136,11 @@ const reason = (w: Watched, weekStart: string): string | null => {
     case 'won-back':
       return w.probationEndsAt === null ? null : `won back; probation runs until ${w.probationEndsAt}`
     case 'lost':
-      return daysBetween(w.stageSince, weekStart) <= 90 ? `lost since ${w.stageSince}; try to win back` : null
+      return daysBetween(w.stageSince, weekStart) > 90
+        ? null
+        : saidElsewhere !== null && !isBefore(saidElsewhere, w.stageSince)
+          ? `said on ${saidElsewhere} they went elsewhere; try to win back`
+          : `lost since ${w.stageSince}; try to win back`
     default:
       return null
   }
@@ -129,17 +148,21 @@ const reason = (w: Watched, weekStart: string): string | null => {
 
 /**
  * The customers to contact in the week from `weekStart`, most urgent first (VIPs first within a
- * stage), leaving out those who already have a contact planned this week.
+ * stage), leaving out those who already have a contact planned this week and those the
+ * dealership spoke with in the seven days before it or since (they called in, walked in, or a
+ * touchpoint reached them).
  */
 export const contactThisWeek = (state: ChurnRiskState, weekStart: string): ReadonlyArray<ChurnRiskEntry> => {
-  const weekEnd = ms(weekStart) + 7 * 86_400_000
+  const week = 7 * 86_400_000
+  const weekEnd = ms(weekStart) + week
   const entries: ChurnRiskEntry[] = []
   for (const w of state.values()) {
     const why = reason(w, weekStart)
     const plannedThisWeek = [...w.planned.values()].some(
       (due) => !isBefore(due, weekStart) && ms(due) < weekEnd,
     )
-    if (why === null || plannedThisWeek) continue
+    const spokenLately = w.lastSpokenAt !== null && ms(w.lastSpokenAt) >= ms(weekStart) - week
+    if (why === null || plannedThisWeek || spokenLately) continue
     entries.push({
       customerId: w.customerId,
       stage: w.stage,
@@ -148,6 +171,7 @@ export const contactThisWeek = (state: ChurnRiskState, weekStart: string): Reado
       managerId: w.managerId,
       contactStyle: w.contactStyle,
       vip: w.vip,
+      lastSpokenAt: w.lastSpokenAt,
     })
   }
   return entries.sort(
