@@ -39,7 +39,7 @@ describe('the dispatcher', () => {
     oneLineError(
       await run('replay'),
       2,
-      /^dealer-crm: unknown command "replay"; the commands are stats, trail, /,
+      /^dealer-crm: unknown command "replay"; the commands are demo, stats, trail, as-of, verify, rebuild, export, import, forget\n$/,
     )
     oneLineError(
       await run('stats', '--db', 'x.db', '--verbose'),
