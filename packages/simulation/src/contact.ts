@@ -1,0 +1,165 @@
+import type { StaffMember } from './staff.js'
+import { iso } from './time.js'
+import { attempt, now, type Sim, type SimCustomer } from './world.js'
+
+export type Channel = 'sms' | 'call' | 'wechat'
+type Purpose = 'service-reminder' | 'marketing' | 'survey'
+export type TouchpointKind =
+  | 'maintenance-reminder'
+  | 'annual-inspection-reminder'
+  | 'insurance-renewal-reminder'
+  | 'birthday-greeting'
+  | 'holiday-greeting'
+  | 'event-invitation'
+  | 'offer'
+  | 'periodic-call-back'
+  | 'vip-gift'
+  | 'annual-reception'
+export type Outcome = 'reached' | 'not-reached' | 'declined' | 'complaint-raised' | 'appointment-booked'
+
+/** Which consent each kind of touchpoint needs (the lifecycle's own table, DOMAIN.md §1 and §5 Consent). */
+const purposeOf: Readonly<Record<TouchpointKind, Purpose>> = {
+  'maintenance-reminder': 'service-reminder',
+  'annual-inspection-reminder': 'service-reminder',
+  'insurance-renewal-reminder': 'service-reminder',
+  'periodic-call-back': 'survey',
+  'birthday-greeting': 'marketing',
+  'holiday-greeting': 'marketing',
+  'event-invitation': 'marketing',
+  offer: 'marketing',
+  'vip-gift': 'marketing',
+  'annual-reception': 'marketing',
+}
+
+const preferred: Readonly<Record<Purpose, ReadonlyArray<Channel>>> = {
+  'service-reminder': ['sms', 'wechat', 'call'],
+  survey: ['call', 'sms', 'wechat'],
+  marketing: ['wechat', 'sms', 'call'],
+}
+
+/**
+ * The channel to contact a customer on for a purpose, as the CRM knows their consent (the
+ * lifecycle's customer-profile read model): marketing only on a channel they opted into, the
+ * other purposes on any channel they did not opt out of (DOMAIN.md §5 Consent). Null: no contact.
+ */
+export const channelFor = async (
+  sim: Sim,
+  customerId: string,
+  kind: TouchpointKind,
+  only?: Channel,
+): Promise<Channel | null> => {
+  const profile = (await sim.views.customerProfiles()).get(customerId)
+  if (profile === undefined) return null
+  const purpose = purposeOf[kind]
+  const allowed = (channel: Channel) => {
+    const word = profile.consents[`${purpose}/${channel}`]
+    return purpose === 'marketing' ? word === 'granted' : word !== 'withdrawn'
+  }
+  return (
+    preferred[purpose].find((channel) => (only === undefined || channel === only) && allowed(channel)) ?? null
+  )
+}
+
+export interface Planned {
+  readonly touchpointId: string
+  readonly channel: Channel
+}
+
+/**
+ * DOMAIN.md §1 care touchpoints: plan a contact due at `dueAt`, on a channel the customer's consent
+ * allows; null when none does (the customer is not contacted) or a rule refuses it.
+ */
+export const planTouchpoint = async (
+  sim: Sim,
+  c: SimCustomer,
+  kind: TouchpointKind,
+  dueAt: number,
+  by: StaffMember,
+): Promise<Planned | null> => {
+  const channel = await channelFor(sim, c.id, kind)
+  if (channel === null) return null
+  const touchpointId = `tp-${String(++sim.world.serial.touchpoint).padStart(6, '0')}`
+  const done = await attempt(sim, () =>
+    sim.dealership.customerLifecycle(
+      {
+        type: 'PlanTouchpoint',
+        data: {
+          customerId: c.id,
+          touchpointId,
+          at: now(sim),
+          by,
+          kind,
+          channel,
+          dueAt: iso(dueAt),
+          familyMemberId: null,
+        },
+      },
+      { actor: by },
+    ),
+  )
+  return done === null ? null : { touchpointId, channel }
+}
+
+/** The contact was made (or tried): its outcome. Refused if consent was withdrawn meanwhile. */
+export const recordOutcome = (
+  sim: Sim,
+  c: SimCustomer,
+  touchpointId: string,
+  outcome: Outcome,
+  by: StaffMember,
+  note = '',
+) =>
+  attempt(sim, () =>
+    sim.dealership.customerLifecycle(
+      {
+        type: 'RecordTouchpointOutcome',
+        data: { customerId: c.id, touchpointId, at: now(sim), by, outcome, note },
+      },
+      { actor: by },
+    ),
+  )
+
+export const cancelTouchpoint = (
+  sim: Sim,
+  c: SimCustomer,
+  touchpointId: string,
+  by: StaffMember,
+  reason: string,
+) =>
+  attempt(sim, () =>
+    sim.dealership.customerLifecycle(
+      { type: 'CancelTouchpoint', data: { customerId: c.id, touchpointId, at: now(sim), by, reason } },
+      { actor: by },
+    ),
+  )
+
+/** Plan a contact and make it when due, with an outcome drawn by `outcomeOf`; `then` follows a made contact. */
+export const contact = async (
+  sim: Sim,
+  c: SimCustomer,
+  kind: TouchpointKind,
+  dueAt: number,
+  by: StaffMember,
+  outcomeOf: () => Outcome,
+  then: (outcome: Outcome, planned: Planned) => Promise<void> = async () => {},
+): Promise<Planned | null> => {
+  const planned = await planTouchpoint(sim, c, kind, dueAt, by)
+  if (planned === null) return null
+  sim.agenda.plan(dueAt, async () => {
+    // Consent is checked again when the contact is made: withdrawn meanwhile, the contact is cancelled.
+    if ((await channelFor(sim, c.id, kind, planned.channel)) === null) {
+      await cancelTouchpoint(
+        sim,
+        c,
+        planned.touchpointId,
+        by,
+        'the customer withdrew consent for this channel',
+      )
+      return
+    }
+    const outcome = outcomeOf()
+    if ((await recordOutcome(sim, c, planned.touchpointId, outcome, by)) !== null)
+      await then(outcome, planned)
+  })
+  return planned
+}

@@ -1,0 +1,120 @@
+import type { Dealership } from '@dealer-crm/dealership'
+import { DomainRejectedError, type ManualClock, type Random } from '@dealer-crm/eventsourcing'
+import type { Agenda } from './agenda.js'
+import type { Car, Identity } from './people.js'
+import type { StaffMember } from './staff.js'
+import { iso } from './time.js'
+import type { Views } from './views.js'
+
+export type ProspectSource = 'showroom' | 'phone' | 'event' | 'referral'
+
+/** A car a simulated customer owns, with what the simulator knows of its use. */
+export interface OwnedVehicle {
+  readonly car: Car
+  readonly deliveredAt: number
+  mileageKm: number
+  mileageAt: number
+  lastVisitAt: number | null
+}
+
+/**
+ * A simulated customer: who they are and how they behave. Behaviour (loyalty, pace) drives what
+ * they do; what the dealership knows about them is only what the event log says.
+ */
+export interface SimCustomer {
+  readonly id: string
+  readonly identity: Identity
+  readonly source: ProspectSource
+  /** The chance they come back when their service is due (their loyalty to this dealer). */
+  loyalty: number
+  /** Kilometres a day they drive. */
+  readonly paceKm: number
+  readonly vehicles: OwnedVehicle[]
+  /** Marketing channels they opted into. */
+  readonly marketing: Set<'sms' | 'call' | 'wechat'>
+  consultant: StaffMember
+  repairOrders: Array<{ readonly id: string; readonly amountFen: number; readonly at: number }>
+  spentFen: number
+  redemptions: number
+  /** Left the loyalty programme (退出). */
+  exitedProgramme: boolean
+}
+
+export interface World {
+  readonly customers: SimCustomer[]
+  readonly byId: Map<string, SimCustomer>
+  readonly openComplaints: Set<string>
+  /** Running numbers for the ids of things the dealership creates. */
+  readonly serial: {
+    customer: number
+    car: number
+    repairOrder: number
+    complaint: number
+    referral: number
+    touchpoint: number
+    survey: number
+    redemption: number
+    prepaid: number
+  }
+}
+
+export const createWorld = (): World => ({
+  customers: [],
+  byId: new Map(),
+  openComplaints: new Set(),
+  serial: {
+    customer: 0,
+    car: 0,
+    repairOrder: 0,
+    complaint: 0,
+    referral: 0,
+    touchpoint: 0,
+    survey: 0,
+    redemption: 0,
+    prepaid: 0,
+  },
+})
+
+/** Everything a part of the simulation needs: the facade, the clock, the dice, the agenda and the world. */
+export interface Sim {
+  readonly dealership: Dealership
+  /** The read models the simulated staff look at (customer profiles, member ledgers, …). */
+  readonly views: Views
+  readonly clock: ManualClock
+  readonly random: Random
+  readonly agenda: Agenda
+  readonly world: World
+  /** First instant of the simulated period and the first instant after it. */
+  readonly start: number
+  readonly end: number
+  /** Customers expected by the end of the run, for scaling the dealership's capacity. */
+  readonly scale: number
+  /** Refusals by the domains, by code: the simulator sometimes asks for what the rules forbid. */
+  readonly refusals: Record<string, number>
+}
+
+/** The clock's instant, as commands carry it. */
+export const now = (sim: Sim): string => iso(sim.clock.now().getTime())
+
+export const nowMs = (sim: Sim): number => sim.clock.now().getTime()
+
+/**
+ * Send a command through the facade; a refusal by a domain's rules is counted and returns null
+ * (the dealership goes on, as a clerk would), anything else is a bug and throws.
+ */
+export const attempt = async <A>(sim: Sim, work: () => Promise<A>): Promise<A | null> => {
+  try {
+    return await work()
+  } catch (error) {
+    if (!(error instanceof DomainRejectedError)) throw error
+    const code = String(error.code)
+    sim.refusals[code] = (sim.refusals[code] ?? 0) + 1
+    return null
+  }
+}
+
+/** A moment within business hours of the day starting at `midnight` (China time), in 5-minute steps. */
+export const during = (sim: Sim, midnight: number, fromHour: number, toHour: number): number =>
+  midnight + fromHour * 3_600_000 + sim.random.int(0, Math.max(0, (toHour - fromHour) * 12 - 1)) * 300_000
+
+export const chance = (sim: Sim, p: number): boolean => sim.random.next() < p
