@@ -6,16 +6,19 @@ import type { EventStore, InlineProjection } from './event-store.js'
 import type { Projection } from './projection.js'
 import type { Subscription } from './tail.js'
 
-/** Fold every event the projection handles, from the first, into a fresh state. */
-export const rebuildProjection = async <S, E extends Event>(
+/**
+ * Fold every event the projection handles, from the first, into a fresh state. The projection may
+ * know only some of the store's events (one domain's, in the dealership's store): `P extends E`.
+ */
+export const rebuildProjection = async <S, E extends Event, P extends E = E>(
   store: EventStore<E>,
-  projection: Projection<S, E>,
+  projection: Projection<S, P>,
 ): Promise<S> => {
   let state = projection.init()
   let next = 0n
   await createConsumer({ store, types: projection.handles }, (e) => {
     if (e.metadata.globalPosition < next) return // delivered twice: a fold applies each event once
-    state = projection.apply(state, e)
+    state = projection.apply(state, e as RecordedEvent<P>) // read filtered by the projection's types
     next = e.metadata.globalPosition + 1n
   }).catchUp(0n)
   return state
@@ -29,9 +32,9 @@ export type AsOf = { readonly position: bigint } | { readonly time: Date }
  * Events are read in global order and the fold stops after the given position or at the first
  * event recorded after the given time.
  */
-export const projectAsOf = async <S, E extends Event>(
+export const projectAsOf = async <S, E extends Event, P extends E = E>(
   store: EventStore<E>,
-  projection: Projection<S, E>,
+  projection: Projection<S, P>,
   asOf: AsOf,
 ): Promise<S> => {
   let state = projection.init()
@@ -41,7 +44,7 @@ export const projectAsOf = async <S, E extends Event>(
   for await (const e of store.readAll({ types: projection.handles, ...(to === undefined ? {} : { to }) })) {
     if (until !== undefined && e.metadata.recordedAt.getTime() > until) break
     if (e.metadata.globalPosition < next) continue
-    state = projection.apply(state, e)
+    state = projection.apply(state, e as RecordedEvent<P>) // read filtered by the projection's types
     next = e.metadata.globalPosition + 1n
   }
   return state
