@@ -295,7 +295,10 @@ export const referralPotentialAssessed = eventType(
   }),
 )
 
-/** A contact the customer started; no consent is needed to hear from them (DOMAIN.md §1, §5 Consent). */
+/**
+ * A contact the customer started; no consent is needed to hear from them (DOMAIN.md §1, §5
+ * Consent). The note is free text about a person, so it is personal data.
+ */
 export const inboundContactRecorded = eventType(
   'InboundContactRecorded',
   t.type({
@@ -305,8 +308,9 @@ export const inboundContactRecorded = eventType(
     by: Actor,
     channel: InboundChannel,
     topic: ContactTopic,
-    note: t.string,
+    note: personal(t.string),
   }),
+  bySubject,
 )
 
 export const touchpointPlanned = eventType(

@@ -5,6 +5,7 @@ import {
   Command,
   customerLifecycleEvents,
   defaultPolicy,
+  inboundContactRecorded,
   LifecyclePolicy,
   prospectRegistered,
   stageChanged,
@@ -46,8 +47,25 @@ describe('event codecs', () => {
     expect(prospectRegistered.subject?.(registered.data)).toBe('c-1')
   })
   it('every event type with personal data says whose it is', () => {
-    for (const type of ['ProspectRegistered', 'FamilyMemberRecorded', 'VehicleDelivered'])
+    for (const type of [
+      'ProspectRegistered',
+      'FamilyMemberRecorded',
+      'VehicleDelivered',
+      'InboundContactRecorded',
+    ])
       expect(customerLifecycleEvents.get(type)?.subject).toBeDefined()
+  })
+  it('keeps the note of an inbound contact as personal data', () => {
+    const stored = inboundContactRecorded.codec.encode({
+      customerId: 'c-1',
+      contactId: 'in-1',
+      at: '2024-03-05T10:00:00+08:00',
+      by: { id: 'cm-1', role: 'customer-manager' },
+      channel: 'call',
+      topic: 'went-elsewhere',
+      note: 'her brother-in-law services the car now',
+    })
+    expect(stored.note).toEqual({ $pii: 'her brother-in-law services the car now' })
   })
   it('an erased personal value decodes as erased', () => {
     const [registered] = eventsOf(register())
