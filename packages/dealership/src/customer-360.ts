@@ -34,6 +34,7 @@ export interface ReferralMade {
     | 'verified'
     | 'faked'
     | 'inconclusive'
+    | 'review-closed'
     | 'reopened'
     | 'voided'
   reward: Reward | null
@@ -82,6 +83,7 @@ const referralTypes = [
   'ReferralVoided',
   'RewardClawedBack',
   'ReferralReopened',
+  'ManualReviewClosed',
 ] as const satisfies ReadonlyArray<DealershipEvent['type']>
 
 const touchpointTypes = [
@@ -146,6 +148,7 @@ const applyReferral = (state: Customer360State, e: RecordedEvent<DealershipEvent
     case 'ReferralFaked':
     case 'VerificationInconclusive':
     case 'ReferralReopened':
+    case 'ManualReviewClosed':
     case 'ReferralVoided': {
       const outcome = {
         CallBackScheduled: 'call-back-scheduled',
@@ -153,6 +156,7 @@ const applyReferral = (state: Customer360State, e: RecordedEvent<DealershipEvent
         ReferralFaked: 'faked',
         VerificationInconclusive: 'inconclusive',
         ReferralReopened: 'reopened',
+        ManualReviewClosed: 'review-closed',
         ReferralVoided: 'voided',
       } as const
       return made(e.data.referralId, (r) => {

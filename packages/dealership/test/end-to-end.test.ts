@@ -144,3 +144,39 @@ describe('the whole dealership through the facade', () => {
     await dealership.close()
   })
 })
+
+describe('a referral closed after manual review', () => {
+  it('shows as review-closed in the referrer’s customer 360, not as inconclusive', async () => {
+    const clock = manualClock(mondayAt(0))
+    const store = createInMemoryDealershipStore({ clock })
+    const dealership = createDealership({ store, clock, random: seededRandom(7) })
+    await dealership.customerLifecycle(registerProspect(zhangSan, mondayAt(0)))
+    await dealership.customerLifecycle(registerProspect(liSi, mondayAt(2)))
+    // Registration, screening, delivery check and the scheduled call-back; nobody answers.
+    for (const step of referralSteps(mondayAt).slice(0, 4)) await dealership.referralVerification(step)
+    const verifier = { id: 'call-back-zhou', role: 'call-back-staff' }
+    for (let attempt = 0; attempt < 3; attempt++)
+      await dealership.referralVerification({
+        type: 'RecordCallBackUnreachable',
+        data: { referralId, verifier, at: mondayAt(50 + attempt) },
+      })
+    clock.set(mondayAt(60))
+    expect((await dealership.customer360(zhangSan.customerId))?.referralsMade).toMatchObject([
+      { referralId, outcome: 'inconclusive' },
+    ])
+    await dealership.referralVerification({
+      type: 'CloseManualReview',
+      data: {
+        referralId,
+        by: { id: 'showroom-manager-chen', role: 'showroom-manager' },
+        reason: 'Neither party could be reached in a week; not verified',
+        at: mondayAt(61),
+      },
+    })
+    clock.set(mondayAt(62))
+    expect((await dealership.customer360(zhangSan.customerId))?.referralsMade).toMatchObject([
+      { referralId, outcome: 'review-closed', rewardStatus: 'none' },
+    ])
+    await dealership.close()
+  })
+})
