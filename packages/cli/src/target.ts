@@ -18,8 +18,6 @@ const esdbSchemes: ReadonlyArray<readonly [string, string]> = [
   ['esdb+discover://', 'esdb+discover://'],
   ['kurrentdb://', 'esdb://'],
   ['kurrentdb+discover://', 'esdb+discover://'],
-  ['kurrent://', 'esdb://'],
-  ['kurrent+discover://', 'esdb+discover://'],
 ]
 
 const schemaName = /^[a-z_][a-z0-9_]{0,59}$/
