@@ -2,6 +2,7 @@ import { checkCommandSequences, checkReplayDeterminism, runCommands, type Step }
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
+  type Channel,
   type Command,
   type Customer,
   type CustomerLifecycleEvent,
@@ -16,8 +17,11 @@ import {
   type LifecycleError,
   type LifecyclePolicy,
   ms,
+  type Purpose,
+  purposeOf,
   type Stage,
   type StageCause,
+  type TouchpointKind,
 } from '../src/index.js'
 import { commandArb, commandTimelineArb, policyArb } from '../src/testing.js'
 import { deliver, eventsOf, register } from './support.js'
@@ -172,6 +176,100 @@ describe('properties over random command sequences', () => {
         )
       return true
     })
+  })
+
+  it('consent is checked exactly, when a contact is planned and again when it is made', () => {
+    const common = { customerId: 'c-1', by: { id: 'cm-1', role: 'customer-manager' as const } }
+    const channel = fc.constantFrom<Channel>('sms', 'wechat')
+    const id = fc.constantFrom('tp-1', 'tp-2')
+    const move = fc.oneof(
+      fc
+        .tuple(fc.constantFrom<Purpose>('marketing', 'service-reminder', 'survey'), channel, fc.boolean())
+        .map(
+          ([purpose, ch, grant]): Command => ({
+            type: grant ? 'GrantConsent' : 'WithdrawConsent',
+            data: { ...common, at: '2024-01-05T10:00:00+08:00', purpose, channel: ch, source: 'phone-call' },
+          }),
+        ),
+      fc
+        .tuple(
+          id,
+          fc.constantFrom<TouchpointKind>(
+            'offer',
+            'birthday-greeting',
+            'maintenance-reminder',
+            'periodic-call-back',
+          ),
+          channel,
+        )
+        .map(
+          ([touchpointId, kind, ch]): Command => ({
+            type: 'PlanTouchpoint',
+            data: {
+              ...common,
+              at: '2024-01-05T10:00:00+08:00',
+              touchpointId,
+              kind,
+              channel: ch,
+              dueAt: '2024-01-20T10:00:00+08:00',
+              familyMemberId: null,
+            },
+          }),
+        ),
+      id.map(
+        (touchpointId): Command => ({
+          type: 'RecordTouchpointOutcome',
+          data: { ...common, at: '2024-01-20T11:00:00+08:00', touchpointId, outcome: 'reached', note: '' },
+        }),
+      ),
+    )
+    const seen = new Set<string>()
+    fc.assert(
+      fc.property(policyArb, fc.array(move, { minLength: 10, maxLength: 30 }), (policy, commands) => {
+        for (const { command, before, outcome } of runCommands(
+          customerLifecycle(policy),
+          commands,
+          history,
+        )) {
+          const contact =
+            command.type === 'PlanTouchpoint'
+              ? { purpose: purposeOf[command.data.kind], channel: command.data.channel }
+              : command.type === 'RecordTouchpointOutcome'
+                ? before.touchpoints[command.data.touchpointId]
+                : undefined
+          if (contact === undefined) continue
+          const consent = before.consents[`${contact.purpose}/${contact.channel}`]?.status
+          const live =
+            contact.purpose === 'marketing' || policy.consentRequired[contact.purpose]
+              ? consent === 'granted'
+              : consent !== 'withdrawn'
+          const refusedForConsent = !outcome.ok && outcome.error.code === 'NoLiveConsent'
+          if (
+            command.type === 'PlanTouchpoint' &&
+            before.touchpoints[command.data.touchpointId] !== undefined
+          )
+            continue
+          if (
+            command.type === 'RecordTouchpointOutcome' &&
+            before.touchpoints[command.data.touchpointId]?.status !== 'planned'
+          )
+            continue
+          expect(refusedForConsent).toBe(!live)
+          if (outcome.ok) expect(live).toBe(true)
+          seen.add(`${command.type}:${contact.purpose}:${live ? 'live' : 'refused'}`)
+        }
+      }),
+      { numRuns },
+    )
+    expect([...seen]).toEqual(
+      expect.arrayContaining([
+        'PlanTouchpoint:marketing:live',
+        'PlanTouchpoint:marketing:refused',
+        'RecordTouchpointOutcome:marketing:live',
+        'RecordTouchpointOutcome:marketing:refused',
+        'RecordTouchpointOutcome:service-reminder:refused',
+      ]),
+    )
   })
 
   it('a marketing touchpoint is refused exactly when it would put a window over the cap', () => {

@@ -1,6 +1,8 @@
 import { deciderSpec } from '@dealer-crm/testing'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { type CustomerLifecycleEvent, customerLifecycle, decider, defaultPolicy } from '../src/index.js'
+import { policyArb } from '../src/testing.js'
 import { cmd, deliver, evaluate, eventsOf, otherVin, register, vin, visit } from './support.js'
 
 const spec = deciderSpec(decider)
@@ -282,5 +284,58 @@ describe('manual override with a reason and an expiry (DOMAIN.md §5)', () => {
       .when(evaluate('2024-10-02T10:00:00+08:00'))
       .events()
     expect(stageChanges(events)[0]).toMatchObject({ from: 'lost', to: 'won-back', cause: 'evaluation' })
+  })
+})
+
+describe('the thresholds hold to the day, under any policy (DOMAIN.md §1 rules, §5)', () => {
+  const delivery = '2024-02-01T10:00:00+08:00'
+  const lastVisit = '2024-03-01T10:00:00+08:00'
+  const daysAfter = (at: string, days: number) => new Date(Date.parse(at) + days * 86_400_000).toISOString()
+
+  it('one visit, then an evaluation d days later: active, declining, at risk, lost', () => {
+    fc.assert(
+      fc.property(policyArb, fc.integer({ min: 0, max: 800 }), (policy, d) => {
+        const lifecycle = customerLifecycle(policy)
+        const given = eventsOf(register(), deliver(delivery), visit(lastVisit, 10))
+        const state = given.reduce(lifecycle.evolve, lifecycle.initialState)
+        const decision = lifecycle.decide(evaluate(daysAfter(lastVisit, d)), state)
+        if (decision._tag === 'Left') throw new Error(decision.left.message)
+        const after = decision.right.reduce(lifecycle.evolve, state)
+        // No mileage driven and one visit: the interval is the policy's, the at-risk threshold its fallback.
+        const expected =
+          d > policy.lostAfterDays
+            ? 'lost'
+            : d > policy.atRiskFallbackDays
+              ? 'at-risk'
+              : d > policy.serviceIntervalDays
+                ? 'declining'
+                : 'active'
+        expect(after.stage).toBe(expected)
+        if (expected !== 'active')
+          expect(after.stageEvidence).toMatchObject({
+            daysSinceLastSeen: d,
+            daysOverdue: Math.max(0, d - policy.serviceIntervalDays),
+            atRiskAfterDays: policy.atRiskFallbackDays,
+            lostAfterDays: policy.lostAfterDays,
+            policyVersion: policy.policyVersion,
+          })
+      }),
+      { numRuns: 200 },
+    )
+  })
+
+  it('no visit after the delivery, then an evaluation d days later: owner, then never serviced', () => {
+    fc.assert(
+      fc.property(policyArb, fc.integer({ min: 0, max: 800 }), (policy, d) => {
+        const lifecycle = customerLifecycle(policy)
+        const state = eventsOf(register(), deliver(delivery)).reduce(lifecycle.evolve, lifecycle.initialState)
+        const decision = lifecycle.decide(evaluate(daysAfter(delivery, d)), state)
+        if (decision._tag === 'Left') throw new Error(decision.left.message)
+        expect(decision.right.reduce(lifecycle.evolve, state).stage).toBe(
+          d > policy.neverServicedAfterDays ? 'never-serviced' : 'owner',
+        )
+      }),
+      { numRuns: 200 },
+    )
   })
 })
