@@ -174,11 +174,20 @@ export const openTarget = async (
       return { target, description, ...opened, close: () => opened.store.close() }
     }
     const vault = vaultTarget === undefined ? null : await openVault(vaultTarget, options)
-    const store = createEventStoreDbEventStore({
-      connectionString: target.connectionString,
-      registry: dealershipRegistry,
-      ...(vault === null ? {} : { keyVault: vault.vault.keyVault }),
-    })
+    let store: DealershipStore
+    try {
+      store = createEventStoreDbEventStore({
+        connectionString: target.connectionString,
+        registry: dealershipRegistry,
+        // A command line should say soon that a server is unreachable (the adapter's default is 8 retries).
+        readRetries: 2,
+        retryDelayMs: 200,
+        ...(vault === null ? {} : { keyVault: vault.vault.keyVault }),
+      })
+    } catch (error) {
+      await vault?.close()
+      throw error
+    }
     return {
       target,
       description,

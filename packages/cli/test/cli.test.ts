@@ -136,6 +136,23 @@ describe('the dispatcher', () => {
     }
   })
 
+  it('names an unreachable EventStoreDB server in one line, within seconds', async () => {
+    const started = Date.now()
+    const r = await run('verify', '--db', 'esdb://127.0.0.1:1?tls=false')
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(
+      /^dealer-crm: verify: EventStoreDB read of \$all failed \(server unreachable or connection lost\): .*ECONNREFUSED/,
+    )
+    expect(r.stderr.split('\n')).toHaveLength(2)
+    expect(Date.now() - started).toBeLessThan(10_000)
+    const vault = await run('stats', '--db', 'esdb://127.0.0.1:1?tls=false', '--vault', 'esdb://127.0.0.1:2')
+    expect(vault).toMatchObject({
+      code: 2,
+      stderr:
+        'dealer-crm: stats: --vault must be a SQLite file or a PostgreSQL URL: EventStoreDB is no place for keys\n',
+    })
+  })
+
   it('names an unreachable PostgreSQL server in one line', async () => {
     const r = await run('stats', '--db', 'postgres://postgres@127.0.0.1:1/test')
     expect(r.code).toBe(1)
