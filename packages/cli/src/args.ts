@@ -11,7 +11,7 @@ export interface ParsedArgs {
 
 export interface ArgsSpec {
   readonly options: OptionSpec
-  /** Names of the positional arguments, in order; those ending in `?` are optional. */
+  /** Names of the positional arguments, in order; each is required. */
   readonly positionals: ReadonlyArray<string>
 }
 
@@ -47,8 +47,7 @@ export const parseCommandArgs = (
   } catch (error) {
     throw new UsageError(reword(command, error))
   }
-  const required = spec.positionals.filter((p) => !p.endsWith('?'))
-  const missing = required[parsed.positionals.length]
+  const missing = spec.positionals[parsed.positionals.length]
   if (missing !== undefined) throw new UsageError(`missing <${missing}>; see dealer-crm ${command} --help`)
   if (parsed.positionals.length > spec.positionals.length)
     throw new UsageError(
