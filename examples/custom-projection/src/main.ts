@@ -95,9 +95,17 @@ export const run = async (args: ReadonlyArray<string>, out: Output): Promise<Run
 
   const store = createSqliteEventStore({ path, registry: dealershipRegistry })
   try {
+    let applied = 0
     const runner = createCatchUpRunner({
       store,
-      projection: rewardCostProjection,
+      // The same projection, counting what this run applies.
+      projection: {
+        ...rewardCostProjection,
+        apply: (state, event) => {
+          applied++
+          return rewardCostProjection.apply(state, event)
+        },
+      },
       checkpoints: store.checkpoints,
       name: checkpointName,
     })
@@ -105,9 +113,8 @@ export const run = async (args: ReadonlyArray<string>, out: Output): Promise<Run
     const to = await runner.catchUp()
     const current = runner.state()
     out.print(
-      from === 0n
-        ? `Caught up from the start of ${path} to position ${to}.`
-        : `Resumed from the checkpoint at position ${from}; caught up to position ${to}.`,
+      `${from === 0n ? `Read ${path} from the start` : `Resumed from the checkpoint at position ${from}`}: ` +
+        `${applied} new referral event${applied === 1 ? '' : 's'} applied, next position ${to}.`,
     )
     out.print('\nReferral-reward cost by month of release and reporting consultant, net of claw-backs:')
     for (const line of renderCostTable(costRows(current))) out.print(line)
