@@ -70,10 +70,23 @@ const middleOfData = async (store: DealershipStore): Promise<Date | null> => {
 const china = (d: Date) =>
   `${new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')} (UTC+8)`
 
+/** `pnpm start -- --as-of …` passes the `--` on: a leading one is dropped. */
 const parse = (args: ReadonlyArray<string>) =>
-  parseArgs({ args: [...args], allowPositionals: true, options: { 'as-of': { type: 'string' } } })
+  parseArgs({
+    args: args[0] === '--' ? args.slice(1) : [...args],
+    allowPositionals: true,
+    options: { 'as-of': { type: 'string' } },
+  })
 
-export const run = async (args: ReadonlyArray<string>, out: Output): Promise<RunResult> => {
+/**
+ * `cwd` resolves a relative database path; under `pnpm --filter … start` the script runs in this
+ * example's folder, and pnpm passes the caller's folder as INIT_CWD.
+ */
+export const run = async (
+  args: ReadonlyArray<string>,
+  out: Output,
+  cwd: string = process.env.INIT_CWD ?? process.cwd(),
+): Promise<RunResult> => {
   let parsed: ReturnType<typeof parse>
   try {
     parsed = parse(args)
@@ -87,7 +100,7 @@ export const run = async (args: ReadonlyArray<string>, out: Output): Promise<Run
     out.error(`--as-of: expected a date (2026-06-30) or an ISO instant with its offset, got ${asOfFlag}`)
     return { code: 2 }
   }
-  const path = resolve(parsed.positionals[0] ?? defaultDatabase)
+  const path = resolve(cwd, parsed.positionals[0] ?? defaultDatabase)
   if (!existsSync(path)) {
     out.error(`No database at ${path}: run \`pnpm demo\` first (it writes the demo's year of events there).`)
     return { code: 1 }
