@@ -31,7 +31,14 @@ import {
   type Stage,
 } from './state.js'
 import { epochMs, type Instant, isBefore, yuan } from './values.js'
-import { type Compensation, type Severity, type Staff, severityLabel, severityRank } from './vocabulary.js'
+import {
+  type Compensation,
+  higherSeverity,
+  type Severity,
+  type Staff,
+  severityLabel,
+  severityRank,
+} from './vocabulary.js'
 
 type Decision = Either<ComplaintError, ReadonlyArray<ComplaintEvent>>
 type Events = ReadonlyArray<ComplaintEvent>
@@ -95,7 +102,7 @@ const decideStep = (
     case 'ExecuteResolution':
       return executeResolution(policy, command, s)
     case 'RecordFollowUpCall':
-      return recordFollowUpCall(command, s)
+      return recordFollowUpCall(policy, command, s)
     case 'CloseComplaint':
       return closeComplaint(command, s)
     case 'EscalateComplaint':
@@ -198,7 +205,10 @@ const confirmProblem = (c: ConfirmProblem, s: Complaint): Decision =>
     ]),
   )
 
-/** Step 3 分析问题: severity, safety, justified or not; stops the investigation clock. */
+/**
+ * Step 3 分析问题: severity, safety, justified or not; stops the investigation clock. The analysis
+ * sets the severity, up or down from the one taken in, but never below its floor (safety → 重大).
+ */
 const analyseComplaint = (p: ComplaintPolicy, c: AnalyseComplaint, s: Complaint): Decision => {
   const d = c.data
   return pipe(
@@ -222,8 +232,7 @@ const analyseComplaint = (p: ComplaintPolicy, c: AnalyseComplaint, s: Complaint)
           },
         ],
         (now) => stopClock(p, now, 'investigation', d.at),
-        (now) => raiseSeverity(p, now, d.severity, 'assessment', d.at),
-        (now) => (d.safetyRelated ? raiseSeverity(p, now, 'major', 'safety', d.at) : []),
+        (now) => reassess(p, now, d, d.at),
       ),
     ),
   )
@@ -325,6 +334,7 @@ const recordCustomerDecision = (p: ComplaintPolicy, c: RecordCustomerDecision, s
                     d.at,
                   )
                 : [],
+            (now) => keywordEscalation(p, now, majorKeywordIn(p, d.reason ?? ''), d.by, d.at),
           ),
     ),
   )
@@ -372,24 +382,36 @@ const executeResolution = (p: ComplaintPolicy, c: ExecuteResolution, s: Complain
     }),
   )
 
-/** Step 6 跟踪服务: the follow-up call; an unsatisfied customer means negotiating again. */
-const recordFollowUpCall = (c: RecordFollowUpCall, s: Complaint): Decision =>
-  pipe(
+/**
+ * Step 6 跟踪服务: the follow-up call; an unsatisfied customer means negotiating again, and an
+ * unsatisfied customer who threatens the media or 12315 makes the complaint 重大.
+ */
+const recordFollowUpCall = (p: ComplaintPolicy, c: RecordFollowUpCall, s: Complaint): Decision => {
+  const d = c.data
+  return pipe(
     requireStage(s, ['executed'], 'make the follow-up call', 'the resolution must be carried out first'),
-    map(() => [
-      {
-        type: 'FollowUpCallMade',
-        data: {
-          complaintId: c.data.complaintId,
-          customerId: s.customerId,
-          satisfied: c.data.satisfied,
-          customerSaid: c.data.customerSaid,
-          by: c.data.by,
-          at: c.data.at,
-        },
-      },
-    ]),
+    map(() =>
+      inSequence(
+        s,
+        () => [
+          {
+            type: 'FollowUpCallMade',
+            data: {
+              complaintId: d.complaintId,
+              customerId: s.customerId,
+              satisfied: d.satisfied,
+              customerSaid: d.customerSaid,
+              by: d.by,
+              at: d.at,
+            },
+          },
+        ],
+        (now) =>
+          d.satisfied ? [] : keywordEscalation(p, now, majorKeywordIn(p, d.customerSaid), d.by, d.at),
+      ),
+    ),
   )
+}
 
 /** Step 7 经验教训总结: close only after a satisfied follow-up, with a root cause (DOMAIN.md §3, §5). */
 const closeComplaint = (c: CloseComplaint, s: Complaint): Decision =>
@@ -613,7 +635,12 @@ const raiseSeverity = (
         },
       ]
 
-/** One level up (while below the top) and at least 升级; media or 12315 words make it 重大. */
+/**
+ * One level up (while below the top) and a severity of at least 升级; media or 12315 words make it
+ * 重大. At the top level an automatic escalation is recorded only when it raises the severity floor
+ * (`toLevel` equals `fromLevel`), so the trigger stays on the record and the analysis cannot lower
+ * the severity below it.
+ */
 const escalation = (
   p: ComplaintPolicy,
   s: Complaint,
@@ -621,30 +648,32 @@ const escalation = (
   reason: string,
   by: Staff,
   at: Instant,
-): Events =>
-  inSequence(
+): Events => {
+  const floor: Severity = trigger === 'keyword' ? 'major' : 'escalated'
+  const levelUp = s.handlingLevel < p.maxHandlingLevel
+  if (!levelUp && severityRank[floor] <= severityRank[s.severityFloor]) return []
+  return inSequence(
     s,
-    (now) =>
-      now.handlingLevel >= p.maxHandlingLevel
-        ? []
-        : [
-            {
-              type: 'ComplaintEscalated',
-              data: {
-                complaintId: now.complaintId,
-                trigger,
-                reason,
-                fromLevel: now.handlingLevel,
-                toLevel: now.handlingLevel + 1,
-                by,
-                at,
-                policyVersion: p.policyVersion,
-              },
-            },
-          ],
-    (now) => raiseSeverity(p, now, trigger === 'keyword' ? 'major' : 'escalated', 'escalation', at),
+    (now) => [
+      {
+        type: 'ComplaintEscalated',
+        data: {
+          complaintId: now.complaintId,
+          trigger,
+          reason,
+          fromLevel: now.handlingLevel,
+          toLevel: levelUp ? now.handlingLevel + 1 : now.handlingLevel,
+          by,
+          at,
+          policyVersion: p.policyVersion,
+        },
+      },
+    ],
+    (now) => raiseSeverity(p, now, floor, 'escalation', at),
   )
+}
 
+/** Media, 12315 and like words in what the customer says escalate the complaint, once (OEM 重大). */
 const keywordEscalation = (
   p: ComplaintPolicy,
   s: Complaint,
@@ -652,9 +681,35 @@ const keywordEscalation = (
   by: Staff,
   at: Instant,
 ) =>
-  keyword === null || s.severity === 'major'
+  keyword === null || s.keywordEscalated
     ? []
     : escalation(p, s, 'keyword', `the customer mentions “${keyword}” (${severityLabel.major})`, by, at)
+
+/**
+ * The analysis's severity, held up by the floor (which already counts this analysis's safety
+ * finding): raised or lowered, the clocks keep the time already spent (DOMAIN.md §5 SLA clocks).
+ */
+const reassess = (p: ComplaintPolicy, s: Complaint, d: AnalyseComplaint['data'], at: Instant): Events => {
+  const to = higherSeverity(d.severity, s.severityFloor)
+  if (severityRank[to] > severityRank[s.severity])
+    return raiseSeverity(p, s, to, to === d.severity ? 'assessment' : 'safety', at)
+  if (severityRank[to] === severityRank[s.severity]) return []
+  return [
+    {
+      type: 'SeverityLowered',
+      data: {
+        complaintId: s.complaintId,
+        from: s.severity,
+        to,
+        reason: 'assessment',
+        slaTargets: p.slaTargets[to],
+        by: d.by,
+        at,
+        policyVersion: p.policyVersion,
+      },
+    },
+  ]
+}
 
 const majorKeywordIn = (p: ComplaintPolicy, text: string): string | null =>
   p.autoEscalation.majorKeywords.find((k) => text.toLowerCase().includes(k.toLowerCase())) ?? null

@@ -96,6 +96,27 @@ export const SeverityRaised = eventType(
   }),
 )
 
+export const SeverityLoweringReason = t.keyof({ assessment: null }, 'SeverityLoweringReason')
+
+/**
+ * The analysis found the complaint less severe than it was taken in (DOMAIN.md §3 step 3): never
+ * below what safety or an escalation requires; the clocks keep the time already spent, take the
+ * looser targets, and a breach already recorded stays a breach.
+ */
+export const SeverityLowered = eventType(
+  'SeverityLowered',
+  t.type({
+    complaintId: ComplaintId,
+    from: Severity,
+    to: Severity,
+    reason: SeverityLoweringReason,
+    slaTargets: SlaTargets,
+    by: Staff,
+    at: Instant,
+    policyVersion: t.string,
+  }),
+)
+
 export const EscalationTrigger = t.keyof(
   { manual: null, 'repeat-complaint': null, 'rejected-resolution': null, keyword: null },
   'EscalationTrigger',
@@ -281,6 +302,7 @@ const definitions = [
   ProblemConfirmed,
   ComplaintAnalysed,
   SeverityRaised,
+  SeverityLowered,
   ComplaintEscalated,
   ResolutionProposed,
   ResolutionApproved,
@@ -306,6 +328,7 @@ export type ComplaintAcknowledged = EventOf<typeof ComplaintAcknowledged>
 export type ProblemConfirmed = EventOf<typeof ProblemConfirmed>
 export type ComplaintAnalysed = EventOf<typeof ComplaintAnalysed>
 export type SeverityRaised = EventOf<typeof SeverityRaised>
+export type SeverityLowered = EventOf<typeof SeverityLowered>
 export type ComplaintEscalated = EventOf<typeof ComplaintEscalated>
 export type ResolutionProposed = EventOf<typeof ResolutionProposed>
 export type ResolutionApproved = EventOf<typeof ResolutionApproved>
@@ -328,6 +351,7 @@ export type ComplaintEvent =
   | ProblemConfirmed
   | ComplaintAnalysed
   | SeverityRaised
+  | SeverityLowered
   | ComplaintEscalated
   | ResolutionProposed
   | ResolutionApproved

@@ -2,7 +2,15 @@ import type { ComplaintEvent, ComplaintReceived } from './events.js'
 import type { ComplaintId, CustomerId, StaffId } from './ids.js'
 import { type SlaClock, type SlaClockName, type SlaTargets, startedClock } from './sla.js'
 import type { Instant } from './values.js'
-import type { Compensation, Explanation, PauseReason, Role, RootCause, Severity } from './vocabulary.js'
+import {
+  type Compensation,
+  type Explanation,
+  higherSeverity,
+  type PauseReason,
+  type Role,
+  type RootCause,
+  type Severity,
+} from './vocabulary.js'
 
 /**
  * Where a complaint stands in the procedure of DOMAIN.md §3. `negotiating` is the stage a
@@ -38,6 +46,13 @@ export interface Complaint {
   readonly customerId: CustomerId
   readonly owner: StaffId
   readonly severity: Severity
+  /**
+   * The lowest severity the facts allow: 重大 once a safety issue or a media / 12315 threat is
+   * recorded, 升级 once the complaint was escalated. An analysis may lower the severity, never below it.
+   */
+  readonly severityFloor: Severity
+  /** A media or 12315 threat has escalated the complaint (that happens once). */
+  readonly keywordEscalated: boolean
   readonly safetyRelated: boolean
   readonly justified: boolean | null
   readonly handlingLevel: number
@@ -71,6 +86,8 @@ export const receivedComplaint = (e: ComplaintReceived): Complaint => {
     customerId: d.customerId,
     owner: d.owner,
     severity: d.severity,
+    severityFloor: d.safetyRelated ? 'major' : 'general',
+    keywordEscalated: false,
     safetyRelated: d.safetyRelated,
     justified: null,
     handlingLevel: d.handlingLevel,
@@ -138,11 +155,28 @@ export const evolveComplaint = (s: Complaint, e: ComplaintEvent): Complaint => {
         ...stepTo('analysed', s, e.data.at),
         justified: e.data.justified,
         safetyRelated: s.safetyRelated || e.data.safetyRelated,
+        severityFloor: e.data.safetyRelated ? 'major' : s.severityFloor,
       }
     case 'SeverityRaised':
+      return {
+        ...s,
+        severity: e.data.to,
+        // Safety and escalation hold the severity up; an assessment does not.
+        severityFloor:
+          e.data.reason === 'assessment' ? s.severityFloor : higherSeverity(s.severityFloor, e.data.to),
+        clocks: retarget(s.clocks, e.data.slaTargets),
+        lastAt: e.data.at,
+      }
+    case 'SeverityLowered':
       return { ...s, severity: e.data.to, clocks: retarget(s.clocks, e.data.slaTargets), lastAt: e.data.at }
     case 'ComplaintEscalated':
-      return { ...s, handlingLevel: e.data.toLevel, lastAt: e.data.at }
+      return {
+        ...s,
+        handlingLevel: e.data.toLevel,
+        severityFloor: higherSeverity(s.severityFloor, e.data.trigger === 'keyword' ? 'major' : 'escalated'),
+        keywordEscalated: s.keywordEscalated || e.data.trigger === 'keyword',
+        lastAt: e.data.at,
+      }
     case 'ResolutionProposed':
       return {
         ...stepTo('proposed', s, e.data.at),

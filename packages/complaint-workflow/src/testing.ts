@@ -20,6 +20,10 @@ import {
 // (ARCHITECTURE.md "Who uses it": property-test the rules). Exported as
 // "@dealer-crm/complaint-workflow/testing".
 
+/** Records with an ordinary prototype, like commands decoded from JSON (fast-check may make them null-prototype). */
+const plainRecord = <T>(model: { [K in keyof T]: fc.Arbitrary<T[K]> }): fc.Arbitrary<T> =>
+  fc.record(model, { noNullPrototype: true })
+
 /** A command that still needs its moment: sequences stamp increasing times on them. */
 export type TimedCommand = (at: Instant) => ComplaintCommand
 
@@ -35,14 +39,14 @@ const idsOf = <A extends string>(
 ): ReadonlyArray<A> => values.filter((v): v is A => is(v))
 
 export const complaintIdArb = fc.constantFrom(...idsOf(ComplaintId.is, 'complaint-0001', 'complaint-0002'))
-export const staffArb: fc.Arbitrary<Staff> = fc.record({
+export const staffArb: fc.Arbitrary<Staff> = plainRecord({
   id: fc.constantFrom(
     ...idsOf(StaffId.is, 'advisor-wang', 'manager-li', 'director-zhao', 'gm-zhou', 'callback-chen'),
   ),
   role: fc.constantFrom(...roles),
 })
 /** Mostly someone senior enough to approve, so sequences reach the later steps. */
-const managerArb: fc.Arbitrary<Staff> = fc.record({
+const managerArb: fc.Arbitrary<Staff> = plainRecord({
   id: fc.constantFrom(...idsOf(StaffId.is, 'manager-li', 'director-zhao', 'gm-zhou')),
   role: fc.constantFrom(
     'service-manager' as const,
@@ -63,23 +67,29 @@ export const noteArb = fc.oneof(
 
 /** Typed compensation, with values on both sides of the default approval tiers. */
 export const compensationArb: fc.Arbitrary<Compensation> = fc.oneof(
-  fc.record({ kind: fc.constant('apology' as const), givenBy: fc.constantFrom(...roles) }),
-  fc.record({
+  plainRecord({ kind: fc.constant('apology' as const), givenBy: fc.constantFrom(...roles) }),
+  plainRecord({
     kind: fc.constant('discount' as const),
     percent: fc.integer({ min: 1, max: 100 }),
     onAmount: fc.integer({ min: 0, max: 800_000 }),
   }),
-  fc.record({ kind: fc.constant('price-correction' as const), amount: fc.integer({ min: 0, max: 600_000 }) }),
-  fc.record({ kind: fc.constant('service-voucher' as const), amount: fc.integer({ min: 0, max: 200_000 }) }),
-  fc.record({ kind: fc.constant('goodwill-points' as const), points: fc.integer({ min: 1, max: 50_000 }) }),
+  plainRecord({
+    kind: fc.constant('price-correction' as const),
+    amount: fc.integer({ min: 0, max: 600_000 }),
+  }),
+  plainRecord({
+    kind: fc.constant('service-voucher' as const),
+    amount: fc.integer({ min: 0, max: 200_000 }),
+  }),
+  plainRecord({ kind: fc.constant('goodwill-points' as const), points: fc.integer({ min: 1, max: 50_000 }) }),
 )
 
 export const explanationArb: fc.Arbitrary<Explanation> = fc.oneof(
-  fc.record({
+  plainRecord({
     kind: fc.constant('standard-price-list' as const),
     summary: fc.constant('The standard parts price list'),
   }),
-  fc.record({
+  plainRecord({
     kind: fc.constant('technical-explanation' as const),
     summary: fc.constant('Why the blower failed'),
   }),
@@ -183,7 +193,7 @@ const mainLineArb = (complaintId: ComplaintId): fc.Arbitrary<ReadonlyArray<Timed
       approve: fc
         .oneof({ weight: 3, arbitrary: managerArb }, { weight: 1, arbitrary: staffArb })
         .map(plain(complaintId, 'ApproveResolution')),
-      decision: fc.record({ accept: fc.integer({ min: 0, max: 4 }).map((n) => n > 0), by: staffArb }).map(
+      decision: plainRecord({ accept: fc.integer({ min: 0, max: 4 }).map((n) => n > 0), by: staffArb }).map(
         (r): TimedCommand =>
           (at) => ({
             type: 'RecordCustomerDecision',
@@ -193,14 +203,17 @@ const mainLineArb = (complaintId: ComplaintId): fc.Arbitrary<ReadonlyArray<Timed
           }),
       ),
       execute: staffArb.map(plain(complaintId, 'ExecuteResolution')),
-      followUp: fc.record({ satisfied: fc.integer({ min: 0, max: 4 }).map((n) => n > 0), by: staffArb }).map(
+      followUp: plainRecord({
+        satisfied: fc.integer({ min: 0, max: 4 }).map((n) => n > 0),
+        by: staffArb,
+      }).map(
         (r): TimedCommand =>
           (at) => ({
             type: 'RecordFollowUpCall',
             data: { complaintId, satisfied: r.satisfied, customerSaid: 'OK', by: r.by, at },
           }),
       ),
-      close: fc.record({ rootCause: fc.constantFrom(...keysOf(RootCause)), by: staffArb }).map(
+      close: plainRecord({ rootCause: fc.constantFrom(...keysOf(RootCause)), by: staffArb }).map(
         (r): TimedCommand =>
           (at) => ({
             type: 'CloseComplaint',
@@ -231,15 +244,15 @@ const mainLineArb = (complaintId: ComplaintId): fc.Arbitrary<ReadonlyArray<Timed
 /** Commands that may come at any time: escalation, contact, pauses and the SLA scheduler. */
 const noiseArb = (complaintId: ComplaintId): fc.Arbitrary<TimedCommand> =>
   fc.oneof(
-    fc.record({ reason: noteArb, by: staffArb }).map(
+    plainRecord({ reason: noteArb, by: staffArb }).map(
       (r): TimedCommand =>
         (at) => ({ type: 'EscalateComplaint', data: { complaintId, ...r, at } }),
     ),
-    fc.record({ channel: fc.constantFrom(...keysOf(Channel)), note: noteArb, by: staffArb }).map(
+    plainRecord({ channel: fc.constantFrom(...keysOf(Channel)), note: noteArb, by: staffArb }).map(
       (r): TimedCommand =>
         (at) => ({ type: 'RecordCustomerContact', data: { complaintId, ...r, at } }),
     ),
-    fc.record({ reason: fc.constantFrom(...keysOf(PauseReason)), by: staffArb }).map(
+    plainRecord({ reason: fc.constantFrom(...keysOf(PauseReason)), by: staffArb }).map(
       (r): TimedCommand =>
         (at) => ({ type: 'PauseComplaint', data: { complaintId, ...r, at } }),
     ),
@@ -279,7 +292,7 @@ export const complaintCommandSequence = (
           mainLineArb(id).chain((steps) =>
             fc.tuple(
               ...steps.map((step) =>
-                fc.record({
+                plainRecord({
                   noise: fc.array(noiseArb(id), { maxLength: 2 }),
                   keep: fc.integer({ min: 0, max: 9 }).map((n) => n > 0),
                   step: fc.constant(step),

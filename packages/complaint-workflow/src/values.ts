@@ -12,10 +12,26 @@ const refine = <A, O>(codec: t.Type<A, O, unknown>, accepts: (a: A) => boolean, 
     codec.encode,
   )
 
-const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/
+const isoInstant =
+  /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):([0-5]\d)(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/
+
+/** The date exists in the calendar (Date.parse turns 30 February into 2 March). */
+const isCalendarDate = (year: number, month: number, day: number): boolean => {
+  const date = new Date(Date.UTC(year, month - 1, day))
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+}
+
+const isInstant = (s: string): boolean => {
+  const parts = isoInstant.exec(s)
+  return (
+    parts !== null &&
+    isCalendarDate(Number(parts[1]), Number(parts[2]), Number(parts[3])) &&
+    !Number.isNaN(Date.parse(s))
+  )
+}
 
 /** A moment, as an ISO-8601 string with its offset; time enters the domain only this way. */
-export const Instant = refine(t.string, (s) => isoInstant.test(s) && !Number.isNaN(Date.parse(s)), 'Instant')
+export const Instant = refine(t.string, isInstant, 'Instant')
 export type Instant = t.TypeOf<typeof Instant>
 
 /** Money in fen (minor units), never negative, never a float. */

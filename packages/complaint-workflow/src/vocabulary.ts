@@ -16,6 +16,10 @@ export type Severity = t.TypeOf<typeof Severity>
 
 export const severityRank: Readonly<Record<Severity, number>> = { general: 0, escalated: 1, major: 2 }
 
+/** The higher of two severities. */
+export const higherSeverity = (a: Severity, b: Severity): Severity =>
+  severityRank[a] >= severityRank[b] ? a : b
+
 export const severityLabel: Readonly<Record<Severity, string>> = {
   general: '一般 general',
   escalated: '升级 escalated',

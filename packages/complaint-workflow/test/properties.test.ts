@@ -1,4 +1,4 @@
-import { checkCommandSequences, runCommands } from '@dealer-crm/testing'
+import { checkCommandSequences, checkReplayDeterminism, runCommands } from '@dealer-crm/testing'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
@@ -8,6 +8,7 @@ import {
   type ComplaintPolicy,
   type ComplaintState,
   complaintDecider,
+  complaintWorkflowEvents,
   decider,
   defaultComplaintPolicy,
   elapsedMs,
@@ -167,13 +168,88 @@ describe('properties over random command sequences (DOMAIN.md §3, §5 Complaint
     )
   })
 
-  it('never lowers the severity or the handling level', () => {
+  it('never lowers the handling level, and lowers the severity only by an analysis, never below what safety or escalation requires', () => {
+    fc.assert(
+      fc.property(policies, complaintCommandSequence(), (policy, commands) => {
+        for (const step of runCommands(complaintDecider(policy), commands)) {
+          if (step.before.stage === 'not-received' || step.after.stage === 'not-received') continue
+          const { before, after } = step
+          expect(after.handlingLevel).toBeGreaterThanOrEqual(before.handlingLevel)
+          if (severityRank[after.severity] < severityRank[before.severity]) {
+            expect(step.command.type).toBe('AnalyseComplaint')
+            expect(step.outcome.ok && step.outcome.events.some((e) => e.type === 'SeverityLowered')).toBe(
+              true,
+            )
+          }
+          // The floor worked out from the history alone: safety or a media threat → 重大, any escalation → 升级.
+          const history = step.history
+          const major = history.some(
+            (e) =>
+              ((e.type === 'ComplaintReceived' || e.type === 'ComplaintAnalysed') && e.data.safetyRelated) ||
+              (e.type === 'ComplaintEscalated' && e.data.trigger === 'keyword'),
+          )
+          const escalated = history.some((e) => e.type === 'ComplaintEscalated')
+          const floor = major ? 'major' : escalated ? 'escalated' : 'general'
+          expect(severityRank[after.severity]).toBeGreaterThanOrEqual(severityRank[floor])
+        }
+      }),
+      { numRuns },
+    )
+  })
+
+  it('never skips a step: the steps of the history walk the procedure of DOMAIN.md §3', () => {
+    // What each step may follow, written from the procedure (a rejection, an unsatisfied
+    // follow-up call and a revision lead back to a proposal; a reopen leads back to confirmation).
+    const mayFollow: Readonly<Record<string, ReadonlyArray<string>>> = {
+      ComplaintAcknowledged: ['ComplaintReceived'],
+      ProblemConfirmed: ['ComplaintAcknowledged', 'ComplaintReopened'],
+      ComplaintAnalysed: ['ProblemConfirmed'],
+      ResolutionProposed: [
+        'ComplaintAnalysed',
+        'ResolutionProposed',
+        'CustomerRejectedResolution',
+        'unsatisfied',
+      ],
+      ResolutionApproved: ['ResolutionProposed'],
+      CustomerAcceptedResolution: ['ResolutionApproved'],
+      CustomerRejectedResolution: ['ResolutionApproved'],
+      ResolutionExecuted: ['CustomerAcceptedResolution'],
+      FollowUpCallMade: ['ResolutionExecuted'],
+      ComplaintClosed: ['satisfied'],
+      ComplaintReopened: ['ComplaintClosed'],
+    }
+    const stepName = (e: ComplaintEvent): string | null =>
+      e.type === 'FollowUpCallMade'
+        ? e.data.satisfied
+          ? 'satisfied'
+          : 'unsatisfied'
+        : e.type === 'ComplaintReceived' || e.type in mayFollow
+          ? e.type
+          : null
+    fc.assert(
+      fc.property(policies, complaintCommandSequence(), (policy, commands) => {
+        const history = runCommands(complaintDecider(policy), commands).at(-1)?.history ?? []
+        let previous: string | null = null
+        for (const e of history) {
+          const name = stepName(e)
+          if (name === null) continue
+          const allowed = mayFollow[e.type]
+          if (allowed === undefined) expect(previous).toBeNull()
+          else expect(allowed).toContain(previous)
+          previous = name
+        }
+      }),
+      { numRuns },
+    )
+  })
+
+  it('records who did each step: every event of a command that names a person names its author', () => {
     fc.assert(
       fc.property(complaintCommandSequence(), (commands) => {
         for (const step of runCommands(decider, commands)) {
-          if (step.before.stage === 'not-received' || step.after.stage === 'not-received') continue
-          expect(severityRank[step.after.severity]).toBeGreaterThanOrEqual(severityRank[step.before.severity])
-          expect(step.after.handlingLevel).toBeGreaterThanOrEqual(step.before.handlingLevel)
+          if (!step.outcome.ok) continue
+          for (const e of step.outcome.events)
+            if ('by' in e.data) expect(e.data.by).toEqual(step.command.data.by)
         }
       }),
       { numRuns },
@@ -189,6 +265,16 @@ describe('properties over random command sequences (DOMAIN.md §3, §5 Complaint
       }),
       { numRuns },
     )
+  })
+
+  it('replays the stored events (encoded as JSON, decoded through the registry) to the state the handler returned', async () => {
+    await checkReplayDeterminism({
+      decider,
+      registry: complaintWorkflowEvents,
+      streamName: `complaint-${complaintId}`,
+      commands: complaintCommandSequence({ complaintId }),
+      numRuns: 40,
+    })
   })
 
   it('holds under the kit runner: rejected commands change nothing and replay reproduces state', () => {

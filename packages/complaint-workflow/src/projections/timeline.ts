@@ -30,8 +30,12 @@ export const describeComplaintEvent = (e: ComplaintEvent): string => {
       return `analysed: ${e.data.justified ? 'justified' : 'not justified'}, assessed ${severityLabel[e.data.assessedSeverity]}`
     case 'SeverityRaised':
       return `severity raised from ${severityLabel[e.data.from]} to ${severityLabel[e.data.to]} (${e.data.reason})`
+    case 'SeverityLowered':
+      return `severity lowered from ${severityLabel[e.data.from]} to ${severityLabel[e.data.to]} (${e.data.reason})`
     case 'ComplaintEscalated':
-      return `escalated from level ${e.data.fromLevel} to ${e.data.toLevel}: ${e.data.reason}`
+      return e.data.fromLevel === e.data.toLevel
+        ? `escalated at the top level ${e.data.toLevel}: ${e.data.reason}`
+        : `escalated from level ${e.data.fromLevel} to ${e.data.toLevel}: ${e.data.reason}`
     case 'ResolutionProposed':
       return `resolution no. ${e.data.proposalNo} proposed, worth ${yuan(e.data.compensationValue)}; needs ${e.data.requiredApprover}`
     case 'ResolutionApproved':
