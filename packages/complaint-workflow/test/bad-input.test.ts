@@ -66,6 +66,11 @@ describe('bad input is rejected with the path of the failing field', () => {
     expect(pathsOf(command)).toEqual(['data.by.id', 'data.by.role', 'data.at'])
   })
 
+  it('rejects moments that do not exist: 30 February, hour 24, no offset', () => {
+    for (const at of ['2026-02-30T10:00:00+08:00', '2026-03-02T24:00:00Z', '2026-03-02T10:00:00'])
+      expect(pathsOf(withData(approve(mondayAt(5)), { at }))).toEqual(['data.at'])
+  })
+
   it('rejects a close without a root-cause category', () => {
     const { rootCause: _dropped, ...data } = json(close(mondayAt(9)).data)
     expect(pathsOf({ type: 'CloseComplaint', data })).toEqual(['data.rootCause'])

@@ -25,6 +25,7 @@ import {
   propose,
   receive,
   reject,
+  resume,
   serviceManager,
   throughAnalysis,
   throughExecution,
@@ -231,6 +232,18 @@ describe('the steps happen in order and record who did them (DOMAIN.md §3 rules
     expect(second).toMatchObject({ data: { proposalNo: 2 } })
   })
 
+  it("records the customer's acceptance of the approved resolution", () => {
+    spec
+      .given(historyOf(...throughAnalysis(), propose(mondayAt(4), [discount]), approve(mondayAt(5))))
+      .when(accept(mondayAt(6), advisor))
+      .then([
+        {
+          type: 'CustomerAcceptedResolution',
+          data: { complaintId, proposalNo: 1, by: advisor, at: mondayAt(6) },
+        },
+      ])
+  })
+
   it('carries out only an accepted resolution and stops the resolution clock', () => {
     const events = spec
       .given(
@@ -276,6 +289,25 @@ describe('the steps happen in order and record who did them (DOMAIN.md §3 rules
       .given(unsatisfied)
       .when(close(mondayAt(9)))
       .thenError('StepOutOfOrder')
+  })
+
+  it('records a satisfied follow-up call by the call-back staff', () => {
+    spec
+      .given(historyOf(...throughExecution()))
+      .when(followUp(mondayAt(8)))
+      .then([
+        {
+          type: 'FollowUpCallMade',
+          data: {
+            complaintId,
+            customerId,
+            satisfied: true,
+            customerSaid: 'The noise is gone',
+            by: callBack,
+            at: mondayAt(8),
+          },
+        },
+      ])
   })
 
   it('closes with lessons learned only after a satisfied follow-up call', () => {
@@ -347,6 +379,60 @@ describe('more guards', () => {
       .given(closed)
       .when(evaluateAt(mondayAt(500)))
       .then([])
+  })
+
+  it('records a contact about an open complaint without changing its step', () => {
+    const history = historyOf(...throughAnalysis())
+    spec
+      .given(history)
+      .when(contact(mondayAt(4), 'When will it be fixed?'))
+      .then([
+        {
+          type: 'CustomerContacted',
+          data: {
+            complaintId,
+            customerId,
+            channel: 'phone',
+            note: 'When will it be fixed?',
+            by: advisor,
+            at: mondayAt(4),
+          },
+        },
+      ])
+  })
+
+  it('pauses the running clocks with the time each had spent, and resumes them', () => {
+    const history = historyOf(receive(mondayAt(0)), acknowledge(mondayAt(1)))
+    spec
+      .given(history)
+      .when(pause(mondayAt(3), 'waiting-for-customer'))
+      .then([
+        {
+          type: 'ComplaintPaused',
+          data: {
+            complaintId,
+            reason: 'waiting-for-customer',
+            spent: [
+              { clock: 'investigation', spentMs: 3 * 3_600_000 },
+              { clock: 'resolution', spentMs: 3 * 3_600_000 },
+            ],
+            by: advisor,
+            at: mondayAt(3),
+          },
+        },
+      ])
+    spec
+      .given(historyOf(receive(mondayAt(0)), pause(mondayAt(1))))
+      .when(resume(mondayAt(2)))
+      .then([{ type: 'ComplaintResumed', data: { complaintId, by: advisor, at: mondayAt(2) } }])
+  })
+
+  it('refuses to resume a closed complaint', () => {
+    const closed = historyOf(...throughExecution(), followUp(mondayAt(8)), close(mondayAt(9)))
+    spec
+      .given(closed)
+      .when(resume(mondayAt(10)))
+      .thenError('ComplaintClosed')
   })
 
   it('counts every reopening', () => {

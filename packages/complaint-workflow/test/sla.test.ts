@@ -121,6 +121,26 @@ describe('SLA clocks computed from events (DOMAIN.md §5 Complaints)', () => {
     ])
   })
 
+  it('lets a step come from before an EvaluateAt that recorded nothing: the last recorded moment counts', () => {
+    // The scheduler looked at 10:00 and found nothing due; a clerk then records the
+    // acknowledgement made at 05:00. Nothing was recorded at 10:00, so nothing contradicts it.
+    const history = historyOf(receive(mondayAt(0)))
+    spec
+      .given(history)
+      .when(evaluateAt(mondayAt(10)))
+      .then([])
+    const events = spec
+      .given(history)
+      .when(acknowledge(mondayAt(5)))
+      .events()
+    expect(events[1]).toMatchObject({ type: 'SlaClockStopped', data: { spentMs: 5 * HOUR } })
+    // Once the scheduler records a breach at 25:00, an acknowledgement from 24:00 is refused.
+    spec
+      .given(historyOf(receive(mondayAt(0)), evaluateAt(mondayAt(25))))
+      .when(acknowledge(mondayAt(24)))
+      .thenError('TimeWentBackwards')
+  })
+
   it('refuses a command from before the last recorded moment', () => {
     spec
       .given(historyOf(receive(mondayAt(0)), acknowledge(mondayAt(5))))

@@ -130,6 +130,28 @@ describe("the seed's worked case: an air conditioner that still makes a noise", 
     ])
   })
 
+  it('confirms the missed inspection and the mis-quoted blower motor as the cause', () => {
+    expect(history.find((e) => e.type === 'ProblemConfirmed')).toMatchObject({
+      data: {
+        cause: expect.stringContaining('¥200'),
+        keyFactors: expect.arrayContaining(['first inspection incomplete', 'wrong parts price quoted']),
+      },
+    })
+  })
+
+  it('resolves with an apology by the service manager, the price list, a technical explanation and a repair discount', () => {
+    const proposal = history.find((e) => e.type === 'ResolutionProposed')
+    if (proposal?.type !== 'ResolutionProposed') throw new Error('no resolution proposed')
+    expect(proposal.data.compensation).toEqual([
+      { kind: 'apology', givenBy: 'service-manager' },
+      { kind: 'discount', percent: 20, onAmount: 118_000 },
+    ])
+    expect(proposal.data.explanations.map((x) => x.kind)).toEqual([
+      'standard-price-list',
+      'technical-explanation',
+    ])
+  })
+
   it('the service manager apologises and may approve the repair discount himself', () => {
     expect(history.find((e) => e.type === 'ResolutionProposed')).toMatchObject({
       data: { compensationValue: 23_600, requiredApprover: 'service-manager' },
@@ -141,6 +163,15 @@ describe("the seed's worked case: an air conditioner that still makes a noise", 
 
   it('meets every SLA and closes with the mis-quote as root cause and an internal notice', () => {
     expect(history.some((e) => e.type === 'SlaBreached')).toBe(false)
+    expect(history.at(-1)).toMatchObject({
+      type: 'ComplaintClosed',
+      data: {
+        rootCause: 'parts-price-misquote',
+        internalNotice: {
+          improvementMeasures: ['educate service advisors on quoting', 'complete inspection before handover'],
+        },
+      },
+    })
     expect(history.reduce(decider.evolve, decider.initialState)).toMatchObject({
       stage: 'closed',
       justified: true,
