@@ -273,7 +273,7 @@ describe('properties over random command sequences (DOMAIN.md §3, §5 Complaint
       registry: complaintWorkflowEvents,
       streamName: `complaint-${complaintId}`,
       commands: complaintCommandSequence({ complaintId }),
-      numRuns: 40,
+      numRuns: 100,
     })
   })
 

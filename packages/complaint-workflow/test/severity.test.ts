@@ -2,6 +2,7 @@ import { deciderSpec } from '@dealer-crm/testing'
 import { describe, expect, it } from 'vitest'
 import {
   type Complaint,
+  type ComplaintCommand,
   type ComplaintEvent,
   complaintDecider,
   decider,
@@ -161,7 +162,7 @@ describe('the analysis sets the severity, up or down, never below its floor (DOM
 
 describe('automatic escalation at the top handling level (DOMAIN.md §5 Complaints)', () => {
   const oneLevel = complaintDecider({ ...defaultComplaintPolicy, maxHandlingLevel: 1 })
-  const onOneLevel = (...commands: Parameters<typeof historyOf>) => {
+  const onOneLevel = (...commands: ReadonlyArray<ComplaintCommand>) => {
     const history: ComplaintEvent[] = []
     for (const command of commands) {
       const decision = oneLevel.decide(command, history.reduce(oneLevel.evolve, oneLevel.initialState))
