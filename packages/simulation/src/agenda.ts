@@ -64,7 +64,8 @@ export const createAgenda = (clock: ManualClock): Agenda => {
       let ran = 0
       while (heap.length > 0 && (heap[0] as Entry).at < until) {
         const entry = pop() as Entry
-        clock.set(new Date(entry.at))
+        // An action that took a while (the clock moved on inside it) delays the next: time never goes back.
+        clock.set(new Date(Math.max(entry.at, clock.now().getTime())))
         await entry.run()
         ran++
       }

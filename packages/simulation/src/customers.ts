@@ -1,4 +1,4 @@
-import { car, identity } from './people.js'
+import { type Car, car, identity } from './people.js'
 import { salesConsultants } from './staff.js'
 import { DAY, iso } from './time.js'
 import {
@@ -13,10 +13,10 @@ import {
 
 // Prospects and deliveries (DOMAIN.md §1 stages 1–2), written through the lifecycle's commands.
 
-/** Loyal, wavering or leaving: how likely a customer is to come back when a service is due. */
-const drawLoyalty = (sim: Sim): number => {
+/** Faithful, wavering, or never coming back after the sale: how likely a due service brings them in. */
+const drawReturnChance = (sim: Sim): number => {
   const r = sim.random.next()
-  return r < 0.62 ? 0.93 : r < 0.84 ? 0.62 : 0.18
+  return r < 0.65 ? 0.95 : r < 0.95 ? 0.72 : 0.03
 }
 
 /** Kilometres a day, mostly 20–70 (a 10,000 km interval then comes every 5–16 months). */
@@ -29,14 +29,18 @@ export const newCustomer = (sim: Sim, source: ProspectSource): SimCustomer => {
     id: `c-${String(n).padStart(5, '0')}`,
     identity: identity(sim.random, n),
     source,
-    loyalty: drawLoyalty(sim),
+    returnChance: drawReturnChance(sim),
+    defectsAt: Number.POSITIVE_INFINITY,
     paceKm: drawPace(sim),
     vehicles: [],
     marketing: new Set(),
     consultant: sim.random.pick(salesConsultants),
+    vip: false,
+    lastCareCallAt: Number.NEGATIVE_INFINITY,
     repairOrders: [],
     spentFen: 0,
     redemptions: 0,
+    complaintsAt: [],
     exitedProgramme: false,
   }
   sim.world.customers.push(customer)
@@ -85,8 +89,11 @@ export const grantMarketing = async (sim: Sim, c: SimCustomer, source: 'showroom
 }
 
 /** DOMAIN.md §1 stage 2: the delivery (提车) makes the customer an owner of the car. */
-export const deliver = async (sim: Sim, c: SimCustomer): Promise<OwnedVehicle | null> => {
-  const bought = car(sim.random, ++sim.world.serial.car)
+export const deliver = async (
+  sim: Sim,
+  c: SimCustomer,
+  bought: Car = nextCar(sim),
+): Promise<OwnedVehicle | null> => {
   const at = sim.clock.now().getTime()
   const done = await attempt(sim, () =>
     sim.dealership.customerLifecycle(
@@ -114,10 +121,16 @@ export const deliver = async (sim: Sim, c: SimCustomer): Promise<OwnedVehicle | 
     mileageKm: 10,
     mileageAt: at,
     lastVisitAt: null,
+    cycle: 0,
   }
+  // Three in ten owners take their car elsewhere some time after the first year or so (DOMAIN.md §1 stage 7).
+  if (c.vehicles.length === 0 && chance(sim, 0.3)) c.defectsAt = at + sim.random.int(150, 1000) * DAY
   c.vehicles.push(vehicle)
   return vehicle
 }
+
+/** The next car off the lot. */
+export const nextCar = (sim: Sim): Car => car(sim.random, ++sim.world.serial.car)
 
 /** The odometer today, at the owner's pace (with a little day-to-day noise). */
 export const mileageAt = (sim: Sim, c: SimCustomer, v: OwnedVehicle, at: number): number => {

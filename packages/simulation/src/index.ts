@@ -6,6 +6,8 @@ export {
   maximumCustomers,
   maximumDays,
   minimumCustomers,
+  type ResolvedOptions,
+  resolveOptions,
   type SimulationOptions,
   SimulationOptionsError,
 } from './options.js'

@@ -1,7 +1,7 @@
 import { memberStatement } from '@dealer-crm/loyalty-points'
 import { cashier, scheduler } from './staff.js'
 import { DAY } from './time.js'
-import { attempt, chance, now, nowMs, type Sim, type SimCustomer } from './world.js'
+import { attempt, chance, during, now, nowMs, type Sim, type SimCustomer } from './world.js'
 
 // The loyalty programme (DOMAIN.md §4): earning on spend, awards, redemption, refunds, the prepaid
 // balance, exit, and the monthly evaluation that expires lots and moves levels. The card itself is
@@ -136,4 +136,16 @@ export const exitProgramme = async (sim: Sim, c: SimCustomer) => {
     )
       c.exitedProgramme = true
   })
+}
+
+/** Mid-month at the cashier: redemptions, prepaid cards, and the rare member who leaves the programme. */
+export const loyaltyMonth = (sim: Sim, midnight: number) => {
+  for (const c of sim.world.customers) {
+    if (c.vehicles.length === 0 || c.exitedProgramme) continue
+    const at = during(sim, midnight + sim.random.int(0, 9) * DAY, 9, 18)
+    const r = sim.random.next()
+    if (r < 0.15) sim.agenda.plan(at, () => maybeRedeem(sim, c))
+    else if (r < 0.16) sim.agenda.plan(at, () => prepaidStory(sim, c))
+    else if (r < 0.1625) sim.agenda.plan(at, () => exitProgramme(sim, c))
+  }
 }

@@ -1,5 +1,6 @@
 import { deliver, grantMarketing, newCustomer, registerProspect } from './customers.js'
 import { earnForPurchase } from './loyalty.js'
+import type { Car } from './people.js'
 import { planServiceCycle } from './service.js'
 import { customerManagers, showroomManager } from './staff.js'
 import { DAY, midnightOf } from './time.js'
@@ -21,7 +22,7 @@ import {
 /** Where the year's prospects come from. */
 const drawSource = (sim: Sim): ProspectSource => {
   const r = sim.random.next()
-  return r < 0.45 ? 'showroom' : r < 0.7 ? 'phone' : r < 0.85 ? 'event' : 'referral'
+  return r < 0.42 ? 'showroom' : r < 0.65 ? 'phone' : r < 0.8 ? 'event' : 'referral'
 }
 
 /** The chance a prospect from each source buys. */
@@ -79,8 +80,8 @@ export const welcome = async (sim: Sim, c: SimCustomer): Promise<boolean> => {
 }
 
 /** A delivery, then what follows it. */
-export const handOver = async (sim: Sim, c: SimCustomer): Promise<OwnedVehicle | null> => {
-  const v = await deliver(sim, c)
+export const handOver = async (sim: Sim, c: SimCustomer, bought?: Car): Promise<OwnedVehicle | null> => {
+  const v = await deliver(sim, c, bought)
   if (v !== null) await afterDelivery(sim, c, v)
   return v
 }

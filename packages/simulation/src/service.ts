@@ -1,24 +1,21 @@
+import { maybeComplainAfterVisit } from './complaints.js'
 import { contact } from './contact.js'
 import { mileageAt } from './customers.js'
-import { earnForSpend } from './loyalty.js'
+import { earnForSpend, refund } from './loyalty.js'
 import { callBackStaff, customerManagers, serviceAdvisors } from './staff.js'
 import { DAY, iso, midnightOf } from './time.js'
-import { attempt, chance, during, type OwnedVehicle, type Sim, type SimCustomer } from './world.js'
+import {
+  attempt,
+  chance,
+  during,
+  type OwnedVehicle,
+  type Sim,
+  type SimCustomer,
+  willingness,
+} from './world.js'
 
 // Service reception (DOMAIN.md §1): visits with mileage and rework, the maintenance reminders that
 // bring owners back, and the satisfaction call after a visit (seed 001).
-
-/** What happens after a visit that other parts of the simulation add (complaints). */
-export type AfterVisit = (sim: Sim, c: SimCustomer, visit: Visit) => Promise<void>
-const afterVisit: AfterVisit[] = []
-export const onVisit = (hook: AfterVisit) => afterVisit.push(hook)
-
-export interface Visit {
-  readonly vehicle: OwnedVehicle
-  readonly repairOrder: string
-  readonly rework: boolean
-  readonly amountFen: number
-}
 
 /** The owner's service interval: the brand's 10,000 km at their pace, or 180 days if sooner. */
 const intervalDays = (c: SimCustomer): number => Math.min(180, Math.round(10_000 / c.paceKm))
@@ -28,18 +25,23 @@ const businessMomentAround = (sim: Sim, ms: number): number => during(sim, midni
 
 /**
  * One service cycle of a car: a reminder ten days before it is due (within the simulated period),
- * then, around the due date, the owner comes back — or does not, as their loyalty says; a missed
+ * then, around the due date, the owner comes back — or does not, as their willingness says; a missed
  * visit is tried again a few months later, with less chance each time.
  */
 export const planServiceCycle = (sim: Sim, c: SimCustomer, v: OwnedVehicle, from: number, misses = 0) => {
   const due = from + intervalDays(c) * DAY
   const nudge = { value: 1 }
+  const cycle = misses === 0 ? ++v.cycle : v.cycle
+  const current = () => v.cycle === cycle && c.vehicles.includes(v)
   if (misses === 0 && due - 10 * DAY >= sim.start)
-    sim.agenda.plan(businessMomentAround(sim, due - 10 * DAY), () => remind(sim, c, nudge))
+    sim.agenda.plan(businessMomentAround(sim, due - 10 * DAY), async () => {
+      if (current()) await remind(sim, c, nudge)
+    })
   const comes = due + sim.random.int(-7, 14) * DAY
   sim.agenda.plan(businessMomentAround(sim, comes), async () => {
-    if (!c.vehicles.includes(v)) return
-    if (chance(sim, Math.min(0.98, c.loyalty * nudge.value * 0.5 ** misses))) await visit(sim, c, v)
+    if (!current()) return
+    if (chance(sim, Math.min(0.98, willingness(c, comes) * nudge.value * 0.5 ** misses)))
+      await visit(sim, c, v)
     else planServiceCycle(sim, c, v, comes + sim.random.int(30, 90) * DAY - intervalDays(c) * DAY, misses + 1)
   })
 }
@@ -96,9 +98,13 @@ export const visit = async (sim: Sim, c: SimCustomer, v: OwnedVehicle, rework = 
   if (amountFen > 0) {
     c.repairOrders.push({ id: repairOrder, amountFen, at })
     await earnForSpend(sim, c, 'repair-order', repairOrder, amountFen)
+    // A wrong invoice, cancelled and reissued: the points it earned are taken back (DOMAIN.md §4, §5).
+    if (at >= sim.start && chance(sim, 0.012))
+      sim.agenda.plan(businessMomentAround(sim, at + sim.random.int(3, 20) * DAY), async () => {
+        await refund(sim, c, 'repair-order', repairOrder, 'invoice cancelled: billing error')
+      })
   }
-  const thisVisit: Visit = { vehicle: v, repairOrder, rework, amountFen }
-  for (const hook of afterVisit) await hook(sim, c, thisVisit)
+  await maybeComplainAfterVisit(sim, c, v, repairOrder, rework)
   if (rework) return
   // 返修: a repeat repair a few days later, a quality signal (DOMAIN.md §1 service reception).
   if (chance(sim, 0.045))

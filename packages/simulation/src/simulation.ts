@@ -5,12 +5,13 @@ import { deterministicIds, manualClock, rebuildProjection, seededRandom } from '
 import { createSqliteEventStore } from '@dealer-crm/store-sqlite'
 import { createAgenda } from './agenda.js'
 import { consentAuditProjection } from './consent-audit.js'
+import { simulateDay } from './day.js'
 import { summariseLog } from './log-summary.js'
 import { computeMetrics, type DemoMetrics } from './metrics.js'
 import { resolveOptions, type SimulationOptions } from './options.js'
+import { referredProspect } from './referrals.js'
 import { planNewProspects, planOpeningBook } from './sales.js'
-import { evaluateLifecycle, evaluateLoyalty } from './schedulers.js'
-import { chinaDay, chinaMidnight, chinaMonthDay, DAY, HOUR, iso } from './time.js'
+import { chinaDay, chinaMidnight, DAY, HOUR, iso } from './time.js'
 import { createViews } from './views.js'
 import { createWorld, type Sim } from './world.js'
 
@@ -82,7 +83,7 @@ export const runSimulation = async (options: SimulationOptions): Promise<Simulat
   try {
     const owners = Math.round(o.customers * openingShare)
     planOpeningBook(sim, owners)
-    planNewProspects(sim, o.customers - owners, async () => {})
+    planNewProspects(sim, o.customers - owners, referredProspect)
 
     // The opening book, a week at a time; the process managers open the members' cards each week.
     for (let midnight = historyStart; midnight < start; midnight += 7 * DAY) {
@@ -93,18 +94,7 @@ export const runSimulation = async (options: SimulationOptions): Promise<Simulat
     }
 
     for (let day = 0; day < o.days; day++) {
-      const midnight = start + day * DAY
-      await sim.agenda.runUntil(midnight + 22 * HOUR)
-      clock.set(new Date(midnight + 22 * HOUR + 30 * 60_000))
-      await dealership.runProcessManagers()
-      const monthly = day === 0 || chinaMonthDay(midnight).day === 1 || day === o.days - 1
-      if (monthly) {
-        clock.set(new Date(midnight + 23 * HOUR + 30 * 60_000))
-        await evaluateLifecycle(sim)
-        await evaluateLoyalty(sim)
-        await dealership.runProcessManagers()
-      }
-      await sim.agenda.runUntil(midnight + DAY)
+      await simulateDay(sim, day, o.days)
       o.onProgress(day + 1, o.days)
     }
 

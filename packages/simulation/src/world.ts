@@ -3,7 +3,7 @@ import { DomainRejectedError, type ManualClock, type Random } from '@dealer-crm/
 import type { Agenda } from './agenda.js'
 import type { Car, Identity } from './people.js'
 import type { StaffMember } from './staff.js'
-import { iso } from './time.js'
+import { chinaHour, DAY, iso, midnightOf } from './time.js'
 import type { Views } from './views.js'
 
 export type ProspectSource = 'showroom' | 'phone' | 'event' | 'referral'
@@ -15,27 +15,36 @@ export interface OwnedVehicle {
   mileageKm: number
   mileageAt: number
   lastVisitAt: number | null
+  /** The current service cycle: a cycle planned before the latest visit is stale and does nothing. */
+  cycle: number
 }
 
 /**
- * A simulated customer: who they are and how they behave. Behaviour (loyalty, pace) drives what
+ * A simulated customer: who they are and how they behave. Behaviour (return chance, pace) drives what
  * they do; what the dealership knows about them is only what the event log says.
  */
 export interface SimCustomer {
   readonly id: string
   readonly identity: Identity
   readonly source: ProspectSource
-  /** The chance they come back when their service is due (their loyalty to this dealer). */
-  loyalty: number
+  /** The chance they come back when a service is due, while they still come to this dealer. */
+  returnChance: number
+  /** From when they take their car elsewhere (Infinity: never); a win-back may move it. */
+  defectsAt: number
   /** Kilometres a day they drive. */
   readonly paceKm: number
   readonly vehicles: OwnedVehicle[]
   /** Marketing channels they opted into. */
   readonly marketing: Set<'sms' | 'call' | 'wechat'>
   consultant: StaffMember
+  vip: boolean
+  /** When a customer manager last called them from the churn-risk list. */
+  lastCareCallAt: number
   repairOrders: Array<{ readonly id: string; readonly amountFen: number; readonly at: number }>
   spentFen: number
   redemptions: number
+  /** When their complaints were received (the application passes these as prior complaints). */
+  readonly complaintsAt: number[]
   /** Left the loyalty programme (退出). */
   exitedProgramme: boolean
 }
@@ -118,3 +127,17 @@ export const during = (sim: Sim, midnight: number, fromHour: number, toHour: num
   midnight + fromHour * 3_600_000 + sim.random.int(0, Math.max(0, (toHour - fromHour) * 12 - 1)) * 300_000
 
 export const chance = (sim: Sim, p: number): boolean => sim.random.next() < p
+
+/** The chance the customer comes back for a due service at `at`: small once they have gone elsewhere. */
+export const willingness = (c: SimCustomer, at: number): number => (at >= c.defectsAt ? 0.04 : c.returnChance)
+
+/** Move the clock on by `ms` (work that takes a while within one action). */
+export const later = (sim: Sim, ms: number) => sim.clock.set(new Date(sim.clock.now().getTime() + ms))
+
+/** `ms` if it falls in working hours (08:30–20:00 China time), else a morning moment of the next day. */
+export const workingMoment = (sim: Sim, ms: number): number => {
+  const hour = chinaHour(ms)
+  if (hour >= 8.5 && hour < 20) return ms
+  const midnight = midnightOf(ms)
+  return during(sim, hour < 8.5 ? midnight : midnight + DAY, 9, 11)
+}

@@ -1,0 +1,318 @@
+import { liveReferralOf, referrerStanding } from '@dealer-crm/referral-verification'
+import { nextCar } from './customers.js'
+import { refund } from './loyalty.js'
+import type { Car } from './people.js'
+import { handOver } from './sales.js'
+import { callBackStaff, dutyManager, salesManager, showroomManager } from './staff.js'
+import { DAY, HOUR, midnightOf } from './time.js'
+import {
+  attempt,
+  chance,
+  during,
+  later,
+  now,
+  nowMs,
+  type OwnedVehicle,
+  type Sim,
+  type SimCustomer,
+} from './world.js'
+
+// Referral verification (DOMAIN.md §2, §5 Referrals): advance registration, screening, the delivery
+// check, the random call-back with its false statement, the reward — and the claims that fail:
+// late claims, fakes caught by wrong answers, callees never reached, sales returned.
+
+/** A referral the simulated consultant and referrer agreed to fake (seed 000: 作假). */
+const fakeShare = 0.15
+/** A referrer who appears only at the referee's delivery (DOMAIN.md §2.2). */
+const lateShare = 0.12
+/** The chance one call reaches the callee; some callees hardly ever pick up. */
+const reachable = 0.85
+const hardToReach = { share: 0.15, reachable: 0.25 }
+
+/** One referral as the simulation follows it. */
+interface Claim {
+  readonly referralId: string
+  readonly referee: SimCustomer
+  readonly referrer: SimCustomer
+  /** The consultant and the parties agreed to fake it. */
+  readonly faked: boolean
+  /** The chance a call reaches the callee. */
+  readonly reach: number
+}
+
+const referral = (sim: Sim, input: unknown, by: { id: string; role: string }) =>
+  attempt(sim, () => sim.dealership.referralVerification(input, { actor: by }))
+
+const vehicleOf = (car: Car) => ({ model: car.model, colour: car.colour, gearbox: car.gearbox })
+
+/** An owner who could have sent this referee: any customer with a car, not the referee. */
+const pickReferrer = (sim: Sim, referee: SimCustomer): SimCustomer | null => {
+  for (let tries = 0; tries < 20; tries++) {
+    const candidate = sim.random.pick(sim.world.customers)
+    if (candidate !== referee && candidate.vehicles.length > 0) return candidate
+  }
+  return null
+}
+
+const registration = async (
+  sim: Sim,
+  referralId: string,
+  referee: SimCustomer,
+  referrer: SimCustomer,
+  purchase: Car,
+  refereeDeliveredAt: string | null,
+) => {
+  const lookup = await sim.views.refereeReferrals()
+  const referrerCar = referrer.vehicles[0]?.car
+  if (referrerCar === undefined) return null
+  return referral(
+    sim,
+    {
+      type: 'RegisterReferral',
+      data: {
+        referralId,
+        referee: {
+          customerId: referee.id,
+          name: referee.identity.name,
+          phone: referee.identity.phone,
+          phoneHash: referee.identity.phoneHash,
+          purchase: vehicleOf(purchase),
+        },
+        referrer: {
+          customerId: referrer.id,
+          name: referrer.identity.name,
+          phone: referrer.identity.phone,
+          phoneHash: referrer.identity.phoneHash,
+          vehicle: vehicleOf(referrerCar),
+        },
+        reportedBy: referee.consultant,
+        registeredBy: dutyManager,
+        refereeDeliveredAt,
+        refereeLiveReferralId: liveReferralOf(lookup, {
+          customerId: referee.id,
+          phoneHash: referee.identity.phoneHash,
+        }),
+        at: now(sim),
+      },
+    },
+    dutyManager,
+  )
+}
+
+/**
+ * A prospect who says an owner sent them. Registered in advance (提前报备) and screened; if they buy,
+ * the delivery is checked against the referrer's licence and the call-back follows. About one in eight
+ * claims is raised only at the delivery: a late claim.
+ */
+export const referredProspect = async (sim: Sim, referee: SimCustomer, deliveryAt: number | null) => {
+  const referrer = pickReferrer(sim, referee)
+  const purchase = nextCar(sim)
+  if (referrer === null) {
+    if (deliveryAt !== null)
+      sim.agenda.plan(deliveryAt, () => handOver(sim, referee, purchase).then(() => undefined))
+    return
+  }
+  const referralId = `ref-${String(++sim.world.serial.referral).padStart(5, '0')}`
+  if (chance(sim, lateShare)) {
+    if (deliveryAt === null) return
+    sim.agenda.plan(deliveryAt, async () => {
+      const v = await handOver(sim, referee, purchase)
+      if (v === null) return
+      later(sim, 20 * 60_000)
+      await registration(sim, referralId, referee, referrer, purchase, new Date(v.deliveredAt).toISOString())
+    })
+    return
+  }
+  later(sim, 30 * 60_000)
+  if ((await registration(sim, referralId, referee, referrer, purchase, null)) === null) return
+  const claim: Claim = {
+    referralId,
+    referee,
+    referrer,
+    faked: chance(sim, fakeShare),
+    reach: chance(sim, hardToReach.share) ? hardToReach.reachable : reachable,
+  }
+  sim.agenda.plan(during(sim, midnightOf(nowMs(sim)) + sim.random.int(1, 3) * DAY, 9, 18), async () => {
+    // §2.3 preliminary screening: an owner's referral, and the referrer helped.
+    const helped = !chance(sim, 0.07)
+    const screened = await referral(
+      sim,
+      {
+        type: 'ScreenReferral',
+        data: {
+          referralId,
+          by: referee.consultant,
+          ownersReferral: true,
+          referrerHelped: helped,
+          at: now(sim),
+        },
+      },
+      referee.consultant,
+    )
+    if (screened === null || !helped || deliveryAt === null) return
+    sim.agenda.plan(Math.max(deliveryAt, nowMs(sim) + HOUR), async () => {
+      const v = await handOver(sim, referee, purchase)
+      if (v === null) return
+      // §2.4 at delivery the showroom manager compares the registration with the referrer's licence.
+      const matches = !chance(sim, 0.04)
+      later(sim, 15 * 60_000)
+      const checked = await referral(
+        sim,
+        {
+          type: 'CheckAtDelivery',
+          data: { referralId, by: showroomManager, licenceMatches: matches, at: now(sim) },
+        },
+        showroomManager,
+      )
+      if (checked === null || !matches) return
+      planCallBack(sim, claim, sim.random.int(1, 4))
+      // §5 Referrals: a sale returned within the window voids the referral (and claws back a paid reward).
+      if (chance(sim, 0.05))
+        sim.agenda.plan(during(sim, midnightOf(v.deliveredAt) + sim.random.int(10, 28) * DAY, 9, 18), () =>
+          saleReturned(sim, referralId, referee, v),
+        )
+    })
+  })
+}
+
+/** §2.5: call-back staff phone one party drawn at random; 3–4 questions, one a false statement. */
+const planCallBack = (sim: Sim, claim: Claim, inDays: number) => {
+  const { referralId } = claim
+  const caller = sim.random.pick(callBackStaff)
+  sim.agenda.plan(during(sim, midnightOf(nowMs(sim)) + inDays * DAY, 10, 17), async () => {
+    const draw = await sim.dealership.drawCallBack(referralId)
+    if (draw === null) return
+    const scheduled = await referral(
+      sim,
+      {
+        type: 'ScheduleCallBack',
+        data: { referralId, by: caller, verifierId: caller.id, draw, at: now(sim) },
+      },
+      caller,
+    )
+    if (scheduled !== null) await call(sim, claim, draw.questions.length, caller)
+  })
+}
+
+/** One call: the callee is reached and answers (a faker gets most wrong), or is not reached. */
+const call = async (
+  sim: Sim,
+  claim: Claim,
+  questions: number,
+  caller: { id: string; role: string },
+): Promise<void> => {
+  const { referralId, faked } = claim
+  later(sim, sim.random.int(1, 3) * HOUR)
+  if (!chance(sim, claim.reach)) {
+    const result = await referral(
+      sim,
+      { type: 'RecordCallBackUnreachable', data: { referralId, verifier: caller, at: now(sim) } },
+      caller,
+    )
+    const inconclusive = result?.events.some((e) => e.type === 'VerificationInconclusive') ?? false
+    if (inconclusive) manualReview(sim, claim)
+    else if (result !== null)
+      sim.agenda.plan(during(sim, midnightOf(nowMs(sim)) + DAY, 10, 17), () =>
+        call(sim, claim, questions, caller),
+      )
+    return
+  }
+  const answers = Array.from({ length: questions }, () =>
+    chance(sim, faked ? 0.65 : 0.04) ? ('wrong' as const) : ('right' as const),
+  )
+  const result = await referral(
+    sim,
+    { type: 'RecordCallBackAnswers', data: { referralId, verifier: caller, answers, at: now(sim) } },
+    caller,
+  )
+  if (result?.events.some((e) => e.type === 'ReferralVerified'))
+    sim.agenda.plan(during(sim, midnightOf(nowMs(sim)) + sim.random.int(1, 3) * DAY, 10, 17), () =>
+      releaseReward(sim, referralId, claim.referrer),
+    )
+}
+
+/** §5 Referrals: an inconclusive referral waits in manual review; a manager reopens it for a new call, or closes it. */
+const manualReview = (sim: Sim, claim: Claim) => {
+  const { referralId, referee } = claim
+  sim.agenda.plan(during(sim, midnightOf(nowMs(sim)) + sim.random.int(2, 6) * DAY, 10, 17), async () => {
+    if (chance(sim, 0.6)) {
+      const lookup = await sim.views.refereeReferrals()
+      const reopened = await referral(
+        sim,
+        {
+          type: 'ReopenReferral',
+          data: {
+            referralId,
+            by: salesManager,
+            reason: 'manual review: try the call-back again',
+            refereeLiveReferralId: liveReferralOf(lookup, {
+              customerId: referee.id,
+              phoneHash: referee.identity.phoneHash,
+            }),
+            at: now(sim),
+          },
+        },
+        salesManager,
+      )
+      if (reopened !== null) planCallBack(sim, claim, 1)
+    } else
+      await referral(
+        sim,
+        {
+          type: 'CloseManualReview',
+          data: { referralId, by: salesManager, reason: 'callee never reached; not verified', at: now(sim) },
+        },
+        salesManager,
+      )
+  })
+}
+
+const rewardKinds = [
+  'loyalty-points',
+  'loyalty-points',
+  'loyalty-points',
+  'gift',
+  'cash-back',
+  'purchase-voucher',
+] as const
+
+/** §2.6 reward only after verification, by the referrer's tier; the referrer's standing from the ledger. */
+const releaseReward = async (sim: Sim, referralId: string, referrer: SimCustomer) => {
+  const standing = referrerStanding(await sim.views.referrerLedger(), referrer.id, referralId)
+  if (standing.blocked) return
+  await referral(
+    sim,
+    {
+      type: 'ReleaseReward',
+      data: {
+        referralId,
+        by: showroomManager,
+        kind: sim.random.pick(rewardKinds),
+        referrerStanding: standing,
+        at: now(sim),
+      },
+    },
+    showroomManager,
+  )
+}
+
+/** The referee returned the car: the referral is voided, the points on the car are refunded. */
+const saleReturned = async (sim: Sim, referralId: string, referee: SimCustomer, v: OwnedVehicle) => {
+  // The car leaves the customer's hands: no more service visits for it in the simulated world.
+  referee.vehicles.splice(referee.vehicles.indexOf(v), 1)
+  await referral(
+    sim,
+    {
+      type: 'RecordSaleReturned',
+      data: { referralId, by: showroomManager, outcome: 'returned', at: now(sim) },
+    },
+    showroomManager,
+  )
+  await refund(
+    sim,
+    referee,
+    'vehicle-purchase',
+    `sale-${v.car.vin}`,
+    'the car was returned within the return window',
+  )
+}
