@@ -14,6 +14,7 @@ import {
   now,
   nowMs,
   type OwnedVehicle,
+  oneIn,
   type Sim,
   type SimCustomer,
   workingMoment,
@@ -97,10 +98,12 @@ export const receiveComplaint = async (
   about: { vehicle?: OwnedVehicle; repairOrder?: string },
 ) => {
   const complaintId = `cmp-${String(++sim.world.serial.complaint).padStart(5, '0')}`
-  const r = sim.random.next()
-  const severity: Severity = r < 0.8 ? 'general' : r < 0.93 ? 'escalated' : 'major'
-  const safety = chance(sim, 0.04)
-  const threat = chance(sim, 0.06)
+  // One complaint in eight is 重大 at intake (half of those about safety); one in fifteen threatens the
+  // media or 12315 (which makes it 重大 on the spot); about one in eight comes in as 升级.
+  const major = oneIn(sim, 'major-complaint', 8)
+  const severity: Severity = major ? 'major' : chance(sim, 0.13) ? 'escalated' : 'general'
+  const safety = major && chance(sim, 0.5)
+  const threat = oneIn(sim, 'media-threat', 15)
   const owner = sim.random.pick(serviceAdvisors)
   const account = `${sim.random.pick(accounts)}${threat ? `。${sim.random.pick(threats)}` : ''}`
   const prior = c.complaintsAt
@@ -284,8 +287,8 @@ const close = async (sim: Sim, k: Case) => {
   if (closed === null) return
   sim.world.openComplaints.delete(k.complaintId)
   k.customer.returnChance = Math.min(0.98, k.customer.returnChance / 0.9)
-  // §5: any new contact after closing reopens the complaint.
-  if (chance(sim, 0.1))
+  // §5: any new contact after closing reopens the complaint (one closed complaint in ten).
+  if (oneIn(sim, 'reopen', 10))
     next(sim, sim.random.int(5, 40) * DAY, async () => {
       const reopened = await step(sim, k, 'RecordCustomerContact', k.owner, {
         channel: 'phone',

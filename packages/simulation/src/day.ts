@@ -22,7 +22,7 @@ const morning = async (sim: Sim, day: number, midnight: number, days: number) =>
   for (const eventDay of brandEventDays)
     if (eventDay < days && day === Math.max(0, eventDay - 14))
       await brandEvent(sim, midnight + (eventDay - day) * DAY)
-  if (dayOfMonth === 15) loyaltyMonth(sim, midnight)
+  if (dayOfMonth === 15) await loyaltyMonth(sim, midnight)
   if (day === Math.floor(days / 2) || day === days - 1) await reviewValue(sim)
   if (month === 12 && dayOfMonth === 1) await annualReception(sim, midnight + 14 * DAY)
 }

@@ -1,4 +1,4 @@
-import { memberStatement } from '@dealer-crm/loyalty-points'
+import { type MemberStatement, memberStatement } from '@dealer-crm/loyalty-points'
 import { cashier, scheduler } from './staff.js'
 import { DAY } from './time.js'
 import { attempt, chance, during, now, nowMs, type Sim, type SimCustomer } from './world.js'
@@ -67,24 +67,27 @@ export const evaluateMember = (sim: Sim, c: SimCustomer) =>
   )
 
 /**
- * §4 会员积分用途: members with enough points redeem some for a maintenance voucher, a discount or
- * a gift; the spendable balance comes from the programme's own member ledger.
+ * §4 会员积分用途: a member redeems points for a maintenance voucher, a discount or a gift — often
+ * when the programme's own statement shows points about to expire (the CRM tells them).
  */
-export const maybeRedeem = async (sim: Sim, c: SimCustomer) => {
-  if (c.exitedProgramme) return
-  const ledgers = await sim.views.memberLedgers()
-  const statement = memberStatement(ledgers, c.id, now(sim))
-  if (statement === undefined || statement.availablePoints < 1_000) return
-  const points = Math.min(statement.availablePoints, sim.random.int(5, 40) * 100)
+const redeem = async (sim: Sim, c: SimCustomer, points: number) => {
   const reward = sim.random.pick(['maintenance-voucher', 'maintenance-voucher', 'discount', 'gift'] as const)
   const redemptionId = `rd-${String(++sim.world.serial.redemption).padStart(6, '0')}`
-  if (
-    (await loyalty(sim, c, {
-      type: 'RedeemPoints',
-      data: { redemptionId, reward, points, reference: `voucher-${redemptionId}`, at: now(sim), by: cashier },
-    })) !== null
-  )
-    c.redemptions++
+  const done = await loyalty(sim, c, {
+    type: 'RedeemPoints',
+    data: { redemptionId, reward, points, reference: `voucher-${redemptionId}`, at: now(sim), by: cashier },
+  })
+  if (done !== null) c.redemptions++
+}
+
+/** How many points the member spends now, as their statement stands (0: none). */
+const pointsToRedeem = (sim: Sim, statement: MemberStatement): number => {
+  const available = statement.availablePoints
+  if (available < 1_000) return 0
+  const expiring = statement.expiringSoon.reduce((sum, lot) => sum + lot.remaining, 0)
+  if (expiring > 0 && chance(sim, 0.45)) return Math.min(available, Math.max(expiring, 1_000))
+  if (!chance(sim, 0.12)) return 0
+  return Math.min(available, sim.random.int(5, 40) * 100 + Math.floor(available * sim.random.next() * 0.3))
 }
 
 /** §4, §5 prepaid cards: money in fen, topped up, spent at the workshop, sometimes refunded. */
@@ -127,7 +130,8 @@ export const exitProgramme = async (sim: Sim, c: SimCustomer) => {
   if (c.exitedProgramme) return
   if ((await loyalty(sim, c, { type: 'RequestExitStatement', data: { at: now(sim), by: cashier } })) === null)
     return
-  sim.agenda.plan(nowMs(sim) + sim.random.int(1, 5) * DAY, async () => {
+  // The member reads the statement at the counter and confirms (a later change would need a new statement).
+  sim.agenda.plan(nowMs(sim) + 10 * 60_000, async () => {
     if (
       (await loyalty(sim, c, {
         type: 'ConfirmExit',
@@ -138,14 +142,21 @@ export const exitProgramme = async (sim: Sim, c: SimCustomer) => {
   })
 }
 
-/** Mid-month at the cashier: redemptions, prepaid cards, and the rare member who leaves the programme. */
-export const loyaltyMonth = (sim: Sim, midnight: number) => {
+/**
+ * Mid-month, from the member ledgers (with the points expiring within 30 days): redemptions, prepaid
+ * cards, and the rare member who leaves the programme.
+ */
+export const loyaltyMonth = async (sim: Sim, midnight: number) => {
+  const ledgers = await sim.views.memberLedgers()
   for (const c of sim.world.customers) {
-    if (c.vehicles.length === 0 || c.exitedProgramme) continue
-    const at = during(sim, midnight + sim.random.int(0, 9) * DAY, 9, 18)
+    if (c.exitedProgramme) continue
+    const statement = memberStatement(ledgers, c.id, now(sim))
+    if (statement === undefined || statement.status !== 'active') continue
+    const at = during(sim, midnight + sim.random.int(0, 2) * DAY, 9, 18)
+    const points = pointsToRedeem(sim, statement)
+    if (points > 0) sim.agenda.plan(at, () => redeem(sim, c, points))
     const r = sim.random.next()
-    if (r < 0.15) sim.agenda.plan(at, () => maybeRedeem(sim, c))
-    else if (r < 0.16) sim.agenda.plan(at, () => prepaidStory(sim, c))
-    else if (r < 0.1625) sim.agenda.plan(at, () => exitProgramme(sim, c))
+    if (r < 0.01) sim.agenda.plan(at, () => prepaidStory(sim, c))
+    else if (r < 0.0125) sim.agenda.plan(at + 3_600_000, () => exitProgramme(sim, c))
   }
 }

@@ -142,7 +142,8 @@ export interface DemoMetrics {
     readonly events: number
     readonly streams: number
     readonly eventsByDomain: Readonly<Record<string, number>>
-    readonly processRefusals: number
+    /** Commands a process manager sent and a domain refused (the facade reports them), by code. */
+    readonly processRefusals: Readonly<Record<string, number>>
   }
 }
 
@@ -300,7 +301,7 @@ export const computeMetrics = async (input: MetricsInput): Promise<DemoMetrics> 
       events: input.log.events,
       streams: input.log.streams,
       eventsByDomain: input.log.eventsByDomain,
-      processRefusals: d.rejections().length,
+      processRefusals: count(d.rejections(), (r) => r.code),
     },
   }
 }

@@ -4,15 +4,15 @@ import { refund } from './loyalty.js'
 import type { Car } from './people.js'
 import { handOver } from './sales.js'
 import { callBackStaff, dutyManager, salesManager, showroomManager } from './staff.js'
-import { DAY, HOUR, midnightOf } from './time.js'
+import { DAY, HOUR, MINUTE, midnightOf } from './time.js'
 import {
   attempt,
   chance,
   during,
-  later,
   now,
   nowMs,
   type OwnedVehicle,
+  oneIn,
   type Sim,
   type SimCustomer,
 } from './world.js'
@@ -21,21 +21,23 @@ import {
 // check, the random call-back with its false statement, the reward — and the claims that fail:
 // late claims, fakes caught by wrong answers, callees never reached, sales returned.
 
-/** A referral the simulated consultant and referrer agreed to fake (seed 000: 作假). */
-const fakeShare = 0.15
-/** A referrer who appears only at the referee's delivery (DOMAIN.md §2.2). */
-const lateShare = 0.12
-/** The chance one call reaches the callee; some callees hardly ever pick up. */
+/** One call-back in six is about a referral the consultant and the parties agreed to fake (seed 000: 作假). */
+const fakes = 6
+/** One buying referee in eight mentions the referrer only at the delivery: a late claim (DOMAIN.md §2.2). */
+const lateClaims = 8
+/** The chance one call reaches the callee; one callee in seven hardly ever picks up. */
 const reachable = 0.85
-const hardToReach = { share: 0.15, reachable: 0.25 }
+const hardToReach = { oneIn: 7, reachable: 0.25 }
+/** One checked sale in eighteen comes back within the return window. */
+const returnedSales = 18
 
 /** One referral as the simulation follows it. */
 interface Claim {
   readonly referralId: string
   readonly referee: SimCustomer
   readonly referrer: SimCustomer
-  /** The consultant and the parties agreed to fake it. */
-  readonly faked: boolean
+  /** The consultant and the parties agreed to fake it (known once the callee answers). */
+  faked: boolean | null
   /** The chance a call reaches the callee. */
   readonly reach: number
 }
@@ -113,24 +115,44 @@ export const referredProspect = async (sim: Sim, referee: SimCustomer, deliveryA
     return
   }
   const referralId = `ref-${String(++sim.world.serial.referral).padStart(5, '0')}`
-  if (chance(sim, lateShare)) {
-    if (deliveryAt === null) return
+  if (deliveryAt !== null && oneIn(sim, 'late-claim', lateClaims)) {
     sim.agenda.plan(deliveryAt, async () => {
       const v = await handOver(sim, referee, purchase)
       if (v === null) return
-      later(sim, 20 * 60_000)
-      await registration(sim, referralId, referee, referrer, purchase, new Date(v.deliveredAt).toISOString())
+      sim.agenda.plan(v.deliveredAt + 20 * MINUTE, async () => {
+        await registration(
+          sim,
+          referralId,
+          referee,
+          referrer,
+          purchase,
+          new Date(v.deliveredAt).toISOString(),
+        )
+      })
     })
     return
   }
-  later(sim, 30 * 60_000)
-  if ((await registration(sim, referralId, referee, referrer, purchase, null)) === null) return
+  sim.agenda.plan(nowMs(sim) + 30 * MINUTE, async () => {
+    if ((await registration(sim, referralId, referee, referrer, purchase, null)) !== null)
+      followClaim(sim, referrer, referee, referralId, purchase, deliveryAt)
+  })
+}
+
+/** A registered claim: screening, the delivery and its check, the call-back, perhaps a returned sale. */
+const followClaim = (
+  sim: Sim,
+  referrer: SimCustomer,
+  referee: SimCustomer,
+  referralId: string,
+  purchase: Car,
+  deliveryAt: number | null,
+) => {
   const claim: Claim = {
     referralId,
     referee,
     referrer,
-    faked: chance(sim, fakeShare),
-    reach: chance(sim, hardToReach.share) ? hardToReach.reachable : reachable,
+    faked: null,
+    reach: oneIn(sim, 'hard-to-reach', hardToReach.oneIn) ? hardToReach.reachable : reachable,
   }
   sim.agenda.plan(during(sim, midnightOf(nowMs(sim)) + sim.random.int(1, 3) * DAY, 9, 18), async () => {
     // §2.3 preliminary screening: an owner's referral, and the referrer helped.
@@ -154,23 +176,24 @@ export const referredProspect = async (sim: Sim, referee: SimCustomer, deliveryA
       const v = await handOver(sim, referee, purchase)
       if (v === null) return
       // §2.4 at delivery the showroom manager compares the registration with the referrer's licence.
-      const matches = !chance(sim, 0.04)
-      later(sim, 15 * 60_000)
-      const checked = await referral(
-        sim,
-        {
-          type: 'CheckAtDelivery',
-          data: { referralId, by: showroomManager, licenceMatches: matches, at: now(sim) },
-        },
-        showroomManager,
-      )
-      if (checked === null || !matches) return
-      planCallBack(sim, claim, sim.random.int(1, 4))
-      // §5 Referrals: a sale returned within the window voids the referral (and claws back a paid reward).
-      if (chance(sim, 0.05))
-        sim.agenda.plan(during(sim, midnightOf(v.deliveredAt) + sim.random.int(10, 28) * DAY, 9, 18), () =>
-          saleReturned(sim, referralId, referee, v),
+      sim.agenda.plan(v.deliveredAt + 15 * MINUTE, async () => {
+        const matches = !chance(sim, 0.04)
+        const checked = await referral(
+          sim,
+          {
+            type: 'CheckAtDelivery',
+            data: { referralId, by: showroomManager, licenceMatches: matches, at: now(sim) },
+          },
+          showroomManager,
         )
+        if (checked === null || !matches) return
+        planCallBack(sim, claim, sim.random.int(1, 4))
+        // §5 Referrals: a sale returned within the window voids the referral (and claws back a paid reward).
+        if (oneIn(sim, 'sale-returned', returnedSales))
+          sim.agenda.plan(during(sim, midnightOf(v.deliveredAt) + sim.random.int(10, 28) * DAY, 9, 18), () =>
+            saleReturned(sim, referralId, referee, v),
+          )
+      })
     })
   })
 }
@@ -190,9 +213,13 @@ const planCallBack = (sim: Sim, claim: Claim, inDays: number) => {
       },
       caller,
     )
-    if (scheduled !== null) await call(sim, claim, draw.questions.length, caller)
+    if (scheduled !== null) planCall(sim, claim, draw.questions.length, caller)
   })
 }
+
+/** The call is made an hour or three after it is scheduled. */
+const planCall = (sim: Sim, claim: Claim, questions: number, caller: { id: string; role: string }) =>
+  sim.agenda.plan(nowMs(sim) + sim.random.int(1, 3) * HOUR, () => call(sim, claim, questions, caller))
 
 /** One call: the callee is reached and answers (a faker gets most wrong), or is not reached. */
 const call = async (
@@ -201,8 +228,7 @@ const call = async (
   questions: number,
   caller: { id: string; role: string },
 ): Promise<void> => {
-  const { referralId, faked } = claim
-  later(sim, sim.random.int(1, 3) * HOUR)
+  const { referralId } = claim
   if (!chance(sim, claim.reach)) {
     const result = await referral(
       sim,
@@ -217,8 +243,11 @@ const call = async (
       )
     return
   }
+  claim.faked ??= oneIn(sim, 'fake', fakes)
+  // A faker gets most answers wrong (the false statement included); a genuine callee, hardly any.
+  const wrong = claim.faked ? 0.8 : 0.04
   const answers = Array.from({ length: questions }, () =>
-    chance(sim, faked ? 0.65 : 0.04) ? ('wrong' as const) : ('right' as const),
+    chance(sim, wrong) ? ('wrong' as const) : ('right' as const),
   )
   const result = await referral(
     sim,

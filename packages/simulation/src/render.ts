@@ -72,7 +72,8 @@ export const renderMetrics = (result: SimulationResult): string => {
     '',
     'Event log',
     `  ${n(log.events)} events in ${n(log.streams)} streams: ${list(log.eventsByDomain)}`,
-    `  process managers: ${n(log.processRefusals)} commands refused by a domain (reported, not dropped)`,
+    `  process managers: ${n(Object.values(log.processRefusals).reduce((a, b) => a + b, 0))} commands refused by a domain, reported, not dropped${Object.keys(log.processRefusals).length === 0 ? '' : ` (${list(log.processRefusals)})`}`,
+    `  the simulated staff's commands refused by the rules, nothing written: ${list(result.refusals) || 'none'}`,
     `  last hash ${result.lastHash.slice(0, 16)}… · digest ${result.digest.slice(0, 16)}…`,
   ].join('\n')
 }

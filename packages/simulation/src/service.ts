@@ -9,6 +9,7 @@ import {
   chance,
   during,
   type OwnedVehicle,
+  oneIn,
   type Sim,
   type SimCustomer,
   willingness,
@@ -98,8 +99,8 @@ export const visit = async (sim: Sim, c: SimCustomer, v: OwnedVehicle, rework = 
   if (amountFen > 0) {
     c.repairOrders.push({ id: repairOrder, amountFen, at })
     await earnForSpend(sim, c, 'repair-order', repairOrder, amountFen)
-    // A wrong invoice, cancelled and reissued: the points it earned are taken back (DOMAIN.md §4, §5).
-    if (at >= sim.start && chance(sim, 0.012))
+    // One invoice in seventy is wrong, cancelled and reissued: the points it earned are taken back (§4, §5).
+    if (at >= sim.start && oneIn(sim, 'invoice-refund', 70))
       sim.agenda.plan(businessMomentAround(sim, at + sim.random.int(3, 20) * DAY), async () => {
         await refund(sim, c, 'repair-order', repairOrder, 'invoice cancelled: billing error')
       })

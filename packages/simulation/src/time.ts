@@ -1,4 +1,5 @@
-/** Milliseconds in an hour and a day. */
+/** Milliseconds in a minute, an hour and a day. */
+export const MINUTE = 60_000
 export const HOUR = 3_600_000
 export const DAY = 86_400_000
 

@@ -53,6 +53,8 @@ export interface World {
   readonly customers: SimCustomer[]
   readonly byId: Map<string, SimCustomer>
   readonly openComplaints: Set<string>
+  /** Cases seen of each rare kind, and where in its cycle the kind starts (see `oneIn`). */
+  readonly cases: Map<string, { seen: number; readonly offset: number }>
   /** Running numbers for the ids of things the dealership creates. */
   readonly serial: {
     customer: number
@@ -71,6 +73,7 @@ export const createWorld = (): World => ({
   customers: [],
   byId: new Map(),
   openComplaints: new Set(),
+  cases: new Map(),
   serial: {
     customer: 0,
     car: 0,
@@ -128,11 +131,20 @@ export const during = (sim: Sim, midnight: number, fromHour: number, toHour: num
 
 export const chance = (sim: Sim, p: number): boolean => sim.random.next() < p
 
+/**
+ * True for one case in `n` of a kind. Rare outcomes (late claims, fakes, reopenings, refunds) come in
+ * exact shares rather than by a coin toss, so a run of any size shows each kind in proportion; which
+ * case it is still follows from the seed (the cycle starts at a drawn offset).
+ */
+export const oneIn = (sim: Sim, kind: string, n: number): boolean => {
+  const tally = sim.world.cases.get(kind) ?? { seen: 0, offset: sim.random.int(0, n - 1) }
+  tally.seen += 1
+  sim.world.cases.set(kind, tally)
+  return (tally.seen + tally.offset) % n === 0
+}
+
 /** The chance the customer comes back for a due service at `at`: small once they have gone elsewhere. */
 export const willingness = (c: SimCustomer, at: number): number => (at >= c.defectsAt ? 0.04 : c.returnChance)
-
-/** Move the clock on by `ms` (work that takes a while within one action). */
-export const later = (sim: Sim, ms: number) => sim.clock.set(new Date(sim.clock.now().getTime() + ms))
 
 /** `ms` if it falls in working hours (08:30–20:00 China time), else a morning moment of the next day. */
 export const workingMoment = (sim: Sim, ms: number): number => {

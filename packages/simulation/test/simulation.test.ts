@@ -39,21 +39,21 @@ const census = async (path: string) => {
   }
 }
 
-describe('a year of a dealership (300 customers, seed 3)', () => {
+describe('a year of a dealership (400 customers, the default seed)', () => {
   const path = join(dir, 'year.sqlite')
   let result: SimulationResult
   let log: Awaited<ReturnType<typeof census>>
   const progress: number[] = []
 
   beforeAll(async () => {
-    result = await runSimulation({ path, customers: 300, seed: 3, onProgress: (done) => progress.push(done) })
+    result = await runSimulation({ path, customers: 400, onProgress: (done) => progress.push(done) })
     log = await census(path)
   }, 60_000)
 
   it('leaves a log whose hash chain verifies, with every event the result counts', () => {
     expect(log.check).toEqual({ ok: true, events: result.events, streams: result.streams })
     expect(result.events).toBeGreaterThan(5_000)
-    expect(result.metrics.customers.registered).toBe(300)
+    expect(result.metrics.customers.registered).toBe(400)
     expect(progress).toHaveLength(365)
     expect(progress.at(-1)).toBe(365)
   })
