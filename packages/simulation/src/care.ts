@@ -40,11 +40,13 @@ export const churnRiskCalls = async (sim: Sim, weekStart: number) => {
     const due = during(sim, weekStart + sim.random.int(0, 4) * DAY, 9, 18)
     c.lastCareCallAt = weekStart
     const reached = async (outcome: string) => {
-      const gone = nowMs(sim) >= c.defectsAt
+      const calledAt = nowMs(sim)
+      const gone = calledAt >= c.defectsAt
       const p = (comesBack[entry.stage] ?? 0.3) * (gone ? 0.5 : 1)
       if ((outcome !== 'reached' && outcome !== 'appointment-booked') || !chance(sim, p)) return
       sim.agenda.plan(during(sim, midnightOf(due) + sim.random.int(2, 15) * DAY, 9, 17), async () => {
-        if (!c.vehicles.includes(v)) return
+        // Not if the car was serviced since the call (the owner came in on their own).
+        if (!c.vehicles.includes(v) || (v.lastVisitAt ?? 0) > calledAt) return
         // Won back (DOMAIN.md §5: won-back customers churn again more often): some leave again.
         if (gone)
           c.defectsAt = chance(sim, 0.35)

@@ -63,8 +63,18 @@ interface Case {
   rootCause: (typeof rootCauses)[number][0]
 }
 
-const complaint = (sim: Sim, input: unknown, by: Staff) =>
-  attempt(sim, () => sim.dealership.complaintWorkflow(input, { actor: by }))
+/** Every step of a complaint carries its id as the correlation id, so its audit trail reads as one case. */
+const complaint = (
+  sim: Sim,
+  input: {
+    readonly type: string
+    readonly data: { readonly complaintId: string; readonly [field: string]: unknown }
+  },
+  by: Staff,
+) =>
+  attempt(sim, () =>
+    sim.dealership.complaintWorkflow(input, { actor: by, correlationId: input.data.complaintId }),
+  )
 
 const step = (sim: Sim, k: Case, type: string, by: Staff, data: Record<string, unknown> = {}) =>
   complaint(sim, { type, data: { complaintId: k.complaintId, by, at: now(sim), ...data } }, by)

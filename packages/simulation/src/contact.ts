@@ -94,7 +94,7 @@ export const planTouchpoint = async (
           familyMemberId: null,
         },
       },
-      { actor: by },
+      { actor: by, correlationId: touchpointId },
     ),
   )
   return done === null ? null : { touchpointId, channel }
@@ -115,7 +115,7 @@ export const recordOutcome = (
         type: 'RecordTouchpointOutcome',
         data: { customerId: c.id, touchpointId, at: now(sim), by, outcome, note },
       },
-      { actor: by },
+      { actor: by, correlationId: touchpointId },
     ),
   )
 
@@ -129,7 +129,7 @@ export const cancelTouchpoint = (
   attempt(sim, () =>
     sim.dealership.customerLifecycle(
       { type: 'CancelTouchpoint', data: { customerId: c.id, touchpointId, at: now(sim), by, reason } },
-      { actor: by },
+      { actor: by, correlationId: touchpointId },
     ),
   )
 

@@ -3,11 +3,9 @@ import { evaluateComplaints } from './complaints.js'
 import { loyaltyMonth } from './loyalty.js'
 import { evaluateLifecycle, evaluateLoyalty } from './schedulers.js'
 import { chinaMonthDay, DAY, HOUR, weekday } from './time.js'
-import type { Sim } from './world.js'
+import { moveTo, type Sim } from './world.js'
 
 // One simulated day: the morning's planning, the business day from the agenda, the night's runs.
-
-const moveTo = (sim: Sim, ms: number) => sim.clock.set(new Date(Math.max(ms, sim.clock.now().getTime())))
 
 /** Days (from the start) of the quarter's brand events. */
 const brandEventDays = [75, 165, 255, 345]

@@ -7,8 +7,13 @@ import { attempt, chance, during, now, nowMs, type Sim, type SimCustomer } from 
 // balance, exit, and the monthly evaluation that expires lots and moves levels. The card itself is
 // opened by the dealership's delivery-membership process manager; a customer's card is their id.
 
-const loyalty = (sim: Sim, c: SimCustomer, input: unknown) =>
-  attempt(sim, () => sim.dealership.loyaltyPoints(c.id, input, { actor: cashier }))
+const loyalty = (sim: Sim, c: SimCustomer, input: unknown, correlationId?: string) =>
+  attempt(sim, () =>
+    sim.dealership.loyaltyPoints(c.id, input, {
+      actor: cashier,
+      ...(correlationId === undefined ? {} : { correlationId }),
+    }),
+  )
 
 /** §4 会员积分计算: points on a repair order, parts invoice or the car itself, by the yuan. */
 export const earnForSpend = (
@@ -20,10 +25,15 @@ export const earnForSpend = (
 ) =>
   c.exitedProgramme
     ? Promise.resolve(null)
-    : loyalty(sim, c, {
-        type: 'EarnPointsForSpend',
-        data: { document: { category, documentId }, amountFen, at: now(sim), by: cashier },
-      })
+    : loyalty(
+        sim,
+        c,
+        {
+          type: 'EarnPointsForSpend',
+          data: { document: { category, documentId }, amountFen, at: now(sim), by: cashier },
+        },
+        documentId,
+      )
 
 /** §4: a fixed award (a brand event's chips, for instance). */
 export const award = (sim: Sim, c: SimCustomer, category: 'event', documentId: string, points: number) =>
@@ -55,10 +65,15 @@ export const refund = (
   documentId: string,
   reason: string,
 ) =>
-  loyalty(sim, c, {
-    type: 'RefundDocument',
-    data: { document: { category, documentId }, reason, at: now(sim), by: cashier },
-  })
+  loyalty(
+    sim,
+    c,
+    {
+      type: 'RefundDocument',
+      data: { document: { category, documentId }, reason, at: now(sim), by: cashier },
+    },
+    documentId,
+  )
 
 /** The monthly evaluation: expiry of lots past their time, pending releases, level reviews. */
 export const evaluateMember = (sim: Sim, c: SimCustomer) =>

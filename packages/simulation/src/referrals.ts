@@ -42,8 +42,18 @@ interface Claim {
   readonly reach: number
 }
 
-const referral = (sim: Sim, input: unknown, by: { id: string; role: string }) =>
-  attempt(sim, () => sim.dealership.referralVerification(input, { actor: by }))
+/** Every step of a referral carries its id as the correlation id. */
+const referral = (
+  sim: Sim,
+  input: {
+    readonly type: string
+    readonly data: { readonly referralId: string; readonly [field: string]: unknown }
+  },
+  by: { id: string; role: string },
+) =>
+  attempt(sim, () =>
+    sim.dealership.referralVerification(input, { actor: by, correlationId: input.data.referralId }),
+  )
 
 const vehicleOf = (car: Car) => ({ model: car.model, colour: car.colour, gearbox: car.gearbox })
 

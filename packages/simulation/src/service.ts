@@ -88,7 +88,7 @@ export const visit = async (sim: Sim, c: SimCustomer, v: OwnedVehicle, rework = 
           amountFen,
         },
       },
-      { actor: advisor },
+      { actor: advisor, correlationId: repairOrder },
     ),
   )
   if (done === null) return

@@ -13,7 +13,7 @@ import { referredProspect } from './referrals.js'
 import { planNewProspects, planOpeningBook } from './sales.js'
 import { chinaDay, chinaMidnight, DAY, HOUR, iso } from './time.js'
 import { createViews } from './views.js'
-import { createWorld, type Sim } from './world.js'
+import { createWorld, moveTo, type Sim } from './world.js'
 
 export interface SimulationResult {
   readonly path: string
@@ -89,7 +89,7 @@ export const runSimulation = async (options: SimulationOptions): Promise<Simulat
     for (let midnight = historyStart; midnight < start; midnight += 7 * DAY) {
       const weekEnd = Math.min(start, midnight + 7 * DAY)
       if ((await sim.agenda.runUntil(weekEnd)) === 0) continue
-      clock.set(new Date(weekEnd - HOUR))
+      moveTo(sim, weekEnd - HOUR)
       await dealership.runProcessManagers()
     }
 

@@ -110,6 +110,9 @@ export const now = (sim: Sim): string => iso(sim.clock.now().getTime())
 
 export const nowMs = (sim: Sim): number => sim.clock.now().getTime()
 
+/** Set the clock to `ms`, or leave it if it is already later: time never goes back. */
+export const moveTo = (sim: Sim, ms: number) => sim.clock.set(new Date(Math.max(ms, nowMs(sim))))
+
 /**
  * Send a command through the facade; a refusal by a domain's rules is counted and returns null
  * (the dealership goes on, as a clerk would), anything else is a bug and throws.
