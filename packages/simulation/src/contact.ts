@@ -1,35 +1,13 @@
+import {
+  type Channel,
+  type Purpose,
+  purposeOf,
+  type TouchpointKind,
+  type TouchpointOutcome,
+} from '@dealer-crm/customer-lifecycle'
 import type { StaffMember } from './staff.js'
 import { iso } from './time.js'
 import { attempt, now, type Sim, type SimCustomer } from './world.js'
-
-export type Channel = 'sms' | 'call' | 'wechat'
-type Purpose = 'service-reminder' | 'marketing' | 'survey'
-export type TouchpointKind =
-  | 'maintenance-reminder'
-  | 'annual-inspection-reminder'
-  | 'insurance-renewal-reminder'
-  | 'birthday-greeting'
-  | 'holiday-greeting'
-  | 'event-invitation'
-  | 'offer'
-  | 'periodic-call-back'
-  | 'vip-gift'
-  | 'annual-reception'
-export type Outcome = 'reached' | 'not-reached' | 'declined' | 'complaint-raised' | 'appointment-booked'
-
-/** Which consent each kind of touchpoint needs (the lifecycle's own table, DOMAIN.md §1 and §5 Consent). */
-const purposeOf: Readonly<Record<TouchpointKind, Purpose>> = {
-  'maintenance-reminder': 'service-reminder',
-  'annual-inspection-reminder': 'service-reminder',
-  'insurance-renewal-reminder': 'service-reminder',
-  'periodic-call-back': 'survey',
-  'birthday-greeting': 'marketing',
-  'holiday-greeting': 'marketing',
-  'event-invitation': 'marketing',
-  offer: 'marketing',
-  'vip-gift': 'marketing',
-  'annual-reception': 'marketing',
-}
 
 const preferred: Readonly<Record<Purpose, ReadonlyArray<Channel>>> = {
   'service-reminder': ['sms', 'wechat', 'call'],
@@ -38,9 +16,10 @@ const preferred: Readonly<Record<Purpose, ReadonlyArray<Channel>>> = {
 }
 
 /**
- * The channel to contact a customer on for a purpose, as the CRM knows their consent (the
- * lifecycle's customer-profile read model): marketing only on a channel they opted into, the
- * other purposes on any channel they did not opt out of (DOMAIN.md §5 Consent). Null: no contact.
+ * The channel to contact a customer on for a touchpoint's purpose (the lifecycle's `purposeOf`), as
+ * the CRM knows their consent (the customer-profile read model): where the lifecycle policy requires
+ * opting in (marketing, by default) only a channel they opted into, otherwise any channel they did
+ * not opt out of (DOMAIN.md §5 Consent). Null: no contact.
  */
 export const channelFor = async (
   sim: Sim,
@@ -51,9 +30,10 @@ export const channelFor = async (
   const profile = (await sim.views.customerProfiles()).get(customerId)
   if (profile === undefined) return null
   const purpose = purposeOf[kind]
+  const optIn = sim.dealership.policies.customerLifecycle.consentRequired[purpose]
   const allowed = (channel: Channel) => {
     const word = profile.consents[`${purpose}/${channel}`]
-    return purpose === 'marketing' ? word === 'granted' : word !== 'withdrawn'
+    return optIn ? word === 'granted' : word !== 'withdrawn'
   }
   return (
     preferred[purpose].find((channel) => (only === undefined || channel === only) && allowed(channel)) ?? null
@@ -105,7 +85,7 @@ export const recordOutcome = (
   sim: Sim,
   c: SimCustomer,
   touchpointId: string,
-  outcome: Outcome,
+  outcome: TouchpointOutcome,
   by: StaffMember,
   note = '',
 ) =>
@@ -140,8 +120,8 @@ export const contact = async (
   kind: TouchpointKind,
   dueAt: number,
   by: StaffMember,
-  outcomeOf: () => Outcome,
-  then: (outcome: Outcome, planned: Planned) => Promise<void> = async () => {},
+  outcomeOf: () => TouchpointOutcome,
+  then: (outcome: TouchpointOutcome, planned: Planned) => Promise<void> = async () => {},
 ): Promise<Planned | null> => {
   const planned = await planTouchpoint(sim, c, kind, dueAt, by)
   if (planned === null) return null
