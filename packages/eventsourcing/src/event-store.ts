@@ -99,7 +99,12 @@ export interface EventStoreOptions<E extends Event, Tx> {
   readonly inline?: ReadonlyArray<InlineProjection<E, Tx>>
 }
 
-const toRecorded = <E extends Event>(stored: StoredEvent, data: unknown): RecordedEvent<E> =>
+/** `recordedAt` is given when the caller has it as a number already (an append): no string to parse. */
+const toRecorded = <E extends Event>(
+  stored: StoredEvent,
+  data: unknown,
+  recordedAt: Date = new Date(stored.recordedAt),
+): RecordedEvent<E> =>
   ({
     type: stored.type,
     data,
@@ -108,7 +113,7 @@ const toRecorded = <E extends Event>(stored: StoredEvent, data: unknown): Record
       streamName: stored.streamName,
       streamPosition: stored.streamPosition,
       globalPosition: stored.globalPosition,
-      recordedAt: new Date(stored.recordedAt),
+      recordedAt,
       schemaVersion: stored.schemaVersion,
       correlationId: stored.correlationId,
       causationId: stored.causationId,
@@ -212,10 +217,10 @@ export const createEventStore = <E extends Event, Tx = unknown>(
   const decodeNow = (stored: StoredEvent): RecordedEvent<E> | Promise<RecordedEvent<E>> =>
     hasSealedPersonalData(stored.data) ? decode(stored) : decodeData(stored, stored.data)
 
-  const inlineFor = (events: ReadonlyArray<E>) => {
+  const inlineFor = (events: ReadonlyArray<E>, at: number) => {
     if (inline.length === 0) return undefined
     return async (stored: ReadonlyArray<StoredEvent>, tx: Tx) => {
-      const recorded = stored.map((s, i) => toRecorded<E>(s, events[i]?.data))
+      const recorded = stored.map((s, i) => toRecorded<E>(s, events[i]?.data, new Date(at)))
       for (const projection of inline) {
         const handled = recorded.filter((e) => (projection.handles as ReadonlyArray<string>).includes(e.type))
         if (handled.length > 0) await projection.apply(handled, tx)
@@ -260,18 +265,19 @@ export const createEventStore = <E extends Event, Tx = unknown>(
         if (conflict) throw conflict
         return { nextExpectedVersion: version, globalPositions: [], events: [] }
       }
-      const recordedAt = clock.now().toISOString()
+      const now = clock.now().getTime()
+      const recordedAt = new Date(now).toISOString()
       const pending: PendingEvent[] = []
       for (const e of events) {
         const encoded = encode(streamName, e, appendOptions.metadata ?? {}, recordedAt)
         pending.push(encoded instanceof Promise ? await encoded : encoded)
       }
-      const stored = await log.append(streamName, pending, expected, inlineFor(events))
+      const stored = await log.append(streamName, pending, expected, inlineFor(events, now))
       const last = stored[stored.length - 1]
       return {
         nextExpectedVersion: last?.streamPosition ?? 0,
         globalPositions: stored.map((s) => s.globalPosition),
-        events: stored.map((s, i) => toRecorded<E>(s, events[i]?.data)),
+        events: stored.map((s, i) => toRecorded<E>(s, events[i]?.data, new Date(now))),
       }
     },
     readStream: async function* (streamName, o = {}) {
