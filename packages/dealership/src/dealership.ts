@@ -167,7 +167,7 @@ export const createDealership = (options: DealershipOptions): Dealership => {
   // Read models are folded in memory on first use and caught up on every query, one at a time.
   const resets: Array<() => void> = []
   const query = <S>(projection: Projection<S, DealershipEvent>): (() => Promise<S>) => {
-    const fresh = () => createCatchUpRunner({ store, projection, checkpoints: inMemoryCheckpointStore() })
+    const fresh = () => createCatchUpRunner({ store, projection }) // in memory only: no checkpoint copies
     let runner = fresh()
     const once = serial()
     resets.push(() => {

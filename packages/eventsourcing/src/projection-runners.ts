@@ -70,7 +70,11 @@ export const inMemoryInlineProjection = <S, E extends Event>(
 export interface CatchUpOptions<S, E extends Event> {
   readonly store: EventStore<E>
   readonly projection: Projection<S, E>
-  readonly checkpoints: CheckpointStore
+  /**
+   * Where the runner saves its position and state. Omit it for a read model kept in memory only:
+   * nothing is saved (and nothing copied), and a new runner folds from the first event.
+   */
+  readonly checkpoints?: CheckpointStore
   /** Checkpoint name; default `<name>@v<version>`, so a new version rebuilds beside the old one. */
   readonly name?: string
   readonly batchSize?: number
@@ -95,8 +99,15 @@ export interface CatchUpRunner<S> {
  * A catch-up projection runner: resumes from its checkpoint, which holds the position and
  * the state together, so a restart neither repeats nor skips an event.
  */
+/** For runners whose state lives in memory only: nothing to load, nothing saved. */
+const inMemoryOnly: CheckpointStore = {
+  load: async () => null,
+  save: async () => undefined,
+  delete: async () => undefined,
+}
+
 export const createCatchUpRunner = <S, E extends Event>(options: CatchUpOptions<S, E>): CatchUpRunner<S> => {
-  const { store, projection, checkpoints, checkpointEvery = 1000 } = options
+  const { store, projection, checkpoints = inMemoryOnly, checkpointEvery = 1000 } = options
   const name = options.name ?? `${projection.name}@v${projection.version}`
   const toJson = options.toJson ?? ((s: S) => s)
   const fromJson = options.fromJson ?? ((j: unknown) => j as S)

@@ -70,7 +70,7 @@ export const runSimulation = async (options: SimulationOptions): Promise<Simulat
   })
   const sim: Sim = {
     dealership,
-    views: createViews(store),
+    views: createViews(dealership),
     clock,
     random: seededRandom(o.seed),
     agenda: createAgenda(clock),
