@@ -1,6 +1,6 @@
 import type { Event } from './decider.js'
 import type { RecordedEvent } from './envelope.js'
-import type { EventLog, StoredEvent } from './event-log.js'
+import { type EventLog, readWholeLog, type StoredEvent } from './event-log.js'
 import type { EventStore } from './event-store.js'
 import { eventHash } from './hash.js'
 
@@ -53,7 +53,7 @@ export const verifyEvents = async (events: AsyncIterable<StoredEvent>): Promise<
 /** Verify a whole store (or log). */
 export const verify = (store: { readonly log: EventLog } | EventLog): Promise<VerifyResult> => {
   const log = 'log' in store ? store.log : store
-  return verifyEvents(log.readAll({ from: 0n, to: null, batchSize: 1000, categories: null, types: null }))
+  return verifyEvents(readWholeLog(log))
 }
 
 /** One line of an audit trail: who did what, when, and why. */

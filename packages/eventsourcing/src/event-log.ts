@@ -117,3 +117,7 @@ export const atGlobalPosition = (e: ChainedEvent, globalPosition: bigint): Store
   prevHash: e.prevHash,
   hash: e.hash,
 })
+
+/** Every stored event of a log, in global order (audits, export, statistics). */
+export const readWholeLog = (log: EventLog, batchSize = 1000): AsyncIterable<StoredEvent> =>
+  log.readAll({ from: 0n, to: null, batchSize, categories: null, types: null })

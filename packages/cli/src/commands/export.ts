@@ -1,6 +1,7 @@
 import { once } from 'node:events'
 import { createWriteStream, existsSync, rmSync, type WriteStream } from 'node:fs'
 import { resolve } from 'node:path'
+import { readWholeLog } from '@dealer-crm/eventsourcing'
 import { parseCommandArgs } from '../args.js'
 import { type Command, targetArgs, targetHelp, targetOptions } from '../command.js'
 import { CliError, type Io, line } from '../io.js'
@@ -83,13 +84,7 @@ Example:
       try {
         let chunk = ''
         let lines = 0
-        for await (const e of opened.store.log.readAll({
-          from: 0n,
-          to: null,
-          batchSize: 1000,
-          categories: null,
-          types: null,
-        })) {
+        for await (const e of readWholeLog(opened.store.log)) {
           progress.event(e.globalPosition)
           streams.add(e.streamName)
           chunk += `${eventLine(e)}\n`

@@ -1,4 +1,5 @@
 import type { StoredEvent } from '@dealer-crm/eventsourcing'
+import { readWholeLog } from '@dealer-crm/eventsourcing'
 import { parseCommandArgs } from '../args.js'
 import { renderBrokenLink } from '../broken-link.js'
 import { type Command, targetArgs, targetHelp, targetOptions } from '../command.js'
@@ -50,13 +51,7 @@ Example:
         throw new CliError('forget needs the key vault of this EventStoreDB log: pass --vault')
       const progress = logProgress(io.stderr, 'forget: find personal data', await opened.lastPosition())
       const holding: StoredEvent[] = []
-      for await (const e of opened.store.log.readAll({
-        from: 0n,
-        to: null,
-        batchSize: 1000,
-        categories: null,
-        types: null,
-      })) {
+      for await (const e of readWholeLog(opened.store.log)) {
         progress.event(e.globalPosition)
         if (sealedFieldsOf(e.data, subject).length > 0) holding.push(e)
       }

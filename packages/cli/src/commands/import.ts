@@ -4,6 +4,7 @@ import {
   type ExpectedVersion,
   hasSealedPersonalData,
   type PendingEvent,
+  readWholeLog,
   type StoredEvent,
   verifyEvents,
 } from '@dealer-crm/eventsourcing'
@@ -79,13 +80,7 @@ const pendingOf = (e: StoredEvent): PendingEvent => ({
 })
 
 const assertEmpty = async (opened: OpenedTarget, summary: FileSummary): Promise<void> => {
-  for await (const e of opened.store.log.readAll({
-    from: 0n,
-    to: null,
-    batchSize: 1,
-    categories: null,
-    types: null,
-  }))
+  for await (const e of readWholeLog(opened.store.log, 1))
     throw new CliError(
       `${opened.description} is not empty (it holds ${e.streamName} at global position ${e.globalPosition}); import writes into an empty store only`,
     )

@@ -1,4 +1,4 @@
-import { categoryOf } from '@dealer-crm/eventsourcing'
+import { categoryOf, readWholeLog } from '@dealer-crm/eventsourcing'
 import { parseCommandArgs } from '../args.js'
 import { type Command, targetArgs, targetHelp, targetOptions } from '../command.js'
 import { line } from '../io.js'
@@ -81,13 +81,7 @@ Example:
       let first: Point | null = null
       let last: Point | null = null
       let events = 0
-      for await (const e of opened.store.log.readAll({
-        from: 0n,
-        to: null,
-        batchSize: 1000,
-        categories: null,
-        types: null,
-      })) {
+      for await (const e of readWholeLog(opened.store.log)) {
         events++
         progress.event(e.globalPosition)
         byType.set(e.type, (byType.get(e.type) ?? 0) + 1)

@@ -1,4 +1,4 @@
-import { type StoredEvent, type VerifyResult, verifyEvents } from '@dealer-crm/eventsourcing'
+import { readWholeLog, type StoredEvent, type VerifyResult, verifyEvents } from '@dealer-crm/eventsourcing'
 import { parseCommandArgs } from '../args.js'
 import { type BrokenLinkReport, explainBrokenLink, renderBrokenLink } from '../broken-link.js'
 import { type Command, targetArgs, targetHelp, targetOptions } from '../command.js'
@@ -16,13 +16,7 @@ export const verifyLog = async (opened: OpenedTarget, io: Io, label = 'verify'):
   const progress = logProgress(io.stderr, label, await opened.lastPosition())
   const log = opened.store.log
   async function* counted(): AsyncGenerator<StoredEvent> {
-    for await (const e of log.readAll({
-      from: 0n,
-      to: null,
-      batchSize: 1000,
-      categories: null,
-      types: null,
-    })) {
+    for await (const e of readWholeLog(log)) {
       progress.event(e.globalPosition)
       yield e
     }
