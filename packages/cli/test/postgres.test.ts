@@ -3,7 +3,13 @@ import { join } from 'node:path'
 import { dealershipRegistry } from '@dealer-crm/dealership'
 import { createPostgresEventStore } from '@dealer-crm/store-postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { connectionString, dropSchema, freshSchema, testPool } from '../../store-postgres/test/database.js'
+import {
+  connectionString,
+  dropSchema,
+  freshSchema,
+  serverAvailable,
+  testPool,
+} from '../../store-postgres/test/database.js'
 import {
   complaintHour,
   hoursAfterStart,
@@ -15,24 +21,9 @@ import {
   zhangSan,
 } from './fixtures.js'
 
-// As in packages/store-postgres/test: DEALER_CRM_PG_URL or PG* variables, else the local test
-// database; without a server the file is skipped with a printed reason (and fails under CI=true).
-const available = await (async () => {
-  const pool = testPool(1)
-  try {
-    await pool.query('SELECT 1')
-    return true
-  } catch (error) {
-    if (process.env.CI === 'true')
-      throw new Error(`PostgreSQL is not reachable at ${connectionString()} (CI=true)`)
-    process.stdout.write(
-      `skipping @dealer-crm/cli PostgreSQL tests: no PostgreSQL at ${connectionString()} (${(error as Error).message}); set DEALER_CRM_PG_URL or PGHOST/PGPORT/PGUSER/PGDATABASE to run them\n`,
-    )
-    return false
-  } finally {
-    await pool.end()
-  }
-})()
+// DEALER_CRM_PG_URL or PG* variables, else the local test database; without a server the file is
+// skipped with a printed reason (and fails under CI=true).
+const available = await serverAvailable()
 
 describe.skipIf(!available)('the CLI on PostgreSQL', () => {
   const url = connectionString()

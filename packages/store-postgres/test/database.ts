@@ -35,7 +35,7 @@ export const serverAvailable = async (): Promise<boolean> => {
   if (process.env.CI === 'true')
     throw new Error(`PostgreSQL is not reachable at ${connectionString()} (CI=true)`)
   process.stdout.write(
-    `skipping @dealer-crm/store-postgres tests: no PostgreSQL at ${connectionString()}; set DEALER_CRM_PG_URL or PGHOST/PGPORT/PGUSER/PGDATABASE to run them\n`,
+    `skipping PostgreSQL tests: no PostgreSQL at ${connectionString()}; set DEALER_CRM_PG_URL or PGHOST/PGPORT/PGUSER/PGDATABASE to run them\n`,
   )
   return false
 }
