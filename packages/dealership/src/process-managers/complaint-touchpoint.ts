@@ -66,7 +66,9 @@ export const complaintTouchpoint = (
             note: `complaint ${complaintId} received (${channel}, ${severity})`,
           },
         },
-        alreadyDone: ['TouchpointClosed'],
+        // UnknownTouchpoint: its planning just above was refused (consent, quiet hours) and that
+        // refusal is reported; the outcome has nothing to close, so it is not reported a second time.
+        alreadyDone: ['TouchpointClosed', 'UnknownTouchpoint'],
       },
     ]
     if (moveStage === null || !moveStage.severities.includes(severity)) return touchpoint
