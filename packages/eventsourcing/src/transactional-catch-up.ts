@@ -13,6 +13,17 @@ export interface ParkedEvent {
   readonly message: string
 }
 
+/** A catch-up projection that writes through the store's transactions (SQL tables beside the events). */
+export interface TransactionalProjection<E extends Event, Tx> {
+  /** Also the checkpoint's name. */
+  readonly name: string
+  readonly handles: ReadonlyArray<E['type']>
+  /** Create the read model's tables if missing; runs in a transaction before the first batch. */
+  readonly setup?: (tx: Tx) => void | Promise<void>
+  /** Write the rows for a batch of events; runs in the transaction that also saves the checkpoint. */
+  readonly apply: (events: ReadonlyArray<RecordedEvent<E>>, tx: Tx) => void | Promise<void>
+}
+
 export interface TransactionalCatchUpOptions {
   /** Events per transaction (default 500). */
   readonly batchSize?: number
@@ -57,11 +68,7 @@ const errorCode = (error: unknown): string | null => {
  */
 export const catchUpInTransactions = async <E extends Event, Tx>(
   store: EventStore<E>,
-  projection: {
-    readonly name: string
-    readonly handles: ReadonlyArray<E['type']>
-    readonly apply: (events: ReadonlyArray<RecordedEvent<E>>, tx: Tx) => void | Promise<void>
-  },
+  projection: TransactionalProjection<E, Tx>,
   engine: CatchUpEngine<Tx>,
   options: TransactionalCatchUpOptions = {},
 ): Promise<CatchUpResult> => {

@@ -3,8 +3,8 @@ import {
   catchUpInTransactions,
   type Event,
   onEveryAppend,
-  type RecordedEvent,
   type TransactionalCatchUpOptions,
+  type TransactionalProjection,
 } from '@dealer-crm/eventsourcing'
 import type pg from 'pg'
 import { postgresCheckpointStore } from './checkpoint-store.js'
@@ -14,15 +14,7 @@ import { withTransaction } from './pool.js'
 import type { PostgresEventStore } from './postgres-event-store.js'
 
 /** A catch-up projection that writes SQL tables in the same database as the events. */
-export interface SqlProjection<E extends Event = Event> {
-  /** Also the checkpoint's name. */
-  readonly name: string
-  readonly handles: ReadonlyArray<E['type']>
-  /** Create the read model's tables if missing; runs in a transaction before the first batch. */
-  readonly setup?: (client: pg.PoolClient) => Promise<void>
-  /** Write the rows for a batch of events; runs in the transaction that also saves the checkpoint. */
-  readonly apply: (events: ReadonlyArray<RecordedEvent<E>>, client: pg.PoolClient) => Promise<void>
-}
+export type SqlProjection<E extends Event = Event> = TransactionalProjection<E, pg.PoolClient>
 
 export type { CatchUpResult } from '@dealer-crm/eventsourcing'
 
@@ -41,7 +33,7 @@ export const catchUpSqlProjection = async <E extends Event>(
 ): Promise<CatchUpResult> => {
   const { pool, schema } = store
   const setup = projection.setup
-  if (setup !== undefined) await withTransaction(pool, setup)
+  if (setup !== undefined) await withTransaction(pool, async (client) => setup(client))
   return catchUpInTransactions(
     store,
     projection,

@@ -3,8 +3,8 @@ import {
   catchUpInTransactions,
   type Event,
   onEveryAppend,
-  type RecordedEvent,
   type TransactionalCatchUpOptions,
+  type TransactionalProjection,
 } from '@dealer-crm/eventsourcing'
 import type Database from 'better-sqlite3'
 import { sqliteCheckpointStore } from './checkpoint-store.js'
@@ -14,15 +14,7 @@ import type { SqliteEventStore } from './sqlite-event-store.js'
 import { prepared } from './statements.js'
 
 /** A catch-up projection that writes SQL tables in the same file as the events. */
-export interface SqlProjection<E extends Event = Event> {
-  /** Also the checkpoint's name. */
-  readonly name: string
-  readonly handles: ReadonlyArray<E['type']>
-  /** Create the read model's tables if missing; runs in a transaction before the first batch. */
-  readonly setup?: (db: Database.Database) => void
-  /** Write the rows for a batch of events; runs in the transaction that also saves the checkpoint. */
-  readonly apply: (events: ReadonlyArray<RecordedEvent<E>>, db: Database.Database) => void | Promise<void>
-}
+export type SqlProjection<E extends Event = Event> = TransactionalProjection<E, Database.Database>
 
 export type { CatchUpResult } from '@dealer-crm/eventsourcing'
 

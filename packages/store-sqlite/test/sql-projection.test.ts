@@ -19,7 +19,9 @@ const note = (text: string) => NoteAdded.make({ text, tags: [] })
 const notes = (failOn?: string): SqlProjection<ConformanceEvent> => ({
   name: 'notes',
   handles: ['NoteAdded'],
-  setup: (db) => db.exec('CREATE TABLE IF NOT EXISTS notes (position INTEGER PRIMARY KEY, text TEXT)'),
+  setup: (db) => {
+    db.exec('CREATE TABLE IF NOT EXISTS notes (position INTEGER PRIMARY KEY, text TEXT)')
+  },
   apply: (events, db) => {
     const insert = db.prepare('INSERT INTO notes (position, text) VALUES (?, ?)')
     for (const e of events) {
