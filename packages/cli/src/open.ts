@@ -27,7 +27,7 @@ export interface OpenedTarget {
 }
 
 export interface OpenOptions {
-  /** May a missing SQLite file be created (import, demo)? */
+  /** May a missing SQLite file or PostgreSQL store schema be created (import, demo)? */
   readonly create: boolean
   /**
    * Many small appends that can be redone from scratch (import): SQLite fsyncs at checkpoints and
@@ -91,10 +91,12 @@ const openSqlite = (target: Extract<Target, { kind: 'sqlite' }>, options: OpenOp
   }
 }
 
-const openPostgres = async (target: Extract<Target, { kind: 'postgres' }>) => {
+const openPostgres = async (target: Extract<Target, { kind: 'postgres' }>, options: OpenOptions) => {
   const store = await createPostgresEventStore({
     connectionString: target.url,
     schema: target.schema,
+    // Like a missing SQLite file, a schema without a store is an error unless the command creates one.
+    createSchema: options.create,
     registry: dealershipRegistry,
     maxConnections: 4,
   })
@@ -135,7 +137,7 @@ const openVault = async (
     throw new UsageError(
       '--vault must be a SQLite file or a PostgreSQL URL: EventStoreDB is no place for keys',
     )
-  const opened = target.kind === 'sqlite' ? openSqlite(target, options) : await openPostgres(target)
+  const opened = target.kind === 'sqlite' ? openSqlite(target, options) : await openPostgres(target, options)
   return { vault: opened.vault, close: () => opened.store.close() }
 }
 
@@ -170,7 +172,7 @@ export const openTarget = async (
       return { target, description, ...opened, close: () => opened.store.close() }
     }
     if (target.kind === 'postgres') {
-      const opened = await openPostgres(target)
+      const opened = await openPostgres(target, options)
       return { target, description, ...opened, close: () => opened.store.close() }
     }
     const vault = vaultTarget === undefined ? null : await openVault(vaultTarget, options)

@@ -62,6 +62,15 @@ describe.skipIf(!available)('the CLI on PostgreSQL', () => {
     )
   })
 
+  it('a mistyped --schema is one line and exit 1, and no schema is created', async () => {
+    const typo = `${schema}_typo`
+    const r = await run('stats', '--db', url, '--schema', typo)
+    expect(r.code).toBe(1)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(r.stderr).toContain(`schema ${typo} holds no dealer-crm event store`)
+    expect((await pool.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [typo])).rowCount).toBe(0)
+  })
+
   it('verify and trail: personal data decrypts in a later run (the durable vault)', async () => {
     expect((await run('verify', ...db)).stdout).toBe(
       'verified 30 events in 6 streams: every hash chain is intact\n',

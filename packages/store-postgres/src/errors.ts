@@ -15,6 +15,17 @@ export class SchemaVersionError extends EventSourcingError {
   }
 }
 
+/** Opened with `createSchema: false`, and the schema holds no event store (a mistyped name, usually). */
+export class SchemaMissingError extends EventSourcingError {
+  readonly code = 'SchemaMissingError' as const
+  constructor(readonly schema: string) {
+    super(
+      `schema ${schema} holds no dealer-crm event store (no ${schema}.schema_migrations); check the name, or open with createSchema: true to create one`,
+    )
+    this.name = 'SchemaMissingError'
+  }
+}
+
 /** A row of the events table that cannot be read; it also names the row's global position. */
 export class PostgresCorruptEventError extends CorruptEventError {
   constructor(

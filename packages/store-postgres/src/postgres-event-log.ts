@@ -18,6 +18,11 @@ import { migrate } from './schema.js'
 export interface PostgresEventLogOptions extends ConnectionOptions {
   /** The schema holding the store's tables (default `dealer_crm`); created and migrated on open. */
   readonly schema?: string
+  /**
+   * Create the schema when it holds no store yet (default true). False opens only an existing store
+   * (migrating it if older) and refuses a schema without one, so a mistyped name is an error.
+   */
+  readonly createSchema?: boolean
   /** How often subscriptions poll when no NOTIFY arrives (default 500 ms). */
   readonly pollIntervalMs?: number
   /** NOTIFY other processes in every append (default true). */
@@ -86,7 +91,7 @@ export const createPostgresEventLog = async (options: PostgresEventLogOptions): 
   const schema = assertSchemaName(options.schema ?? 'dealer_crm')
   const { pool, owned } = resolvePool(options)
   try {
-    await migrate(pool, schema)
+    await migrate(pool, schema, options.createSchema ?? true)
   } catch (error) {
     if (owned) await pool.end()
     throw error

@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import { SchemaVersionError } from './errors.js'
+import { SchemaMissingError, SchemaVersionError } from './errors.js'
 import { channelOf, lockKeyOf, migrationLockClass, orderLockClass } from './identifiers.js'
 import { withTransaction } from './pool.js'
 
@@ -126,9 +126,13 @@ export const latestSchemaVersion = migrations.reduce((max, m) => Math.max(max, m
  * Create the schema or bring it up to date, under an advisory lock so that processes opening
  * the store at once apply each step once. A schema written by a newer package is refused.
  */
-export const migrate = async (pool: pg.Pool, schema: string): Promise<number> =>
+export const migrate = async (pool: pg.Pool, schema: string, create = true): Promise<number> =>
   withTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1, $2)', [migrationLockClass, lockKeyOf(schema)])
+    if (!create) {
+      const found = await client.query('SELECT to_regclass($1) AS t', [`${schema}.schema_migrations`])
+      if (found.rows[0]?.t === null) throw new SchemaMissingError(schema)
+    }
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`)
     await client.query(
       `CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (

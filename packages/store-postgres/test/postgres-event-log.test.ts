@@ -1,5 +1,10 @@
 import { CorruptEventError, verifyEvents } from '@dealer-crm/eventsourcing'
-import { createPostgresEventLog, type PostgresEventLog, SchemaVersionError } from '../src/index.js'
+import {
+  createPostgresEventLog,
+  type PostgresEventLog,
+  SchemaMissingError,
+  SchemaVersionError,
+} from '../src/index.js'
 import { connectionString, dropSchema, freshSchema, serverAvailable, testPool } from './database.js'
 import { all, collect, pending, positions, waitFor } from './pending.js'
 
@@ -157,6 +162,19 @@ describe.skipIf(!available)('PostgreSQL event log', () => {
     expect(error).toBeInstanceOf(SchemaVersionError)
     expect(error).toMatchObject({ found: 99, schema: newer })
     await dropSchema(pool, newer)
+  })
+
+  it('createSchema: false opens an existing store and refuses a schema without one, creating nothing', async () => {
+    const existing = await createPostgresEventLog({ pool, schema, createSchema: false })
+    await existing.close()
+    const missing = freshSchema('missing')
+    const error = await createPostgresEventLog({ pool, schema: missing, createSchema: false }).catch(
+      (e: unknown) => e,
+    )
+    expect(error).toBeInstanceOf(SchemaMissingError)
+    expect(error).toMatchObject({ code: 'SchemaMissingError', schema: missing })
+    const created = await pool.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [missing])
+    expect(created.rowCount).toBe(0)
   })
 
   it('never ends a pool it did not create, and ends the one it did; refuses use after close and bad schema names', async () => {
