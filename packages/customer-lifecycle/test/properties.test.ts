@@ -224,8 +224,10 @@ describe('properties over random command sequences', () => {
       ),
     )
     const seen = new Set<string>()
-    fc.assert(
-      fc.property(policyArb, fc.array(move, { minLength: 10, maxLength: 30 }), (policy, commands) => {
+    const property = fc.property(
+      policyArb,
+      fc.array(move, { minLength: 10, maxLength: 30 }),
+      (policy, commands) => {
         for (const { command, before, outcome } of runCommands(
           customerLifecycle(policy),
           commands,
@@ -258,9 +260,12 @@ describe('properties over random command sequences', () => {
           if (outcome.ok) expect(live).toBe(true)
           seen.add(`${command.type}:${contact.purpose}:${live ? 'live' : 'refused'}`)
         }
-      }),
-      { numRuns },
+      },
     )
+    // Random runs, as for every property; then runs from a fixed seed, so that the check below (the
+    // property really met each case) cannot fail by chance.
+    fc.assert(property, { numRuns })
+    fc.assert(property, { numRuns, seed: 20261122 })
     expect([...seen]).toEqual(
       expect.arrayContaining([
         'PlanTouchpoint:marketing:live',
@@ -287,70 +292,67 @@ describe('properties over random command sequences', () => {
       },
       fc.constantFrom('tp-1', 'tp-2', 'tp-3').map((touchpointId) => ({ plan: false as const, touchpointId })),
     )
-    fc.assert(
-      fc.property(policyArb, fc.array(step, { maxLength: 20 }), (policy, steps) => {
-        const lifecycle = customerLifecycle(policy)
-        const consent = lifecycle.decide(
-          {
-            type: 'GrantConsent',
-            data: {
-              customerId: 'c-1',
-              at: '2023-12-20T10:00:00+08:00',
-              by: { id: 'cm-1', role: 'customer-manager' },
-              purpose: 'marketing',
-              channel: 'wechat',
-              source: 'showroom-form',
-            },
-          },
-          history.reduce(lifecycle.evolve, lifecycle.initialState),
-        )
-        if (consent._tag === 'Left') throw new Error(consent.left.message)
-        let state = [...history, ...consent.right].reduce(lifecycle.evolve, lifecycle.initialState)
-        const width = policy.marketingCap.withinDays * 86_400_000
-        for (const s of steps) {
-          const common = {
+    const property = fc.property(policyArb, fc.array(step, { maxLength: 20 }), (policy, steps) => {
+      const lifecycle = customerLifecycle(policy)
+      const consent = lifecycle.decide(
+        {
+          type: 'GrantConsent',
+          data: {
             customerId: 'c-1',
-            at: '2023-12-31T10:00:00+08:00',
-            by: { id: 'cm-1', role: 'customer-manager' as const },
-          }
-          const command: Command = s.plan
-            ? {
-                type: 'PlanTouchpoint',
-                data: {
-                  ...common,
-                  touchpointId: s.touchpointId,
-                  kind: 'offer',
-                  channel: 'wechat',
-                  dueAt: new Date(start + s.day * 86_400_000).toISOString(),
-                  familyMemberId: null,
-                },
-              }
-            : {
-                type: 'CancelTouchpoint',
-                data: { ...common, touchpointId: s.touchpointId, reason: 'not needed' },
-              }
-          const live = Object.values(state.touchpoints)
-            .filter((tp) => tp.status !== 'cancelled')
-            .map((tp) => ms(tp.dueAt))
-          const decision = lifecycle.decide(command, state)
-          if (
-            command.type === 'PlanTouchpoint' &&
-            state.touchpoints[command.data.touchpointId] === undefined
-          ) {
-            const times = [...live, ms(command.data.dueAt)]
-            const overCap = times.some(
-              (from) => times.filter((t) => t >= from && t < from + width).length > policy.marketingCap.max,
-            )
-            expect(decision._tag === 'Left' ? decision.left.code : 'planned').toBe(
-              overCap ? 'FrequencyCapReached' : 'planned',
-            )
-            if (overCap) refusals += 1
-          }
-          if (decision._tag === 'Right') state = decision.right.reduce(lifecycle.evolve, state)
+            at: '2023-12-20T10:00:00+08:00',
+            by: { id: 'cm-1', role: 'customer-manager' },
+            purpose: 'marketing',
+            channel: 'wechat',
+            source: 'showroom-form',
+          },
+        },
+        history.reduce(lifecycle.evolve, lifecycle.initialState),
+      )
+      if (consent._tag === 'Left') throw new Error(consent.left.message)
+      let state = [...history, ...consent.right].reduce(lifecycle.evolve, lifecycle.initialState)
+      const width = policy.marketingCap.withinDays * 86_400_000
+      for (const s of steps) {
+        const common = {
+          customerId: 'c-1',
+          at: '2023-12-31T10:00:00+08:00',
+          by: { id: 'cm-1', role: 'customer-manager' as const },
         }
-      }),
-      { numRuns },
-    )
+        const command: Command = s.plan
+          ? {
+              type: 'PlanTouchpoint',
+              data: {
+                ...common,
+                touchpointId: s.touchpointId,
+                kind: 'offer',
+                channel: 'wechat',
+                dueAt: new Date(start + s.day * 86_400_000).toISOString(),
+                familyMemberId: null,
+              },
+            }
+          : {
+              type: 'CancelTouchpoint',
+              data: { ...common, touchpointId: s.touchpointId, reason: 'not needed' },
+            }
+        const live = Object.values(state.touchpoints)
+          .filter((tp) => tp.status !== 'cancelled')
+          .map((tp) => ms(tp.dueAt))
+        const decision = lifecycle.decide(command, state)
+        if (command.type === 'PlanTouchpoint' && state.touchpoints[command.data.touchpointId] === undefined) {
+          const times = [...live, ms(command.data.dueAt)]
+          const overCap = times.some(
+            (from) => times.filter((t) => t >= from && t < from + width).length > policy.marketingCap.max,
+          )
+          expect(decision._tag === 'Left' ? decision.left.code : 'planned').toBe(
+            overCap ? 'FrequencyCapReached' : 'planned',
+          )
+          if (overCap) refusals += 1
+        }
+        if (decision._tag === 'Right') state = decision.right.reduce(lifecycle.evolve, state)
+      }
+    })
+    // Random runs; then runs from a fixed seed, so that "the cap was met" cannot fail by chance.
+    fc.assert(property, { numRuns })
+    fc.assert(property, { numRuns, seed: 20261122 })
     expect(refusals).toBeGreaterThan(0)
   })
 
