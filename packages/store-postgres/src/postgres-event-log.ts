@@ -1,14 +1,14 @@
 import {
   type AllFilter,
-  atGlobalPosition,
   chainEvents,
   checkExpectedVersion,
   type EventLog,
-  type PendingEvent,
   type StoredEvent,
   StoreError,
 } from '@dealer-crm/eventsourcing'
 import type pg from 'pg'
+import { type AppendOutcome, type AppendRequest, callAppendEvents, type StreamState } from './append-call.js'
+import { createGroupCommit } from './group-commit.js'
 import { assertSchemaName, channelOf } from './identifiers.js'
 import { createNotifier } from './notifications.js'
 import { type ConnectionOptions, isConnectionError, rawTypes, resolvePool } from './pool.js'
@@ -34,6 +34,13 @@ export interface PostgresEventLogOptions extends ConnectionOptions {
   readonly lateCommitWaitMs?: number
   /** Streams whose last version and hash are remembered, saving a read before an append (default 10 000). */
   readonly streamCacheSize?: number
+  /**
+   * Group commit: how many `append_events` calls run at once (default 2). Appends arriving while
+   * that many are running wait, and are then sent together in one call, one transaction (and one
+   * WAL flush) for appends to many streams. 1 sends one call at a time. Appends with an
+   * `inTransaction` callback (inline projections) always run alone, in their own transaction.
+   */
+  readonly appendsInFlight?: number
 }
 
 /** The PostgreSQL EventLog; inline projections receive the append's PoolClient (inside its transaction). */
@@ -42,25 +49,13 @@ export interface PostgresEventLog extends EventLog<pg.PoolClient> {
   readonly schema: string
 }
 
-interface StreamState {
-  readonly version: number
-  readonly hash: string
-}
-
 const maxInt = 2_147_483_647
 const maxBigint = '9223372036854775807'
-const mismatchCode = 'DC001'
 const maxAttempts = 100
+/** The most events one group-commit call carries (an append larger than this goes alone). */
+const maxGroupEvents = 1000
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
-
-const parseMismatch = (error: unknown): StreamState | null => {
-  const e = error as { code?: unknown; detail?: unknown } | null
-  if (e?.code !== mismatchCode || typeof e.detail !== 'string') return null
-  const space = e.detail.indexOf(' ')
-  const version = Number(e.detail.slice(0, space))
-  return Number.isInteger(version) ? { version, hash: e.detail.slice(space + 1) } : null
-}
 
 /** Wraps what the inTransaction callback threw, so that it is rethrown unchanged. */
 class CallbackError extends Error {
@@ -115,7 +110,6 @@ export const createPostgresEventLog = async (options: PostgresEventLogOptions): 
     }
   }
 
-  const appendSql = `SELECT ${schema}.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) AS positions`
   const stateSql = `SELECT version, last_hash FROM ${schema}.streams WHERE stream_name = $1`
 
   const readState = async (streamName: string): Promise<StreamState> => {
@@ -130,92 +124,71 @@ export const createPostgresEventLog = async (options: PostgresEventLogOptions): 
     return state
   }
 
-  const appendValues = (streamName: string, state: StreamState, events: ReadonlyArray<PendingEvent>) => {
-    const chained = chainEvents(streamName, state.version, state.hash, events)
-    const values = [
-      streamName,
-      state.version,
-      state.hash,
-      chained.map((e) => e.eventId),
-      chained.map((e) => e.type),
-      chained.map((e) => e.schemaVersion),
-      chained.map((e) => e.dataJson),
-      chained.map((e) => e.recordedAt),
-      chained.map((e) => e.correlationId),
-      chained.map((e) => e.causationId),
-      chained.map((e) => e.commandId),
-      chained.map((e) => e.actor?.id ?? null),
-      chained.map((e) => e.actor?.role ?? null),
-      chained.map((e) => e.prevHash),
-      chained.map((e) => e.hash),
-      notifyOthers,
-    ]
-    return { chained, values }
-  }
-
-  const parsePositions = (result: pg.QueryResult<{ positions: string[] | string }>): bigint[] => {
-    const raw = result.rows[0]?.positions
-    const list = typeof raw === 'string' ? raw.replace(/[{}]/g, '').split(',') : (raw ?? [])
-    return list.map((p) => BigInt(p))
-  }
-
-  /** One attempt: the events chained after `state`; a mismatch error when the stream moved on. */
-  const attempt = async (
-    streamName: string,
-    state: StreamState,
-    events: ReadonlyArray<PendingEvent>,
-    inTransaction:
-      | ((stored: ReadonlyArray<StoredEvent>, tx: pg.PoolClient) => void | Promise<void>)
-      | undefined,
-  ): Promise<ReadonlyArray<StoredEvent>> => {
-    const { chained, values } = appendValues(streamName, state, events)
+  /**
+   * Runs `work` on a client of the pool. A client is discarded when its work failed in a way that
+   * may leave it holding the order lock or broken (`keep` says which failures are harmless).
+   */
+  const onClient = async <T>(
+    work: (client: pg.PoolClient) => Promise<T>,
+    keep: (error: unknown) => boolean,
+  ): Promise<T> => {
     const client = await pool.connect()
     const onError = () => undefined
     client.on('error', onError)
-    let discard: Error | boolean = false
-    let inTx = false
+    let discard = false
     try {
-      if (inTransaction !== undefined) {
-        await client.query('BEGIN')
-        inTx = true
-      }
-      const result = await client.query<{ positions: string[] | string }>({
-        name: `dcrm_${schema}_append`,
-        text: appendSql,
-        values,
-        types: rawTypes,
-      })
-      const positions = parsePositions(result)
-      if (positions.length !== chained.length)
-        throw new StoreError(
-          `append_events returned ${positions.length} positions for ${chained.length} events`,
-        )
-      const stored = chained.map((e, i) => atGlobalPosition(e, positions[i] ?? 0n))
-      if (inTransaction !== undefined) {
-        try {
-          await inTransaction(stored, client)
-        } catch (error) {
-          throw new CallbackError(error)
-        }
-        await client.query('COMMIT')
-        inTx = false
-      }
-      return stored
+      return await work(client)
     } catch (error) {
-      const mismatch = parseMismatch(error) !== null
-      const lost = isConnectionError(error instanceof CallbackError ? error.cause : error)
-      if (inTx && !lost)
-        await client.query('ROLLBACK').catch(() => {
-          discard = true
-        })
-      // An unexpected failure of the append statement discards the connection: it may hold the order lock.
-      if (lost || (!mismatch && !(error instanceof CallbackError))) discard = true
+      discard = !keep(error)
       throw error
     } finally {
       client.removeListener('error', onError)
       client.release(discard)
     }
   }
+
+  const sendAppends = (requests: ReadonlyArray<AppendRequest>) =>
+    onClient(
+      (client) => callAppendEvents(client, schema, requests, notifyOthers),
+      () => false,
+    )
+
+  const grouped = createGroupCommit(
+    sendAppends,
+    Math.max(1, options.appendsInFlight ?? 2),
+    maxGroupEvents,
+    (error) => !isConnectionError(error),
+  )
+
+  /** An append with a callback: BEGIN, append_events, the callback, COMMIT (ROLLBACK on a moved stream). */
+  const appendInTransaction = (
+    request: AppendRequest,
+    inTransaction: (stored: ReadonlyArray<StoredEvent>, tx: pg.PoolClient) => void | Promise<void>,
+  ): Promise<AppendOutcome> =>
+    onClient(
+      async (client) => {
+        await client.query('BEGIN')
+        try {
+          const [outcome] = await callAppendEvents(client, schema, [request], notifyOthers)
+          if (outcome === undefined || outcome.stored === undefined) {
+            await client.query('ROLLBACK')
+            return outcome ?? { actual: request.state }
+          }
+          try {
+            await inTransaction(outcome.stored, client)
+          } catch (error) {
+            throw new CallbackError(error)
+          }
+          await client.query('COMMIT')
+          return outcome
+        } catch (error) {
+          const lost = isConnectionError(error instanceof CallbackError ? error.cause : error)
+          if (!lost) await client.query('ROLLBACK')
+          throw error
+        }
+      },
+      (error) => error instanceof CallbackError && !isConnectionError(error.cause),
+    )
 
   const append: PostgresEventLog['append'] = async (streamName, events, expected, inTransaction) => {
     open()
@@ -237,24 +210,32 @@ export const createPostgresEventLog = async (options: PostgresEventLogOptions): 
         authoritative = true
         continue
       }
+      const request = {
+        streamName,
+        state,
+        chained: chainEvents(streamName, state.version, state.hash, events),
+      }
+      let outcome: AppendOutcome
       try {
-        const stored = await attempt(streamName, state, events, inTransaction)
-        const last = stored[stored.length - 1]
+        outcome =
+          inTransaction === undefined
+            ? await grouped(request)
+            : await appendInTransaction(request, inTransaction)
+      } catch (error) {
+        cache.delete(streamName)
+        const cause = error instanceof CallbackError ? error.cause : error
+        if (error instanceof CallbackError && !isConnectionError(cause)) throw cause
+        throw storeError(streamName, cause)
+      }
+      if (outcome.stored !== undefined) {
+        const last = outcome.stored[outcome.stored.length - 1]
         if (last !== undefined) remember(streamName, { version: last.streamPosition, hash: last.hash })
         notifier.notify()
-        return stored
-      } catch (error) {
-        const actual = parseMismatch(error)
-        if (actual === null) {
-          cache.delete(streamName)
-          const cause = error instanceof CallbackError ? error.cause : error
-          if (error instanceof CallbackError && !isConnectionError(cause)) throw cause
-          throw storeError(streamName, cause)
-        }
-        remember(streamName, actual)
-        state = actual
-        authoritative = true
+        return outcome.stored
       }
+      remember(streamName, outcome.actual)
+      state = outcome.actual
+      authoritative = true
     }
     throw new StoreError(
       `append to stream ${streamName} gave up after ${maxAttempts} attempts under contention`,

@@ -1,6 +1,7 @@
 import type pg from 'pg'
+import { appendFunctionV1, appendFunctionV2 } from './append-function.js'
 import { SchemaMissingError, SchemaVersionError } from './errors.js'
-import { channelOf, lockKeyOf, migrationLockClass, orderLockClass } from './identifiers.js'
+import { lockKeyOf, migrationLockClass } from './identifiers.js'
 import { withTransaction } from './pool.js'
 
 /** One step of the schema; all missing steps are applied in one transaction on open. */
@@ -10,54 +11,6 @@ export interface Migration {
   /** The SQL for a schema (already validated as a plain identifier). */
   readonly sql: (schema: string) => string
 }
-
-const appendFunction = (s: string): string => `
-CREATE FUNCTION ${s}.append_events(
-  p_stream text, p_version integer, p_hash text, p_event_ids text[], p_types text[],
-  p_schema_versions integer[], p_data text[], p_recorded_at text[], p_correlation_ids text[],
-  p_causation_ids text[], p_command_ids text[], p_actor_ids text[], p_actor_roles text[],
-  p_prev_hashes text[], p_hashes text[], p_notify boolean
-) RETURNS bigint[] LANGUAGE plpgsql AS $fn$
-DECLARE
-  v_count integer := cardinality(p_event_ids);
-  v_positions bigint[];
-  v_version integer;
-  v_hash text;
-BEGIN
-  -- The order lock makes "xid assigned" and "positions taken" one step, so global positions
-  -- follow transaction ids; readers then use the snapshot's xmin as their horizon.
-  IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
-    RAISE EXCEPTION 'append_events must be the first write of its transaction' USING ERRCODE = 'DC002';
-  END IF;
-  PERFORM pg_advisory_lock(${orderLockClass}, ${lockKeyOf(s)});
-  PERFORM pg_current_xact_id();
-  SELECT array_agg(nextval('${s}.events_position_seq')) INTO v_positions FROM generate_series(1, v_count);
-  PERFORM pg_advisory_unlock(${orderLockClass}, ${lockKeyOf(s)});
-
-  INSERT INTO ${s}.streams (stream_name, version, last_hash) VALUES (p_stream, 0, '')
-    ON CONFLICT (stream_name) DO NOTHING;
-  SELECT version, last_hash INTO v_version, v_hash FROM ${s}.streams WHERE stream_name = p_stream FOR UPDATE;
-  IF v_version <> p_version OR v_hash <> p_hash THEN
-    RAISE EXCEPTION 'stream % is at version %', p_stream, v_version
-      USING ERRCODE = 'DC001', DETAIL = v_version::text || ' ' || v_hash;
-  END IF;
-
-  INSERT INTO ${s}.events (position, stream_name, stream_position, event_id, type, schema_version, data,
-    recorded_at, correlation_id, causation_id, command_id, actor_id, actor_role, prev_hash, hash)
-  SELECT v_positions[i], p_stream, p_version + i, p_event_ids[i], p_types[i], p_schema_versions[i], p_data[i],
-    p_recorded_at[i], p_correlation_ids[i], p_causation_ids[i], p_command_ids[i], p_actor_ids[i],
-    p_actor_roles[i], p_prev_hashes[i], p_hashes[i]
-  FROM generate_series(1, v_count) AS i;
-
-  UPDATE ${s}.streams SET version = p_version + v_count, last_hash = p_hashes[v_count]
-    WHERE stream_name = p_stream;
-  IF p_notify THEN
-    PERFORM pg_notify('${channelOf(s)}', v_positions[v_count]::text);
-  END IF;
-  RETURN v_positions;
-END
-$fn$;
-`
 
 export const migrations: ReadonlyArray<Migration> = [
   {
@@ -115,7 +68,17 @@ export const migrations: ReadonlyArray<Migration> = [
         parked_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (runner, global_position)
       );
-      ${appendFunction(s)}
+      ${appendFunctionV1(s)}
+    `,
+  },
+  {
+    version: 2,
+    name: 'append_events appends to many streams in one call; no index on type',
+    sql: (s) => `
+      DROP FUNCTION ${s}.append_events(text, integer, text, text[], text[], integer[], text[], text[],
+        text[], text[], text[], text[], text[], text[], text[], boolean);
+      DROP INDEX ${s}.events_type_position;
+      ${appendFunctionV2(s)}
     `,
   },
 ]

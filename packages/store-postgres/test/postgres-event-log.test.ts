@@ -1,10 +1,11 @@
-import { CorruptEventError, verifyEvents } from '@dealer-crm/eventsourcing'
+import { CorruptEventError, chainEvents, verifyEvents } from '@dealer-crm/eventsourcing'
 import {
   createPostgresEventLog,
   type PostgresEventLog,
   SchemaMissingError,
   SchemaVersionError,
 } from '../src/index.js'
+import { migrations } from '../src/schema.js'
 import { connectionString, dropSchema, freshSchema, serverAvailable, testPool } from './database.js'
 import { all, collect, pending, positions, waitFor } from './pending.js'
 
@@ -162,6 +163,51 @@ describe.skipIf(!available)('PostgreSQL event log', () => {
     expect(error).toBeInstanceOf(SchemaVersionError)
     expect(error).toMatchObject({ found: 99, schema: newer })
     await dropSchema(pool, newer)
+  })
+
+  it('migrates a version 1 store holding events to version 2: the chains go on, the type index is gone', async () => {
+    const old = freshSchema('v1')
+    await pool.query(`CREATE SCHEMA ${old}`)
+    await pool.query(`CREATE TABLE ${old}.schema_migrations (
+      version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`)
+    await pool.query(migrations[0]!.sql(old))
+    await pool.query(`INSERT INTO ${old}.schema_migrations (version, name) VALUES (1, 'as 0.1 wrote it')`)
+    // Two events appended the way version 1 of the package did.
+    const chained = chainEvents('legacy-1', 0, '', [pending('a'), pending('b')])
+    const column = <T>(f: (e: (typeof chained)[number]) => T) => chained.map(f)
+    await pool.query(
+      `SELECT ${old}.append_events($1, 0, '', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, false)`,
+      [
+        'legacy-1',
+        column((e) => e.eventId),
+        column((e) => e.type),
+        column((e) => e.schemaVersion),
+        column((e) => e.dataJson),
+        column((e) => e.recordedAt),
+        column(() => null),
+        column(() => null),
+        column(() => null),
+        column(() => null),
+        column(() => null),
+        column((e) => e.prevHash),
+        column((e) => e.hash),
+      ],
+    )
+    const upgraded = await createPostgresEventLog({ pool, schema: old })
+    const version = await pool.query(`SELECT max(version)::int AS v FROM ${old}.schema_migrations`)
+    expect(version.rows[0]).toEqual({ v: 2 })
+    const index = await pool.query('SELECT to_regclass($1) AS i', [`${old}.events_type_position`])
+    expect(index.rows[0]).toEqual({ i: null })
+    expect((await upgraded.append('legacy-1', [pending('c')], 2))[0]!.streamPosition).toBe(3)
+    const events = await collect(upgraded.readStream('legacy-1', { from: 1, to: 9, maxCount: 9 }))
+    expect(events.map((e) => (e.data as { text: string }).text)).toEqual(['a', 'b', 'c'])
+    expect((await verifyEvents(upgraded.readStream('legacy-1', { from: 1, to: 9, maxCount: 9 }))).ok).toBe(
+      true,
+    )
+    const typed = await collect(upgraded.readAll({ ...all, types: ['NoteAdded'] }))
+    expect(typed).toHaveLength(3)
+    await upgraded.close()
+    await dropSchema(pool, old)
   })
 
   it('createSchema: false opens an existing store and refuses a schema without one, creating nothing', async () => {

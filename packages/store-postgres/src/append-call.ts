@@ -1,0 +1,123 @@
+import { atGlobalPosition, type ChainedEvent, type StoredEvent, StoreError } from '@dealer-crm/eventsourcing'
+import type pg from 'pg'
+import { rawTypes } from './pool.js'
+
+/** A stream's last version and hash, as the store last saw them. */
+export interface StreamState {
+  readonly version: number
+  readonly hash: string
+}
+
+/** One append, chained after `state`, for one call of `append_events`. */
+export interface AppendRequest {
+  readonly streamName: string
+  readonly state: StreamState
+  readonly chained: ReadonlyArray<ChainedEvent>
+}
+
+/** Per append: the stored events, or the stream's actual state when it had moved on (nothing written). */
+export type AppendOutcome =
+  | { readonly stored: ReadonlyArray<StoredEvent>; readonly actual?: undefined }
+  | { readonly stored?: undefined; readonly actual: StreamState }
+
+const positionsOf = (raw: string): bigint[] =>
+  raw === '{}'
+    ? []
+    : raw
+        .slice(1, -1)
+        .split(',')
+        .map((p) => BigInt(p))
+
+/**
+ * One call of `append_events` for appends to distinct streams, on `client`: one round trip, and
+ * one transaction unless the caller opened one. Returns the outcome of each, in order.
+ */
+export const callAppendEvents = async (
+  client: pg.PoolClient,
+  schema: string,
+  requests: ReadonlyArray<AppendRequest>,
+  notify: boolean,
+): Promise<AppendOutcome[]> => {
+  const streams: string[] = []
+  const versions: number[] = []
+  const streamHashes: string[] = []
+  const counts: number[] = []
+  const slots: number[] = []
+  const positions: number[] = []
+  const eventIds: string[] = []
+  const types: string[] = []
+  const schemaVersions: number[] = []
+  const recordedAt: string[] = []
+  const correlation: Array<string | null> = []
+  const causation: Array<string | null> = []
+  const command: Array<string | null> = []
+  const actorIds: Array<string | null> = []
+  const actorRoles: Array<string | null> = []
+  const prevHashes: string[] = []
+  const hashes: string[] = []
+  let data = '['
+  for (let k = 0; k < requests.length; k++) {
+    const r = requests[k] as AppendRequest
+    streams.push(r.streamName)
+    versions.push(r.state.version)
+    streamHashes.push(r.state.hash)
+    counts.push(r.chained.length)
+    for (const e of r.chained) {
+      slots.push(k + 1)
+      positions.push(e.streamPosition)
+      eventIds.push(e.eventId)
+      types.push(e.type)
+      schemaVersions.push(e.schemaVersion)
+      data += data.length === 1 ? e.dataJson : `,${e.dataJson}`
+      recordedAt.push(e.recordedAt)
+      correlation.push(e.correlationId)
+      causation.push(e.causationId)
+      command.push(e.commandId)
+      actorIds.push(e.actor?.id ?? null)
+      actorRoles.push(e.actor?.role ?? null)
+      prevHashes.push(e.prevHash)
+      hashes.push(e.hash)
+    }
+  }
+  const result = await client.query<Array<string | null>>({
+    name: `dcrm_${schema}_append`,
+    text: `SELECT o_positions, o_version, o_hash FROM ${schema}.append_events(
+      $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+    values: [
+      streams,
+      versions,
+      streamHashes,
+      counts,
+      slots,
+      positions,
+      eventIds,
+      types,
+      schemaVersions,
+      `${data}]`,
+      recordedAt,
+      correlation,
+      causation,
+      command,
+      actorIds,
+      actorRoles,
+      prevHashes,
+      hashes,
+      notify,
+    ],
+    rowMode: 'array',
+    types: rawTypes,
+  })
+  if (result.rows.length !== requests.length)
+    throw new StoreError(`append_events returned ${result.rows.length} rows for ${requests.length} appends`)
+  return requests.map((r, k) => {
+    const [rawPositions, version, hash] = result.rows[k] as Array<string | null>
+    if (rawPositions === null || rawPositions === undefined)
+      return { actual: { version: Number(version ?? 0), hash: hash ?? '' } }
+    const numbers = positionsOf(rawPositions)
+    if (numbers.length !== r.chained.length)
+      throw new StoreError(
+        `append_events returned ${numbers.length} positions for ${r.chained.length} events`,
+      )
+    return { stored: r.chained.map((e, i) => atGlobalPosition(e, numbers[i] as bigint)) }
+  })
+}

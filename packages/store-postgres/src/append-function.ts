@@ -1,0 +1,123 @@
+import { channelOf, lockKeyOf, orderLockClass } from './identifiers.js'
+
+/** Version 1 (schema migration 1), kept as it was: migrations replay history. */
+export const appendFunctionV1 = (s: string): string => `
+CREATE FUNCTION ${s}.append_events(
+  p_stream text, p_version integer, p_hash text, p_event_ids text[], p_types text[],
+  p_schema_versions integer[], p_data text[], p_recorded_at text[], p_correlation_ids text[],
+  p_causation_ids text[], p_command_ids text[], p_actor_ids text[], p_actor_roles text[],
+  p_prev_hashes text[], p_hashes text[], p_notify boolean
+) RETURNS bigint[] LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_count integer := cardinality(p_event_ids);
+  v_positions bigint[];
+  v_version integer;
+  v_hash text;
+BEGIN
+  -- The order lock makes "xid assigned" and "positions taken" one step, so global positions
+  -- follow transaction ids; readers then use the snapshot's xmin as their horizon.
+  IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
+    RAISE EXCEPTION 'append_events must be the first write of its transaction' USING ERRCODE = 'DC002';
+  END IF;
+  PERFORM pg_advisory_lock(${orderLockClass}, ${lockKeyOf(s)});
+  PERFORM pg_current_xact_id();
+  SELECT array_agg(nextval('${s}.events_position_seq')) INTO v_positions FROM generate_series(1, v_count);
+  PERFORM pg_advisory_unlock(${orderLockClass}, ${lockKeyOf(s)});
+
+  INSERT INTO ${s}.streams (stream_name, version, last_hash) VALUES (p_stream, 0, '')
+    ON CONFLICT (stream_name) DO NOTHING;
+  SELECT version, last_hash INTO v_version, v_hash FROM ${s}.streams WHERE stream_name = p_stream FOR UPDATE;
+  IF v_version <> p_version OR v_hash <> p_hash THEN
+    RAISE EXCEPTION 'stream % is at version %', p_stream, v_version
+      USING ERRCODE = 'DC001', DETAIL = v_version::text || ' ' || v_hash;
+  END IF;
+
+  INSERT INTO ${s}.events (position, stream_name, stream_position, event_id, type, schema_version, data,
+    recorded_at, correlation_id, causation_id, command_id, actor_id, actor_role, prev_hash, hash)
+  SELECT v_positions[i], p_stream, p_version + i, p_event_ids[i], p_types[i], p_schema_versions[i], p_data[i],
+    p_recorded_at[i], p_correlation_ids[i], p_causation_ids[i], p_command_ids[i], p_actor_ids[i],
+    p_actor_roles[i], p_prev_hashes[i], p_hashes[i]
+  FROM generate_series(1, v_count) AS i;
+
+  UPDATE ${s}.streams SET version = p_version + v_count, last_hash = p_hashes[v_count]
+    WHERE stream_name = p_stream;
+  IF p_notify THEN
+    PERFORM pg_notify('${channelOf(s)}', v_positions[v_count]::text);
+  END IF;
+  RETURN v_positions;
+END
+$fn$;
+`
+
+/**
+ * Version 2 (schema migration 2): one call appends to one or more distinct streams in one
+ * transaction, so concurrent appends can share a commit. Each append is checked on its own: one
+ * whose stream has moved on writes nothing and returns the stream's actual version and hash (no
+ * exception), the others are written. Per event, `p_slots` names its append (1-based). The data
+ * arrive as one JSON array of the events' canonical JSON: no array-literal escaping on either side,
+ * and `json_array_elements` keeps each element's text exactly as sent. The rows are zipped in one
+ * pass (`ROWS FROM`; `p[i]` in a loop would rescan each array).
+ */
+export const appendFunctionV2 = (s: string): string => `
+CREATE FUNCTION ${s}.append_events(
+  p_streams text[], p_versions integer[], p_stream_hashes text[], p_counts integer[],
+  p_slots integer[], p_stream_positions integer[], p_event_ids text[], p_types text[],
+  p_schema_versions integer[], p_data json, p_recorded_at text[], p_correlation_ids text[],
+  p_causation_ids text[], p_command_ids text[], p_actor_ids text[], p_actor_roles text[],
+  p_prev_hashes text[], p_hashes text[], p_notify boolean
+) RETURNS TABLE (o_positions bigint[], o_version integer, o_hash text) LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_positions bigint[];
+  v_refused integer[] := '{}';
+  v_first integer := 1;
+  v_last integer;
+BEGIN
+  -- The order lock makes "xid assigned" and "positions taken" one step, so global positions
+  -- follow transaction ids; readers then use the snapshot's xmin as their horizon.
+  IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
+    RAISE EXCEPTION 'append_events must be the first write of its transaction' USING ERRCODE = 'DC002';
+  END IF;
+  PERFORM pg_advisory_lock(${orderLockClass}, ${lockKeyOf(s)});
+  PERFORM pg_current_xact_id();
+  SELECT array_agg(nextval('${s}.events_position_seq'))
+    INTO v_positions FROM generate_series(1, cardinality(p_event_ids));
+  PERFORM pg_advisory_unlock(${orderLockClass}, ${lockKeyOf(s)});
+
+  FOR k IN 1 .. cardinality(p_streams) LOOP
+    v_last := v_first + p_counts[k] - 1;
+    -- A new stream is inserted; an existing one moves on only from the version and hash its
+    -- chain was built on. The row stays locked until commit either way.
+    INSERT INTO ${s}.streams AS st (stream_name, version, last_hash)
+      VALUES (p_streams[k], p_versions[k] + p_counts[k], p_hashes[v_last])
+      ON CONFLICT (stream_name) DO UPDATE SET version = excluded.version, last_hash = excluded.last_hash
+      WHERE st.version = p_versions[k] AND st.last_hash = p_stream_hashes[k];
+    IF FOUND THEN
+      o_positions := v_positions[v_first : v_last];
+      o_version := NULL;
+      o_hash := NULL;
+    ELSE
+      v_refused := v_refused || k;
+      o_positions := NULL;
+      SELECT version, last_hash INTO o_version, o_hash FROM ${s}.streams WHERE stream_name = p_streams[k];
+    END IF;
+    RETURN NEXT;
+    v_first := v_last + 1;
+  END LOOP;
+
+  INSERT INTO ${s}.events (position, stream_name, stream_position, event_id, type, schema_version, data,
+    recorded_at, correlation_id, causation_id, command_id, actor_id, actor_role, prev_hash, hash)
+  SELECT r.position, p_streams[r.slot], r.stream_position, r.event_id, r.type, r.schema_version, r.data::text,
+    r.recorded_at, r.correlation_id, r.causation_id, r.command_id, r.actor_id, r.actor_role, r.prev_hash, r.hash
+  FROM ROWS FROM (unnest(v_positions), unnest(p_slots), unnest(p_stream_positions), unnest(p_event_ids),
+    unnest(p_types), unnest(p_schema_versions), json_array_elements(p_data), unnest(p_recorded_at),
+    unnest(p_correlation_ids), unnest(p_causation_ids), unnest(p_command_ids), unnest(p_actor_ids),
+    unnest(p_actor_roles), unnest(p_prev_hashes), unnest(p_hashes))
+    AS r(position, slot, stream_position, event_id, type, schema_version, data, recorded_at, correlation_id,
+      causation_id, command_id, actor_id, actor_role, prev_hash, hash)
+  WHERE r.slot <> ALL (v_refused);
+  IF p_notify AND cardinality(v_refused) < cardinality(p_streams) THEN
+    PERFORM pg_notify('${channelOf(s)}', v_positions[cardinality(v_positions)]::text);
+  END IF;
+END
+$fn$;
+`
