@@ -74,7 +74,16 @@ export const contenders: ReadonlyArray<ContenderFactory> = [
     name: 'Emmett SQLite',
     open: async ({ dir, tag }) => {
       const c = await emmettSqlite(join(dir, `emmett-${tag}.db`), EVENT_TYPE)
-      return { ...c, replay: (apply) => c.replay((data) => apply(data as unknown as VisitData)) }
+      return {
+        ...c,
+        replay: (apply) => c.replay((data) => apply(data as unknown as VisitData)),
+        // Seen in this bench: concurrent appends on its one sqlite3 connection end the process with
+        // SQLITE_BUSY ("cannot commit transaction - SQL statements in progress"), thrown outside the promise.
+        concurrentWriters: 'concurrent appends on its sqlite3 connection fail with SQLITE_BUSY',
+        // Seen too: with our SQLite store open in the same process, even its one-by-one appends
+        // soon fail the same way; alone it runs through.
+        runAlone: 'round by round beside our SQLite store it fails with SQLITE_BUSY',
+      }
     },
   },
   {

@@ -24,6 +24,7 @@ export const emmettPostgres = async (adminUrl: string, database: string): Promis
     },
     readStream: async (stream) => (await store.readStream(stream)).events.length,
     replay: async () => Number.NaN,
+    replayUnsupported: true,
     close: async () => {
       await store.close()
       await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)

@@ -11,6 +11,7 @@ const { values: args } = parseArgs({
   options: {
     streams: { type: 'string', default: '200' },
     singles: { type: 'string', default: '2000' },
+    writers: { type: 'string', default: '16' },
     rebuild: { type: 'string', default: '100000' },
     rounds: { type: 'string', default: '3' },
     full: { type: 'boolean', default: false },
@@ -22,7 +23,8 @@ const { values: args } = parseArgs({
 if (args.help) {
   process.stdout.write(`pnpm bench [--streams N] [--singles N] [--rebuild N | --full] [--only name,name]
   --streams   streams of 100 events appended in batches of 100 (default 200)
-  --singles   streams of 1 event appended one by one (default 2000)
+  --singles   streams of 1 event appended one by one (default 2000), then as many again by
+              --writers concurrent writers (default 16), each appending one by one
   --rebuild   events replayed into a projection (default 100000; --full: 1000000)
   --rounds    timed rounds per metric after one warm-up round; the best is reported (default 3)
   --only      contenders whose name contains one of these words
@@ -32,6 +34,7 @@ if (args.help) {
 
 const streams = Number(args.streams)
 const singles = Number(args.singles)
+const writers = Math.max(1, Number(args.writers))
 const rebuildCount = args.full ? 1_000_000 : Number(args.rebuild)
 const rounds = Math.max(1, Number(args.rounds))
 const pgUrl = process.env.DEALER_CRM_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
@@ -60,55 +63,104 @@ const projection = () => {
 
 const batch = (from: number, n: number) => Array.from({ length: n }, (_, i) => visit(from + i))
 
-/**
- * The best of `rounds` timed rounds, after an untimed warm-up round (JIT, caches, connections), so
- * that a contender is not judged by its first seconds or by a burst of other work on the machine.
- */
-const best = async (count: number, work: (round: number) => Promise<void>): Promise<number> => {
-  await work(-1)
-  let top = 0
-  for (let round = 0; round < rounds; round++) top = Math.max(top, await rate(count, () => work(round)))
-  return top
+interface Metric {
+  readonly name: string
+  readonly unit: string
+  /** Events one round handles. */
+  readonly count: (c: Contender) => number
+  /** Round -1 is the untimed warm-up. */
+  readonly work: (c: Contender, round: number) => Promise<void>
+  /** A contender that cannot do this metric at all (a reason is printed). */
+  readonly unsupported?: (c: Contender) => string | null
 }
 
-const workload = async (c: Contender) => {
-  const warmupStreams = Math.max(1, Math.round(streams / 10))
-  record(
-    c.name,
-    'append, batch 100',
-    await best(streams * 100, async (round) => {
+const warmupStreams = Math.max(1, Math.round(streams / 10))
+const warmupSingles = Math.max(1, Math.round(singles / 10))
+
+/** The workload, in order: the reads read what the appends wrote. */
+const metrics: ReadonlyArray<Metric> = [
+  {
+    name: 'append, batch 100',
+    unit: 'events/s',
+    count: () => streams * 100,
+    work: async (c, round) => {
       const n = round < 0 ? warmupStreams : streams
       for (let s = 0; s < n; s++) await c.append(`visits-b${round + 1}x${s}`, batch(s * 100, 100))
-    }),
-    'events/s',
-  )
-  record(
-    c.name,
-    'append, batch 1',
-    await best(singles, async (round) => {
-      const n = round < 0 ? Math.round(singles / 10) : singles
+    },
+  },
+  {
+    name: 'append, batch 1',
+    unit: 'events/s',
+    count: () => singles,
+    work: async (c, round) => {
+      const n = round < 0 ? warmupSingles : singles
       for (let s = 0; s < n; s++) await c.append(`visits-s${round + 1}x${s}`, batch(s, 1))
-    }),
-    'events/s',
-  )
-  record(
-    c.name,
-    'readStream (100 events)',
-    await best(streams * 100, async (round) => {
+    },
+  },
+  {
+    // Concurrent writers, as a web service has them.
+    name: `append, batch 1, ${writers} writers`,
+    unit: 'events/s',
+    count: () => singles,
+    unsupported: (c) => c.concurrentWriters ?? null,
+    work: async (c, round) => {
+      const n = round < 0 ? warmupSingles : singles
+      await Promise.all(
+        Array.from({ length: writers }, async (_, w) => {
+          for (let s = w; s < n; s += writers) await c.append(`visits-c${round + 1}x${s}`, batch(s, 1))
+        }),
+      )
+    },
+  },
+  {
+    name: 'readStream (100 events)',
+    unit: 'events/s',
+    count: () => streams * 100,
+    work: async (c, round) => {
       const n = round < 0 ? warmupStreams : streams
       for (let s = 0; s < n; s++)
-        if ((await c.readStream(`visits-b1x${s}`)) !== 100) throw new Error('short read')
-    }),
-    'events/s',
-  )
-  const total = (warmupStreams + streams * rounds) * 100 + Math.round(singles / 10) + singles * rounds
-  let replayed = 0
-  const replayRate = await best(total, async () => {
-    replayed = await c.replay(projection().apply)
-    if (!Number.isNaN(replayed) && replayed !== total)
-      throw new Error(`${c.name} replayed ${replayed} events, expected ${total}`)
-  })
-  if (!Number.isNaN(replayed)) record(c.name, 'readAll replay + decode', replayRate, 'events/s')
+        if ((await c.readStream(`visits-b1x${s}`)) !== 100) throw new Error(`${c.name}: short read`)
+    },
+  },
+  {
+    name: 'readAll replay + decode',
+    unit: 'events/s',
+    count: (c) => appended(c),
+    unsupported: (c) => (c.replayUnsupported === true ? 'it has no plain read of everything' : null),
+    work: async (c) => {
+      const n = await c.replay(projection().apply)
+      if (n !== appended(c)) throw new Error(`${c.name} replayed ${n} events, expected ${appended(c)}`)
+    },
+  },
+]
+
+/** Every event the append metrics wrote (warm-up rounds included). */
+const appended = (c: Contender) =>
+  (warmupStreams + streams * rounds) * 100 +
+  (warmupSingles + singles * rounds) * (c.concurrentWriters === undefined ? 2 : 1)
+
+/**
+ * Every metric is run on all contenders round by round (a warm-up round, then `rounds` timed
+ * rounds, each contender in turn), and each keeps its best round: a burst of other work on the
+ * machine then slows one round of every contender instead of every round of one, so the ratios
+ * between contenders hold even when the absolute figures move.
+ */
+const workload = async (open: ReadonlyArray<Contender>) => {
+  for (const m of metrics) {
+    const able = open.filter((c) => {
+      const reason = m.unsupported?.(c) ?? null
+      if (reason !== null)
+        process.stdout.write(`  ${c.name.padEnd(34)} ${m.name}: not measured (${reason})\n`)
+      return reason === null
+    })
+    const top = new Map<Contender, number>()
+    for (let round = -1; round < rounds; round++)
+      for (const c of able) {
+        const r = await rate(m.count(c), () => m.work(c, round))
+        if (round >= 0) top.set(c, Math.max(top.get(c) ?? 0, r))
+      }
+    for (const c of able) record(c.name, m.name, top.get(c) ?? 0, m.unit)
+  }
 }
 
 const rebuild = async (c: Contender) => {
@@ -127,19 +179,34 @@ const rebuild = async (c: Contender) => {
 
 const main = async () => {
   process.stdout.write(
-    `dealer-crm bench: ${streams} streams × 100, ${singles} × 1, rebuild ${rebuildCount}, best of ${rounds} rounds\n`,
+    `dealer-crm bench: ${streams} streams × 100, ${singles} × 1, ${writers} writers, rebuild ${rebuildCount}, best of ${rounds} rounds\n`,
   )
   const wanted = args.only?.split(',') ?? null
-  for (const factory of contenders) {
-    if (wanted !== null && !wanted.some((w) => factory.name.toLowerCase().includes(w.toLowerCase()))) continue
-    for (const phase of [workload, rebuild]) {
-      const c = await factory.open({ dir, pgUrl, tag: phase === workload ? 'w' : 'r' })
-      if (c === null) break
-      try {
-        await phase(c)
-      } finally {
-        await c.close()
-      }
+  const chosen = contenders.filter(
+    (f) => wanted === null || wanted.some((w) => f.name.toLowerCase().includes(w.toLowerCase())),
+  )
+  const open: Contender[] = []
+  try {
+    for (const factory of chosen) {
+      const c = await factory.open({ dir, pgUrl, tag: 'w' })
+      if (c !== null) open.push(c)
+    }
+    await workload(open.filter((c) => c.runAlone === undefined))
+    for (const c of open.filter((c) => c.runAlone !== undefined)) {
+      process.stdout.write(`  ${c.name.padEnd(34)} measured on its own: ${c.runAlone}\n`)
+      await workload([c])
+    }
+  } finally {
+    for (const c of open) await c.close()
+  }
+  // The rebuild runs one contender at a time: its peak RSS is the process's.
+  for (const factory of chosen) {
+    const c = await factory.open({ dir, pgUrl, tag: 'r' })
+    if (c === null) continue
+    try {
+      if (c.replayUnsupported !== true) await rebuild(c)
+    } finally {
+      await c.close()
     }
   }
   rmSync(dir, { recursive: true, force: true })

@@ -25,7 +25,7 @@ const columnTypes = [
  * transaction, keyset-paged selects.
  */
 export const rawPostgres = async (connectionString: string, schema: string): Promise<Contender> => {
-  const pool = new pg.Pool({ connectionString, max: 4 })
+  const pool = new pg.Pool({ connectionString, max: 10 })
   await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema};
     CREATE TABLE ${schema}.events (position BIGSERIAL PRIMARY KEY, stream_name TEXT NOT NULL,
       stream_position INT NOT NULL, category TEXT NOT NULL, event_id TEXT NOT NULL, type TEXT NOT NULL,

@@ -31,6 +31,12 @@ export interface Contender {
   /** Read and decode every event in global order, folding them with `apply`; returns the count. */
   readonly replay: (apply: (data: VisitData) => void) => Promise<number>
   readonly close: () => Promise<void>
+  /** Why the store cannot take appends from concurrent writers, if it cannot. */
+  readonly concurrentWriters?: string
+  /** True when the store has no plain read of every event (no replay, no rebuild). */
+  readonly replayUnsupported?: boolean
+  /** Why the store must be measured on its own rather than round by round with the others, if so. */
+  readonly runAlone?: string
 }
 
 export interface Result {
