@@ -84,6 +84,21 @@ describe('IdGenerator', () => {
     expect(new Set(ids).size).toBe(100)
   })
 
+  it('uuidV7Ids increase strictly, also many within one millisecond, and carry the time', () => {
+    const before = Date.now()
+    const ids = Array.from({ length: 20_000 }, () => uuidV7Ids.next())
+    const after = Date.now()
+    for (let i = 1; i < ids.length; i++) expect(ids[i - 1]! < ids[i]!).toBe(true)
+    for (const id of [ids[0]!, ids[ids.length - 1]!]) {
+      expect(id).toMatch(UUID_V7)
+      const ms = Number.parseInt(id.replace(/-/g, '').slice(0, 12), 16)
+      expect(ms).toBeGreaterThanOrEqual(before)
+      expect(ms).toBeLessThanOrEqual(after + 1)
+    }
+    // The last 48 bits stay random.
+    expect(new Set(ids.map((id) => id.slice(-12))).size).toBeGreaterThan(19_000)
+  })
+
   it('deterministicIds repeats the same sequence from the same clock and seed, and carries the time', () => {
     const run = () => {
       const clock = manualClock('2026-03-01T08:00:00Z')
