@@ -84,6 +84,9 @@ const storeError = (streamName: string, error: unknown): StoreError => {
  */
 export const createPostgresEventLog = async (options: PostgresEventLogOptions): Promise<PostgresEventLog> => {
   const schema = assertSchemaName(options.schema ?? 'dealer_crm')
+  const appendsInFlight = options.appendsInFlight ?? 2
+  if (!Number.isInteger(appendsInFlight) || appendsInFlight < 1)
+    throw new StoreError(`appendsInFlight must be a positive integer, not ${String(appendsInFlight)}`)
   const { pool, owned } = resolvePool(options)
   try {
     await migrate(pool, schema, options.createSchema ?? true)
@@ -155,7 +158,7 @@ export const createPostgresEventLog = async (options: PostgresEventLogOptions): 
 
   const grouped = createGroupCommit(
     sendAppends,
-    Math.max(1, options.appendsInFlight ?? 2),
+    appendsInFlight,
     maxGroupEvents,
     (error) => !isConnectionError(error),
   )

@@ -223,7 +223,7 @@ describe.skipIf(!available)('PostgreSQL event log', () => {
     expect(created.rowCount).toBe(0)
   })
 
-  it('never ends a pool it did not create, and ends the one it did; refuses use after close and bad schema names', async () => {
+  it('never ends a pool it did not create, and ends the one it did; refuses use after close, bad schema names and bad options', async () => {
     const borrowed = testPool(2)
     const mine = await createPostgresEventLog({ pool: borrowed, schema })
     await mine.close()
@@ -236,6 +236,9 @@ describe.skipIf(!available)('PostgreSQL event log', () => {
     await expect(createPostgresEventLog({ pool, schema: 'Robert"); DROP' })).rejects.toMatchObject({
       code: 'StoreError',
     })
+    await expect(createPostgresEventLog({ pool, schema, appendsInFlight: 0 })).rejects.toThrow(
+      'appendsInFlight must be a positive integer, not 0',
+    )
   })
 
   it('numbers an append in stream order, readStream pages beyond one batch, empty appends check the version', async () => {
