@@ -32,8 +32,7 @@ export const rawPostgres = async (connectionString: string, schema: string): Pro
       schema_version INT NOT NULL, data TEXT NOT NULL, recorded_at TEXT NOT NULL, correlation_id TEXT,
       causation_id TEXT, command_id TEXT, actor TEXT, prev_hash TEXT NOT NULL, hash TEXT NOT NULL,
       UNIQUE (stream_name, stream_position));
-    CREATE INDEX ON ${schema}.events (category, position);
-    CREATE INDEX ON ${schema}.events (type, position);`)
+    CREATE INDEX ON ${schema}.events (category, position);`)
   const unnest = columnTypes.map((type, i) => `$${i + 1}::${type}[]`).join(', ')
   return {
     name: 'raw pg',
