@@ -20,6 +20,8 @@ export interface OpenContext {
 
 export interface ContenderFactory {
   readonly name: string
+  /** Why the store is measured alone (opened after the others are closed), if it is. */
+  readonly runAlone?: string
   readonly open: (context: OpenContext) => Promise<Contender | null>
 }
 
@@ -72,6 +74,9 @@ export const contenders: ReadonlyArray<ContenderFactory> = [
   },
   {
     name: 'Emmett SQLite',
+    // Seen in this bench: while our SQLite store is open in the same process, even its one-by-one
+    // appends soon fail with SQLITE_BUSY; alone it runs through.
+    runAlone: 'beside our open SQLite store it fails with SQLITE_BUSY',
     open: async ({ dir, tag }) => {
       const c = await emmettSqlite(join(dir, `emmett-${tag}.db`), EVENT_TYPE)
       return {
@@ -80,9 +85,6 @@ export const contenders: ReadonlyArray<ContenderFactory> = [
         // Seen in this bench: concurrent appends on its one sqlite3 connection end the process with
         // SQLITE_BUSY ("cannot commit transaction - SQL statements in progress"), thrown outside the promise.
         concurrentWriters: 'concurrent appends on its sqlite3 connection fail with SQLITE_BUSY',
-        // Seen too: with our SQLite store open in the same process, even its one-by-one appends
-        // soon fail the same way; alone it runs through.
-        runAlone: 'round by round beside our SQLite store it fails with SQLITE_BUSY',
       }
     },
   },

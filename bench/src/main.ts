@@ -187,17 +187,23 @@ const main = async () => {
   )
   const open: Contender[] = []
   try {
-    for (const factory of chosen) {
+    for (const factory of chosen.filter((f) => f.runAlone === undefined)) {
       const c = await factory.open({ dir, pgUrl, tag: 'w' })
       if (c !== null) open.push(c)
     }
-    await workload(open.filter((c) => c.runAlone === undefined))
-    for (const c of open.filter((c) => c.runAlone !== undefined)) {
-      process.stdout.write(`  ${c.name.padEnd(34)} measured on its own: ${c.runAlone}\n`)
-      await workload([c])
-    }
+    await workload(open)
   } finally {
     for (const c of open) await c.close()
+  }
+  for (const factory of chosen.filter((f) => f.runAlone !== undefined)) {
+    process.stdout.write(`  ${factory.name.padEnd(34)} measured alone: ${factory.runAlone}\n`)
+    const c = await factory.open({ dir, pgUrl, tag: 'w' })
+    if (c === null) continue
+    try {
+      await workload([c])
+    } finally {
+      await c.close()
+    }
   }
   // The rebuild runs one contender at a time: its peak RSS is the process's.
   for (const factory of chosen) {

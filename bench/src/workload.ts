@@ -35,8 +35,6 @@ export interface Contender {
   readonly concurrentWriters?: string
   /** True when the store has no plain read of every event (no replay, no rebuild). */
   readonly replayUnsupported?: boolean
-  /** Why the store must be measured on its own rather than round by round with the others, if so. */
-  readonly runAlone?: string
 }
 
 export interface Result {
