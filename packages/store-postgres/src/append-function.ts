@@ -1,5 +1,19 @@
 import { channelOf, lockKeyOf, orderLockClass } from './identifiers.js'
 
+/**
+ * The start of every version of `append_events`: the order lock makes "xid assigned" and "positions
+ * taken" one step, so global positions follow transaction ids; readers then use the snapshot's xmin
+ * as their horizon. `count` is the SQL for the number of positions to take into `v_positions`.
+ */
+const takePositions = (s: string, count: string): string => `
+  IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
+    RAISE EXCEPTION 'append_events must be the first write of its transaction' USING ERRCODE = 'DC002';
+  END IF;
+  PERFORM pg_advisory_lock(${orderLockClass}, ${lockKeyOf(s)});
+  PERFORM pg_current_xact_id();
+  SELECT array_agg(nextval('${s}.events_position_seq')) INTO v_positions FROM generate_series(1, ${count});
+  PERFORM pg_advisory_unlock(${orderLockClass}, ${lockKeyOf(s)});`
+
 /** Version 1 (schema migration 1), kept as it was: migrations replay history. */
 export const appendFunctionV1 = (s: string): string => `
 CREATE FUNCTION ${s}.append_events(
@@ -14,15 +28,7 @@ DECLARE
   v_version integer;
   v_hash text;
 BEGIN
-  -- The order lock makes "xid assigned" and "positions taken" one step, so global positions
-  -- follow transaction ids; readers then use the snapshot's xmin as their horizon.
-  IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
-    RAISE EXCEPTION 'append_events must be the first write of its transaction' USING ERRCODE = 'DC002';
-  END IF;
-  PERFORM pg_advisory_lock(${orderLockClass}, ${lockKeyOf(s)});
-  PERFORM pg_current_xact_id();
-  SELECT array_agg(nextval('${s}.events_position_seq')) INTO v_positions FROM generate_series(1, v_count);
-  PERFORM pg_advisory_unlock(${orderLockClass}, ${lockKeyOf(s)});
+${takePositions(s, 'v_count')}
 
   INSERT INTO ${s}.streams (stream_name, version, last_hash) VALUES (p_stream, 0, '')
     ON CONFLICT (stream_name) DO NOTHING;
@@ -72,16 +78,7 @@ DECLARE
   v_first integer := 1;
   v_last integer;
 BEGIN
-  -- The order lock makes "xid assigned" and "positions taken" one step, so global positions
-  -- follow transaction ids; readers then use the snapshot's xmin as their horizon.
-  IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
-    RAISE EXCEPTION 'append_events must be the first write of its transaction' USING ERRCODE = 'DC002';
-  END IF;
-  PERFORM pg_advisory_lock(${orderLockClass}, ${lockKeyOf(s)});
-  PERFORM pg_current_xact_id();
-  SELECT array_agg(nextval('${s}.events_position_seq'))
-    INTO v_positions FROM generate_series(1, cardinality(p_event_ids));
-  PERFORM pg_advisory_unlock(${orderLockClass}, ${lockKeyOf(s)});
+${takePositions(s, 'cardinality(p_event_ids)')}
 
   FOR k IN 1 .. cardinality(p_streams) LOOP
     v_last := v_first + p_counts[k] - 1;
