@@ -16,6 +16,11 @@ export interface OpenContext {
   readonly pgUrl: string
   /** Distinguishes the workload run from the rebuild run, so each starts empty. */
   readonly tag: string
+  /**
+   * The rebuild's two processes (rebuild.ts): 'fill' starts empty and leaves its events on close;
+   * 'replay' opens the events 'fill' left instead of starting empty.
+   */
+  readonly rebuild?: 'fill' | 'replay'
 }
 
 export interface ContenderFactory {
@@ -42,8 +47,8 @@ export const contenders: ReadonlyArray<ContenderFactory> = [
   },
   {
     name: 'dealer-crm PostgreSQL',
-    open: async ({ pgUrl, tag }) => {
-      await dropSchema(pgUrl, `bench_ours_${tag}`)
+    open: async ({ pgUrl, tag, rebuild }) => {
+      if (rebuild !== 'replay') await dropSchema(pgUrl, `bench_ours_${tag}`)
       const store = await createPostgresEventStore({
         connectionString: pgUrl,
         schema: `bench_ours_${tag}`,
@@ -53,7 +58,10 @@ export const contenders: ReadonlyArray<ContenderFactory> = [
     },
   },
   { name: 'raw better-sqlite3', open: async ({ dir, tag }) => rawSqlite(join(dir, `raw-${tag}.db`)) },
-  { name: 'raw pg', open: async ({ pgUrl, tag }) => rawPostgres(pgUrl, `bench_raw_${tag}`) },
+  {
+    name: 'raw pg',
+    open: async ({ pgUrl, tag, rebuild }) => rawPostgres(pgUrl, `bench_raw_${tag}`, rebuild),
+  },
   {
     name: 'dealer-crm EventStoreDB (test server)',
     // Through the real @eventstore/db-client, against the in-process protocol test server of

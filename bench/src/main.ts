@@ -1,11 +1,14 @@
+import { fork } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { contenders } from './contenders.js'
-import { peakRss, rate } from './measure.js'
+import { rate } from './measure.js'
+import type { FillReply, RebuildStep, ReplayReply } from './rebuild.js'
 import { printTable } from './report.js'
-import { type Contender, type Result, type VisitData, visit } from './workload.js'
+import { batch, type Contender, projection, type Result } from './workload.js'
 
 const { values: args } = parseArgs({
   options: {
@@ -46,22 +49,6 @@ const record = (store: string, metric: string, value: number, unit: string) => {
     `  ${store.padEnd(34)} ${metric.padEnd(28)} ${value.toLocaleString('en-US')} ${unit}\n`,
   )
 }
-
-// A projection a dealer would keep: visits and revenue per advisor.
-const projection = () => {
-  const byAdvisor = new Map<string, { visits: number; revenueFen: number }>()
-  return {
-    apply: (v: VisitData) => {
-      const row = byAdvisor.get(v.advisor) ?? { visits: 0, revenueFen: 0 }
-      row.visits++
-      row.revenueFen += v.amountFen
-      byAdvisor.set(v.advisor, row)
-    },
-    size: () => byAdvisor.size,
-  }
-}
-
-const batch = (from: number, n: number) => Array.from({ length: n }, (_, i) => visit(from + i))
 
 interface Metric {
   readonly name: string
@@ -163,19 +150,28 @@ const workload = async (open: ReadonlyArray<Contender>) => {
   }
 }
 
-const rebuild = async (c: Contender) => {
-  for (let s = 0; s < rebuildCount / 1000; s++) await c.append(`visits-r${s}`, batch(s * 1000, 1000))
-  const p = projection()
-  let n = 0
-  const { peakMb } = await peakRss(async () => {
-    const r = await rate(rebuildCount, async () => {
-      n = await c.replay(p.apply)
+/**
+ * Runs bench/src/rebuild.ts for one contender in a Node process of its own, with this process's
+ * loader flags (tsx), and returns the one message it sends. A failure fails the bench.
+ */
+const rebuildStep = <T>(step: RebuildStep, name: string): Promise<T> =>
+  new Promise((resolve, reject) => {
+    const child = fork(
+      fileURLToPath(new URL('./rebuild.ts', import.meta.url)),
+      [step, name, String(rebuildCount), dir, pgUrl],
+      { execArgv: process.execArgv },
+    )
+    let reply: T | undefined
+    child.on('message', (m) => {
+      reply = m as T
     })
-    if (!Number.isNaN(n))
-      record(c.name, `rebuild projection (${rebuildCount.toLocaleString('en-US')})`, r, 'events/s')
+    child.on('error', reject)
+    child.on('exit', (code, signal) => {
+      if (code === 0 && reply !== undefined) resolve(reply)
+      else
+        reject(new Error(`${name}: the rebuild's ${step} process failed (${signal ?? `exit code ${code}`})`))
+    })
   })
-  if (!Number.isNaN(n)) record(c.name, 'rebuild peak RSS', peakMb, 'MB')
-}
 
 const main = async () => {
   process.stdout.write(
@@ -205,15 +201,17 @@ const main = async () => {
       await c.close()
     }
   }
-  // The rebuild runs one contender at a time: its peak RSS is the process's.
+  // The rebuild, one contender at a time: a process appends the events, then a fresh one replays
+  // them into the projection, as a user's rebuild of an existing store would. The peak RSS is that
+  // replay process's (tsx, the bench's modules, the open store and the replay), not this
+  // process's or the appends'.
   for (const factory of chosen) {
-    const c = await factory.open({ dir, pgUrl, tag: 'r' })
-    if (c === null) continue
-    try {
-      if (c.replayUnsupported !== true) await rebuild(c)
-    } finally {
-      await c.close()
-    }
+    const { supported } = await rebuildStep<FillReply>('fill', factory.name)
+    if (!supported) continue
+    const replay = await rebuildStep<ReplayReply>('replay', factory.name)
+    const metric = `rebuild projection (${rebuildCount.toLocaleString('en-US')})`
+    record(factory.name, metric, replay.rate, 'events/s')
+    record(factory.name, 'rebuild peak RSS', replay.peakMb, 'MB')
   }
   rmSync(dir, { recursive: true, force: true })
   printTable(results)

@@ -22,11 +22,17 @@ const columnTypes = [
 /**
  * The raw pg driver writing the same rows as our PostgreSQL store (the same columns, `data` as
  * text, the same indexes), with no event-store logic: one multi-row INSERT per append in a
- * transaction, keyset-paged selects.
+ * transaction, keyset-paged selects. It drops its schema on close, except after a rebuild 'fill'
+ * (kept for the 'replay', which opens it as it is).
  */
-export const rawPostgres = async (connectionString: string, schema: string): Promise<Contender> => {
+export const rawPostgres = async (
+  connectionString: string,
+  schema: string,
+  rebuild?: 'fill' | 'replay',
+): Promise<Contender> => {
   const pool = new pg.Pool({ connectionString, max: 10 })
-  await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema};
+  if (rebuild !== 'replay')
+    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema};
     CREATE TABLE ${schema}.events (position BIGSERIAL PRIMARY KEY, stream_name TEXT NOT NULL,
       stream_position INT NOT NULL, category TEXT NOT NULL, event_id TEXT NOT NULL, type TEXT NOT NULL,
       schema_version INT NOT NULL, data TEXT NOT NULL, recorded_at TEXT NOT NULL, correlation_id TEXT,
@@ -76,7 +82,7 @@ export const rawPostgres = async (connectionString: string, schema: string): Pro
       }
     },
     close: async () => {
-      await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+      if (rebuild !== 'fill') await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
       await pool.end()
     },
   }

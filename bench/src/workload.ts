@@ -21,6 +21,24 @@ export const visit = (n: number): VisitData => ({
 
 export const EVENT_TYPE = 'ServiceVisited'
 
+/** `n` events numbered from `from`. */
+export const batch = (from: number, n: number): VisitData[] =>
+  Array.from({ length: n }, (_, i) => visit(from + i))
+
+/** A projection a dealer would keep: visits and revenue per advisor. */
+export const projection = () => {
+  const byAdvisor = new Map<string, { visits: number; revenueFen: number }>()
+  return {
+    apply: (v: VisitData) => {
+      const row = byAdvisor.get(v.advisor) ?? { visits: 0, revenueFen: 0 }
+      row.visits++
+      row.revenueFen += v.amountFen
+      byAdvisor.set(v.advisor, row)
+    },
+    size: () => byAdvisor.size,
+  }
+}
+
 /** One contender: a store (ours, a raw driver, or a peer library) doing the same work. */
 export interface Contender {
   readonly name: string
