@@ -29,6 +29,13 @@ const positionsOf = (raw: string): bigint[] =>
         .map((p) => BigInt(p))
 
 /**
+ * A column with no value at all travels as one NULL instead of an array of NULLs: `ROWS FROM`
+ * pads a shorter column with NULLs, and the server parses one array fewer.
+ */
+const orNull = (column: ReadonlyArray<string | null>): ReadonlyArray<string | null> | null =>
+  column.some((value) => value !== null) ? column : null
+
+/**
  * One call of `append_events` for appends to distinct streams, on `client`: one round trip, and
  * one transaction unless the caller opened one. Returns the outcome of each, in order.
  */
@@ -95,11 +102,11 @@ export const callAppendEvents = async (
       schemaVersions,
       `${data}]`,
       recordedAt,
-      correlation,
-      causation,
-      command,
-      actorIds,
-      actorRoles,
+      orNull(correlation),
+      orNull(causation),
+      orNull(command),
+      orNull(actorIds),
+      orNull(actorRoles),
       prevHashes,
       hashes,
       notify,
