@@ -14,6 +14,7 @@ import {
 import type Database from 'better-sqlite3'
 import { type ConnectionOptions, openConnection, type SynchronousLevel } from './connection.js'
 import { SqliteCorruptEventError } from './errors.js'
+import { createGroupCommit } from './group-commit.js'
 import { type EventRow, eventColumns, rowToStoredEvent, verifiedEvent } from './rows.js'
 import { migrate } from './schema.js'
 
@@ -52,23 +53,6 @@ export interface SqliteEventLog extends EventLog<Database.Database> {
 
 const maxPosition = 9_223_372_036_854_775_807n
 
-/**
- * Group commit: at most this many events go into one shared transaction (an append of more goes
- * alone). It bounds how long one flush blocks the event loop and holds the write lock (20-45 ms for
- * 1,000 one-event appends on the development VM); past a few hundred events per commit the fsync
- * is shared so widely that larger groups gain nothing.
- */
-export const groupCommitMaxEvents = 1000
-
-/** An append without an inTransaction callback, waiting for the next group commit. */
-interface QueuedAppend {
-  readonly streamName: string
-  readonly events: ReadonlyArray<PendingEvent>
-  readonly expected: ExpectedVersion
-  readonly resolve: (stored: ReadonlyArray<StoredEvent>) => void
-  readonly reject: (error: unknown) => void
-}
-
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
 
@@ -102,9 +86,6 @@ export const openSqliteEventLog = (options: SqliteEventLogOptions): SqliteEventL
   const begin = db.prepare('BEGIN IMMEDIATE')
   const commit = db.prepare('COMMIT')
   const rollback = db.prepare('ROLLBACK')
-  const savepoint = db.prepare('SAVEPOINT es_append')
-  const releaseSavepoint = db.prepare('RELEASE es_append')
-  const rollbackToSavepoint = db.prepare('ROLLBACK TO es_append')
   const streamHead = db
     .prepare(
       'SELECT stream_position, hash FROM es_events WHERE stream_name = ? ORDER BY stream_position DESC LIMIT 1',
@@ -257,127 +238,15 @@ export const openSqliteEventLog = (options: SqliteEventLogOptions): SqliteEventL
   const appendError = (streamName: string, error: unknown): unknown =>
     error instanceof EventSourcingError ? error : asStoreError(`append to ${streamName}`, error)
 
-  const rollbackQuietly = () => {
-    try {
-      if (db.inTransaction) rollback.run()
-    } catch {
-      // SQLite already rolled back (e.g. after an I/O error); the first error is the one to report.
-    }
-  }
-
-  /**
-   * Every append of the group that is not settled yet fails with the group's error, naming its
-   * stream (those that already failed alone keep their own error).
-   */
-  const failGroup = (group: ReadonlyArray<QueuedAppend>, what: string, error: unknown) => {
-    const reason = (error as Error).message
-    for (const append of group)
-      append.reject(
-        new StoreError(
-          `SQLite event store: append to ${append.streamName} failed: ${what} of its group of ${group.length} appends failed, nothing of the group was written: ${reason}`,
-          { cause: error },
-        ),
-      )
-  }
-
-  /** Appends waiting for the next group commit, oldest first. */
-  let queue: QueuedAppend[] = []
-  /** Settles once the scheduled group commit has run; null while nothing is queued. */
-  let flushing: Promise<void> | null = null
-
-  /** The oldest queued appends, up to groupCommitMaxEvents events (at least one append). */
-  const takeGroup = (): QueuedAppend[] => {
-    let events = 0
-    let count = 0
-    for (const append of queue) {
-      const size = Math.max(1, append.events.length)
-      if (count > 0 && events + size > groupCommitMaxEvents) break
-      events += size
-      count++
-    }
-    const group = queue.slice(0, count)
-    queue = queue.slice(count)
-    return group
-  }
-
-  /**
-   * One `BEGIN IMMEDIATE … COMMIT` for the whole group, each append in its own savepoint: an append
-   * that fails is rolled back to its savepoint and rejected alone. Synchronous from BEGIN to the
-   * last resolve, so nothing else runs on the connection in between.
-   */
-  const commitGroup = (group: ReadonlyArray<QueuedAppend>) => {
-    try {
-      begin.run()
-    } catch (error) {
-      failGroup(group, 'BEGIN IMMEDIATE', error)
-      return
-    }
-    const written: Array<readonly [QueuedAppend, ReadonlyArray<StoredEvent>]> = []
-    // A group of one (a lone writer) needs no savepoint: its failure rolls the transaction back.
-    const isolate = group.length > 1
-    try {
-      for (const append of group) {
-        if (isolate) savepoint.run()
-        let stored: ReadonlyArray<StoredEvent>
-        try {
-          stored = write(append.streamName, append.events, append.expected)
-        } catch (error) {
-          append.reject(appendError(append.streamName, error))
-          // Some errors (I/O, full disk) make SQLite roll the whole transaction back.
-          if (!db.inTransaction) throw error
-          if (isolate) {
-            rollbackToSavepoint.run()
-            releaseSavepoint.run()
-          }
-          continue
-        }
-        if (isolate) releaseSavepoint.run()
-        written.push([append, stored])
-      }
-    } catch (error) {
-      // SQLite rolled the transaction back (or a savepoint statement failed): nothing of it stays.
-      rollbackQuietly()
-      failGroup(group, 'the transaction', error)
-      return
-    }
-    if (written.length === 0) {
-      rollbackQuietly()
-      return
-    }
-    try {
-      commit.run()
-    } catch (error) {
-      rollbackQuietly()
-      failGroup(group, 'COMMIT', error)
-      return
-    }
-    let any = false
-    for (const [append, stored] of written) {
-      append.resolve(stored)
-      if (stored.length > 0) any = true
-    }
-    if (any) notify()
-  }
-
-  const flush = async () => {
-    // As transaction() does: re-checked after every wake-up.
-    while (openTransaction !== null) await openTransaction
-    const group = takeGroup()
-    try {
-      commitGroup(group)
-    } catch (error) {
-      // Not expected (commitGroup handles SQLite's errors); still, no queued append may hang.
-      rollbackQuietly()
-      failGroup(group, 'the group commit', error)
-    } finally {
-      flushing = null
-      if (queue.length > 0) scheduleFlush()
-    }
-  }
-
-  const scheduleFlush = () => {
-    flushing = new Promise<void>((resolve) => setImmediate(resolve)).then(flush)
-  }
+  const grouped = createGroupCommit({
+    db,
+    write,
+    appendError,
+    idle: async () => {
+      while (openTransaction !== null) await openTransaction
+    },
+    committed: notify,
+  })
 
   const appendAlone = async (
     streamName: string,
@@ -409,11 +278,12 @@ export const openSqliteEventLog = (options: SqliteEventLogOptions): SqliteEventL
     run,
     append: (streamName, events, expected, inTransaction) => {
       if (inTransaction !== undefined) return appendAlone(streamName, events, expected, inTransaction)
-      return new Promise<ReadonlyArray<StoredEvent>>((resolve, reject) => {
+      try {
         ensureAccepting()
-        queue.push({ streamName, events, expected, resolve, reject })
-        if (flushing === null) scheduleFlush()
-      })
+      } catch (error) {
+        return Promise.reject(error)
+      }
+      return grouped.enqueue(streamName, events, expected)
     },
     readStream: async function* (streamName, { from, to, maxCount }) {
       let next = Math.max(from, 1)
@@ -472,7 +342,8 @@ export const openSqliteEventLog = (options: SqliteEventLogOptions): SqliteEventL
       if (closed) return
       closing = true
       // The appends already queued are committed (or fail) before the connection closes.
-      while (openTransaction !== null || flushing !== null) await (flushing ?? openTransaction)
+      while (openTransaction !== null || grouped.pending() !== null)
+        await (grouped.pending() ?? openTransaction)
       closed = true
       listeners.clear()
       if (owned) db.close()
