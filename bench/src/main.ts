@@ -210,8 +210,8 @@ const main = async () => {
     if (!supported) continue
     const replay = await rebuildStep<ReplayReply>('replay', factory.name)
     const metric = `rebuild projection (${rebuildCount.toLocaleString('en-US')})`
-    record(factory.name, metric, replay.rate, 'events/s')
-    record(factory.name, 'rebuild peak RSS', replay.peakMb, 'MB')
+    record(replay.store, metric, replay.rate, 'events/s')
+    record(replay.store, 'rebuild peak RSS', replay.peakMb, 'MB')
   }
   rmSync(dir, { recursive: true, force: true })
   printTable(results)

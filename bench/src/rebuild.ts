@@ -16,6 +16,8 @@ export interface FillReply {
   readonly supported: boolean
 }
 export interface ReplayReply {
+  /** The contender's own name (with its version), as the workload's figures have it. */
+  readonly store: string
   readonly rate: number
   readonly peakMb: number
 }
@@ -51,7 +53,7 @@ else if (step === 'fill') {
       if (n !== count) throw new Error(`${name} replayed ${n} events, expected ${count}`)
     }),
   )
-  await send({ rate: result, peakMb })
+  await send({ store: c.name, rate: result, peakMb })
 }
 await c?.close()
 // The IPC channel would keep the process alive.
