@@ -83,8 +83,10 @@ export const contenders: ReadonlyArray<ContenderFactory> = [
   {
     name: 'Emmett SQLite',
     // Seen in this bench: while our SQLite store is open in the same process, even its one-by-one
-    // appends soon fail with SQLITE_BUSY; alone it runs through.
-    runAlone: 'beside our open SQLite store it fails with SQLITE_BUSY',
+    // appends soon fail with SQLITE_BUSY; alone it mostly runs through, but not always, and the
+    // error is thrown outside its promises. So it runs in a child process, retried if it dies.
+    runAlone:
+      'in a child process of its own (its sqlite3 connections have ended the process with SQLITE_BUSY)',
     open: async ({ dir, tag }) => {
       const c = await emmettSqlite(join(dir, `emmett-${tag}.db`), EVENT_TYPE)
       return {

@@ -19,6 +19,8 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '3' },
     full: { type: 'boolean', default: false },
     only: { type: 'string' },
+    // Internal: run one contender's workload in this (child) process and send its results.
+    alone: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 })
@@ -151,27 +153,67 @@ const workload = async (open: ReadonlyArray<Contender>) => {
 }
 
 /**
- * Runs bench/src/rebuild.ts for one contender in a Node process of its own, with this process's
- * loader flags (tsx), and returns the one message it sends. A failure fails the bench.
+ * Runs `script` in a Node process of its own, with this process's loader flags (tsx), and returns
+ * the one message it sends. A child that exits without one, or fails, rejects with `what`.
  */
-const rebuildStep = <T>(step: RebuildStep, name: string): Promise<T> =>
+const child = <T>(script: string, argv: ReadonlyArray<string>, what: string): Promise<T> =>
   new Promise((resolve, reject) => {
-    const child = fork(
-      fileURLToPath(new URL('./rebuild.ts', import.meta.url)),
-      [step, name, String(rebuildCount), dir, pgUrl],
-      { execArgv: process.execArgv },
-    )
+    const proc = fork(script, argv, { execArgv: process.execArgv })
     let reply: T | undefined
-    child.on('message', (m) => {
+    proc.on('message', (m) => {
       reply = m as T
     })
-    child.on('error', reject)
-    child.on('exit', (code, signal) => {
+    proc.on('error', reject)
+    proc.on('exit', (code, signal) => {
       if (code === 0 && reply !== undefined) resolve(reply)
-      else
-        reject(new Error(`${name}: the rebuild's ${step} process failed (${signal ?? `exit code ${code}`})`))
+      else reject(new Error(`${what} failed (${signal ?? `exit code ${code}`})`))
     })
   })
+
+/** One step of a contender's rebuild, in bench/src/rebuild.ts. A failure fails the bench. */
+const rebuildStep = <T>(step: RebuildStep, name: string): Promise<T> =>
+  child<T>(
+    fileURLToPath(new URL('./rebuild.ts', import.meta.url)),
+    [step, name, String(rebuildCount), dir, pgUrl],
+    `${name}: the rebuild's ${step} process`,
+  )
+
+/**
+ * The workload of a contender measured alone, in a child process (this script with `--alone`): such
+ * a store has been seen to end its process with SQLITE_BUSY, thrown outside its promises. A failed
+ * attempt is run again from the start, twice at most; then its rows are left out, with the reason.
+ */
+const workloadAlone = async (name: string) => {
+  const argv = ['--streams', String(streams), '--singles', String(singles), '--writers', String(writers)]
+  argv.push('--rounds', String(rounds), '--alone', name)
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    try {
+      results.push(...(await child<Result[]>(fileURLToPath(import.meta.url), argv, `${name}'s workload`)))
+      return
+    } catch (error) {
+      process.stdout.write(`  ${name.padEnd(34)} attempt ${attempt}: ${(error as Error).message}\n`)
+    }
+  }
+  process.stdout.write(`  ${name.padEnd(34)} not measured: it failed three times\n`)
+}
+
+/** The child's side of workloadAlone. */
+const runAlone = async (name: string) => {
+  const factory = contenders.find((f) => f.name === name)
+  if (factory === undefined) throw new Error(`--alone: no contender named ${name}`)
+  const c = await factory.open({ dir, pgUrl, tag: 'w' })
+  try {
+    if (c !== null) await workload([c])
+  } finally {
+    await c?.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+  await new Promise<void>((resolve, reject) =>
+    process.send?.(results, undefined, {}, (error) => (error === null ? resolve() : reject(error))),
+  )
+  // The IPC channel would keep the process alive.
+  process.exit(0)
+}
 
 const main = async () => {
   process.stdout.write(
@@ -193,13 +235,7 @@ const main = async () => {
   }
   for (const factory of chosen.filter((f) => f.runAlone !== undefined)) {
     process.stdout.write(`  ${factory.name.padEnd(34)} measured alone: ${factory.runAlone}\n`)
-    const c = await factory.open({ dir, pgUrl, tag: 'w' })
-    if (c === null) continue
-    try {
-      await workload([c])
-    } finally {
-      await c.close()
-    }
+    await workloadAlone(factory.name)
   }
   // The rebuild, one contender at a time: a process appends the events, then a fresh one replays
   // them into the projection, as a user's rebuild of an existing store would. The peak RSS is that
@@ -221,4 +257,4 @@ const main = async () => {
   process.stdout.write(`\nwrote bench/results/latest.json\n`)
 }
 
-await main()
+await (args.alone === undefined ? main() : runAlone(args.alone))
