@@ -105,14 +105,14 @@ const openPostgres = async (target: Extract<Target, { kind: 'postgres' }>, optio
     vault: postgresVault(store, describeTarget(target)),
     lastPosition: async () => {
       const r = await store.pool.query<{ p: string | null }>(
-        `SELECT max(position)::text AS p FROM ${target.schema}.events`,
+        `SELECT max(position)::text AS p FROM ${target.schema}.event_batches`,
       )
       const p = r.rows[0]?.p ?? null
       return p === null ? null : BigInt(p)
     },
     size: async (): Promise<StoreSize> => {
       const r = await store.pool.query<{ events: string; total: string }>(
-        `SELECT pg_total_relation_size('${target.schema}.events')::text AS events,
+        `SELECT pg_total_relation_size('${target.schema}.event_batches')::text AS events,
                 coalesce(sum(pg_total_relation_size(c.oid)), 0)::text AS total
            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
           WHERE n.nspname = $1 AND c.relkind IN ('r', 'm')`,
@@ -122,7 +122,7 @@ const openPostgres = async (target: Extract<Target, { kind: 'postgres' }>, optio
       const total = Number(r.rows[0]?.total ?? 0)
       return {
         bytes: events,
-        detail: `${megabytes(events)} (pg_total_relation_size of ${target.schema}.events; ${megabytes(total)} for every table of the schema)`,
+        detail: `${megabytes(events)} (pg_total_relation_size of ${target.schema}.event_batches; ${megabytes(total)} for every table of the schema)`,
       }
     },
   }

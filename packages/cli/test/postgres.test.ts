@@ -8,6 +8,7 @@ import {
   dropSchema,
   freshSchema,
   serverAvailable,
+  tamperEvent,
   testPool,
 } from '../../store-postgres/test/database.js'
 import {
@@ -58,7 +59,7 @@ describe.skipIf(!available)('the CLI on PostgreSQL', () => {
     expect(r.stdout).toMatch(/^events {3}30$/m)
     expect(r.stdout).toMatch(/^streams {2}6$/m)
     expect(r.stdout).toMatch(
-      new RegExp(`^size {5}\\d+\\.\\d KiB \\(pg_total_relation_size of ${schema}\\.events;`, 'm'),
+      new RegExp(`^size {5}\\d+\\.\\d KiB \\(pg_total_relation_size of ${schema}\\.event_batches;`, 'm'),
     )
   })
 
@@ -142,9 +143,18 @@ describe.skipIf(!available)('the CLI on PostgreSQL', () => {
   })
 
   it('verify names a row altered in the table and exits 1', async () => {
+    const altered = await tamperEvent(
+      pool,
+      schema,
+      'customer-zhang-san',
+      2,
+      'data',
+      (current) => `replace(${current}, '"mileageKm":12', '"mileageKm":99999')`,
+    )
+    expect(altered).toBe(1)
     const row = await pool.query<{ position: string; hash: string }>(
-      `UPDATE ${schema}.events SET data = replace(data, '"mileageKm":12', '"mileageKm":99999')
-        WHERE stream_name = 'customer-zhang-san' AND stream_position = 2 RETURNING position::text, hash`,
+      `SELECT position::text, hash FROM ${schema}.events
+        WHERE stream_name = 'customer-zhang-san' AND stream_position = 2 AND data LIKE '%99999%'`,
     )
     expect(row.rowCount).toBe(1)
     const r = await run('verify', ...db)

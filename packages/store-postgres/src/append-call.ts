@@ -1,5 +1,6 @@
 import { atGlobalPosition, type ChainedEvent, type StoredEvent, StoreError } from '@dealer-crm/eventsourcing'
 import type pg from 'pg'
+import { binaryIntArray, binaryTextArray } from './binary-arrays.js'
 import { rawTypes } from './pool.js'
 
 /** A stream's last version and hash, as the store last saw them. */
@@ -20,20 +21,12 @@ export type AppendOutcome =
   | { readonly stored: ReadonlyArray<StoredEvent>; readonly actual?: undefined }
   | { readonly stored?: undefined; readonly actual: StreamState }
 
-const positionsOf = (raw: string): bigint[] =>
-  raw === '{}'
-    ? []
-    : raw
-        .slice(1, -1)
-        .split(',')
-        .map((p) => BigInt(p))
-
 /**
- * A column with no value at all travels as one NULL instead of an array of NULLs: `ROWS FROM`
- * pads a shorter column with NULLs, and the server parses one array fewer.
+ * A column with no value at all travels and is stored as one NULL instead of an array of NULLs
+ * (the reads' `ROWS FROM` pads it with NULLs).
  */
-const orNull = (column: ReadonlyArray<string | null>): ReadonlyArray<string | null> | null =>
-  column.some((value) => value !== null) ? column : null
+const orNull = (column: ReadonlyArray<string | null>): Buffer | null =>
+  column.some((value) => value !== null) ? binaryTextArray(column) : null
 
 /**
  * One call of `append_events` for appends to distinct streams, on `client`: one round trip, and
@@ -49,66 +42,56 @@ export const callAppendEvents = async (
   const versions: number[] = []
   const streamHashes: string[] = []
   const counts: number[] = []
-  const slots: number[] = []
-  const positions: number[] = []
   const eventIds: string[] = []
   const types: string[] = []
   const schemaVersions: number[] = []
+  const data: string[] = []
   const recordedAt: string[] = []
   const correlation: Array<string | null> = []
   const causation: Array<string | null> = []
   const command: Array<string | null> = []
   const actorIds: Array<string | null> = []
   const actorRoles: Array<string | null> = []
-  const prevHashes: string[] = []
   const hashes: string[] = []
-  let data = '['
-  for (let k = 0; k < requests.length; k++) {
-    const r = requests[k] as AppendRequest
+  for (const r of requests) {
     streams.push(r.streamName)
     versions.push(r.state.version)
     streamHashes.push(r.state.hash)
     counts.push(r.chained.length)
     for (const e of r.chained) {
-      slots.push(k + 1)
-      positions.push(e.streamPosition)
       eventIds.push(e.eventId)
       types.push(e.type)
       schemaVersions.push(e.schemaVersion)
-      data += data.length === 1 ? e.dataJson : `,${e.dataJson}`
+      data.push(e.dataJson)
       recordedAt.push(e.recordedAt)
       correlation.push(e.correlationId)
       causation.push(e.causationId)
       command.push(e.commandId)
       actorIds.push(e.actor?.id ?? null)
       actorRoles.push(e.actor?.role ?? null)
-      prevHashes.push(e.prevHash)
       hashes.push(e.hash)
     }
   }
   const result = await client.query<Array<string | null>>({
     name: `dcrm_${schema}_append`,
-    text: `SELECT o_positions, o_version, o_hash FROM ${schema}.append_events(
-      $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+    text: `SELECT o_position, o_version, o_hash FROM ${schema}.append_events(
+      $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
     values: [
-      streams,
-      versions,
-      streamHashes,
-      counts,
-      slots,
-      positions,
-      eventIds,
-      types,
-      schemaVersions,
-      `${data}]`,
-      recordedAt,
+      binaryTextArray(streams),
+      binaryIntArray(versions),
+      binaryTextArray(streamHashes),
+      binaryIntArray(counts),
+      binaryTextArray(eventIds),
+      binaryTextArray(types),
+      binaryIntArray(schemaVersions),
+      binaryTextArray(data),
+      binaryTextArray(recordedAt),
       orNull(correlation),
       orNull(causation),
       orNull(command),
       orNull(actorIds),
       orNull(actorRoles),
-      prevHashes,
-      hashes,
+      binaryTextArray(hashes),
       notify,
     ],
     rowMode: 'array',
@@ -117,14 +100,10 @@ export const callAppendEvents = async (
   if (result.rows.length !== requests.length)
     throw new StoreError(`append_events returned ${result.rows.length} rows for ${requests.length} appends`)
   return requests.map((r, k) => {
-    const [rawPositions, version, hash] = result.rows[k] as Array<string | null>
-    if (rawPositions === null || rawPositions === undefined)
+    const [first, version, hash] = result.rows[k] as Array<string | null>
+    if (first === null || first === undefined)
       return { actual: { version: Number(version ?? 0), hash: hash ?? '' } }
-    const numbers = positionsOf(rawPositions)
-    if (numbers.length !== r.chained.length)
-      throw new StoreError(
-        `append_events returned ${numbers.length} positions for ${r.chained.length} events`,
-      )
-    return { stored: r.chained.map((e, i) => atGlobalPosition(e, numbers[i] as bigint)) }
+    const start = BigInt(first)
+    return { stored: r.chained.map((e, i) => atGlobalPosition(e, start + BigInt(i))) }
   })
 }

@@ -3,16 +3,22 @@ import { channelOf, lockKeyOf, orderLockClass } from './identifiers.js'
 /**
  * The start of every version of `append_events`: the order lock makes "xid assigned" and "positions
  * taken" one step, so global positions follow transaction ids; readers then use the snapshot's xmin
- * as their horizon. `count` is the SQL for the number of positions to take into `v_positions`.
+ * as their horizon. `take` is the SQL that takes the positions.
  */
-const takePositions = (s: string, count: string): string => `
+const underOrderLock = (s: string, take: string): string => `
   IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
     RAISE EXCEPTION 'append_events must be the first write of its transaction' USING ERRCODE = 'DC002';
   END IF;
   PERFORM pg_advisory_lock(${orderLockClass}, ${lockKeyOf(s)});
   PERFORM pg_current_xact_id();
-  SELECT array_agg(nextval('${s}.events_position_seq')) INTO v_positions FROM generate_series(1, ${count});
+  ${take}
   PERFORM pg_advisory_unlock(${orderLockClass}, ${lockKeyOf(s)});`
+
+const takePositions = (s: string, count: string): string =>
+  underOrderLock(
+    s,
+    `SELECT array_agg(nextval('${s}.events_position_seq')) INTO v_positions FROM generate_series(1, ${count});`,
+  )
 
 /** Version 1 (schema migration 1), kept as it was: migrations replay history. */
 export const appendFunctionV1 = (s: string): string => `
@@ -114,6 +120,66 @@ ${takePositions(s, 'cardinality(p_event_ids)')}
   WHERE r.slot <> ALL (v_refused);
   IF p_notify AND cardinality(v_refused) < cardinality(p_streams) THEN
     PERFORM pg_notify('${channelOf(s)}', v_positions[cardinality(v_positions)]::text);
+  END IF;
+END
+$fn$;
+`
+
+/**
+ * Version 3 (schema migration 3): as version 2, but each append is one row of `event_batches`
+ * holding its events' fields as arrays (ADR 0009), not one row per event: the server inserts one
+ * heap tuple and one entry per index for an append of any size. The positions of one call are
+ * contiguous (taken under the order lock), so an append returns its first position only.
+ */
+export const appendFunctionV3 = (s: string): string => `
+CREATE FUNCTION ${s}.append_events(
+  p_streams text[], p_versions integer[], p_stream_hashes text[], p_counts integer[],
+  p_event_ids text[], p_types text[], p_schema_versions integer[], p_data text[], p_recorded_at text[],
+  p_correlation_ids text[], p_causation_ids text[], p_command_ids text[], p_actor_ids text[],
+  p_actor_roles text[], p_hashes text[], p_notify boolean
+) RETURNS TABLE (o_position bigint, o_version integer, o_hash text) LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_start bigint;
+  v_written boolean := false;
+  v_first integer := 1;
+  v_last integer;
+BEGIN
+${underOrderLock(
+  s,
+  `v_start := nextval('${s}.events_position_seq');
+  IF cardinality(p_event_ids) > 1 THEN
+    PERFORM setval('${s}.events_position_seq', v_start + cardinality(p_event_ids) - 1);
+  END IF;`,
+)}
+
+  FOR k IN 1 .. cardinality(p_streams) LOOP
+    v_last := v_first + p_counts[k] - 1;
+    INSERT INTO ${s}.streams AS st (stream_name, version, last_hash)
+      VALUES (p_streams[k], p_versions[k] + p_counts[k], p_hashes[v_last])
+      ON CONFLICT (stream_name) DO UPDATE SET version = excluded.version, last_hash = excluded.last_hash
+      WHERE st.version = p_versions[k] AND st.last_hash = p_stream_hashes[k];
+    IF FOUND THEN
+      INSERT INTO ${s}.event_batches (position, event_count, stream_name, stream_position, event_ids, types,
+        schema_versions, data, recorded_at, correlation_ids, causation_ids, command_ids, actor_ids, actor_roles,
+        prev_hash, hashes)
+      VALUES (v_start + v_last - 1, p_counts[k], p_streams[k], p_versions[k] + p_counts[k],
+        p_event_ids[v_first : v_last], p_types[v_first : v_last], p_schema_versions[v_first : v_last],
+        p_data[v_first : v_last], p_recorded_at[v_first : v_last], p_correlation_ids[v_first : v_last],
+        p_causation_ids[v_first : v_last], p_command_ids[v_first : v_last], p_actor_ids[v_first : v_last],
+        p_actor_roles[v_first : v_last], p_stream_hashes[k], p_hashes[v_first : v_last]);
+      v_written := true;
+      o_position := v_start + v_first - 1;
+      o_version := NULL;
+      o_hash := NULL;
+    ELSE
+      o_position := NULL;
+      SELECT version, last_hash INTO o_version, o_hash FROM ${s}.streams WHERE stream_name = p_streams[k];
+    END IF;
+    RETURN NEXT;
+    v_first := v_last + 1;
+  END LOOP;
+  IF p_notify AND v_written THEN
+    PERFORM pg_notify('${channelOf(s)}', (v_start + cardinality(p_event_ids) - 1)::text);
   END IF;
 END
 $fn$;

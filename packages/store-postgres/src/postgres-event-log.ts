@@ -8,11 +8,12 @@ import {
 } from '@dealer-crm/eventsourcing'
 import type pg from 'pg'
 import { type AppendOutcome, type AppendRequest, callAppendEvents, type StreamState } from './append-call.js'
+import { PostgresCorruptEventError } from './errors.js'
 import { createGroupCommit } from './group-commit.js'
 import { assertSchemaName, channelOf } from './identifiers.js'
 import { createNotifier } from './notifications.js'
 import { type ConnectionOptions, isConnectionError, rawTypes, resolvePool } from './pool.js'
-import { type EventRow, eventColumns, eventFromRow } from './rows.js'
+import { batchEvents, type EventRow, eventColumns, eventFromRow, eventPosition } from './rows.js'
 import { migrate } from './schema.js'
 
 export interface PostgresEventLogOptions extends ConnectionOptions {
@@ -63,6 +64,15 @@ class CallbackError extends Error {
     super('inTransaction failed')
   }
 }
+
+/** A batch whose positions overlap the one before it: its event count or last position is wrong. */
+const outOfOrder = (event: StoredEvent) =>
+  new PostgresCorruptEventError(
+    event.streamName,
+    event.streamPosition,
+    event.globalPosition,
+    'its batch overlaps the one read before it (positions out of order)',
+  )
 
 const storeError = (streamName: string, error: unknown): StoreError => {
   const message = error instanceof Error ? error.message : String(error)
@@ -245,12 +255,20 @@ export const createPostgresEventLog = async (options: PostgresEventLogOptions): 
     )
   }
 
+  /**
+   * Conditions from parameter `first` on: on the batches `b`, and on their events `e`. A batch is
+   * taken when any of its events has one of the types.
+   */
   const filterSql = (filter: Pick<AllFilter, 'categories' | 'types'>, first: number) => {
-    let sql = ''
+    let batches = ''
+    let events = ''
     let n = first
-    if (filter.categories !== null) sql += ` AND category = ANY($${n++}::text[])`
-    if (filter.types !== null) sql += ` AND type = ANY($${n++}::text[])`
-    return sql
+    if (filter.categories !== null) batches += ` AND b.category = ANY($${n++}::text[])`
+    if (filter.types !== null) {
+      batches += ` AND b.types && $${n}::text[]`
+      events += ` AND e.type = ANY($${n++}::text[])`
+    }
+    return { batches, events }
   }
   const filterValues = (filter: Pick<AllFilter, 'categories' | 'types'>) => [
     ...(filter.categories === null ? [] : [filter.categories]),
@@ -266,25 +284,38 @@ export const createPostgresEventLog = async (options: PostgresEventLogOptions): 
    * bound: with both bounds as parameters, PostgreSQL estimates the range at 0.5% of the table in
    * its generic plan and picks a bitmap scan that sorts every event after `from`, for every page
    * (a replay then slows quadratically). The caller caps the LIMIT at the width of its range and
-   * drops any row past its end.
+   * drops any row past its end. The batches are limited too (so the planner walks the index
+   * rather than sorting all of them): every batch taken holds an event the page wants, except
+   * perhaps the first (its events before `from` are skipped), so one more batch than `limit`
+   * fills the page, and a short page means the end.
    */
-  const readAllBatch = async (from: bigint, limit: number, filter: AllFilter) =>
-    pool.query<EventRow>({
+  const readAllBatch = async (from: bigint, limit: number, filter: AllFilter) => {
+    const where = filterSql(filter, 3)
+    return pool.query<EventRow>({
       name: `dcrm_${schema}_all_${filterName(filter)}`,
-      text: `SELECT ${eventColumns} FROM ${schema}.events
-             WHERE position >= $1 AND transaction_id < ${horizon}${filterSql(filter, 3)}
-             ORDER BY position LIMIT $2`,
+      text: `SELECT ${eventColumns}
+             FROM (SELECT * FROM ${schema}.event_batches b
+                   WHERE b.position >= $1 AND b.transaction_id < ${horizon}${where.batches}
+                   ORDER BY b.position LIMIT $2 + 1) b ${batchEvents}
+             WHERE ${eventPosition} >= $1${where.events}
+             LIMIT $2`,
       values: [from.toString(), limit, ...filterValues(filter)],
       rowMode: 'array' as const,
       types: rawTypes,
     })
+  }
 
-  /** The last committed event in range that the horizon still hides, or null. */
+  /**
+   * The last position in range of a committed batch that the horizon still hides and that holds
+   * events the filter takes, or null.
+   */
   const hiddenUpTo = async (from: bigint, to: bigint, filter: AllFilter): Promise<bigint | null> => {
+    const where = filterSql(filter, 3)
     const result = await pool.query<{ last: string | null }>({
       name: `dcrm_${schema}_hidden_${filterName(filter)}`,
-      text: `SELECT max(position)::text AS last FROM ${schema}.events
-             WHERE position >= $1 AND position <= $2 AND transaction_id >= ${horizon}${filterSql(filter, 3)}`,
+      text: `SELECT max(least(b.position, $2))::text AS last FROM ${schema}.event_batches b
+             WHERE b.position >= $1 AND b.position - b.event_count < $2
+               AND b.transaction_id >= ${horizon}${where.batches}`,
       values: [from.toString(), to.toString(), ...filterValues(filter)],
     })
     const last = result.rows[0]?.last ?? null
@@ -312,6 +343,7 @@ export const createPostgresEventLog = async (options: PostgresEventLogOptions): 
       let pastEnd = false
       for (const row of result.rows) {
         const event = eventFromRow(row)
+        if (event.globalPosition < from) throw outOfOrder(event)
         if (event.globalPosition > to) {
           pastEnd = true
           break
@@ -340,15 +372,19 @@ export const createPostgresEventLog = async (options: PostgresEventLogOptions): 
       const limit = Math.min(remaining, 1000)
       const result = await pool.query<EventRow>({
         name: `dcrm_${schema}_stream`,
-        text: `SELECT ${eventColumns} FROM ${schema}.events
-               WHERE stream_name = $1 AND stream_position >= $2 AND stream_position <= $3
-               ORDER BY stream_position LIMIT $4`,
+        text: `SELECT ${eventColumns}
+               FROM (SELECT * FROM ${schema}.event_batches b
+                     WHERE b.stream_name = $1 AND b.stream_position >= $2 AND b.stream_position - b.event_count < $3
+                     ORDER BY b.stream_position LIMIT $4) b ${batchEvents}
+               WHERE b.stream_position - b.event_count + e.i BETWEEN $2 AND $3
+               LIMIT $4`,
         values: [streamName, from, to, limit],
         rowMode: 'array' as const,
         types: rawTypes,
       })
       for (const row of result.rows) {
         const event = eventFromRow(row)
+        if (event.streamPosition < from) throw outOfOrder(event)
         from = event.streamPosition + 1
         remaining--
         yield event

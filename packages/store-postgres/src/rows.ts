@@ -1,10 +1,26 @@
 import type { StoredEvent } from '@dealer-crm/eventsourcing'
 import { PostgresCorruptEventError } from './errors.js'
 
+/**
+ * The rows of `event_batches` aliased `b` (each holding one append's events as arrays, ADR 0009)
+ * as one row per event, aliased `e`: `FROM <batches> b ${batchEvents}`. An event's positions count
+ * back from its batch's last; the first event's previous hash is the batch's, the others' the hash
+ * before them. Arrays of unequal length pad with NULLs, which `eventFromRow` reports as corrupt.
+ */
+export const batchEvents = `CROSS JOIN LATERAL ROWS FROM (unnest(b.event_ids), unnest(b.types),
+  unnest(b.schema_versions), unnest(b.data), unnest(b.recorded_at), unnest(b.correlation_ids),
+  unnest(b.causation_ids), unnest(b.command_ids), unnest(b.actor_ids), unnest(b.actor_roles),
+  unnest((b.prev_hash || b.hashes)[1:b.event_count]), unnest(b.hashes)) WITH ORDINALITY
+  AS e(event_id, type, schema_version, data, recorded_at, correlation_id, causation_id, command_id,
+    actor_id, actor_role, prev_hash, hash, i)`
+
+/** An event's global position, in a query over `batchEvents`. */
+export const eventPosition = '(b.position - b.event_count + e.i)'
+
 /** The event columns, in the order every read selects them (rows arrive as arrays of raw text). */
-export const eventColumns =
-  'position, stream_name, stream_position, event_id, type, schema_version, data, recorded_at, ' +
-  'correlation_id, causation_id, command_id, actor_id, actor_role, prev_hash, hash'
+export const eventColumns = `${eventPosition} AS position, b.stream_name,
+  (b.stream_position - b.event_count + e.i)::integer AS stream_position, e.event_id, e.type, e.schema_version, e.data,
+  e.recorded_at, e.correlation_id, e.causation_id, e.command_id, e.actor_id, e.actor_role, e.prev_hash, e.hash`
 
 export type EventRow = Array<string | null>
 

@@ -1,6 +1,13 @@
 import { runEventStoreConformance } from '@dealer-crm/testing'
 import { createPostgresEventStore } from '../src/index.js'
-import { connectionString, dropSchema, freshSchema, serverAvailable, testPool } from './database.js'
+import {
+  connectionString,
+  dropSchema,
+  freshSchema,
+  serverAvailable,
+  tamperEvent,
+  testPool,
+} from './database.js'
 
 const available = await serverAvailable()
 
@@ -20,10 +27,13 @@ if (available) {
       store,
       teardown: async () => dropSchema(admin, schema),
       tamper: async (streamName, streamPosition) => {
-        await admin.query(
-          `UPDATE ${schema}.events SET data = jsonb_set(data::jsonb, '{text}', '"forged"')::text
-           WHERE stream_name = $1 AND stream_position = $2`,
-          [streamName, streamPosition],
+        await tamperEvent(
+          admin,
+          schema,
+          streamName,
+          streamPosition,
+          'data',
+          (current) => `jsonb_set(${current}::jsonb, '{text}', '"forged"')::text`,
         )
       },
     }

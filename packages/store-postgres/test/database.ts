@@ -56,3 +56,25 @@ export const testPool = (max = 10): pg.Pool => {
 export const dropSchema = async (pool: pg.Pool, schema: string): Promise<void> => {
   await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
 }
+
+/**
+ * Overwrite one field of one stored event, as someone altering the table would: `events` is a
+ * view, so this writes the element of its batch's array (`data`, `recorded_at`, `hashes`, …).
+ * `value` gives the new element's SQL from the current one's. Resolves to the rows changed.
+ */
+export const tamperEvent = async (
+  pool: pg.Pool,
+  schema: string,
+  streamName: string,
+  streamPosition: number,
+  column: string,
+  value: (current: string) => string,
+): Promise<number> => {
+  const element = `${column}[$2 - (stream_position - event_count)]`
+  const result = await pool.query(
+    `UPDATE ${schema}.event_batches SET ${element} = ${value(element)}
+     WHERE stream_name = $1 AND $2 BETWEEN stream_position - event_count + 1 AND stream_position`,
+    [streamName, streamPosition],
+  )
+  return result.rowCount ?? 0
+}

@@ -5,8 +5,15 @@ import {
   SchemaMissingError,
   SchemaVersionError,
 } from '../src/index.js'
-import { migrations } from '../src/schema.js'
-import { connectionString, dropSchema, freshSchema, serverAvailable, testPool } from './database.js'
+import { latestSchemaVersion, migrations } from '../src/schema.js'
+import {
+  connectionString,
+  dropSchema,
+  freshSchema,
+  serverAvailable,
+  tamperEvent,
+  testPool,
+} from './database.js'
 import { all, collect, pending, positions, waitFor } from './pending.js'
 
 const available = await serverAvailable()
@@ -121,13 +128,30 @@ describe.skipIf(!available)('PostgreSQL event log', () => {
     await other.close()
   })
 
+  it('pages through batches: a page may start or stop inside an append, and filters skip within one', async () => {
+    const typed = (text: string, type: string) => ({ ...pending(text), type })
+    const mixed = Array.from({ length: 12 }, (_, i) => typed(`m${i}`, i % 3 === 0 ? 'Rare' : 'NoteAdded'))
+    const [first] = await log.append('pages-1', mixed, 'no_stream')
+    const start = first!.globalPosition
+    const window = { ...all, from: start + 1n, to: start + 10n }
+    for (const batchSize of [1, 2, 5, 100]) {
+      const rare = await collect(log.readAll({ ...window, batchSize, types: ['Rare'] }))
+      expect(rare.map((e) => (e.data as { text: string }).text)).toEqual(['m3', 'm6', 'm9'])
+      const every = await collect(log.readAll({ ...window, batchSize }))
+      expect(positions(every)).toEqual(Array.from({ length: 10 }, (_, i) => start + 1n + BigInt(i)))
+      const part = await collect(log.readStream('pages-1', { from: 4, to: 7, maxCount: batchSize }))
+      expect(part.map((e) => e.streamPosition)).toEqual([4, 5, 6, 7].slice(0, batchSize))
+    }
+    // The rest of the first append holds no Rare event: the page must look into the next append.
+    await log.append('pages-2', [typed('r0', 'Rare'), typed('n1', 'NoteAdded')], 'no_stream')
+    const next = await collect(log.readAll({ ...all, from: start + 10n, batchSize: 1, types: ['Rare'] }))
+    expect(next.map((e) => (e.data as { text: string }).text)).toEqual(['r0'])
+  })
+
   it('reports a corrupt row as CorruptEventError naming the stream and position, on every read path', async () => {
     const s = 'corrupt-1'
     await log.append(s, [pending('ok'), pending('bad')], 'any')
-    await pool.query(
-      `UPDATE ${schema}.events SET data = '{not json' WHERE stream_name = $1 AND stream_position = 2`,
-      [s],
-    )
+    expect(await tamperEvent(pool, schema, s, 2, 'data', () => `'{not json'`)).toBe(1)
     const fromStream = await collect(log.readStream(s, { from: 1, to: 9, maxCount: 9 })).catch(
       (e: unknown) => e,
     )
@@ -135,21 +159,23 @@ describe.skipIf(!available)('PostgreSQL event log', () => {
     expect(fromStream).toMatchObject({ code: 'CorruptEvent', streamName: s, streamPosition: 2 })
     const fromAll = await collect(log.readAll(all)).catch((e: unknown) => e)
     expect(fromAll).toMatchObject({ code: 'CorruptEvent', streamName: s, streamPosition: 2 })
-    await pool.query(
-      `UPDATE ${schema}.events SET recorded_at = 'yesterday' WHERE stream_name = $1 AND stream_position = 2`,
-      [s],
-    )
-    await pool.query(
-      `UPDATE ${schema}.events SET data = '{}' WHERE stream_name = $1 AND stream_position = 2`,
-      [s],
-    )
+    await tamperEvent(pool, schema, s, 2, 'recorded_at', () => `'yesterday'`)
+    await tamperEvent(pool, schema, s, 2, 'data', () => `'{}'`)
     expect(
       await collect(log.readStream(s, { from: 2, to: 2, maxCount: 1 })).catch((e: unknown) => e),
     ).toMatchObject({
       code: 'CorruptEvent',
       streamPosition: 2,
     })
-    await pool.query(`DELETE FROM ${schema}.events WHERE stream_name = $1`, [s])
+    // A batch whose arrays disagree in length: the missing fields read as a corrupt event.
+    await pool.query(`UPDATE ${schema}.event_batches SET types = types[1:1] WHERE stream_name = $1`, [s])
+    expect(await collect(log.readAll(all)).catch((e: unknown) => e)).toMatchObject({
+      code: 'CorruptEvent',
+      streamName: s,
+      streamPosition: 2,
+      reason: 'the row has no event type',
+    })
+    await pool.query(`DELETE FROM ${schema}.event_batches WHERE stream_name = $1`, [s])
   })
 
   it('migrations are idempotent; a schema written by a newer version is refused with a typed error', async () => {
@@ -165,7 +191,7 @@ describe.skipIf(!available)('PostgreSQL event log', () => {
     await dropSchema(pool, newer)
   })
 
-  it('migrates a version 1 store holding events to version 2: the chains go on, the type index is gone', async () => {
+  it('migrates a version 1 store holding events to the latest: the chains and positions go on, the type index is gone', async () => {
     const old = freshSchema('v1')
     await pool.query(`CREATE SCHEMA ${old}`)
     await pool.query(`CREATE TABLE ${old}.schema_migrations (
@@ -195,7 +221,7 @@ describe.skipIf(!available)('PostgreSQL event log', () => {
     )
     const upgraded = await createPostgresEventLog({ pool, schema: old })
     const version = await pool.query(`SELECT max(version)::int AS v FROM ${old}.schema_migrations`)
-    expect(version.rows[0]).toEqual({ v: 2 })
+    expect(version.rows[0]).toEqual({ v: latestSchemaVersion })
     const index = await pool.query('SELECT to_regclass($1) AS i', [`${old}.events_type_position`])
     expect(index.rows[0]).toEqual({ i: null })
     expect((await upgraded.append('legacy-1', [pending('c')], 2))[0]!.streamPosition).toBe(3)
@@ -204,8 +230,21 @@ describe.skipIf(!available)('PostgreSQL event log', () => {
     expect((await verifyEvents(upgraded.readStream('legacy-1', { from: 1, to: 9, maxCount: 9 }))).ok).toBe(
       true,
     )
+    expect(events.map((e) => e.globalPosition)).toEqual([1n, 2n, 3n])
     const typed = await collect(upgraded.readAll({ ...all, types: ['NoteAdded'] }))
     expect(typed).toHaveLength(3)
+    // Each event of version 1 became a batch of one; the view shows every event as a row.
+    const batches = await pool.query(`SELECT event_count FROM ${old}.event_batches ORDER BY position`)
+    expect(batches.rows).toEqual([{ event_count: 1 }, { event_count: 1 }, { event_count: 1 }])
+    const view = await pool.query(`SELECT position::int, stream_position, prev_hash, hash FROM ${old}.events`)
+    expect(view.rows).toEqual(
+      events.map((e, i) => ({
+        position: i + 1,
+        stream_position: i + 1,
+        prev_hash: e.prevHash,
+        hash: e.hash,
+      })),
+    )
     await upgraded.close()
     await dropSchema(pool, old)
   })

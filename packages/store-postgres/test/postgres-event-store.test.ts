@@ -12,7 +12,7 @@ import {
   type SqlProjection,
   withTransaction,
 } from '../src/index.js'
-import { dropSchema, freshSchema, serverAvailable, testPool } from './database.js'
+import { dropSchema, freshSchema, serverAvailable, tamperEvent, testPool } from './database.js'
 
 const available = await serverAvailable()
 
@@ -136,9 +136,7 @@ describe.skipIf(!available)('PostgreSQL event store: key vault, checkpoints, SQL
     )
     // A corrupt row stops the runner with its error, or is parked when dead letters are on.
     await store.appendToStream('sql-2', ['ok', 'bad', 'after'].map(note))
-    await pool.query(
-      `UPDATE ${schema}.events SET data = '{oops' WHERE stream_name = 'sql-2' AND stream_position = 2`,
-    )
+    await tamperEvent(pool, schema, 'sql-2', 2, 'data', () => `'{oops'`)
     await expect(catchUpSqlProjection(store, projection())).rejects.toMatchObject({
       code: 'CorruptEvent',
       streamName: 'sql-2',
@@ -149,7 +147,7 @@ describe.skipIf(!available)('PostgreSQL event store: key vault, checkpoints, SQL
     const letters = await listDeadLetters(pool, schema, 'notes-table')
     expect(letters).toMatchObject([{ streamName: 'sql-2', streamPosition: 2, errorCode: 'CorruptEvent' }])
     expect((await texts()).slice(-2)).toEqual(['ok', 'after'])
-    await pool.query(`DELETE FROM ${schema}.events WHERE stream_name = 'sql-2'`)
+    await pool.query(`DELETE FROM ${schema}.event_batches WHERE stream_name = 'sql-2'`)
   })
 
   it('runs a SQL projection live: it follows appends after catching up', async () => {

@@ -20,7 +20,7 @@ describe.skipIf(!available)('PostgreSQL readAll plan', () => {
   const plans: string[] = []
   pool.on('connect', (client) => {
     client.on('notice', (notice) => {
-      if (notice.message?.includes(`${schema}.events`) === true) plans.push(notice.message)
+      if (notice.message?.includes(`${schema}.event_batches`) === true) plans.push(notice.message)
     })
   })
 
@@ -55,10 +55,10 @@ describe.skipIf(!available)('PostgreSQL readAll plan', () => {
     expect(bounded.map((e) => e.globalPosition)).toEqual(
       Array.from({ length: 800 }, (_, i) => BigInt(i + 250)),
     )
-    const pages = plans.filter((p) => p.includes('ORDER BY position LIMIT'))
+    const pages = plans.filter((p) => p.includes('ORDER BY b.position LIMIT'))
     expect(pages.length).toBeGreaterThanOrEqual(13 + 3)
     for (const plan of pages) {
-      expect(plan).toContain('Index Scan using events_pkey')
+      expect(plan).toContain('Index Scan using event_batches_pkey')
       expect(plan).not.toContain('Sort')
       expect(plan).not.toContain('Bitmap')
     }
