@@ -1,29 +1,29 @@
 import pg from 'pg'
-import { rawColumns, rawRow } from './raw-row.js'
+import { rawRow } from './raw-row.js'
 import type { Contender, VisitData } from './workload.js'
 
-const columnTypes = [
-  'text',
-  'int',
-  'text',
-  'text',
-  'text',
-  'int',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-]
+/** rawRow's columns that vary per event, by index, each stored as an array of the batch. */
+const arrayColumns = [
+  ['event_ids', 3, 'text'],
+  ['types', 4, 'text'],
+  ['schema_versions', 5, 'int'],
+  ['data', 6, 'text'],
+  ['recorded_at', 7, 'text'],
+  ['actors', 11, 'text'],
+  ['hashes', 13, 'text'],
+] as const
+
+/** The events of batches `b`, one row each: what a hand-written read of the same table selects. */
+const events = `SELECT b.position AS batch, b.stream_name, b.stream_position - b.event_count + e.i AS stream_position, e.*
+  FROM batches b CROSS JOIN LATERAL ROWS FROM (${arrayColumns.map(([name]) => `unnest(b.${name})`).join(', ')})
+  WITH ORDINALITY AS e(${arrayColumns.map(([name]) => name).join(', ')}, i)`
 
 /**
- * The raw pg driver writing the same rows as our PostgreSQL store (the same columns, `data` as
- * text, the same indexes), with no event-store logic: one multi-row INSERT per append in a
- * transaction, keyset-paged selects. It drops its schema on close, except after a rebuild 'fill'
- * (kept for the 'replay', which opens it as it is).
+ * The raw pg driver writing the same rows as our PostgreSQL store: one row per append holding its
+ * events' fields as arrays (ADR 0009), the same indexes and storage, with no event-store logic: one
+ * INSERT per append in a transaction, pg's own (text) array parameters, keyset-paged selects that
+ * unnest the batches. It drops its schema on close, except after a rebuild 'fill' (kept for the
+ * 'replay', which opens it as it is).
  */
 export const rawPostgres = async (
   connectionString: string,
@@ -33,23 +33,42 @@ export const rawPostgres = async (
   const pool = new pg.Pool({ connectionString, max: 10 })
   if (rebuild !== 'replay')
     await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema};
-    CREATE TABLE ${schema}.events (position BIGSERIAL PRIMARY KEY, stream_name TEXT NOT NULL,
-      stream_position INT NOT NULL, category TEXT NOT NULL, event_id TEXT NOT NULL, type TEXT NOT NULL,
-      schema_version INT NOT NULL, data TEXT NOT NULL, recorded_at TEXT NOT NULL, correlation_id TEXT,
-      causation_id TEXT, command_id TEXT, actor TEXT, prev_hash TEXT NOT NULL, hash TEXT NOT NULL,
+    CREATE TABLE ${schema}.batches (position BIGSERIAL PRIMARY KEY, event_count INT NOT NULL,
+      stream_name TEXT NOT NULL, stream_position INT NOT NULL, category TEXT NOT NULL,
+      event_ids TEXT[] NOT NULL, types TEXT[] NOT NULL, schema_versions INT[] NOT NULL, data TEXT[] NOT NULL,
+      recorded_at TEXT[] NOT NULL, actors TEXT[], prev_hash TEXT NOT NULL, hashes TEXT[] NOT NULL,
       UNIQUE (stream_name, stream_position));
-    CREATE INDEX ON ${schema}.events (category, position);`)
-  const unnest = columnTypes.map((type, i) => `$${i + 1}::${type}[]`).join(', ')
+    CREATE INDEX ON ${schema}.batches (category, position);
+    ALTER TABLE ${schema}.batches ALTER event_ids SET STORAGE EXTERNAL, ALTER hashes SET STORAGE EXTERNAL,
+      ALTER types SET COMPRESSION lz4, ALTER data SET COMPRESSION lz4, ALTER recorded_at SET COMPRESSION lz4,
+      ALTER actors SET COMPRESSION lz4;`)
+  const select = async (where: string, values: unknown[], apply: (data: VisitData) => void) => {
+    const { rows } = await pool.query<{ batch: string; data: string }>(
+      `WITH batches AS (SELECT * FROM ${schema}.batches b WHERE ${where}) ${events}`,
+      values,
+    )
+    for (const row of rows) apply(JSON.parse(row.data) as VisitData)
+    return rows
+  }
   return {
     name: 'raw pg',
-    append: async (stream, events) => {
-      const rows = events.map((e, i) => rawRow(stream, i + 1, e))
+    append: async (stream, visits) => {
+      const rows = visits.map((e, i) => rawRow(stream, i + 1, e))
       const client = await pool.connect()
       try {
         await client.query('BEGIN')
         await client.query(
-          `INSERT INTO ${schema}.events (${rawColumns}) SELECT * FROM unnest(${unnest})`,
-          columnTypes.map((_, c) => rows.map((r) => r[c])),
+          `INSERT INTO ${schema}.batches (event_count, stream_name, stream_position, category,
+             ${arrayColumns.map(([name]) => name).join(', ')}, prev_hash)
+           VALUES ($1, $2, $3, $4, ${arrayColumns.map(([, , type], i) => `$${i + 5}::${type}[]`).join(', ')}, $12)`,
+          [
+            rows.length,
+            stream,
+            rows.length,
+            stream.slice(0, stream.indexOf('-')),
+            ...arrayColumns.map(([, index]) => rows.map((r) => r[index])),
+            rows[0]?.[12],
+          ],
         )
         await client.query('COMMIT')
       } catch (error) {
@@ -59,26 +78,18 @@ export const rawPostgres = async (
         client.release()
       }
     },
-    readStream: async (stream) => {
-      const { rows } = await pool.query<{ data: string }>(
-        `SELECT position, ${rawColumns} FROM ${schema}.events WHERE stream_name = $1 ORDER BY stream_position`,
-        [stream],
-      )
-      for (const row of rows) JSON.parse(row.data)
-      return rows.length
-    },
+    readStream: async (stream) =>
+      (await select('stream_name = $1 ORDER BY stream_position', [stream], () => undefined)).length,
     replay: async (apply) => {
       let n = 0
       let after = '0'
       for (;;) {
-        const { rows } = await pool.query<{ position: string; data: string }>(
-          `SELECT position, ${rawColumns} FROM ${schema}.events WHERE position > $1 ORDER BY position LIMIT 1000`,
-          [after],
-        )
-        if (rows.length === 0) return n
-        for (const row of rows) apply(JSON.parse(row.data) as VisitData)
+        // Batches of 100 events here: ten of them make the pages of 1,000 events our store reads.
+        const rows = await select('position > $1 ORDER BY position LIMIT 10', [after], apply)
+        const last = rows[rows.length - 1]
+        if (last === undefined) return n
         n += rows.length
-        after = rows[rows.length - 1]!.position
+        after = last.batch
       }
     },
     close: async () => {
