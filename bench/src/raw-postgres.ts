@@ -14,7 +14,8 @@ const arrayColumns = [
 ] as const
 
 /** The events of batches `b`, one row each: what a hand-written read of the same table selects. */
-const events = `SELECT b.position AS batch, b.stream_name, b.stream_position - b.event_count + e.i AS stream_position, e.*
+const events = `SELECT b.position - b.event_count + e.i AS position, b.stream_name,
+  b.stream_position - b.event_count + e.i AS stream_position, e.*
   FROM batches b CROSS JOIN LATERAL ROWS FROM (${arrayColumns.map(([name]) => `unnest(b.${name})`).join(', ')})
   WITH ORDINALITY AS e(${arrayColumns.map(([name]) => name).join(', ')}, i)`
 
@@ -33,7 +34,7 @@ export const rawPostgres = async (
   const pool = new pg.Pool({ connectionString, max: 10 })
   if (rebuild !== 'replay')
     await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema};
-    CREATE TABLE ${schema}.batches (position BIGSERIAL PRIMARY KEY, event_count INT NOT NULL,
+    CREATE TABLE ${schema}.batches (position BIGINT PRIMARY KEY, event_count INT NOT NULL,
       stream_name TEXT NOT NULL, stream_position INT NOT NULL, category TEXT NOT NULL,
       event_ids TEXT[] NOT NULL, types TEXT[] NOT NULL, schema_versions INT[] NOT NULL, data TEXT[] NOT NULL,
       recorded_at TEXT[] NOT NULL, actors TEXT[], prev_hash TEXT NOT NULL, hashes TEXT[] NOT NULL,
@@ -42,9 +43,14 @@ export const rawPostgres = async (
     ALTER TABLE ${schema}.batches ALTER event_ids SET STORAGE EXTERNAL, ALTER hashes SET STORAGE EXTERNAL,
       ALTER types SET COMPRESSION lz4, ALTER data SET COMPRESSION lz4, ALTER recorded_at SET COMPRESSION lz4,
       ALTER actors SET COMPRESSION lz4;`)
-  const select = async (where: string, values: unknown[], apply: (data: VisitData) => void) => {
-    const { rows } = await pool.query<{ batch: string; data: string }>(
-      `WITH batches AS (SELECT * FROM ${schema}.batches b WHERE ${where}) ${events}`,
+  // Positions as our store numbers them: a batch's is its last event's.
+  let position = BigInt(
+    (await pool.query<{ p: string }>(`SELECT coalesce(max(position), 0)::text AS p FROM ${schema}.batches`))
+      .rows[0]?.p ?? '0',
+  )
+  const select = async (where: string, values: unknown[], apply: (data: VisitData) => void, limit = '') => {
+    const { rows } = await pool.query<{ position: string; data: string }>(
+      `WITH batches AS (SELECT * FROM ${schema}.batches b WHERE ${where}) ${events} ${limit}`,
       values,
     )
     for (const row of rows) apply(JSON.parse(row.data) as VisitData)
@@ -59,8 +65,8 @@ export const rawPostgres = async (
         await client.query('BEGIN')
         await client.query(
           `INSERT INTO ${schema}.batches (event_count, stream_name, stream_position, category,
-             ${arrayColumns.map(([name]) => name).join(', ')}, prev_hash)
-           VALUES ($1, $2, $3, $4, ${arrayColumns.map(([, , type], i) => `$${i + 5}::${type}[]`).join(', ')}, $12)`,
+             ${arrayColumns.map(([name]) => name).join(', ')}, prev_hash, position)
+           VALUES ($1, $2, $3, $4, ${arrayColumns.map(([, , type], i) => `$${i + 5}::${type}[]`).join(', ')}, $12, $13)`,
           [
             rows.length,
             stream,
@@ -68,6 +74,7 @@ export const rawPostgres = async (
             stream.slice(0, stream.indexOf('-')),
             ...arrayColumns.map(([, index]) => rows.map((r) => r[index])),
             rows[0]?.[12],
+            (position += BigInt(rows.length)).toString(),
           ],
         )
         await client.query('COMMIT')
@@ -82,14 +89,18 @@ export const rawPostgres = async (
       (await select('stream_name = $1 ORDER BY stream_position', [stream], () => undefined)).length,
     replay: async (apply) => {
       let n = 0
-      let after = '0'
+      let from = 1n
       for (;;) {
-        // Batches of 100 events here: ten of them make the pages of 1,000 events our store reads.
-        const rows = await select('position > $1 ORDER BY position LIMIT 10', [after], apply)
-        const last = rows[rows.length - 1]
-        if (last === undefined) return n
+        // Pages of 1,000 events, as our store reads them.
+        const rows = await select(
+          'position >= $1 ORDER BY position LIMIT 1001',
+          [from.toString()],
+          apply,
+          'WHERE b.position - b.event_count + e.i >= $1 LIMIT 1000',
+        )
         n += rows.length
-        after = last.batch
+        if (rows.length < 1000) return n
+        from = BigInt((rows[rows.length - 1] as { position: string }).position) + 1n
       }
     },
     close: async () => {
