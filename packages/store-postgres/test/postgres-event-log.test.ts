@@ -176,6 +176,23 @@ describe.skipIf(!available)('PostgreSQL event log', () => {
       reason: 'the row has no event type',
     })
     await pool.query(`DELETE FROM ${schema}.event_batches WHERE stream_name = $1`, [s])
+    // A batch whose event count was raised numbers its events back over the batch before it.
+    const o = 'corrupt-2'
+    await log.append(o, [pending('a'), pending('b')], 'no_stream')
+    await log.append(o, [pending('c'), pending('d')], 2)
+    await pool.query(
+      `UPDATE ${schema}.event_batches SET event_count = 3 WHERE stream_name = $1 AND stream_position = 4`,
+      [o],
+    )
+    const overlapping = { code: 'CorruptEvent', streamName: o, streamPosition: 2 }
+    expect(
+      await collect(log.readStream(o, { from: 1, to: 9, maxCount: 9 })).catch((e: unknown) => e),
+    ).toMatchObject(overlapping)
+    expect(await collect(log.readAll(all)).catch((e: unknown) => e)).toMatchObject({
+      ...overlapping,
+      reason: 'its batch overlaps the one read before it (positions out of order)',
+    })
+    await pool.query(`DELETE FROM ${schema}.event_batches WHERE stream_name = $1`, [o])
   })
 
   it('migrations are idempotent; a schema written by a newer version is refused with a typed error', async () => {
