@@ -60,6 +60,8 @@ export const rawPostgres = async (
     name: 'raw pg',
     append: async (stream, visits) => {
       const rows = visits.map((e, i) => rawRow(stream, i + 1, e))
+      position += BigInt(rows.length)
+      const last = position.toString()
       const client = await pool.connect()
       try {
         await client.query('BEGIN')
@@ -74,7 +76,7 @@ export const rawPostgres = async (
             stream.slice(0, stream.indexOf('-')),
             ...arrayColumns.map(([, index]) => rows.map((r) => r[index])),
             rows[0]?.[12],
-            (position += BigInt(rows.length)).toString(),
+            last,
           ],
         )
         await client.query('COMMIT')
