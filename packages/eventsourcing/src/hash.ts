@@ -22,6 +22,64 @@ const scalarJson = (value: unknown): string | undefined => {
   return undefined
 }
 
+/**
+ * An object layout met recently: its keys as Object.keys listed them, and, in sorted order, each
+ * key as it opens its member (`{"key":` for the first, `,"key":` after).
+ */
+interface Layout {
+  readonly keys: ReadonlyArray<string>
+  readonly sorted: ReadonlyArray<string>
+  readonly openers: ReadonlyArray<string>
+}
+
+/**
+ * The last layouts met, newest overwriting oldest. Events of one type share a layout (their codec
+ * builds them), so the sort and the quoting are done once per layout, not once per event.
+ */
+const layouts: Layout[] = []
+let nextLayout = 0
+const layoutCapacity = 16
+
+const sameKeys = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean => {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+const layoutOf = (keys: string[]): Layout => {
+  for (const layout of layouts) if (sameKeys(layout.keys, keys)) return layout
+  const sorted = [...keys].sort()
+  const layout = { keys, sorted, openers: sorted.map((key, i) => `${i === 0 ? '{' : ','}${quoted(key)}:`) }
+  layouts[nextLayout] = layout
+  nextLayout = (nextLayout + 1) % layoutCapacity
+  return layout
+}
+
+/** An object's members in sorted key order; undefined members are left out. */
+const objectJson = (record: Record<string, unknown>): string => {
+  const keys = Object.keys(record)
+  if (keys.length === 0) return '{}'
+  const { sorted, openers } = layoutOf(keys)
+  let out = ''
+  for (let i = 0; i < sorted.length; i++) {
+    const v = record[sorted[i] as string]
+    if (v === undefined) return objectWithGaps(record, sorted)
+    out += (openers[i] as string) + (scalarJson(v) ?? canonicalJson(v))
+  }
+  return `${out}}`
+}
+
+/** objectJson for an object with undefined members (they are left out). */
+const objectWithGaps = (record: Record<string, unknown>, sorted: ReadonlyArray<string>): string => {
+  let out = '{'
+  for (const key of sorted) {
+    const v = record[key]
+    if (v === undefined) continue
+    out += `${out.length === 1 ? '' : ','}${quoted(key)}:${scalarJson(v) ?? canonicalJson(v)}`
+  }
+  return `${out}}`
+}
+
 /** JSON with object keys sorted at every level: the form that is hashed. */
 export const canonicalJson = (value: unknown): string => {
   const scalar = scalarJson(value)
@@ -39,21 +97,7 @@ export const canonicalJson = (value: unknown): string => {
     }
     return `${out}]`
   }
-  const record = value as Record<string, unknown>
-  const keys = Object.keys(record)
-  // Data read back from a store is usually in canonical order already: skip the sort then.
-  for (let i = 1; i < keys.length; i++)
-    if ((keys[i - 1] as string) > (keys[i] as string)) {
-      keys.sort()
-      break
-    }
-  let out = '{'
-  for (const key of keys) {
-    const v = record[key]
-    if (v === undefined) continue
-    out += `${out.length === 1 ? '' : ','}${quoted(key)}:${scalarJson(v) ?? canonicalJson(v)}`
-  }
-  return `${out}}`
+  return objectJson(value as Record<string, unknown>)
 }
 
 const json = (v: string | null): string => (v === null ? 'null' : JSON.stringify(v))
