@@ -297,6 +297,30 @@ describe.skipIf(!available)('PostgreSQL event log', () => {
     )
   })
 
+  it('a writer awaiting each append reuses one connection until the next turn of the event loop; one that dies meanwhile is dropped', async () => {
+    const own = testPool(3)
+    const mine = await createPostgresEventLog({ pool: own, schema, notify: false })
+    const acquired: import('pg').PoolClient[] = []
+    own.on('acquire', (client) => acquired.push(client))
+    for (let i = 0; i < 10; i++) await mine.append(`reuse-${i}`, [pending('x')], 'no_stream')
+    expect(acquired.length).toBe(1)
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(own.idleCount).toBe(own.totalCount)
+    // The connection fails while the log holds it as its spare (pg emits 'error' on the idle client;
+    // a real socket's death is reported by libuv, usually after the spare went back to the pool).
+    await mine.append('reuse-dies', [pending('x')], 'no_stream')
+    const dying = acquired.at(-1) as import('pg').PoolClient
+    const removed = new Promise((resolve) => own.once('remove', resolve))
+    dying.emit('error', new Error('Connection terminated unexpectedly'))
+    // Still in the same turn: the next append must not get the failed connection.
+    const after = await mine.append('reuse-dies', [pending('y')], 1)
+    expect(after.map((e) => e.streamPosition)).toEqual([2])
+    expect(acquired.at(-1)).not.toBe(dying)
+    expect(await removed).toBe(dying)
+    await mine.close()
+    await own.end()
+  })
+
   it('numbers an append in stream order, readStream pages beyond one batch, empty appends check the version', async () => {
     const s = 'big-1'
     const stored = await log.append(
