@@ -119,7 +119,8 @@ describe('the hash format', () => {
     const member = fc.oneof(fc.constant(undefined), fc.jsonValue({ maxDepth: 1 }))
     const object = fc.array(fc.tuple(key, member), { maxLength: 6 }).map((entries) => {
       const record: Record<string, unknown> = {}
-      for (const [k, v] of entries) Object.defineProperty(record, k, { value: v, enumerable: true, writable: true })
+      for (const [k, v] of entries)
+        Object.defineProperty(record, k, { value: v, enumerable: true, writable: true })
       return record
     })
     fc.assert(
