@@ -26,10 +26,13 @@ const size = Number(args.size)
 const appends = Number(args.appends)
 const pgUrl = process.env.DEALER_CRM_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const loop = fileURLToPath(new URL('./append-loop.ts', import.meta.url))
-const pairs = [
-  ['dealer-crm SQLite', 'raw better-sqlite3'],
-  ['dealer-crm PostgreSQL', 'raw pg'],
-].filter((pair) => args.only === undefined || pair.some((name) => name.includes(args.only as string)))
+const only = args.only
+const pairs: ReadonlyArray<readonly [string, string]> = (
+  [
+    ['dealer-crm SQLite', 'raw better-sqlite3'],
+    ['dealer-crm PostgreSQL', 'raw pg'],
+  ] as const
+).filter((pair) => only === undefined || pair.some((name) => name.includes(only)))
 
 const dir = mkdtempSync(join(tmpdir(), 'dealer-crm-instructions-'))
 
@@ -51,7 +54,7 @@ const perAppend = (name: string): number => {
   return (many - few) / (appends - appends / 4)
 }
 
-const main = async () => {
+const main = () => {
   if (spawnSync('perf', ['--version'], { stdio: 'ignore' }).error !== undefined) {
     process.stdout.write('instructions: needs Linux perf, which this machine does not have\n')
     return
@@ -61,16 +64,16 @@ const main = async () => {
   )
   const k = (n: number) => `${Math.round(n / 1000).toLocaleString('en-US')}k`
   for (const [ours, raw] of pairs) {
-    const a = perAppend(ours as string)
-    const b = perAppend(raw as string)
+    const a = perAppend(ours)
+    const b = perAppend(raw)
     process.stdout.write(
-      `  ${(ours as string).padEnd(22)} ${k(a).padStart(7)}   ${(raw as string).padEnd(19)} ${k(b).padStart(7)}   raw/ours ${Math.round((b / a) * 100)}%\n`,
+      `  ${ours.padEnd(22)} ${k(a).padStart(7)}   ${raw.padEnd(19)} ${k(b).padStart(7)}   raw/ours ${Math.round((b / a) * 100)}%\n`,
     )
   }
 }
 
 try {
-  await main()
+  main()
 } catch (error) {
   process.stdout.write(`instructions: ${(error as Error).message}\n`)
   process.exitCode = 1

@@ -57,27 +57,16 @@ const layoutOf = (keys: string[]): Layout => {
 
 /** An object's members in sorted key order; undefined members are left out. */
 const objectJson = (record: Record<string, unknown>): string => {
-  const keys = Object.keys(record)
-  if (keys.length === 0) return '{}'
-  const { sorted, openers } = layoutOf(keys)
+  const { sorted, openers } = layoutOf(Object.keys(record))
   let out = ''
   for (let i = 0; i < sorted.length; i++) {
     const v = record[sorted[i] as string]
-    if (v === undefined) return objectWithGaps(record, sorted)
-    out += (openers[i] as string) + (scalarJson(v) ?? canonicalJson(v))
-  }
-  return `${out}}`
-}
-
-/** objectJson for an object with undefined members (they are left out). */
-const objectWithGaps = (record: Record<string, unknown>, sorted: ReadonlyArray<string>): string => {
-  let out = '{'
-  for (const key of sorted) {
-    const v = record[key]
     if (v === undefined) continue
-    out += `${out.length === 1 ? '' : ','}${quoted(key)}:${scalarJson(v) ?? canonicalJson(v)}`
+    const opener = openers[i] as string
+    // After undefined members only, the first member written opens the object itself.
+    out += (out === '' && i > 0 ? `{${opener.slice(1)}` : opener) + (scalarJson(v) ?? canonicalJson(v))
   }
-  return `${out}}`
+  return out === '' ? '{}' : `${out}}`
 }
 
 /** JSON with object keys sorted at every level: the form that is hashed. */
