@@ -59,6 +59,13 @@ const main = () => {
     process.stdout.write('instructions: needs Linux perf, which this machine does not have\n')
     return
   }
+  const probe = spawnSync('perf', ['stat', '-x,', '-e', 'instructions:u', 'true'], { encoding: 'utf8' })
+  if (probe.stderr.includes('<not supported>')) {
+    process.stdout.write(
+      'instructions: perf cannot count instructions here (no hardware counters, as in a VM without a virtual PMU)\n',
+    )
+    return
+  }
   process.stdout.write(
     `instructions:u per append of ${size} event(s), from ${appends / 4} and ${appends} appends per process\n`,
   )

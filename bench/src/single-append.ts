@@ -1,0 +1,89 @@
+/**
+ * What one single-event PostgreSQL append costs, layer by layer, in one process: a round trip
+ * (`SELECT 1`), a plain one-row INSERT of a batch row (autocommit, no event-store logic), a bare call
+ * of our `append_events` with its parameters built and nothing else, our store through the
+ * `EventStore` port, and Emmett. Each takes 50 appends in turn, round after round, so a slow moment of
+ * the VM hits all of them; the median of the blocks' means is printed, with Emmett's time over each.
+ * See docs/performance.md, "PostgreSQL single appends".
+ *
+ *   pnpm --filter @dealer-crm/bench single-append [--rounds 40]
+ */
+import { parseArgs } from 'node:util'
+import pg from 'pg'
+import { contenders } from './contenders.js'
+import { emmettPostgres } from './emmett-postgres.js'
+import { rawPostgres } from './raw-postgres.js'
+import { rawRow } from './raw-row.js'
+import { type Contender, visit } from './workload.js'
+
+const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '40' } } })
+const rounds = Math.max(4, Number(args.rounds))
+const block = 50
+const pgUrl = process.env.DEALER_CRM_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+const ours = contenders.find((c) => c.name === 'dealer-crm PostgreSQL')
+
+const main = async () => {
+  const store = await ours?.open({ dir: '', pgUrl, tag: 'single' })
+  if (store == null) throw new Error('no dealer-crm PostgreSQL contender')
+  const emmett = await emmettPostgres(pgUrl, 'bench_emmett_single')
+  // Only for its table (the batch rows, indexes and storage of our schema); its own appends take
+  // three round trips (BEGIN, INSERT, COMMIT), so this script inserts with one statement instead.
+  const raw = await rawPostgres(pgUrl, 'bench_raw_single')
+  const pool = new pg.Pool({ connectionString: pgUrl, max: 2 })
+  const placeholder = 'f'.repeat(64)
+  let n = 0
+  const ops: ReadonlyArray<readonly [string, () => Promise<unknown>]> = [
+    ['SELECT 1', () => pool.query('SELECT 1')],
+    [
+      'plain one-row INSERT',
+      () => {
+        const i = n++
+        const row = rawRow(`visits-p${i}`, 1, visit(i))
+        return pool.query({
+          name: 'plain-insert',
+          text: `INSERT INTO bench_raw_single.batches (position, event_count, stream_name, stream_position,
+            category, event_ids, types, schema_versions, data, recorded_at, prev_hash, hashes)
+            VALUES ($1, 1, $2, 1, 'visits', $3, $4, $5, $6, $7, '', $8)`,
+          values: [i + 1, row[0], [row[3]], [row[4]], [row[5]], [row[6]], [row[7]], [placeholder]],
+        })
+      },
+    ],
+    [
+      'append_events call only',
+      () => {
+        const i = n++
+        const row = rawRow(`visits-c${i}`, 1, visit(i))
+        return pool.query({
+          name: 'append-events-only',
+          text: `SELECT * FROM bench_ours_single.append_events($1, '{0}', '{""}', '{1}', $2, $3, $4, $5, $6,
+            NULL, NULL, NULL, NULL, NULL, $7, true)`,
+          values: [[row[0]], [row[3]], [row[4]], [row[5]], [row[6]], [row[7]], [placeholder]],
+        })
+      },
+    ],
+    ['dealer-crm PostgreSQL', () => store.append(`visits-o${n++}`, [visit(n)])],
+    ['Emmett PostgreSQL 0.42.0', () => emmett.append(`visits-e${n++}`, [visit(n)])],
+  ]
+  const means = new Map<string, number[]>(ops.map(([name]) => [name, []]))
+  for (let round = 0; round < rounds; round++)
+    for (const [name, op] of ops) {
+      const start = process.hrtime.bigint()
+      for (let i = 0; i < block; i++) await op()
+      // The first rounds warm up the JIT, the pools and the prepared statements.
+      if (round >= 3) means.get(name)?.push(Number(process.hrtime.bigint() - start) / 1000 / block)
+    }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? Number.NaN
+  const emmettUs = median(means.get('Emmett PostgreSQL 0.42.0') ?? [])
+  process.stdout.write(`one single-event append, median of ${rounds - 3} rounds of ${block}, µs\n`)
+  for (const [name] of ops) {
+    const us = median(means.get(name) ?? [])
+    process.stdout.write(
+      `  ${name.padEnd(26)} ${us.toFixed(0).padStart(6)}   Emmett ÷ this ${(emmettUs / us).toFixed(2)}\n`,
+    )
+  }
+  for (const c of [store, emmett, raw] satisfies Contender[]) await c.close()
+  await pool.query('DROP SCHEMA IF EXISTS bench_ours_single CASCADE')
+  await pool.end()
+}
+
+await main()
