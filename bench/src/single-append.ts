@@ -32,34 +32,33 @@ const main = async () => {
   const pool = new pg.Pool({ connectionString: pgUrl, max: 2 })
   const placeholder = 'f'.repeat(64)
   let n = 0
+  /** A prepared statement over a new stream's one raw row (rawRow's fields: 0 stream, 3-7 the event). */
+  const rowStatement =
+    (name: string, text: string, values: (row: ReturnType<typeof rawRow>, i: number) => unknown[]) => () => {
+      const i = n++
+      const row = rawRow(`visits-${name}-${i}`, 1, visit(i))
+      return pool.query({ name, text, values: values(row, i) })
+    }
   const ops: ReadonlyArray<readonly [string, () => Promise<unknown>]> = [
     ['SELECT 1', () => pool.query('SELECT 1')],
     [
       'plain one-row INSERT',
-      () => {
-        const i = n++
-        const row = rawRow(`visits-p${i}`, 1, visit(i))
-        return pool.query({
-          name: 'plain-insert',
-          text: `INSERT INTO bench_raw_single.batches (position, event_count, stream_name, stream_position,
-            category, event_ids, types, schema_versions, data, recorded_at, prev_hash, hashes)
-            VALUES ($1, 1, $2, 1, 'visits', $3, $4, $5, $6, $7, '', $8)`,
-          values: [i + 1, row[0], [row[3]], [row[4]], [row[5]], [row[6]], [row[7]], [placeholder]],
-        })
-      },
+      rowStatement(
+        'plain-insert',
+        `INSERT INTO bench_raw_single.batches (position, event_count, stream_name, stream_position, category,
+          event_ids, types, schema_versions, data, recorded_at, prev_hash, hashes)
+          VALUES ($1, 1, $2, 1, 'visits', $3, $4, $5, $6, $7, '', $8)`,
+        (row, i) => [i + 1, row[0], [row[3]], [row[4]], [row[5]], [row[6]], [row[7]], [placeholder]],
+      ),
     ],
     [
       'append_events call only',
-      () => {
-        const i = n++
-        const row = rawRow(`visits-c${i}`, 1, visit(i))
-        return pool.query({
-          name: 'append-events-only',
-          text: `SELECT * FROM bench_ours_single.append_events($1, '{0}', '{""}', '{1}', $2, $3, $4, $5, $6,
-            NULL, NULL, NULL, NULL, NULL, $7, true)`,
-          values: [[row[0]], [row[3]], [row[4]], [row[5]], [row[6]], [row[7]], [placeholder]],
-        })
-      },
+      rowStatement(
+        'append-events-only',
+        `SELECT * FROM bench_ours_single.append_events($1, '{0}', '{""}', '{1}', $2, $3, $4, $5, $6,
+          NULL, NULL, NULL, NULL, NULL, $7, true)`,
+        (row) => [[row[0]], [row[3]], [row[4]], [row[5]], [row[6]], [row[7]], [placeholder]],
+      ),
     ],
     ['dealer-crm PostgreSQL', () => store.append(`visits-o${n++}`, [visit(n)])],
     ['Emmett PostgreSQL 0.42.0', () => emmett.append(`visits-e${n++}`, [visit(n)])],
