@@ -17,19 +17,36 @@ import { rawRow } from './raw-row.js'
 import { type Contender, visit } from './workload.js'
 
 const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '40' } } })
-const rounds = Math.max(4, Number(args.rounds))
+const rounds = Number(args.rounds)
 const block = 50
 const pgUrl = process.env.DEALER_CRM_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const ours = contenders.find((c) => c.name === 'dealer-crm PostgreSQL')
 
 const main = async () => {
+  // Three warm-up rounds are dropped, so at least one more is needed for a figure.
+  if (!Number.isInteger(rounds) || rounds < 4)
+    throw new Error(`--rounds must be an integer of at least 4, not ${JSON.stringify(args.rounds)}`)
+  const pool = new pg.Pool({ connectionString: pgUrl, max: 2 })
+  const opened: Contender[] = []
+  try {
+    await measure(pool, opened)
+  } finally {
+    for (const c of opened) await c.close()
+    await pool.query('DROP SCHEMA IF EXISTS bench_ours_single CASCADE')
+    await pool.end()
+  }
+}
+
+/** Opens the contenders (into `opened`, for the caller to close), runs the rounds and prints the table. */
+const measure = async (pool: pg.Pool, opened: Contender[]) => {
   const store = await ours?.open({ dir: '', pgUrl, tag: 'single' })
   if (store == null) throw new Error('no dealer-crm PostgreSQL contender')
+  opened.push(store)
   const emmett = await emmettPostgres(pgUrl, 'bench_emmett_single')
+  opened.push(emmett)
   // Only for its table (the batch rows, indexes and storage of our schema); its own appends take
   // three round trips (BEGIN, INSERT, COMMIT), so this script inserts with one statement instead.
-  const raw = await rawPostgres(pgUrl, 'bench_raw_single')
-  const pool = new pg.Pool({ connectionString: pgUrl, max: 2 })
+  opened.push(await rawPostgres(pgUrl, 'bench_raw_single'))
   const placeholder = 'f'.repeat(64)
   let n = 0
   /** A prepared statement over a new stream's one raw row (rawRow's fields: 0 stream, 3-7 the event). */
@@ -60,8 +77,8 @@ const main = async () => {
         (row) => [[row[0]], [row[3]], [row[4]], [row[5]], [row[6]], [row[7]], [placeholder]],
       ),
     ],
-    ['dealer-crm PostgreSQL', () => store.append(`visits-o${n++}`, [visit(n)])],
-    ['Emmett PostgreSQL 0.42.0', () => emmett.append(`visits-e${n++}`, [visit(n)])],
+    [store.name, () => store.append(`visits-o${n++}`, [visit(n)])],
+    [emmett.name, () => emmett.append(`visits-e${n++}`, [visit(n)])],
   ]
   const means = new Map<string, number[]>(ops.map(([name]) => [name, []]))
   for (let round = 0; round < rounds; round++)
@@ -72,7 +89,7 @@ const main = async () => {
       if (round >= 3) means.get(name)?.push(Number(process.hrtime.bigint() - start) / 1000 / block)
     }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? Number.NaN
-  const emmettUs = median(means.get('Emmett PostgreSQL 0.42.0') ?? [])
+  const emmettUs = median(means.get(emmett.name) ?? [])
   process.stdout.write(`one single-event append, median of ${rounds - 3} rounds of ${block}, µs\n`)
   for (const [name] of ops) {
     const us = median(means.get(name) ?? [])
@@ -80,9 +97,11 @@ const main = async () => {
       `  ${name.padEnd(26)} ${us.toFixed(0).padStart(6)}   Emmett ÷ this ${(emmettUs / us).toFixed(2)}\n`,
     )
   }
-  for (const c of [store, emmett, raw] satisfies Contender[]) await c.close()
-  await pool.query('DROP SCHEMA IF EXISTS bench_ours_single CASCADE')
-  await pool.end()
 }
 
-await main()
+try {
+  await main()
+} catch (error) {
+  process.stdout.write(`single-append: ${(error as Error).message}\n`)
+  process.exitCode = 1
+}
