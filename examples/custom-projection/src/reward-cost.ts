@@ -5,7 +5,7 @@
 import type { DealershipEvent } from '@dealer-crm/dealership'
 import type { Projection, RecordedEvent } from '@dealer-crm/eventsourcing'
 
-/** Rewards paid in money's worth, in fen (DOMAIN.md §2 step 6: gifts, cash back, purchase vouchers). */
+/** Rewards paid in money's worth, in fen (docs/domain.md §2 step 6: gifts, cash back, purchase vouchers). */
 export type MoneyKind = 'gift' | 'cash-back' | 'purchase-voucher'
 
 /** One consultant's rewards released in one month, net of the claw-backs of those same rewards. */
@@ -78,9 +78,9 @@ export const init = (): RewardCost => ({ referrals: {}, months: {} })
 
 /**
  * Pure: returns a new state and never changes the one given.
- * - `ReferralRegistered`: remember who reported it (LateClaimRejected is never rewarded, DOMAIN.md §2 step 2).
+ * - `ReferralRegistered`: remember who reported it (LateClaimRejected is never rewarded, docs/domain.md §2 step 2).
  * - `RewardReleased`: the reward counts in the month of its release, for that consultant.
- * - `RewardClawedBack` (a returned sale, DOMAIN.md §5 Referrals): it is taken off the month the reward
+ * - `RewardClawedBack` (a returned sale, docs/domain.md §5 Referrals): it is taken off the month the reward
  *   was released in, so each month shows the net cost of the rewards it released. A month already
  *   reported can therefore go down later; `projectAsOf` shows what it was at the time.
  */

@@ -178,7 +178,7 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
     })
 
   // The call-back draw (callee and questions) comes from the service's Random, never from the
-  // consultant who sold the car (DOMAIN.md §2 step 5); send it back in ScheduleCallBack.
+  // consultant who sold the car (docs/domain.md §2 step 5); send it back in ScheduleCallBack.
   app.post<{ Params: { id: string } }>('/referrals/:id/call-back-draw', async (request, reply) => {
     const draw = await dealership.drawCallBack(request.params.id)
     if (draw === null)

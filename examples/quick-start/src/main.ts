@@ -1,5 +1,5 @@
 // The smallest complete program: commands in, events stored, a read model out.
-// Two complaints at a 4S store (DOMAIN.md §3): the seed's air-conditioner case, handled to its
+// Two complaints at a 4S store (docs/domain.md §3): the seed's air-conditioner case, handled to its
 // close, and a brake complaint that is still open. Then the SLA board, the audit trail and the
 // hash-chain check.
 import { mkdtempSync } from 'node:fs'

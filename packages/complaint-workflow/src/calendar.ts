@@ -1,7 +1,7 @@
 import * as t from 'io-ts'
 
 /**
- * A business calendar for SLA clocks (DOMAIN.md §5 Complaints: "business calendar and holidays").
+ * A business calendar for SLA clocks (docs/domain.md §5 Complaints: "business calendar and holidays").
  * Pure functions over epoch milliseconds; days are the dealership's local days.
  */
 export const BusinessCalendar = t.type(

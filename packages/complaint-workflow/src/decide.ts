@@ -44,7 +44,7 @@ type Decision = Either<ComplaintError, ReadonlyArray<ComplaintEvent>>
 type Events = ReadonlyArray<ComplaintEvent>
 
 /**
- * The rules of complaint handling (DOMAIN.md §3, §5 Complaints), one function per command.
+ * The rules of complaint handling (docs/domain.md §3, §5 Complaints), one function per command.
  * Every accepted command on an open complaint first records the SLA breaches that happened
  * by its time, so a breach is seen however the time arrives (a step or `EvaluateAt`).
  */
@@ -59,7 +59,7 @@ export const decideWith =
       return left(
         complaintError('WrongComplaint', `this is complaint ${complaint.complaintId}, not ${complaintId}`),
       )
-    // Time only moves forward on a complaint, so SLA clocks are monotonic (DOMAIN.md §5 Complaints).
+    // Time only moves forward on a complaint, so SLA clocks are monotonic (docs/domain.md §5 Complaints).
     if (isBefore(at, complaint.lastAt))
       return left(
         complaintError(
@@ -114,12 +114,12 @@ const decideStep = (
     case 'ResumeComplaint':
       return resumeComplaint(command, s)
     case 'EvaluateAt':
-      // DOMAIN.md §5: time-driven breaches arrive through EvaluateAt; the breaches are added above.
+      // docs/domain.md §5: time-driven breaches arrive through EvaluateAt; the breaches are added above.
       return right([])
   }
 }
 
-// --- the procedure, step by step (DOMAIN.md §3 客户投诉处理的程序) -------------------------------
+// --- the procedure, step by step (docs/domain.md §3 客户投诉处理的程序) -------------------------------
 
 /** Step 1: receive and record, with an owner; safety, repeat complaints and media words escalate at once. */
 const receiveComplaint = (p: ComplaintPolicy, c: ReceiveComplaint, s: ComplaintState): Decision => {
@@ -153,9 +153,9 @@ const receiveComplaint = (p: ComplaintPolicy, c: ReceiveComplaint, s: ComplaintS
     received,
     ...inSequence(
       receivedComplaint(received),
-      // Safety issues are 重大 and come first (DOMAIN.md §5 Complaints, ISO 10002 initial assessment).
+      // Safety issues are 重大 and come first (docs/domain.md §5 Complaints, ISO 10002 initial assessment).
       (now) => (d.safetyRelated ? raiseSeverity(p, now, 'major', 'safety', d.at) : []),
-      // A repeat complaint within N days escalates (OEM 升级; DOMAIN.md §5 Complaints).
+      // A repeat complaint within N days escalates (OEM 升级; docs/domain.md §5 Complaints).
       (now) =>
         isRepeat(p, d.priorComplaints, d.at)
           ? escalation(
@@ -270,7 +270,7 @@ const proposeResolution = (p: ComplaintPolicy, c: ProposeResolution, s: Complain
   )
 }
 
-/** Step 5 汇报审批: compensation above a tier's limit needs a higher role (DOMAIN.md §3 rules). */
+/** Step 5 汇报审批: compensation above a tier's limit needs a higher role (docs/domain.md §3 rules). */
 const approveResolution = (p: ComplaintPolicy, c: ApproveResolution, s: Complaint): Decision =>
   pipe(
     requireStage(s, ['proposed'], 'approve the resolution', 'a resolution must be proposed first'),
@@ -413,7 +413,7 @@ const recordFollowUpCall = (p: ComplaintPolicy, c: RecordFollowUpCall, s: Compla
   )
 }
 
-/** Step 7 经验教训总结: close only after a satisfied follow-up, with a root cause (DOMAIN.md §3, §5). */
+/** Step 7 经验教训总结: close only after a satisfied follow-up, with a root cause (docs/domain.md §3, §5). */
 const closeComplaint = (c: CloseComplaint, s: Complaint): Decision =>
   pipe(
     requireStage(
@@ -440,7 +440,7 @@ const closeComplaint = (c: CloseComplaint, s: Complaint): Decision =>
 
 // --- escalation, contact and pauses ----------------------------------------------------------------
 
-/** Principle 层次高一点 (seed 002): escalation raises the handling level (DOMAIN.md §3 rules). */
+/** Principle 层次高一点 (seed 002): escalation raises the handling level (docs/domain.md §3 rules). */
 const escalateComplaint = (p: ComplaintPolicy, c: EscalateComplaint, s: Complaint): Decision => {
   if (!isOpen(s)) return left(closedError(s))
   if (s.handlingLevel >= p.maxHandlingLevel)
@@ -453,7 +453,7 @@ const escalateComplaint = (p: ComplaintPolicy, c: EscalateComplaint, s: Complain
   return right(escalation(p, s, 'manual', c.data.reason, c.data.by, c.data.at))
 }
 
-/** DOMAIN.md §5: any new contact after closing reopens the complaint; media words make it 重大. */
+/** docs/domain.md §5: any new contact after closing reopens the complaint; media words make it 重大. */
 const recordCustomerContact = (p: ComplaintPolicy, c: RecordCustomerContact, s: Complaint): Decision => {
   const d = c.data
   const customerId = s.customerId
@@ -491,7 +491,7 @@ const recordCustomerContact = (p: ComplaintPolicy, c: RecordCustomerContact, s: 
   )
 }
 
-/** DOMAIN.md §5: waiting for the customer, parts or the maker really stops the clocks. */
+/** docs/domain.md §5: waiting for the customer, parts or the maker really stops the clocks. */
 const pauseComplaint = (p: ComplaintPolicy, c: PauseComplaint, s: Complaint): Decision => {
   if (!isOpen(s)) return left(closedError(s))
   if (s.pause !== null)
@@ -551,7 +551,7 @@ const stageWords: Readonly<Record<Stage, string>> = {
 const closedError = (s: Complaint): ComplaintError =>
   complaintError('ComplaintClosed', `complaint ${s.complaintId} is closed; a new contact reopens it`)
 
-/** Steps cannot be skipped (DOMAIN.md §3 rules: steps happen in order). */
+/** Steps cannot be skipped (docs/domain.md §3 rules: steps happen in order). */
 const requireStage = (
   s: Complaint,
   allowed: ReadonlyArray<Stage>,
@@ -687,7 +687,7 @@ const keywordEscalation = (
 
 /**
  * The analysis's severity, held up by the floor (which already counts this analysis's safety
- * finding): raised or lowered, the clocks keep the time already spent (DOMAIN.md §5 SLA clocks).
+ * finding): raised or lowered, the clocks keep the time already spent (docs/domain.md §5 SLA clocks).
  */
 const reassess = (p: ComplaintPolicy, s: Complaint, d: AnalyseComplaint['data'], at: Instant): Events => {
   const to = higherSeverity(d.severity, s.severityFloor)
@@ -721,7 +721,7 @@ const isRepeat = (p: ComplaintPolicy, prior: ReceiveComplaint['data']['priorComp
   prior.lastReceivedAt !== null &&
   epochMs(at) - epochMs(prior.lastReceivedAt) <= p.autoEscalation.repeatWithinDays * DAY_MS
 
-/** DOMAIN.md §3/§5: a clock past its target is recorded as breached, once. */
+/** docs/domain.md §3/§5: a clock past its target is recorded as breached, once. */
 const breachesAt = (p: ComplaintPolicy, s: Complaint, at: Instant): Events =>
   slaClockNames
     .filter((name) => isNewlyBreached(p.calendar, s.clocks[name], at))

@@ -17,7 +17,7 @@ import {
 
 const bySubject = { subject: (d: { customerId: string }) => d.customerId }
 
-/** DOMAIN.md §3 step 1: receive and record, with an owner (ISO 10002: unique id, remedy sought). */
+/** docs/domain.md §3 step 1: receive and record, with an owner (ISO 10002: unique id, remedy sought). */
 export const ComplaintReceived = eventType(
   'ComplaintReceived',
   t.type({
@@ -47,7 +47,7 @@ export const ComplaintAcknowledged = eventType(
   t.type({ complaintId: ComplaintId, by: Staff, at: Instant }),
 )
 
-/** DOMAIN.md §3 step 2: the course of events, the cause and the key factors. */
+/** docs/domain.md §3 step 2: the course of events, the cause and the key factors. */
 export const ProblemConfirmed = eventType(
   'ProblemConfirmed',
   t.type({
@@ -62,7 +62,7 @@ export const ProblemConfirmed = eventType(
   bySubject,
 )
 
-/** DOMAIN.md §3 step 3: severity, safety, justified or not, what the customer wants beyond money. */
+/** docs/domain.md §3 step 3: severity, safety, justified or not, what the customer wants beyond money. */
 export const ComplaintAnalysed = eventType(
   'ComplaintAnalysed',
   t.type({
@@ -99,7 +99,7 @@ export const SeverityRaised = eventType(
 export const SeverityLoweringReason = t.keyof({ assessment: null }, 'SeverityLoweringReason')
 
 /**
- * The analysis found the complaint less severe than it was taken in (DOMAIN.md §3 step 3): never
+ * The analysis found the complaint less severe than it was taken in (docs/domain.md §3 step 3): never
  * below what safety or an escalation requires; the clocks keep the time already spent, take the
  * looser targets, and a breach already recorded stays a breach.
  */
@@ -123,7 +123,7 @@ export const EscalationTrigger = t.keyof(
 )
 export type EscalationTrigger = t.TypeOf<typeof EscalationTrigger>
 
-/** DOMAIN.md §3 principles 层次高一点: escalation raises the handling level. */
+/** docs/domain.md §3 principles 层次高一点: escalation raises the handling level. */
 export const ComplaintEscalated = eventType(
   'ComplaintEscalated',
   t.type({
@@ -138,7 +138,7 @@ export const ComplaintEscalated = eventType(
   }),
 )
 
-/** DOMAIN.md §3 step 4: a proposal of typed compensation, valued for approval. */
+/** docs/domain.md §3 step 4: a proposal of typed compensation, valued for approval. */
 export const ResolutionProposed = eventType(
   'ResolutionProposed',
   t.type({
@@ -154,7 +154,7 @@ export const ResolutionProposed = eventType(
   }),
 )
 
-/** DOMAIN.md §3 step 5 汇报审批: approved by a role at or above the tier. */
+/** docs/domain.md §3 step 5 汇报审批: approved by a role at or above the tier. */
 export const ResolutionApproved = eventType(
   'ResolutionApproved',
   t.type({ complaintId: ComplaintId, proposalNo: PositiveInt, by: Staff, at: Instant }),
@@ -171,7 +171,7 @@ export const CustomerRejectedResolution = eventType(
   t.type({ complaintId: ComplaintId, proposalNo: PositiveInt, reason: Text, by: Staff, at: Instant }),
 )
 
-/** DOMAIN.md §3 step 5: the approved, accepted resolution is carried out; stops the resolution clock. */
+/** docs/domain.md §3 step 5: the approved, accepted resolution is carried out; stops the resolution clock. */
 export const ResolutionExecuted = eventType(
   'ResolutionExecuted',
   t.type({
@@ -195,7 +195,7 @@ export const GoodwillPointsGranted = eventType(
   }),
 )
 
-/** DOMAIN.md §3 step 6 跟踪服务: the follow-up call; an unsatisfied customer sends it back to negotiation. */
+/** docs/domain.md §3 step 6 跟踪服务: the follow-up call; an unsatisfied customer sends it back to negotiation. */
 export const FollowUpCallMade = eventType(
   'FollowUpCallMade',
   t.type({
@@ -209,7 +209,7 @@ export const FollowUpCallMade = eventType(
   bySubject,
 )
 
-/** DOMAIN.md §3 step 7 经验教训总结: closed with a root cause, corrective actions and an internal notice. */
+/** docs/domain.md §3 step 7 经验教训总结: closed with a root cause, corrective actions and an internal notice. */
 export const ComplaintClosed = eventType(
   'ComplaintClosed',
   t.type({
@@ -237,7 +237,7 @@ export const CustomerContacted = eventType(
   bySubject,
 )
 
-/** DOMAIN.md §5: any new contact after closing reopens the complaint (counted for the reopen rate). */
+/** docs/domain.md §5: any new contact after closing reopens the complaint (counted for the reopen rate). */
 export const ComplaintReopened = eventType(
   'ComplaintReopened',
   t.type({
@@ -254,7 +254,7 @@ export const ComplaintReopened = eventType(
 
 const ClockSpent = t.type({ clock: SlaClockName, spentMs: Count })
 
-/** DOMAIN.md §5: a pause really stops the clocks; records the time each running clock had spent. */
+/** docs/domain.md §5: a pause really stops the clocks; records the time each running clock had spent. */
 export const ComplaintPaused = eventType(
   'ComplaintPaused',
   t.type({
@@ -283,7 +283,7 @@ export const SlaClockStopped = eventType(
   }),
 )
 
-/** DOMAIN.md §3/§5: a breach is an event, recorded once, and stays a breach. */
+/** docs/domain.md §3/§5: a breach is an event, recorded once, and stays a breach. */
 export const SlaBreached = eventType(
   'SlaBreached',
   t.type({

@@ -15,7 +15,7 @@ export const complaintDecider = (
   initialState,
 })
 
-/** The complaint decider under the default policy of DOMAIN.md. */
+/** The complaint decider under the default policy of docs/domain.md. */
 export const decider = complaintDecider(defaultComplaintPolicy)
 
 export * from './calendar.js'

@@ -15,15 +15,15 @@ export interface ApprovalTier {
 export interface ComplaintPolicy {
   readonly policyVersion: string
   readonly calendar: BusinessCalendar
-  /** SLA targets in business minutes per severity (DOMAIN.md §5 Complaints). */
+  /** SLA targets in business minutes per severity (docs/domain.md §5 Complaints). */
   readonly slaTargets: Readonly<Record<Severity, SlaTargets>>
-  /** Compensation above a tier's limit needs a higher role (DOMAIN.md §3 rules). Ordered by limit. */
+  /** Compensation above a tier's limit needs a higher role (docs/domain.md §3 rules). Ordered by limit. */
   readonly approvalTiers: ReadonlyArray<ApprovalTier>
   /** Seniority of each role: a role may act for any tier at or below its rank. */
   readonly roleRank: Readonly<Record<Role, number>>
-  /** The highest handling level escalation can reach (DOMAIN.md §3: escalation raises the level). */
+  /** The highest handling level escalation can reach (docs/domain.md §3: escalation raises the level). */
   readonly maxHandlingLevel: number
-  /** Automatic escalation (DOMAIN.md §5 Complaints; OEM 升级 / 重大 levels). */
+  /** Automatic escalation (docs/domain.md §5 Complaints; OEM 升级 / 重大 levels). */
   readonly autoEscalation: {
     /** A complaint by the same customer within this many days of their last one is a repeat. */
     readonly repeatWithinDays: number
@@ -39,7 +39,7 @@ const HOUR = 60
 const WORKING_DAY = 24 * HOUR
 
 /**
- * Defaults from DOMAIN.md: confirm within 24 h, investigate within 48 h, resolve within 5 working
+ * Defaults from docs/domain.md: confirm within 24 h, investigate within 48 h, resolve within 5 working
  * days for 一般 general complaints; 升级 and 重大 complaints get tighter targets (library choice).
  * The clock runs all day on Monday–Friday in China time; the application adds the year's holidays
  * and 调休 make-up workdays.

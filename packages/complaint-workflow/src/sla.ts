@@ -3,7 +3,7 @@ import { addBusinessMs, type BusinessCalendar, businessMsBetween } from './calen
 import { epochMs, type Instant } from './values.js'
 
 /**
- * The three SLA clocks of a complaint (DOMAIN.md §5 Complaints, dealer deadlines): the first
+ * The three SLA clocks of a complaint (docs/domain.md §5 Complaints, dealer deadlines): the first
  * response (stops at acknowledgement), the investigation (stops at analysis) and the resolution
  * (stops when the resolution is carried out). All start when the complaint is received.
  */

@@ -13,7 +13,7 @@ import {
 } from './vocabulary.js'
 
 /**
- * Where a complaint stands in the procedure of DOMAIN.md §3. `negotiating` is the stage a
+ * Where a complaint stands in the procedure of docs/domain.md §3. `negotiating` is the stage a
  * rejected resolution or an unsatisfied follow-up call returns to: a new proposal is needed.
  */
 export type Stage =

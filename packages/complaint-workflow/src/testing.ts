@@ -56,7 +56,7 @@ const managerArb: fc.Arbitrary<Staff> = plainRecord({
 })
 const customerIdArb = fc.constantFrom(...idsOf(CustomerId.is, 'customer-0007', 'customer-0042'))
 
-/** Free text a clerk might type; sometimes a media or 12315 threat (DOMAIN.md §5 Complaints). */
+/** Free text a clerk might type; sometimes a media or 12315 threat (docs/domain.md §5 Complaints). */
 export const noteArb = fc.oneof(
   {
     weight: 4,
@@ -156,7 +156,7 @@ const plain =
   (by: Staff): TimedCommand =>
   (at) => ({ type, data: { complaintId, by, at } })
 
-/** The procedure of DOMAIN.md §3 in order, each step by a random member of staff. */
+/** The procedure of docs/domain.md §3 in order, each step by a random member of staff. */
 const mainLineArb = (complaintId: ComplaintId): fc.Arbitrary<ReadonlyArray<TimedCommand>> =>
   fc
     .record({
@@ -273,7 +273,7 @@ export interface SequenceOptions {
 
 /**
  * A realistic command sequence for one complaint: received first, then the procedure of
- * DOMAIN.md §3 with steps sometimes skipped or repeated and other commands (escalation,
+ * docs/domain.md §3 with steps sometimes skipped or repeated and other commands (escalation,
  * contact, pauses, EvaluateAt) mixed in, at increasing times — now and then one from the past.
  */
 export const complaintCommandSequence = (

@@ -3,12 +3,12 @@ import { StaffId } from './ids.js'
 import { taggedUnion } from './tagged-union.js'
 import { Fen, Percent, PositiveInt, Text } from './values.js'
 
-/** How the complaint reached the dealership (DOMAIN.md §3: phone, on-site 现场, written). */
+/** How the complaint reached the dealership (docs/domain.md §3: phone, on-site 现场, written). */
 export const Channel = t.keyof({ phone: null, 'on-site': null, written: null }, 'Channel')
 export type Channel = t.TypeOf<typeof Channel>
 
 /**
- * OEM severity levels (DOMAIN.md §5 Complaints): 一般 general, 升级 escalated (repeat complaint,
+ * OEM severity levels (docs/domain.md §5 Complaints): 一般 general, 升级 escalated (repeat complaint,
  * risk of extreme action), 重大 major (safety, injury, media, regulator, 12315).
  */
 export const Severity = t.keyof({ general: null, escalated: null, major: null }, 'Severity')
@@ -26,7 +26,7 @@ export const severityLabel: Readonly<Record<Severity, string>> = {
   major: '重大 major',
 }
 
-/** Dealership roles that act on a complaint (DOMAIN.md §1 parties), plus the SLA scheduler. */
+/** Dealership roles that act on a complaint (docs/domain.md §1 parties), plus the SLA scheduler. */
 export const Role = t.keyof(
   {
     system: null,
@@ -47,7 +47,7 @@ export const Staff = t.type({ id: StaffId, role: Role }, 'Staff')
 export type Staff = t.TypeOf<typeof Staff>
 
 /**
- * Root-cause categories for lessons learned (DOMAIN.md §3 typical causes, seed 002; §5: closing
+ * Root-cause categories for lessons learned (docs/domain.md §3 typical causes, seed 002; §5: closing
  * requires a root-cause category so causes can be ranked).
  */
 export const RootCause = t.keyof(
@@ -67,14 +67,14 @@ export const RootCause = t.keyof(
 )
 export type RootCause = t.TypeOf<typeof RootCause>
 
-/** Why the SLA clock stops (DOMAIN.md §5: waiting for customer / parts / maker). */
+/** Why the SLA clock stops (docs/domain.md §5: waiting for customer / parts / maker). */
 export const PauseReason = t.keyof(
   { 'waiting-for-customer': null, 'waiting-for-parts': null, 'waiting-for-manufacturer': null },
   'PauseReason',
 )
 export type PauseReason = t.TypeOf<typeof PauseReason>
 
-/** Typed compensation a resolution may offer (DOMAIN.md §3 negotiate; seed 002 补偿多一点). */
+/** Typed compensation a resolution may offer (docs/domain.md §3 negotiate; seed 002 补偿多一点). */
 export const Compensation = taggedUnion('Compensation', 'kind', {
   apology: t.type({ kind: t.literal('apology'), givenBy: Role }, 'Apology'),
   discount: t.type({ kind: t.literal('discount'), percent: Percent, onAmount: Fen }, 'Discount'),
@@ -97,7 +97,7 @@ export const Explanation = taggedUnion('Explanation', 'kind', {
 })
 export type Explanation = t.TypeOf<typeof Explanation>
 
-/** The internal notice that closes the loop: staff education and improvement measures (DOMAIN.md §3 step 7). */
+/** The internal notice that closes the loop: staff education and improvement measures (docs/domain.md §3 step 7). */
 export const InternalNotice = t.type(
   { summary: Text, improvementMeasures: t.readonlyArray(Text) },
   'InternalNotice',

@@ -10,7 +10,7 @@ const HOUR = 3_600_000
 const at = (iso: string) => Date.parse(iso)
 const china = defaultComplaintPolicy.calendar
 
-describe('the business calendar (DOMAIN.md §5 Complaints: business calendar and holidays)', () => {
+describe('the business calendar (docs/domain.md §5 Complaints: business calendar and holidays)', () => {
   it('counts whole working days and skips the weekend', () => {
     // Friday 18:00 to Monday 09:00 China time: only Friday's last six hours and Monday's first nine.
     expect(businessMsBetween(china, at('2026-03-06T18:00:00+08:00'), at('2026-03-09T09:00:00+08:00'))).toBe(

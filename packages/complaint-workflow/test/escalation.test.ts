@@ -18,7 +18,7 @@ import {
 
 const spec = deciderSpec(decider)
 
-describe('manual escalation raises the handling level (DOMAIN.md §3 principles: 层次高一点)', () => {
+describe('manual escalation raises the handling level (docs/domain.md §3 principles: 层次高一点)', () => {
   it('goes one level up and makes the complaint at least 升级 escalated', () => {
     spec
       .given(historyOf(receive(mondayAt(0))))
@@ -62,7 +62,7 @@ describe('manual escalation raises the handling level (DOMAIN.md §3 principles:
   })
 })
 
-describe('automatic escalation by policy (DOMAIN.md §5 Complaints, OEM levels)', () => {
+describe('automatic escalation by policy (docs/domain.md §5 Complaints, OEM levels)', () => {
   it('escalates a repeat complaint by the same customer within the policy window', () => {
     const events = spec
       .given([])

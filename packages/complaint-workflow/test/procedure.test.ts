@@ -33,7 +33,7 @@ import {
 
 const spec = deciderSpec(decider)
 
-describe('receiving a complaint (DOMAIN.md §3 step 1)', () => {
+describe('receiving a complaint (docs/domain.md §3 step 1)', () => {
   it('records the account, the remedy sought, the owner and starts the SLA clocks', () => {
     spec
       .given([])
@@ -77,7 +77,7 @@ describe('receiving a complaint (DOMAIN.md §3 step 1)', () => {
   })
 })
 
-describe('the steps happen in order and record who did them (DOMAIN.md §3 rules)', () => {
+describe('the steps happen in order and record who did them (docs/domain.md §3 rules)', () => {
   it('acknowledges and stops the response clock', () => {
     spec
       .given(historyOf(receive(mondayAt(0))))

@@ -152,7 +152,7 @@ describe('the cause ranking', () => {
   })
 })
 
-describe('the complaint metrics (DOMAIN.md §5 Complaints)', () => {
+describe('the complaint metrics (docs/domain.md §5 Complaints)', () => {
   it('measures acknowledgement, resolution excluding pauses, SLA attainment and the rates', () => {
     const metrics = complaintMetrics(project(metricsProjection, all))
     expect(metrics).toEqual({

@@ -81,7 +81,7 @@ const clocksOf = (s: ComplaintState) => (s.stage === 'not-received' ? null : s.c
 
 const policies = fc.oneof(fc.constant(defaultComplaintPolicy), complaintPolicyArb)
 
-describe('properties over random command sequences (DOMAIN.md §3, §5 Complaints)', () => {
+describe('properties over random command sequences (docs/domain.md §3, §5 Complaints)', () => {
   it('never closes without a satisfied follow-up call and a root cause', () => {
     fc.assert(
       fc.property(policies, complaintCommandSequence(), (policy, commands) => {
@@ -197,7 +197,7 @@ describe('properties over random command sequences (DOMAIN.md §3, §5 Complaint
     )
   })
 
-  it('never skips a step: the steps of the history walk the procedure of DOMAIN.md §3', () => {
+  it('never skips a step: the steps of the history walk the procedure of docs/domain.md §3', () => {
     // What each step may follow, written from the procedure (a rejection, an unsatisfied
     // follow-up call and a revision lead back to a proposal; a reopen leads back to confirmation).
     const mayFollow: Readonly<Record<string, ReadonlyArray<string>>> = {

@@ -45,7 +45,7 @@ const upToAnalysis = (receiveOverrides: Parameters<typeof receive>[1] = {}) => [
   confirm(mondayAt(2)),
 ]
 
-describe('the analysis sets the severity, up or down, never below its floor (DOMAIN.md §3 step 3, §5)', () => {
+describe('the analysis sets the severity, up or down, never below its floor (docs/domain.md §3 step 3, §5)', () => {
   it('lowers a complaint taken in as 重大 to the 一般 the analysis finds, keeping the time spent', () => {
     const history = historyOf(...upToAnalysis({ severity: 'major' }))
     const events = spec
@@ -160,7 +160,7 @@ describe('the analysis sets the severity, up or down, never below its floor (DOM
   })
 })
 
-describe('automatic escalation at the top handling level (DOMAIN.md §5 Complaints)', () => {
+describe('automatic escalation at the top handling level (docs/domain.md §5 Complaints)', () => {
   const oneLevel = complaintDecider({ ...defaultComplaintPolicy, maxHandlingLevel: 1 })
   const onOneLevel = (...commands: ReadonlyArray<ComplaintCommand>) => {
     const history: ComplaintEvent[] = []
@@ -200,7 +200,7 @@ describe('automatic escalation at the top handling level (DOMAIN.md §5 Complain
   })
 })
 
-describe('media and 12315 words in everything the customer says (DOMAIN.md §5 OEM 重大)', () => {
+describe('media and 12315 words in everything the customer says (docs/domain.md §5 OEM 重大)', () => {
   it('escalates on a rejection that threatens the media', () => {
     const history = historyOf(
       receive(mondayAt(0)),

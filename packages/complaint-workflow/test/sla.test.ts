@@ -26,7 +26,7 @@ const complaintAfter = (history: Parameters<typeof spec.stateAfter>[0]): Complai
   return state
 }
 
-describe('SLA clocks computed from events (DOMAIN.md §5 Complaints)', () => {
+describe('SLA clocks computed from events (docs/domain.md §5 Complaints)', () => {
   it('records a breach through EvaluateAt(now), never from a clock inside the domain', () => {
     spec
       .given(historyOf(receive(mondayAt(0))))

@@ -3,7 +3,7 @@ import type { ComplaintCommand, RepairOrderId, Staff, StaffId, VehicleId } from 
 import { decider } from '../src/index.js'
 import { accept, callBack, complaintId, customerId, historyOf, serviceManager } from './fixtures.js'
 
-// Seed 002 §2.6 (DOMAIN.md §3 worked case): air-conditioner noise missed at the first inspection; the
+// Seed 002 §2.6 (docs/domain.md §3 worked case): air-conditioner noise missed at the first inspection; the
 // blower motor quoted at about ¥200 turns out to cost over ¥1,000; the customer blames the first
 // incomplete inspection.
 const serviceAdvisor: Staff = { id: 'advisor-sun' as StaffId, role: 'service-advisor' }

@@ -142,7 +142,7 @@ export const RfmScore = refinedInt('RfmScore', 1, 5)
 /** A survey score, and the customer's expectation, on the same 1–10 scale. */
 export const SurveyScore = refinedInt('SurveyScore', 1, 10)
 
-/** The dealership staff of DOMAIN.md §1, plus the scheduler that sends evaluations. */
+/** The dealership staff of docs/domain.md §1, plus the scheduler that sends evaluations. */
 export const StaffRole = t.keyof({
   'sales-consultant': null,
   'customer-manager': null,

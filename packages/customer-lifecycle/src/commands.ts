@@ -226,7 +226,7 @@ export const AssessReferralPotential = command(
 
 /**
  * A contact the customer started: a call, a message or a walk-in, and what it was about. Needs no
- * consent and may come at any hour; "went-elsewhere" moves an owner to lost (DOMAIN.md §1 stage 7).
+ * consent and may come at any hour; "went-elsewhere" moves an owner to lost (docs/domain.md §1 stage 7).
  */
 export const RecordInboundContact = command(
   'RecordInboundContact',

@@ -18,7 +18,7 @@ const refuse = (code: LifecycleError['code'], message: string): Decision =>
   left(lifecycleError(code, message))
 const none: Decision = right([])
 
-/** The rules of the customer lifecycle, one function per command (DOMAIN.md §1, §5). */
+/** The rules of the customer lifecycle, one function per command (docs/domain.md §1, §5). */
 export const decideWith =
   (policy: LifecyclePolicy) =>
   (command: Command, state: Customer): Decision => {
@@ -83,7 +83,7 @@ const beforeLastEvaluation = (at: string, s: Customer): Decision | null =>
       )
     : null
 
-/** The stage change a fact or an evaluation brings, with its evidence (DOMAIN.md §5). */
+/** The stage change a fact or an evaluation brings, with its evidence (docs/domain.md §5). */
 const stageChange = (
   customerId: string,
   before: Customer,
@@ -113,7 +113,7 @@ const stageChange = (
 
 const overrideLive = (s: Customer, at: string) => s.override !== null && isBefore(at, s.override.expiresAt)
 
-/** A fact may move the stage unless a manager's override still holds it (DOMAIN.md §5). */
+/** A fact may move the stage unless a manager's override still holds it (docs/domain.md §5). */
 const afterFact = (
   s: Customer,
   fact: CustomerLifecycleEvent,

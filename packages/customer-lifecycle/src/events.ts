@@ -161,14 +161,14 @@ const StageEvidenceV1 = t.type({
 })
 
 /**
- * Why a customer is in a stage: enough to explain and audit it (DOMAIN.md §5). The thresholds
+ * Why a customer is in a stage: enough to explain and audit it (docs/domain.md §5). The thresholds
  * are measured from `lastSeenAt`, the later of the last visit and the last delivery.
  */
 export const StageEvidence = t.type({
   ...StageEvidenceV1.props,
   lastSeenAt: Nullable(IsoDateTime),
   daysSinceLastSeen: Nullable(Days),
-  /** The latest time the customer said they went elsewhere (DOMAIN.md §1 stage 7), or null. */
+  /** The latest time the customer said they went elsewhere (docs/domain.md §1 stage 7), or null. */
   saidWentElsewhereAt: Nullable(IsoDateTime),
   /** Null on events recorded before v2, which did not carry it (the policy version names it). */
   neverServicedAfterDays: Nullable(Days),
@@ -296,7 +296,7 @@ export const referralPotentialAssessed = eventType(
 )
 
 /**
- * A contact the customer started; no consent is needed to hear from them (DOMAIN.md §1, §5
+ * A contact the customer started; no consent is needed to hear from them (docs/domain.md §1, §5
  * Consent). The note is free text about a person, so it is personal data.
  */
 export const inboundContactRecorded = eventType(

@@ -30,5 +30,5 @@ export const customerLifecycle = (policy: LifecyclePolicy): CustomerLifecycleDec
   initialState,
 })
 
-/** The customer lifecycle under the defaults of DOMAIN.md. */
+/** The customer lifecycle under the defaults of docs/domain.md. */
 export const decider: CustomerLifecycleDecider = customerLifecycle(defaultPolicy)

@@ -11,7 +11,7 @@ import {
 import { withRule } from './field-rule.js'
 
 /**
- * The tunable numbers of the customer lifecycle, with the defaults of DOMAIN.md §1 and §5.
+ * The tunable numbers of the customer lifecycle, with the defaults of docs/domain.md §1 and §5.
  * The version is recorded on every event a policy shapes, so a stage or a segment can be
  * explained later with the numbers that produced it. Decode a policy read from configuration
  * with this codec: a threshold out of order fails at its field ("lostAfterDays: …").
@@ -24,21 +24,21 @@ export const LifecyclePolicy = withRule(
       serviceIntervalDays: PositiveInt,
       /** Brand service interval by distance; with the owner's mileage history it projects the due date. */
       serviceIntervalKm: PositiveInt,
-      /** At risk after this many times the customer's usual interval with no visit (DOMAIN.md §1: 1.5×). */
+      /** At risk after this many times the customer's usual interval with no visit (docs/domain.md §1: 1.5×). */
       atRiskIntervalFactor: PositiveFactor,
-      /** At risk after this long with no visit when the usual interval is unknown (DOMAIN.md §1: 9 months). */
+      /** At risk after this long with no visit when the usual interval is unknown (docs/domain.md §1: 9 months). */
       atRiskFallbackDays: PositiveInt,
-      /** The at-risk threshold stays within 6–12 months (DOMAIN.md §5, Chinese 4S practice). */
+      /** The at-risk threshold stays within 6–12 months (docs/domain.md §5, Chinese 4S practice). */
       atRiskMinDays: PositiveInt,
       atRiskMaxDays: PositiveInt,
-      /** Lost after this long with no visit (DOMAIN.md §1: 18 months; §5: over 12). */
+      /** Lost after this long with no visit (docs/domain.md §1: 18 months; §5: over 12). */
       lostAfterDays: PositiveInt,
-      /** An owner who has not come back within this long is "never serviced" (DOMAIN.md §5, Service Lens). */
+      /** An owner who has not come back within this long is "never serviced" (docs/domain.md §5, Service Lens). */
       neverServicedAfterDays: PositiveInt,
       /** Visits within the stable window that make a customer stable rather than active. */
       visitsForStable: PositiveInt,
       stableWindowDays: PositiveInt,
-      /** Probation of a won-back customer (DOMAIN.md §5: they churn again more often). */
+      /** Probation of a won-back customer (docs/domain.md §5: they churn again more often). */
       wonBackProbationDays: PositiveInt,
       /** The top share of the portfolio by value forms the key tier (seed 003 20/80原则). */
       keyTierShare: Share,
@@ -46,14 +46,14 @@ export const LifecyclePolicy = withRule(
       valueWindowDays: PositiveInt,
       /**
        * Purposes a customer must have opted into before contact; the others run until opted out.
-       * Marketing always needs opting in (DOMAIN.md §5 Consent, PIPL), so it is not a choice.
+       * Marketing always needs opting in (docs/domain.md §5 Consent, PIPL), so it is not a choice.
        */
       consentRequired: t.type({
         'service-reminder': t.boolean,
         marketing: t.literal(true),
         survey: t.boolean,
       }),
-      /** At most this many marketing touchpoints within the window (DOMAIN.md §5, Consent). */
+      /** At most this many marketing touchpoints within the window (docs/domain.md §5, Consent). */
       marketingCap: t.type({ max: Count, withinDays: PositiveInt }),
       /** No contact between these local times (minutes after midnight), at this offset from UTC. */
       quietHours: t.type({

@@ -18,7 +18,7 @@ export const valueWindow = (policy: LifecyclePolicy, windowTo: string) => ({
   windowTo,
 })
 
-/** The usual names of RFM segments (DOMAIN.md §5), first match wins. */
+/** The usual names of RFM segments (docs/domain.md §5), first match wins. */
 export const rfmSegmentOf = (r: number, f: number, m: number): RfmSegment => {
   if (r >= 4 && f >= 4 && m >= 4) return 'champions'
   if (r <= 2 && f >= 4 && m >= 4) return 'cant-lose-them'

@@ -16,7 +16,7 @@ interface ExpectedInterval {
 
 /**
  * Days a vehicle takes to reach the brand's distance interval at its owner's pace, from the
- * odometer readings (DOMAIN.md §5: DealerMine forecasts the due date from each owner's driving).
+ * odometer readings (docs/domain.md §5: DealerMine forecasts the due date from each owner's driving).
  */
 const daysToDistanceInterval = (v: Vehicle, policy: LifecyclePolicy): number | null => {
   const first = v.readings[0]
@@ -54,7 +54,7 @@ const ownedVisitTimes = (s: Customer): ReadonlyArray<string> =>
 const clamp = (n: number, min: number, max: number) => Math.max(min, Math.min(max, n))
 
 /**
- * Where a customer stands at `at` by the recorded facts and the policy alone (DOMAIN.md §1 and
+ * Where a customer stands at `at` by the recorded facts and the policy alone (docs/domain.md §1 and
  * §5), measured from the last visit or delivery: at risk after 1.5× the usual interval (or 9
  * months) with no visit, within 6–12 months; lost after 18 months, when no vehicle is left, or
  * when the customer said they went elsewhere after they were last seen; "never serviced" for
@@ -122,7 +122,7 @@ export interface StageMove {
  * The stage after a fact or an evaluation. An at-risk or lost customer who is healthy again (a
  * visit, a purchase, or the end of an override that held the stage) is won back and starts
  * probation; while on probation a healthy customer stays "won back" until the timer runs out,
- * and falls straight back if they drift again (DOMAIN.md §1 stage 8, §5).
+ * and falls straight back if they drift again (docs/domain.md §1 stage 8, §5).
  */
 export const nextStage = (s: Customer, at: string, policy: LifecyclePolicy): StageMove => {
   const { stage, evidence } = assess(s, at, policy)

@@ -95,7 +95,7 @@ export interface Customer {
   readonly touchpoints: Readonly<Record<string, Touchpoint>>
   /** Inbound contacts by id: what each was about. */
   readonly inboundContacts: Readonly<Record<string, ContactTopic>>
-  /** The latest time the customer said they went elsewhere (DOMAIN.md §1 stage 7). */
+  /** The latest time the customer said they went elsewhere (docs/domain.md §1 stage 7). */
   readonly saidWentElsewhereAt: string | null
   /** Keyed by `${purpose}/${channel}`. */
   readonly consents: Readonly<Record<string, Consent>>

@@ -376,7 +376,7 @@ export const commandArb = (): fc.Arbitrary<Command> =>
 const digest = (text: string): string =>
   [...text].reduce((h, ch) => (h * 33 + ch.charCodeAt(0)) >>> 0, 5381).toString(36)
 
-/** Policies around the defaults of DOMAIN.md, each valid by the `LifecyclePolicy` codec and with its own version. */
+/** Policies around the defaults of docs/domain.md, each valid by the `LifecyclePolicy` codec and with its own version. */
 export const policyArb: fc.Arbitrary<LifecyclePolicy> = fc
   .record({
     serviceIntervalDays: fc.integer({ min: 90, max: 365 }),

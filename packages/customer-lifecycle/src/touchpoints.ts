@@ -4,7 +4,7 @@ import { type Customer, consentKey } from './state.js'
 import type { Channel, Purpose, TouchpointKind } from './vocabulary.js'
 
 /**
- * Which consent a touchpoint needs (DOMAIN.md §1 care touchpoints, §5 Consent): reminders of
+ * Which consent a touchpoint needs (docs/domain.md §1 care touchpoints, §5 Consent): reminders of
  * maintenance, annual inspection and insurance renewal are service-necessary; the periodic
  * call-back asking about the car is a survey; everything else is marketing.
  */
@@ -22,9 +22,9 @@ export const purposeOf: Readonly<Record<TouchpointKind, Purpose>> = {
 }
 
 /**
- * Live consent: for a purpose that needs opting in (marketing always, DOMAIN.md §5 Consent; the
+ * Live consent: for a purpose that needs opting in (marketing always, docs/domain.md §5 Consent; the
  * others if the policy says so), the latest word is "granted"; for the others, the customer has
- * not opted out (DOMAIN.md §1: opted-out customers receive only service-necessary contact).
+ * not opted out (docs/domain.md §1: opted-out customers receive only service-necessary contact).
  */
 export const hasLiveConsent = (s: Customer, purpose: Purpose, channel: Channel, policy: LifecyclePolicy) => {
   const consent = s.consents[consentKey(purpose, channel)]

@@ -1,12 +1,12 @@
 import * as t from 'io-ts'
 
-/** Where a prospect came from (DOMAIN.md §1, stage 1). */
+/** Where a prospect came from (docs/domain.md §1, stage 1). */
 export const ProspectSource = t.keyof({ showroom: null, phone: null, event: null, referral: null })
 export type ProspectSource = t.TypeOf<typeof ProspectSource>
 
 export const CustomerKind = t.keyof({ person: null, company: null })
 
-/** The lifecycle stages of DOMAIN.md §1, plus "never serviced" (§5, Service Lens). */
+/** The lifecycle stages of docs/domain.md §1, plus "never serviced" (§5, Service Lens). */
 export const Stage = t.keyof({
   prospect: null,
   owner: null,
@@ -40,7 +40,7 @@ export type AccountFlag = t.TypeOf<typeof AccountFlag>
 export const ValueTier = t.keyof({ key: null, standard: null })
 export type ValueTier = t.TypeOf<typeof ValueTier>
 
-/** RFM segment names (DOMAIN.md §5). */
+/** RFM segment names (docs/domain.md §5). */
 export const RfmSegment = t.keyof({
   champions: null,
   loyal: null,
@@ -68,7 +68,7 @@ export type ContactStyle = t.TypeOf<typeof ContactStyle>
 
 export const ReferralPotential = t.keyof({ high: null, medium: null, low: null })
 
-/** What a contact is for, and so which consent it needs (DOMAIN.md §5, Consent). */
+/** What a contact is for, and so which consent it needs (docs/domain.md §5, Consent). */
 export const Purpose = t.keyof({ 'service-reminder': null, marketing: null, survey: null })
 export type Purpose = t.TypeOf<typeof Purpose>
 
@@ -83,7 +83,7 @@ export const ConsentSource = t.keyof({
   'online-form': null,
 })
 
-/** Care touchpoints (DOMAIN.md §1, seed 000 跟踪与维护老客户, seed 003). */
+/** Care touchpoints (docs/domain.md §1, seed 000 跟踪与维护老客户, seed 003). */
 export const TouchpointKind = t.keyof({
   'maintenance-reminder': null,
   'annual-inspection-reminder': null,
@@ -112,7 +112,7 @@ export const SatisfactionClass = t.keyof({ dissatisfied: null, satisfied: null, 
 export type SatisfactionClass = t.TypeOf<typeof SatisfactionClass>
 
 /**
- * A contact the customer starts: a call, a message or a walk-in (DOMAIN.md §1: stage changes are
+ * A contact the customer starts: a call, a message or a walk-in (docs/domain.md §1: stage changes are
  * driven by recorded facts, contact outcomes among them).
  */
 export const InboundChannel = t.keyof({ call: null, sms: null, wechat: null, 'walk-in': null })
@@ -120,7 +120,7 @@ export type InboundChannel = t.TypeOf<typeof InboundChannel>
 
 /**
  * What an inbound contact was about. "went-elsewhere" is the customer saying they now buy or
- * service elsewhere (DOMAIN.md §1 stage 7: lost when "the customer says they went elsewhere").
+ * service elsewhere (docs/domain.md §1 stage 7: lost when "the customer says they went elsewhere").
  */
 export const ContactTopic = t.keyof({
   enquiry: null,

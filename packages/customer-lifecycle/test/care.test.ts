@@ -30,7 +30,7 @@ const plan = (
 const outcome = (touchpointId: string, result: 'reached' | 'appointment-booked' = 'reached') =>
   cmd('RecordTouchpointOutcome', { touchpointId, at: '2024-03-01T11:00:00+08:00', outcome: result, note: '' })
 
-describe('consent per purpose × channel (DOMAIN.md §5 Consent)', () => {
+describe('consent per purpose × channel (docs/domain.md §5 Consent)', () => {
   it('records a grant with its source and time', () => {
     const grant = consent('GrantConsent', 'marketing')
     spec
@@ -120,7 +120,7 @@ describe('consent per purpose × channel (DOMAIN.md §5 Consent)', () => {
   })
 })
 
-describe('frequency caps and quiet hours (DOMAIN.md §5 Consent)', () => {
+describe('frequency caps and quiet hours (docs/domain.md §5 Consent)', () => {
   it('refuses contact in the quiet hours, local time', () => {
     spec
       .given(eventsOf(...owner))
@@ -174,7 +174,7 @@ describe('frequency caps and quiet hours (DOMAIN.md §5 Consent)', () => {
   })
 })
 
-describe('care touchpoints and outcomes (DOMAIN.md §1)', () => {
+describe('care touchpoints and outcomes (docs/domain.md §1)', () => {
   it('records the outcome of a planned touchpoint', () => {
     const p = plan('periodic-call-back')
     const done = outcome(p.data.touchpointId, 'appointment-booked')
@@ -308,7 +308,7 @@ describe('care touchpoints and outcomes (DOMAIN.md §1)', () => {
   })
 })
 
-describe('segmentation (DOMAIN.md §1, §5)', () => {
+describe('segmentation (docs/domain.md §1, §5)', () => {
   const tier = (rank: number) =>
     cmd('AssignValueTier', {
       at: '2024-06-01T10:00:00+08:00',

@@ -7,7 +7,7 @@ const spec = deciderSpec(decider)
 const registered = eventsOf(register())
 const owner = eventsOf(register(), deliver('2024-02-01T10:00:00+08:00'))
 
-describe('registering a prospect (DOMAIN.md §1 stage 1)', () => {
+describe('registering a prospect (docs/domain.md §1 stage 1)', () => {
   it('records the prospect with personal data and the phone hash', () => {
     const [event] = spec.given([]).when(register()).events()
     expect(event?.type).toBe('ProspectRegistered')
@@ -47,7 +47,7 @@ describe('registering a prospect (DOMAIN.md §1 stage 1)', () => {
   })
 })
 
-describe('deliveries and vehicles (DOMAIN.md §1 stage 2, §5)', () => {
+describe('deliveries and vehicles (docs/domain.md §1 stage 2, §5)', () => {
   it('makes the prospect an owner, with evidence', () => {
     const events = spec.given(registered).when(deliver('2024-02-01T10:00:00+08:00')).events()
     expect(events.map((e) => e.type)).toEqual(['VehicleDelivered', 'StageChanged'])
@@ -96,7 +96,7 @@ describe('deliveries and vehicles (DOMAIN.md §1 stage 2, §5)', () => {
   })
 })
 
-describe('service visits (DOMAIN.md §1 service reception)', () => {
+describe('service visits (docs/domain.md §1 service reception)', () => {
   it('records the repair order and makes the owner active', () => {
     const events = spec.given(owner).when(visit('2024-07-01T10:00:00+08:00', 5000)).events()
     expect(events.map((e) => e.type)).toEqual(['ServiceVisitRecorded', 'StageChanged'])
@@ -137,7 +137,7 @@ describe('service visits (DOMAIN.md §1 service reception)', () => {
   })
 })
 
-describe('one-to-one service (DOMAIN.md §1)', () => {
+describe('one-to-one service (docs/domain.md §1)', () => {
   const assign = cmd('AssignCustomerManager', { at: '2024-02-01T11:00:00+08:00', managerId: 'cm-1' })
   const reassign = cmd('ReassignCustomerManager', {
     at: '2024-06-01T11:00:00+08:00',
@@ -174,7 +174,7 @@ describe('one-to-one service (DOMAIN.md §1)', () => {
   })
 })
 
-describe('account flags (DOMAIN.md §1 segmentation)', () => {
+describe('account flags (docs/domain.md §1 segmentation)', () => {
   it('sets the big-account flag, and setting it again changes nothing', () => {
     const flag = cmd('SetAccountFlag', {
       at: '2024-02-01T11:00:00+08:00',

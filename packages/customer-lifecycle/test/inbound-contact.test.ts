@@ -20,7 +20,7 @@ const contact = (
 const stageChanges = (events: ReadonlyArray<CustomerLifecycleEvent>) =>
   events.flatMap((e) => (e.type === 'StageChanged' ? [e.data] : []))
 
-describe('inbound contacts: the customer calls, writes or walks in (DOMAIN.md §1)', () => {
+describe('inbound contacts: the customer calls, writes or walks in (docs/domain.md §1)', () => {
   it('records the contact, at any hour and without consent: hearing from a customer is not marketing', () => {
     const optedOut = (['service-reminder', 'marketing', 'survey'] as const).map((purpose) =>
       cmd('WithdrawConsent', {
@@ -63,7 +63,7 @@ describe('inbound contacts: the customer calls, writes or walks in (DOMAIN.md §
   })
 })
 
-describe('an owner who says they went elsewhere is lost (DOMAIN.md §1 stage 7)', () => {
+describe('an owner who says they went elsewhere is lost (docs/domain.md §1 stage 7)', () => {
   const elsewhere = contact('in-1', '2024-05-01T10:00:00+08:00', 'went-elsewhere')
 
   it('moves the owner to lost, with the statement in the evidence', () => {

@@ -12,7 +12,7 @@ const active = [...delivered, visit('2024-03-01T10:00:00+08:00', 10)] as const
 const stageChanges = (events: ReadonlyArray<CustomerLifecycleEvent>) =>
   events.flatMap((e) => (e.type === 'StageChanged' ? [e.data] : []))
 
-describe('time moves a stage only through EvaluateAt (DOMAIN.md §1 rules)', () => {
+describe('time moves a stage only through EvaluateAt (docs/domain.md §1 rules)', () => {
   it('records every evaluation, changed or not', () => {
     spec
       .given(eventsOf(...delivered))
@@ -56,7 +56,7 @@ describe('time moves a stage only through EvaluateAt (DOMAIN.md §1 rules)', () 
       .when(fact)
       .thenError('BeforeLastEvaluation')
   })
-  it('marks an owner who never came back as never serviced (DOMAIN.md §5 Service Lens)', () => {
+  it('marks an owner who never came back as never serviced (docs/domain.md §5 Service Lens)', () => {
     const [change] = stageChanges(
       spec
         .given(eventsOf(...delivered))
@@ -68,7 +68,7 @@ describe('time moves a stage only through EvaluateAt (DOMAIN.md §1 rules)', () 
   })
 })
 
-describe('declining, at risk and lost by the policy thresholds (DOMAIN.md §1, §5)', () => {
+describe('declining, at risk and lost by the policy thresholds (docs/domain.md §1, §5)', () => {
   it('is declining once past the projected due date, with the days overdue', () => {
     const [change] = stageChanges(
       spec
@@ -176,7 +176,7 @@ describe('declining, at risk and lost by the policy thresholds (DOMAIN.md §1, �
   })
 })
 
-describe('won back, with probation (DOMAIN.md §1 stage 8, §5)', () => {
+describe('won back, with probation (docs/domain.md §1 stage 8, §5)', () => {
   const lost = [...active, evaluate('2025-09-01T10:00:00+08:00')] as const
   const back = [...lost, visit('2025-09-10T10:00:00+08:00', 10)] as const
 
@@ -225,7 +225,7 @@ describe('won back, with probation (DOMAIN.md §1 stage 8, §5)', () => {
   })
 })
 
-describe('manual override with a reason and an expiry (DOMAIN.md §5)', () => {
+describe('manual override with a reason and an expiry (docs/domain.md §5)', () => {
   const override = cmd('OverrideStage', {
     at: '2024-04-01T10:00:00+08:00',
     stage: 'lost',
@@ -287,7 +287,7 @@ describe('manual override with a reason and an expiry (DOMAIN.md §5)', () => {
   })
 })
 
-describe('the thresholds hold to the day, under any policy (DOMAIN.md §1 rules, §5)', () => {
+describe('the thresholds hold to the day, under any policy (docs/domain.md §1 rules, §5)', () => {
   const delivery = '2024-02-01T10:00:00+08:00'
   const lastVisit = '2024-03-01T10:00:00+08:00'
   const daysAfter = (at: string, days: number) => new Date(Date.parse(at) + days * 86_400_000).toISOString()

@@ -42,7 +42,7 @@ export interface ReferralMade {
   updatedAt: string
 }
 
-/** One care touchpoint of the customer (DOMAIN.md §1): planned, then done with an outcome, or cancelled. */
+/** One care touchpoint of the customer (docs/domain.md §1): planned, then done with an outcome, or cancelled. */
 export interface TouchpointSeen {
   readonly touchpointId: string
   readonly kind: TouchpointKind

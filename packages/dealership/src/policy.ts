@@ -18,7 +18,7 @@ type ReferralPotential = 'high' | 'medium' | 'low'
 /** How the process managers link the domains: plain data, every choice a dealer may change. */
 export interface ProcessPolicy {
   readonly membership: {
-    /** A delivery enrols the buyer as a loyalty member (DOMAIN.md §4 会员卡). */
+    /** A delivery enrols the buyer as a loyalty member (docs/domain.md §4 会员卡). */
     readonly enrolOnDelivery: boolean
     /** Points due to a customer who is not yet a member enrol them first (else the award is refused). */
     readonly enrolWhenEarning: boolean

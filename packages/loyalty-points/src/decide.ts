@@ -72,7 +72,7 @@ const nothing: Decision = right([])
 
 // ── Guards ────────────────────────────────────────────────────────────────────────────────
 
-/** DOMAIN.md §4 member card status: enrolled and not exited (suspended allowed). */
+/** docs/domain.md §4 member card status: enrolled and not exited (suspended allowed). */
 const whenMember = (m: Member, decision: () => Decision): Decision =>
   m.status === 'not-enrolled'
     ? left(loyaltyError('NotEnrolled', 'this card is not enrolled'))
@@ -80,7 +80,7 @@ const whenMember = (m: Member, decision: () => Decision): Decision =>
       ? left(loyaltyError('MemberHasExited', 'the member has exited the programme; the card is closed'))
       : decision()
 
-/** DOMAIN.md §4: a suspended card neither earns nor spends. */
+/** docs/domain.md §4: a suspended card neither earns nor spends. */
 const whenActive = (m: Member, decision: () => Decision): Decision =>
   whenMember(m, () =>
     m.status === 'suspended'
@@ -90,7 +90,7 @@ const whenActive = (m: Member, decision: () => Decision): Decision =>
 
 // ── Steps shared by several commands ──────────────────────────────────────────────────────
 
-/** Points that became spendable pay a recorded debt first (DOMAIN.md §5: never a silent negative). */
+/** Points that became spendable pay a recorded debt first (docs/domain.md §5: never a silent negative). */
 const settleDebt =
   (at: Instant): Step =>
   (m) => {
@@ -99,7 +99,7 @@ const settleDebt =
     return lots.length === 0 ? [] : [PointsDebtSettled.make({ lots: [...lots], at })]
   }
 
-/** DOMAIN.md §5: real-time evaluation upgrades as soon as the qualifying measure reaches a level. */
+/** docs/domain.md §5: real-time evaluation upgrades as soon as the qualifying measure reaches a level. */
 const upgradeInRealTime =
   (policy: LoyaltyPolicy, at: Instant): Step =>
   (m) => {
@@ -123,7 +123,7 @@ const upgradeInRealTime =
   }
 
 /**
- * DOMAIN.md §4 levels and §5 tiers: at the review the downgrade policy applies, after a grace
+ * docs/domain.md §4 levels and §5 tiers: at the review the downgrade policy applies, after a grace
  * period; before it, an advance notice states what keeps the level.
  */
 const reviewLevel =
@@ -179,7 +179,7 @@ const reviewLevel =
 
 // ── Membership ────────────────────────────────────────────────────────────────────────────
 
-/** DOMAIN.md §4 会员卡: enrol with a card number at a level of the policy. */
+/** docs/domain.md §4 会员卡: enrol with a card number at a level of the policy. */
 const enrolMember = (policy: LoyaltyPolicy, c: EnrolMember, m: Member): Decision => {
   const { customerId, cardNumber, level, at, by } = c.data
   if (m.status === 'exited')
@@ -231,7 +231,7 @@ const pendingFor = (policy: LoyaltyPolicy, category: SourceCategory, at: Instant
   }
 }
 
-/** One earning, one lot with its own expiry (DOMAIN.md §4, default 24 months). */
+/** One earning, one lot with its own expiry (docs/domain.md §4, default 24 months). */
 const earnLot = (
   policy: LoyaltyPolicy,
   m: Member,
@@ -262,7 +262,7 @@ const earnLot = (
   )
 
 /**
- * DOMAIN.md §4 会员积分计算: points for spend at the policy's rate per yuan of the category,
+ * docs/domain.md §4 会员积分计算: points for spend at the policy's rate per yuan of the category,
  * times the level multiplier, above a minimum spend. Idempotent per source document: a
  * document that already earned (even if since refunded) earns nothing more.
  */
@@ -286,7 +286,7 @@ const earnPointsForSpend = (policy: LoyaltyPolicy, c: EarnPointsForSpend, m: Mem
     return right(earnLot(policy, m, { source: document, amountFen, points, multiplierPercent, at, by }))
   })
 
-/** DOMAIN.md §4: fixed awards for events and referral rewards (§2), goodwill after a complaint (§3). */
+/** docs/domain.md §4: fixed awards for events and referral rewards (§2), goodwill after a complaint (§3). */
 const awardPoints = (policy: LoyaltyPolicy, c: AwardPoints, m: Member): Decision =>
   whenActive(m, () => {
     const { document, points, at, by } = c.data
@@ -296,7 +296,7 @@ const awardPoints = (policy: LoyaltyPolicy, c: AwardPoints, m: Member): Decision
     )
   })
 
-/** DOMAIN.md §5 pending points: the return window closed, the lot becomes spendable. */
+/** docs/domain.md §5 pending points: the return window closed, the lot becomes spendable. */
 const releasePendingPoints = (c: ReleasePendingPoints, m: Member): Decision =>
   whenMember(m, () => {
     const { document, at } = c.data
@@ -324,7 +324,7 @@ const releasePendingPoints = (c: ReleasePendingPoints, m: Member): Decision =>
 // ── Spending and reversing ────────────────────────────────────────────────────────────────
 
 /**
- * DOMAIN.md §4 会员积分用途 and §5: redeem for a voucher, discount or gift; never more than the
+ * docs/domain.md §4 会员积分用途 and §5: redeem for a voucher, discount or gift; never more than the
  * spendable balance; the event records the lots drawn, soonest-expiring first.
  */
 const redeemPoints = (c: RedeemPoints, m: Member): Decision =>
@@ -346,7 +346,7 @@ const redeemPoints = (c: RedeemPoints, m: Member): Decision =>
   })
 
 /**
- * DOMAIN.md §4 and §5: a refund reverses exactly what the document earned — from what is left of
+ * docs/domain.md §4 and §5: a refund reverses exactly what the document earned — from what is left of
  * its lot first; what was already spent becomes a recorded debt (paid from other spendable lots
  * first) or a write-off, by policy. What expired is not charged again. A second refund changes nothing.
  */
@@ -381,7 +381,7 @@ const refundDocument = (policy: LoyaltyPolicy, c: RefundDocument, m: Member): De
     ])
   })
 
-// ── Prepaid balance (money, DOMAIN.md §4 and §5: never expires, kept apart from points) ───
+// ── Prepaid balance (money, docs/domain.md §4 and §5: never expires, kept apart from points) ───
 
 const topUpPrepaid = (policy: LoyaltyPolicy, c: TopUpPrepaid, m: Member): Decision =>
   whenActive(m, () =>
@@ -407,7 +407,7 @@ const refundPrepaid = (c: RefundPrepaid, m: Member): Decision =>
       : right([PrepaidRefunded.make({ ...c.data, reason: 'member-request' })]),
   )
 
-// ── Exit (DOMAIN.md §4 exit costs 退出成本) ────────────────────────────────────────────────
+// ── Exit (docs/domain.md §4 exit costs 退出成本) ────────────────────────────────────────────────
 
 /** The statement of what the member forfeits, shown before the exit is confirmed. */
 const requestExitStatement = (policy: LoyaltyPolicy, c: RequestExitStatement, m: Member): Decision =>

@@ -19,7 +19,7 @@ import {
 // No personal data: the member's name and phone live with the customer (customer-lifecycle);
 // these events carry only identifiers, points and fen.
 
-/** DOMAIN.md §4 会员卡: a card is issued at a level. */
+/** docs/domain.md §4 会员卡: a card is issued at a level. */
 export const MemberEnrolled = eventType(
   'MemberEnrolled',
   t.type({
@@ -37,7 +37,7 @@ export const MemberSuspended = eventType('MemberSuspended', t.type({ reason: Tex
 
 export const MemberResumed = eventType('MemberResumed', t.type({ at: Instant, by: Actor }))
 
-/** One earning is one lot with its own expiry (DOMAIN.md §4, §5 ledger). */
+/** One earning is one lot with its own expiry (docs/domain.md §4, §5 ledger). */
 export const PointsEarned = eventType(
   'PointsEarned',
   t.type({
@@ -46,7 +46,7 @@ export const PointsEarned = eventType(
     /** The spend that earned the points (fen), or null for a fixed award. */
     amountFen: t.union([Fen, t.null]),
     points: Points,
-    /** What counts towards the level; kept apart from the spendable balance (DOMAIN.md §5). */
+    /** What counts towards the level; kept apart from the spendable balance (docs/domain.md §5). */
     qualifyingPoints: PointCount,
     level: LevelName,
     multiplierPercent: PointCount,
@@ -68,7 +68,7 @@ export const PendingPointsReleased = eventType(
   }),
 )
 
-/** Records which lots the redemption draws from, soonest-expiring first (DOMAIN.md §5). */
+/** Records which lots the redemption draws from, soonest-expiring first (docs/domain.md §5). */
 export const PointsRedeemed = eventType(
   'PointsRedeemed',
   t.type({
@@ -82,10 +82,10 @@ export const PointsRedeemed = eventType(
   }),
 )
 
-/** Exactly what was left of each expired lot (DOMAIN.md §4). */
+/** Exactly what was left of each expired lot (docs/domain.md §4). */
 export const PointsExpired = eventType('PointsExpired', t.type({ lots: t.array(LotDraw), at: Instant }))
 
-/** A refund reverses exactly what the document earned (DOMAIN.md §4, §5). */
+/** A refund reverses exactly what the document earned (docs/domain.md §4, §5). */
 export const PointsReversed = eventType(
   'PointsReversed',
   t.type({
@@ -133,7 +133,7 @@ export const LevelUpgraded = eventType(
   ]),
 )
 
-/** The advance notice: what keeps the level, before the review (DOMAIN.md §5). */
+/** The advance notice: what keeps the level, before the review (docs/domain.md §5). */
 export const LevelDowngradeNoticeSent = eventType(
   'LevelDowngradeNoticeSent',
   t.intersection([
@@ -182,7 +182,7 @@ export const LevelReviewed = eventType(
   ]),
 )
 
-/** Prepaid balance is money (fen), kept apart from points, never expiring (DOMAIN.md §4, §5). */
+/** Prepaid balance is money (fen), kept apart from points, never expiring (docs/domain.md §4, §5). */
 export const PrepaidToppedUp = eventType(
   'PrepaidToppedUp',
   t.type({ amountFen: Fen, reference: Reference, at: Instant, by: Actor }),
@@ -204,7 +204,7 @@ export const PrepaidRefunded = eventType(
   }),
 )
 
-/** DOMAIN.md §4 exit costs (退出成本): what the member gives up, stated before the exit. */
+/** docs/domain.md §4 exit costs (退出成本): what the member gives up, stated before the exit. */
 export const ExitStatementIssued = eventType(
   'ExitStatementIssued',
   t.type({

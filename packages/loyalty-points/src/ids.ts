@@ -16,7 +16,7 @@ export type MemberId = t.TypeOf<typeof MemberId>
 export interface CustomerIdBrand {
   readonly CustomerId: unique symbol
 }
-/** The customer (DOMAIN.md §1) who holds the card. */
+/** The customer (docs/domain.md §1) who holds the card. */
 export const CustomerId = t.brand(
   t.string,
   (s): s is t.Branded<string, CustomerIdBrand> => isIdentifier(s),
@@ -27,7 +27,7 @@ export type CustomerId = t.TypeOf<typeof CustomerId>
 export interface CardNumberBrand {
   readonly CardNumber: unique symbol
 }
-/** The printed member card number (会员卡, DOMAIN.md §4). */
+/** The printed member card number (会员卡, docs/domain.md §4). */
 export const CardNumber = t.brand(
   t.string,
   (s): s is t.Branded<string, CardNumberBrand> => isIdentifier(s),

@@ -28,5 +28,5 @@ export const loyaltyDecider = (
   initialState: initialMember,
 })
 
-/** The decider under the default policy of DOMAIN.md §4. */
+/** The decider under the default policy of docs/domain.md §4. */
 export const decider = loyaltyDecider()

@@ -19,7 +19,7 @@ export const spendableLots = (m: Member, at: Instant, except?: string): Readonly
 export const spendablePoints = (m: Member, at: Instant): number =>
   spendableLots(m, at).reduce((sum, lot) => sum + lot.remaining, 0)
 
-/** DOMAIN.md §5 (Odoo's ledger): draw from the soonest-expiring lots first, up to `points`. */
+/** docs/domain.md §5 (Odoo's ledger): draw from the soonest-expiring lots first, up to `points`. */
 export const drawSoonestExpiring = (lots: ReadonlyArray<Lot>, points: number): ReadonlyArray<LotDraw> => {
   const draws: LotDraw[] = []
   let left = points
@@ -34,7 +34,7 @@ export const drawSoonestExpiring = (lots: ReadonlyArray<Lot>, points: number): R
 
 export const totalOf = (draws: ReadonlyArray<LotDraw>): number => draws.reduce((sum, d) => sum + d.points, 0)
 
-/** DOMAIN.md §4: what is left of every lot whose expiry has come, and nothing else. */
+/** docs/domain.md §4: what is left of every lot whose expiry has come, and nothing else. */
 export const expiredBy = (m: Member, at: Instant): ReadonlyArray<LotDraw> =>
   m.lots
     .filter((lot) => lot.remaining > 0 && isAtOrAfter(at, lot.expiresAt))

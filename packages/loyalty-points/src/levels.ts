@@ -13,7 +13,7 @@ export const tierAt = (policy: LoyaltyPolicy, index: number): LevelTier =>
   policy.levels.tiers[index] ?? { name: 'standard', minimum: 0, multiplierPercent: 100, privileges: [] }
 
 /**
- * DOMAIN.md §4 and §5: the level is measured by prepaid fen deposited, or by qualifying points
+ * docs/domain.md §4 and §5: the level is measured by prepaid fen deposited, or by qualifying points
  * earned within the window — never by the spendable balance.
  */
 export const levelMeasure = (policy: LoyaltyPolicy, m: Member, at: Instant): number => {
@@ -30,7 +30,7 @@ export const levelMeasure = (policy: LoyaltyPolicy, m: Member, at: Instant): num
 export const tierFor = (policy: LoyaltyPolicy, measure: number): number =>
   policy.levels.tiers.reduce((best, tier, index) => (measure >= tier.minimum ? index : best), 0)
 
-/** DOMAIN.md §5: at the review, downgrade none / one level / recompute; upgrades always apply. */
+/** docs/domain.md §5: at the review, downgrade none / one level / recompute; upgrades always apply. */
 export const reviewedTier = (policy: LoyaltyPolicy, current: number, measured: number): number => {
   if (measured >= current) return measured
   switch (policy.levels.downgrade) {

@@ -1,7 +1,7 @@
 import type { SourceCategory, SpendCategory } from './values.js'
 
 /**
- * The loyalty policy: plain data with defaults from DOMAIN.md §4 and the "Loyalty" part of §5.
+ * The loyalty policy: plain data with defaults from docs/domain.md §4 and the "Loyalty" part of §5.
  * Events shaped by a policy record its `policyVersion`, so a replay can explain every number.
  */
 
@@ -11,7 +11,7 @@ export interface EarningRate {
   readonly perYuan: number
 }
 
-/** When earned points may be spent (DOMAIN.md §5, pending points). */
+/** When earned points may be spent (docs/domain.md §5, pending points). */
 export type PendingRule =
   | { readonly kind: 'available' }
   | { readonly kind: 'days'; readonly days: number }
@@ -23,12 +23,12 @@ export interface LevelTier {
   readonly minimum: number
   /** Earning multiplier in percent (100 = ×1). */
   readonly multiplierPercent: number
-  /** What the level gives; listed on the exit statement as what is forfeited (DOMAIN.md §4 exit costs). */
+  /** What the level gives; listed on the exit statement as what is forfeited (docs/domain.md §4 exit costs). */
   readonly privileges: ReadonlyArray<string>
 }
 
 export interface LevelPolicy {
-  /** DOMAIN.md §4: levels by prepaid amount (以预付款的金额) or by accumulated points (采取积分形式). */
+  /** docs/domain.md §4: levels by prepaid amount (以预付款的金额) or by accumulated points (采取积分形式). */
   readonly basis: 'qualifying-points' | 'prepaid'
   /** Lowest first. */
   readonly tiers: ReadonlyArray<LevelTier>
@@ -52,7 +52,7 @@ export interface LoyaltyPolicy {
   readonly pending: Readonly<Record<SourceCategory, PendingRule>>
   /** Categories whose points count towards the level (goodwill and awards do not, by default). */
   readonly qualifyingCategories: ReadonlyArray<SourceCategory>
-  /** DOMAIN.md §4: lots expire 24 months after earning. */
+  /** docs/domain.md §4: lots expire 24 months after earning. */
   readonly lotLifetimeMonths: number
   /** When a refunded document's points were already spent: a recorded debt, or a write-off. */
   readonly refundShortfall: 'debt' | 'write-off'

@@ -2,7 +2,7 @@ import type { LoyaltyEvent } from './events.js'
 import { type Instant, later } from './time.js'
 import { type LotDraw, lotIdOf, type Source } from './values.js'
 
-/** One earning and what is left of it (DOMAIN.md §5: the history is the balance). */
+/** One earning and what is left of it (docs/domain.md §5: the history is the balance). */
 export interface Lot {
   readonly lotId: string
   readonly source: Source

@@ -231,7 +231,7 @@ export const malformedCommandArb: fc.Arbitrary<{ readonly raw: RawCommand; reado
   .filter(([raw, c]) => c.field in raw.data)
   .map(([raw, c]) => ({ raw: { ...raw, data: { ...raw.data, [c.field]: c.value } }, field: c.field }))
 
-/** Policies across the choices DOMAIN.md §4 and §5 leave open. */
+/** Policies across the choices docs/domain.md §4 and §5 leave open. */
 export const policyArb: fc.Arbitrary<LoyaltyPolicy> = fc
   .record({
     basis: fc.constantFrom('qualifying-points' as const, 'prepaid' as const),

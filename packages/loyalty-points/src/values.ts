@@ -57,12 +57,12 @@ const literals = <A extends string>(name: string, values: ReadonlyArray<A>) => {
   )
 }
 
-/** Spend that earns points by the yuan (DOMAIN.md §4: service, parts, purchases). */
+/** Spend that earns points by the yuan (docs/domain.md §4: service, parts, purchases). */
 export const spendCategories = ['repair-order', 'parts-invoice', 'vehicle-purchase'] as const
 export const SpendCategory = literals('SpendCategory', spendCategories)
 export type SpendCategory = t.TypeOf<typeof SpendCategory>
 
-/** Points granted as a fixed award (DOMAIN.md §4: events, referral rewards; §3 goodwill). */
+/** Points granted as a fixed award (docs/domain.md §4: events, referral rewards; §3 goodwill). */
 export const awardCategories = ['event', 'referral-reward', 'goodwill'] as const
 export const AwardCategory = literals('AwardCategory', awardCategories)
 export type AwardCategory = t.TypeOf<typeof AwardCategory>
@@ -73,11 +73,11 @@ export const SourceCategory = literals<SpendCategory | AwardCategory>('SourceCat
 ])
 export type SourceCategory = t.TypeOf<typeof SourceCategory>
 
-/** The document points come from: every movement states its source (DOMAIN.md §5). */
+/** The document points come from: every movement states its source (docs/domain.md §5). */
 export const Source = t.type({ category: SourceCategory, documentId: DocumentId })
 export type Source = t.TypeOf<typeof Source>
 
-/** What points are redeemed for (DOMAIN.md §4 会员积分用途). */
+/** What points are redeemed for (docs/domain.md §4 会员积分用途). */
 export const rewards = ['maintenance-voucher', 'discount', 'gift'] as const
 export const Reward = literals('Reward', rewards)
 export type Reward = t.TypeOf<typeof Reward>

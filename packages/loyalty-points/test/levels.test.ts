@@ -24,7 +24,7 @@ const graceStarted = LevelGraceStarted.make({
   at: REVIEW,
 })
 
-describe('levels (DOMAIN.md §4 会员级别, §5 tiers)', () => {
+describe('levels (docs/domain.md §4 会员级别, §5 tiers)', () => {
   const spec = deciderSpec(decider)
 
   it('sends the advance notice stating what keeps the level, once, within the notice period', () => {

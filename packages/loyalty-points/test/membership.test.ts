@@ -20,7 +20,7 @@ import {
 
 const spec = deciderSpec(decider)
 
-describe('member card (DOMAIN.md §4 会员卡)', () => {
+describe('member card (docs/domain.md §4 会员卡)', () => {
   it('enrols a card at a level, with its first review a year later', () => {
     spec
       .given([])
@@ -70,7 +70,7 @@ describe('member card (DOMAIN.md §4 会员卡)', () => {
   })
 })
 
-describe('a suspended card (DOMAIN.md §4 会员卡 status)', () => {
+describe('a suspended card (docs/domain.md §4 会员卡 status)', () => {
   const suspended = MemberSuspended.make({ reason: 'dispute', at: T0, by: clerk })
 
   it('is still refunded and evaluated, so no points survive a refund or an expiry', () => {

@@ -26,7 +26,7 @@ import {
 
 const spec = deciderSpec(decider)
 
-describe('earning per source document (DOMAIN.md §4 会员积分计算)', () => {
+describe('earning per source document (docs/domain.md §4 会员积分计算)', () => {
   it('earns at the rate of the category: one point per yuan of a repair order', () => {
     spec
       .given([enrolled()])
@@ -118,7 +118,7 @@ describe('earning per source document (DOMAIN.md §4 会员积分计算)', () =>
   })
 })
 
-describe('pending points (DOMAIN.md §5)', () => {
+describe('pending points (docs/domain.md §5)', () => {
   const purchase = doc('vehicle-purchase', 'INV-9')
   const pendingLot = PointsEarned.make({
     ...earned('x', 1_000).data,
@@ -163,7 +163,7 @@ describe('pending points (DOMAIN.md §5)', () => {
   })
 })
 
-describe('redemption (DOMAIN.md §4 会员积分用途, §5 ledger)', () => {
+describe('redemption (docs/domain.md §4 会员积分用途, §5 ledger)', () => {
   const older = earned('RO-1', 100, '2026-01-10T09:00:00Z', '2028-01-10T09:00:00.000Z')
   const sooner = earned('RO-2', 100, '2026-02-10T09:00:00Z', '2027-06-01T00:00:00.000Z')
 
@@ -207,7 +207,7 @@ describe('redemption (DOMAIN.md §4 会员积分用途, §5 ledger)', () => {
   })
 })
 
-describe('expiry (DOMAIN.md §4: lots expire 24 months after earning)', () => {
+describe('expiry (docs/domain.md §4: lots expire 24 months after earning)', () => {
   const lot = earned('RO-1', 100)
 
   it('removes exactly what is left of the lot', () => {
@@ -238,7 +238,7 @@ describe('expiry (DOMAIN.md §4: lots expire 24 months after earning)', () => {
   })
 })
 
-describe('refund of a source document (DOMAIN.md §4: reverses exactly what it earned)', () => {
+describe('refund of a source document (docs/domain.md §4: reverses exactly what it earned)', () => {
   const lot = earned('RO-1', 100)
   const other = earned('RO-2', 500)
 

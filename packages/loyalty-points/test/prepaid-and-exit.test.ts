@@ -32,7 +32,7 @@ const confirmExit: LoyaltyCommand = {
   data: { prepaidRefundReference: 'bank-transfer-7', at: T0, by: clerk },
 }
 
-describe('prepaid balance (DOMAIN.md §4: money, kept apart from points)', () => {
+describe('prepaid balance (docs/domain.md §4: money, kept apart from points)', () => {
   it('tops up in fen', () => {
     spec.given([enrolled()]).when(topUp(100_000)).then([toppedUp])
   })
@@ -68,7 +68,7 @@ describe('prepaid balance (DOMAIN.md §4: money, kept apart from points)', () =>
   })
 })
 
-describe('exit (DOMAIN.md §4 exit costs 退出成本)', () => {
+describe('exit (docs/domain.md §4 exit costs 退出成本)', () => {
   const lot = earned('RO-1', 800)
 
   it('states what the member forfeits before the exit', () => {

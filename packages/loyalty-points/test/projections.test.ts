@@ -71,7 +71,7 @@ describe('level distribution and flows', () => {
   })
 })
 
-describe('programme metrics (DOMAIN.md §5)', () => {
+describe('programme metrics (docs/domain.md §5)', () => {
   it('reports liability, breakage, redemption rate, active-member rate and prepaid liability', () => {
     const metrics = loyaltyMetrics(project(loyaltyTotals, recordedEvents), '2026-12-31T00:00:00Z')
     expect(metrics.pointsLiability).toBe(6_000 + 1_200 + 12_000 - 1_000)
@@ -102,7 +102,7 @@ describe('programme metrics (DOMAIN.md §5)', () => {
     )
   })
 
-  it('every points movement states its reason and its source (DOMAIN.md §5: no movement without a reason)', () => {
+  it('every points movement states its reason and its source (docs/domain.md §5: no movement without a reason)', () => {
     for (const e of [...alice, ...bob])
       switch (e.type) {
         case 'PointsEarned':

@@ -150,7 +150,7 @@ const policies: ReadonlyArray<[string, LoyaltyPolicy]> = [
   ],
 ]
 
-describe('ledger properties over random command sequences (DOMAIN.md §4 invariants)', () => {
+describe('ledger properties over random command sequences (docs/domain.md §4 invariants)', () => {
   for (const [name, policy] of policies)
     it(`holds under ${name}; replay reproduces the state`, () => {
       checkCommandSequences({
@@ -174,7 +174,7 @@ describe('ledger properties over random command sequences (DOMAIN.md §4 invaria
   })
 })
 
-describe('levels (DOMAIN.md §4: the level follows its rule deterministically from the history)', () => {
+describe('levels (docs/domain.md §4: the level follows its rule deterministically from the history)', () => {
   it('is a function of the history and the policy: redemptions never move it', () => {
     const isExit = (c: LoyaltyCommand) => c.type === 'RequestExitStatement' || c.type === 'ConfirmExit'
     fc.assert(

@@ -10,7 +10,7 @@ const command = <T extends string, P extends t.Props>(type: T, data: P) =>
   t.type({ type: t.literal(type), data: t.type(data) }, type)
 
 /**
- * DOMAIN.md §2.1: the referee names the referrer; the consultant reports it, the duty manager registers it.
+ * docs/domain.md §2.1: the referee names the referrer; the consultant reports it, the duty manager registers it.
  * The application passes in what one referral cannot see: the referee's delivery time if the car was already
  * handed over, and the referee's live referral from the `refereeReferrals` read model (or null).
  */
@@ -38,7 +38,7 @@ export const RegisterReferral = command('RegisterReferral', {
 })
 export type RegisterReferral = t.TypeOf<typeof RegisterReferral>
 
-/** DOMAIN.md §2.3: is this an owner's referral, and did the referrer help with the sale? */
+/** docs/domain.md §2.3: is this an owner's referral, and did the referrer help with the sale? */
 export const ScreenReferral = command('ScreenReferral', {
   referralId: ReferralId,
   by: Staff,
@@ -48,7 +48,7 @@ export const ScreenReferral = command('ScreenReferral', {
 })
 export type ScreenReferral = t.TypeOf<typeof ScreenReferral>
 
-/** DOMAIN.md §2.4: at delivery the showroom manager compares the registration with the referrer's licence. */
+/** docs/domain.md §2.4: at delivery the showroom manager compares the registration with the referrer's licence. */
 export const CheckAtDelivery = command('CheckAtDelivery', {
   referralId: ReferralId,
   by: Staff,
@@ -57,7 +57,7 @@ export const CheckAtDelivery = command('CheckAtDelivery', {
 })
 export type CheckAtDelivery = t.TypeOf<typeof CheckAtDelivery>
 
-/** DOMAIN.md §2.5: the callee and the questions, drawn by the application's injected Random. */
+/** docs/domain.md §2.5: the callee and the questions, drawn by the application's injected Random. */
 export const ScheduleCallBack = command('ScheduleCallBack', {
   referralId: ReferralId,
   by: Staff,
@@ -67,7 +67,7 @@ export const ScheduleCallBack = command('ScheduleCallBack', {
 })
 export type ScheduleCallBack = t.TypeOf<typeof ScheduleCallBack>
 
-/** DOMAIN.md §2.5: the verifier's judgement of each answer, in the order the questions were drawn. */
+/** docs/domain.md §2.5: the verifier's judgement of each answer, in the order the questions were drawn. */
 export const RecordCallBackAnswers = command('RecordCallBackAnswers', {
   referralId: ReferralId,
   verifier: Staff,
@@ -76,7 +76,7 @@ export const RecordCallBackAnswers = command('RecordCallBackAnswers', {
 })
 export type RecordCallBackAnswers = t.TypeOf<typeof RecordCallBackAnswers>
 
-/** DOMAIN.md §5 Referrals: the callee did not answer. */
+/** docs/domain.md §5 Referrals: the callee did not answer. */
 export const RecordCallBackUnreachable = command('RecordCallBackUnreachable', {
   referralId: ReferralId,
   verifier: Staff,
@@ -85,7 +85,7 @@ export const RecordCallBackUnreachable = command('RecordCallBackUnreachable', {
 export type RecordCallBackUnreachable = t.TypeOf<typeof RecordCallBackUnreachable>
 
 /**
- * DOMAIN.md §2.6: pay the referrer. The application passes the referrer's standing from the
+ * docs/domain.md §2.6: pay the referrer. The application passes the referrer's standing from the
  * `referrerLedger` read model: successful referrals before this one and whether the referrer is blocked.
  */
 export const ReleaseReward = command('ReleaseReward', {
@@ -97,7 +97,7 @@ export const ReleaseReward = command('ReleaseReward', {
 })
 export type ReleaseReward = t.TypeOf<typeof ReleaseReward>
 
-/** DOMAIN.md §5 Referrals: the referee's sale was returned or cancelled. */
+/** docs/domain.md §5 Referrals: the referee's sale was returned or cancelled. */
 export const RecordSaleReturned = command('RecordSaleReturned', {
   referralId: ReferralId,
   by: Staff,
@@ -107,7 +107,7 @@ export const RecordSaleReturned = command('RecordSaleReturned', {
 export type RecordSaleReturned = t.TypeOf<typeof RecordSaleReturned>
 
 /**
- * DOMAIN.md §2: a final outcome is reopened only by an explicit, recorded command of a manager. A faked
+ * docs/domain.md §2: a final outcome is reopened only by an explicit, recorded command of a manager. A faked
  * referral that is reopened holds its referee again, so the application passes the referee's live referral
  * (from `refereeReferrals`) as on registration.
  */
@@ -121,7 +121,7 @@ export const ReopenReferral = command('ReopenReferral', {
 export type ReopenReferral = t.TypeOf<typeof ReopenReferral>
 
 /**
- * DOMAIN.md §5 Referrals (inconclusive → manual review): a manager who reviewed an inconclusive referral and
+ * docs/domain.md §5 Referrals (inconclusive → manual review): a manager who reviewed an inconclusive referral and
  * will not have it called again closes it as not verified. To call again, reopen it instead.
  */
 export const CloseManualReview = command('CloseManualReview', {

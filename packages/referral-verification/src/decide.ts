@@ -23,7 +23,7 @@ import { type At, daysBetween, isBefore, type Role, type Staff, type Vehicle } f
 
 type Decision = Either<ReferralError, ReadonlyArray<ReferralEvent>>
 
-/** The rules of referral verification, one function per command (DOMAIN.md §2, §5 Referrals). */
+/** The rules of referral verification, one function per command (docs/domain.md §2, §5 Referrals). */
 export const decide =
   (policy: ReferralPolicy) =>
   (command: ReferralCommand, state: ReferralState): Decision => {
@@ -96,7 +96,7 @@ const roleNotAllowed = (who: Staff, what: string, roles: ReadonlyArray<Role>) =>
     ),
   )
 
-// DOMAIN.md §2.1 advance registration; §2.2 late claims; §2 + §5 one referrer per referee, no self-referral.
+// docs/domain.md §2.1 advance registration; §2.2 late claims; §2 + §5 one referrer per referee, no self-referral.
 const registerReferral = (c: RegisterReferral, s: ReferralState, policy: ReferralPolicy): Decision => {
   const d = c.data
   if (s.stage !== 'unregistered')
@@ -164,7 +164,7 @@ const registerReferral = (c: RegisterReferral, s: ReferralState, policy: Referra
   ])
 }
 
-// DOMAIN.md §2.3 preliminary screening: an owner's referral, and the referrer helped.
+// docs/domain.md §2.3 preliminary screening: an owner's referral, and the referrer helped.
 const screenReferral = (c: ScreenReferral, s: Referral): Decision => {
   if (s.stage !== 'registered')
     return wrongStage('NotAwaitingScreening', s, 'only a newly registered referral is screened')
@@ -185,7 +185,7 @@ const screenReferral = (c: ScreenReferral, s: Referral): Decision => {
   ])
 }
 
-// DOMAIN.md §2.4 delivery check against the referrer's licence; §5: keep the outcome, never the document.
+// docs/domain.md §2.4 delivery check against the referrer's licence; §5: keep the outcome, never the document.
 const checkAtDelivery = (c: CheckAtDelivery, s: Referral): Decision => {
   if (s.stage !== 'screened')
     return wrongStage('NotAwaitingDeliveryCheck', s, 'the delivery check follows screening')
@@ -221,7 +221,7 @@ const isFalseStatement = (asserted: AssertedVehicle, registered: Vehicle): boole
 const falseStatements = (questions: ReadonlyArray<Question>) =>
   questions.flatMap((q) => (q.kind === 'false-statement' ? [q.asserted] : []))
 
-// DOMAIN.md §2.5 call-back: drawn callee, 3–4 questions from the registered facts, at least one false
+// docs/domain.md §2.5 call-back: drawn callee, 3–4 questions from the registered facts, at least one false
 // statement; §5: the verifier is not the seller.
 const scheduleCallBack = (c: ScheduleCallBack, s: Referral): Decision => {
   const { draw, verifierId } = c.data
@@ -275,7 +275,7 @@ const scheduleCallBack = (c: ScheduleCallBack, s: Referral): Decision => {
   ])
 }
 
-// DOMAIN.md §2.5: two wrong answers mark the referral faked; §2.7 penalty and referrer block, recorded once per
+// docs/domain.md §2.5: two wrong answers mark the referral faked; §2.7 penalty and referrer block, recorded once per
 // referral; §2: a reopened fake that now passes is overturned, and its penalty and block are lifted.
 const recordCallBackAnswers = (c: RecordCallBackAnswers, s: Referral): Decision => {
   const { answers, verifier, at } = c.data
@@ -359,7 +359,7 @@ const fakedEvents = (s: Referral, wrongAnswers: number, at: At): ReadonlyArray<R
   ]
 }
 
-// DOMAIN.md §5 Referrals: unreachable callee — retries up to the budget, then inconclusive and manual review.
+// docs/domain.md §5 Referrals: unreachable callee — retries up to the budget, then inconclusive and manual review.
 const recordCallBackUnreachable = (c: RecordCallBackUnreachable, s: Referral): Decision => {
   const { verifier, at } = c.data
   if (s.stage !== 'call-back-scheduled' || s.callBack === null)
@@ -400,7 +400,7 @@ const rewardOf = (kind: RewardKind, tier: RewardTier): Reward => {
   }
 }
 
-// DOMAIN.md §2.6 reward only after verification; §5 hold period, tiers, blocked referrers.
+// docs/domain.md §2.6 reward only after verification; §5 hold period, tiers, blocked referrers.
 const releaseReward = (c: ReleaseReward, s: Referral): Decision => {
   const { referrerStanding, kind, at, by } = c.data
   if (s.stage !== 'verified')
@@ -456,7 +456,7 @@ const voidable: ReadonlyArray<Referral['stage']> = [
   'inconclusive',
 ]
 
-// DOMAIN.md §5 Referrals: a returned or cancelled sale within the window voids the referral or claws back.
+// docs/domain.md §5 Referrals: a returned or cancelled sale within the window voids the referral or claws back.
 const recordSaleReturned = (c: RecordSaleReturned, s: Referral): Decision => {
   const { outcome, at } = c.data
   if (!voidable.includes(s.stage)) return wrongStage('NothingToVoid', s, 'there is no live referral to void')
@@ -487,7 +487,7 @@ const recordSaleReturned = (c: RecordSaleReturned, s: Referral): Decision => {
     : right([voided])
 }
 
-// DOMAIN.md §2: outcomes are final; a manager's explicit, recorded reopen allows a new call-back.
+// docs/domain.md §2: outcomes are final; a manager's explicit, recorded reopen allows a new call-back.
 const reopenReferral = (c: ReopenReferral, s: Referral): Decision => {
   const { by, reason, at, refereeLiveReferralId } = c.data
   if (!s.policy.reopeningRoles.includes(by.role))
@@ -517,7 +517,7 @@ const reopenReferral = (c: ReopenReferral, s: Referral): Decision => {
   ])
 }
 
-// DOMAIN.md §5 Referrals: an inconclusive referral waits in manual review; a manager closes it as not verified.
+// docs/domain.md §5 Referrals: an inconclusive referral waits in manual review; a manager closes it as not verified.
 const closeManualReview = (c: CloseManualReview, s: Referral): Decision => {
   const { by, reason, at } = c.data
   if (!s.policy.reopeningRoles.includes(by.role))

@@ -37,7 +37,7 @@ const shuffled = <T>(random: Random, items: ReadonlyArray<T>): ReadonlyArray<T> 
 }
 
 /**
- * The application's half of DOMAIN.md §2.5: draw the callee and the questions with its injected `Random`,
+ * The application's half of docs/domain.md §2.5: draw the callee and the questions with its injected `Random`,
  * under the referral's own policy, and put the draw in `ScheduleCallBack` so the decision is replayable.
  * Returns null when the facts to ask about were erased.
  */

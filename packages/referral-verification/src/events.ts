@@ -30,7 +30,7 @@ export const RegisteredReferrer = t.type(
   'RegisteredReferrer',
 )
 
-/** DOMAIN.md §2.1: the duty manager registered the referee's own, advance claim. */
+/** docs/domain.md §2.1: the duty manager registered the referee's own, advance claim. */
 export const ReferralRegistered = eventType(
   'ReferralRegistered',
   t.type({
@@ -44,7 +44,7 @@ export const ReferralRegistered = eventType(
   }),
 )
 
-/** DOMAIN.md §2.2: the claim was first raised at or after delivery (提车), so it is not a referral. */
+/** docs/domain.md §2.2: the claim was first raised at or after delivery (提车), so it is not a referral. */
 export const LateClaimRejected = eventType(
   'LateClaimRejected',
   t.type({
@@ -59,7 +59,7 @@ export const LateClaimRejected = eventType(
   }),
 )
 
-/** DOMAIN.md §2.3: the sales consultant's preliminary screening (初步筛选). */
+/** docs/domain.md §2.3: the sales consultant's preliminary screening (初步筛选). */
 export const ReferralScreened = eventType(
   'ReferralScreened',
   t.type({
@@ -72,7 +72,7 @@ export const ReferralScreened = eventType(
   }),
 )
 
-/** DOMAIN.md §2.4, §5 Consent: the licence check at delivery; only its outcome is kept, never the document. */
+/** docs/domain.md §2.4, §5 Consent: the licence check at delivery; only its outcome is kept, never the document. */
 export const DeliveryChecked = eventType(
   'DeliveryChecked',
   t.type({
@@ -84,7 +84,7 @@ export const DeliveryChecked = eventType(
   }),
 )
 
-/** DOMAIN.md §2.5: the drawn callee and the drawn questions, recorded so a replay reproduces them. */
+/** docs/domain.md §2.5: the drawn callee and the drawn questions, recorded so a replay reproduces them. */
 export const CallBackScheduled = eventType(
   'CallBackScheduled',
   t.type({
@@ -99,19 +99,19 @@ export const CallBackScheduled = eventType(
   }),
 )
 
-/** DOMAIN.md §2.5: the answers, right or wrong per question. */
+/** docs/domain.md §2.5: the answers, right or wrong per question. */
 export const CallBackAnswered = eventType(
   'CallBackAnswered',
   t.type({ referralId: ReferralId, verifier: Staff, answers: t.array(Answer), wrongAnswers: Count, at: At }),
 )
 
-/** DOMAIN.md §5 Referrals: the callee could not be reached on this attempt. */
+/** docs/domain.md §5 Referrals: the callee could not be reached on this attempt. */
 export const CallBackUnreachable = eventType(
   'CallBackUnreachable',
   t.type({ referralId: ReferralId, verifier: Staff, attempt: Count, at: At }),
 )
 
-/** DOMAIN.md §2.5–2.6: the call-back passed; the referral is genuine. */
+/** docs/domain.md §2.5–2.6: the call-back passed; the referral is genuine. */
 export const ReferralVerified = eventType(
   'ReferralVerified',
   t.type({
@@ -123,7 +123,7 @@ export const ReferralVerified = eventType(
   }),
 )
 
-/** DOMAIN.md §2.5: too many wrong answers (若2项答错则视为该推荐购买作假). */
+/** docs/domain.md §2.5: too many wrong answers (若2项答错则视为该推荐购买作假). */
 export const ReferralFaked = eventType(
   'ReferralFaked',
   t.type({
@@ -137,7 +137,7 @@ export const ReferralFaked = eventType(
   }),
 )
 
-/** DOMAIN.md §5 Referrals: the retry budget is spent; the referral waits for manual review. */
+/** docs/domain.md §5 Referrals: the retry budget is spent; the referral waits for manual review. */
 export const VerificationInconclusive = eventType(
   'VerificationInconclusive',
   t.type({
@@ -149,20 +149,20 @@ export const VerificationInconclusive = eventType(
   }),
 )
 
-/** DOMAIN.md §2.7, §5 Referrals: the fine on the consultant who reported a faked referral. */
+/** docs/domain.md §2.7, §5 Referrals: the fine on the consultant who reported a faked referral. */
 export const FraudPenaltyRecorded = eventType(
   'FraudPenaltyRecorded',
   t.type({ referralId: ReferralId, consultantId: StaffId, amountFen: Fen, at: At, policyVersion: t.string }),
 )
 
-/** DOMAIN.md §2.7: by policy, the referrer of a faked referral gets no further rewards. */
+/** docs/domain.md §2.7: by policy, the referrer of a faked referral gets no further rewards. */
 export const ReferrerBlocked = eventType(
   'ReferrerBlocked',
   t.type({ referralId: ReferralId, referrerId: CustomerId, at: At, policyVersion: t.string }),
 )
 
 /**
- * DOMAIN.md §2 (a final outcome changes only after an audited reopen), §2.7: a faked referral that a manager
+ * docs/domain.md §2 (a final outcome changes only after an audited reopen), §2.7: a faked referral that a manager
  * reopened passed its new call-back, so the fine recorded against the reporting consultant is lifted.
  */
 export const FraudPenaltyLifted = eventType(
@@ -177,14 +177,14 @@ export const FraudPenaltyLifted = eventType(
   }),
 )
 
-/** DOMAIN.md §2, §2.7: the fake that blocked the referrer was overturned by a new call-back; this block is lifted. */
+/** docs/domain.md §2, §2.7: the fake that blocked the referrer was overturned by a new call-back; this block is lifted. */
 export const ReferrerUnblocked = eventType(
   'ReferrerUnblocked',
   t.type({ referralId: ReferralId, referrerId: CustomerId, at: At, policyVersion: t.string }),
 )
 
 /**
- * DOMAIN.md §2.6: the reward is paid to the referrer. A `loyalty-points` reward is not booked here: the
+ * docs/domain.md §2.6: the reward is paid to the referrer. A `loyalty-points` reward is not booked here: the
  * loyalty package acts on this event.
  */
 export const RewardReleased = eventType(
@@ -201,7 +201,7 @@ export const RewardReleased = eventType(
   }),
 )
 
-/** DOMAIN.md §5 Referrals: the referee's sale was returned or cancelled within the window. */
+/** docs/domain.md §5 Referrals: the referee's sale was returned or cancelled within the window. */
 export const ReferralVoided = eventType(
   'ReferralVoided',
   t.type({
@@ -212,13 +212,13 @@ export const ReferralVoided = eventType(
   }),
 )
 
-/** DOMAIN.md §5 Referrals: a reward already paid on a voided referral is claimed back. */
+/** docs/domain.md §5 Referrals: a reward already paid on a voided referral is claimed back. */
 export const RewardClawedBack = eventType(
   'RewardClawedBack',
   t.type({ referralId: ReferralId, referrerId: CustomerId, reward: Reward, at: At }),
 )
 
-/** DOMAIN.md §2 ("a new attempt needs an explicit, audited reopen"): a manager reopened a final outcome. */
+/** docs/domain.md §2 ("a new attempt needs an explicit, audited reopen"): a manager reopened a final outcome. */
 export const ReferralReopened = eventType(
   'ReferralReopened',
   t.type({
@@ -231,7 +231,7 @@ export const ReferralReopened = eventType(
 )
 
 /**
- * DOMAIN.md §5 Referrals: a manager reviewed an inconclusive referral and closed it as not verified. It pays
+ * docs/domain.md §5 Referrals: a manager reviewed an inconclusive referral and closed it as not verified. It pays
  * nothing, fines nobody (nothing was proven) and frees the referee.
  */
 export const ManualReviewClosed = eventType(

@@ -28,5 +28,5 @@ export const referralDecider = (
   initialState,
 })
 
-/** The referral decider under the defaults of DOMAIN.md. */
+/** The referral decider under the defaults of docs/domain.md. */
 export const decider = referralDecider(defaultReferralPolicy)

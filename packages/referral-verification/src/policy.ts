@@ -3,7 +3,7 @@ import { Count, Fen, Role } from './values.js'
 
 /**
  * One reward tier: from the referrer's n-th successful referral on, what each kind of reward is worth
- * (DOMAIN.md §5 Referrals: "tier rewards by the number of successful referrals").
+ * (docs/domain.md §5 Referrals: "tier rewards by the number of successful referrals").
  */
 export const RewardTier = t.type(
   {
@@ -26,37 +26,37 @@ export const ReferralPolicy = t.intersection(
   [
     t.type({
       policyVersion: t.string,
-      /** DOMAIN.md §2.5: "3–4 simple, specific questions". */
+      /** docs/domain.md §2.5: "3–4 simple, specific questions". */
       questionsAtLeast: Count,
       questionsAtMost: Count,
-      /** DOMAIN.md §2.5: at least one deliberately false statement the callee must correct. */
+      /** docs/domain.md §2.5: at least one deliberately false statement the callee must correct. */
       falseStatementsAtLeast: Count,
-      /** DOMAIN.md §2.5: "two wrong answers mark the referral as faked". */
+      /** docs/domain.md §2.5: "two wrong answers mark the referral as faked". */
       wrongAnswersForFake: Count,
-      /** DOMAIN.md §5 Referrals: unreachable call-backs have a retry budget, then manual review. */
+      /** docs/domain.md §5 Referrals: unreachable call-backs have a retry budget, then manual review. */
       callBackAttempts: Count,
-      /** DOMAIN.md §5 Referrals: a hold after delivery before the reward is paid (the seed pays at once: 0). */
+      /** docs/domain.md §5 Referrals: a hold after delivery before the reward is paid (the seed pays at once: 0). */
       rewardHoldDays: Count,
-      /** DOMAIN.md §5 Referrals: a sale returned or cancelled within this many days of delivery voids the referral. */
+      /** docs/domain.md §5 Referrals: a sale returned or cancelled within this many days of delivery voids the referral. */
       returnWindowDays: Count,
-      /** DOMAIN.md §2.7, §5 Referrals: the fine on the consultant who reported a faked referral (¥500). */
+      /** docs/domain.md §2.7, §5 Referrals: the fine on the consultant who reported a faked referral (¥500). */
       fraudPenaltyFen: Fen,
-      /** DOMAIN.md §2.7: whether a faked referral blocks the referrer from further rewards. */
+      /** docs/domain.md §2.7: whether a faked referral blocks the referrer from further rewards. */
       blockReferrerOnFraud: t.boolean,
-      /** DOMAIN.md §2: roles that may register a referral (the duty manager, 值班经理). */
+      /** docs/domain.md §2: roles that may register a referral (the duty manager, 值班经理). */
       registeringRoles: t.array(Role),
-      /** DOMAIN.md §2.3: roles that may screen a referral (the sales consultant, 销售顾问自行判断). */
+      /** docs/domain.md §2.3: roles that may screen a referral (the sales consultant, 销售顾问自行判断). */
       screeningRoles: t.array(Role),
-      /** DOMAIN.md §2.4: roles that may check the registration at delivery (the showroom manager, 展厅经理). */
+      /** docs/domain.md §2.4: roles that may check the registration at delivery (the showroom manager, 展厅经理). */
       deliveryCheckRoles: t.array(Role),
-      /** DOMAIN.md §2: roles that may reopen a final outcome. */
+      /** docs/domain.md §2: roles that may reopen a final outcome. */
       reopeningRoles: t.array(Role),
       /** Reward tiers; a referral earns the tier with the highest start at or below its number. */
       rewardTiers: t.array(RewardTier),
     }),
     t.partial({
       /**
-       * DOMAIN.md §2.1: roles that may report a referral to the duty manager (the sales consultant who sells
+       * docs/domain.md §2.1: roles that may report a referral to the duty manager (the sales consultant who sells
        * the car, 销售顾问须将此情况及时报告给值班经理). New in `referral-policy-2`; optional so that policies
        * recorded before it still read back, and a policy without it allows the sales consultant only.
        */
@@ -66,11 +66,11 @@ export const ReferralPolicy = t.intersection(
   'ReferralPolicy',
 )
 
-/** Who may report a referral when a policy does not say (DOMAIN.md §2.1: the sales consultant). */
+/** Who may report a referral when a policy does not say (docs/domain.md §2.1: the sales consultant). */
 export const defaultReportingRoles: ReadonlyArray<Role> = ['sales-consultant']
 export type ReferralPolicy = t.TypeOf<typeof ReferralPolicy>
 
-/** The defaults of DOMAIN.md §2 and §5; amounts other than the ¥500 fine are a dealer's choice, not the seed's. */
+/** The defaults of docs/domain.md §2 and §5; amounts other than the ¥500 fine are a dealer's choice, not the seed's. */
 export const defaultReferralPolicy: ReferralPolicy = {
   policyVersion: 'referral-policy-2',
   questionsAtLeast: 3,

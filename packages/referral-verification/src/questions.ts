@@ -1,7 +1,7 @@
 import * as t from 'io-ts'
 import { CarModel, Colour, Gearbox } from './values.js'
 
-/** Who the call-back phones, drawn at random (DOMAIN.md §2.5, 随机确定回访新客户或老客户). */
+/** Who the call-back phones, drawn at random (docs/domain.md §2.5, 随机确定回访新客户或老客户). */
 export const Callee = t.keyof({ referee: null, referrer: null }, 'Callee')
 export type Callee = t.TypeOf<typeof Callee>
 
@@ -24,7 +24,7 @@ export const AssertedVehicle = t.type(
 export type AssertedVehicle = t.TypeOf<typeof AssertedVehicle>
 
 /**
- * One call-back question (DOMAIN.md §2.5): an open question the callee must answer, a confirmation of the
+ * One call-back question (docs/domain.md §2.5): an open question the callee must answer, a confirmation of the
  * registered car, or a deliberately false statement about it that the callee must correct
  * ("Mr Zhang drives a black Jetta, right?").
  */

@@ -1,7 +1,7 @@
 import * as t from 'io-ts'
 import { Count, Fen } from './values.js'
 
-/** DOMAIN.md §2.6: gifts, cash back, purchase vouchers or loyalty points. */
+/** docs/domain.md §2.6: gifts, cash back, purchase vouchers or loyalty points. */
 export const RewardKind = t.keyof(
   { gift: null, 'cash-back': null, 'purchase-voucher': null, 'loyalty-points': null },
   'RewardKind',

@@ -6,7 +6,7 @@ import type { Callee, Question } from './questions.js'
 import type { Reward } from './rewards.js'
 import type { At, PersonName, Phone, Vehicle } from './values.js'
 
-/** Where a registered referral stands (DOMAIN.md §2 steps 1–6, §5 Referrals). */
+/** Where a registered referral stands (docs/domain.md §2 steps 1–6, §5 Referrals). */
 export type Stage =
   | 'registered'
   | 'screened'
@@ -34,7 +34,7 @@ export interface CallBack {
   readonly unreachableAttempts: number
 }
 
-/** The reward is tracked apart from the referral (DOMAIN.md §5 Referrals). */
+/** The reward is tracked apart from the referral (docs/domain.md §5 Referrals). */
 export type RewardState =
   | { readonly status: 'none' }
   | { readonly status: 'released'; readonly reward: Reward; readonly at: At }
@@ -54,11 +54,11 @@ export interface Referral {
   readonly callBack: CallBack | null
   readonly reward: RewardState
   /**
-   * The fine this referral's fake put on the reporting consultant, while it stands (DOMAIN.md §2.7): recorded
+   * The fine this referral's fake put on the reporting consultant, while it stands (docs/domain.md §2.7): recorded
    * once, kept through a reopen, lifted only when the new call-back verifies the referral.
    */
   readonly standingPenalty: { readonly consultantId: StaffId; readonly amountFen: number } | null
-  /** Whether this referral's fake blocks its referrer from rewards (DOMAIN.md §2.7), until overturned. */
+  /** Whether this referral's fake blocks its referrer from rewards (docs/domain.md §2.7), until overturned. */
   readonly blocksReferrer: boolean
 }
 
@@ -70,7 +70,7 @@ export type ReferralState =
 
 export const initialState: ReferralState = { stage: 'unregistered' }
 
-/** Referrals that still hold the referee: the referee may have no other (DOMAIN.md §5, "sticky advocate"). */
+/** Referrals that still hold the referee: the referee may have no other (docs/domain.md §5, "sticky advocate"). */
 export const isLive = (state: ReferralState): boolean =>
   state.stage !== 'unregistered' &&
   state.stage !== 'late-claim' &&

@@ -34,7 +34,7 @@ import {
 
 const spec = deciderSpec(decider)
 
-describe('advance registration (DOMAIN.md §2.1)', () => {
+describe('advance registration (docs/domain.md §2.1)', () => {
   it('records the referrer facts as personal data of the referrer, and the policy it is registered under', () => {
     expect(spec.given([]).when(register()).events()).toEqual([
       {
@@ -113,7 +113,7 @@ describe('advance registration (DOMAIN.md §2.1)', () => {
   })
 })
 
-describe('late claims (DOMAIN.md §2.2)', () => {
+describe('late claims (docs/domain.md §2.2)', () => {
   it('a claim first raised at delivery is recorded as refused, with its reason', () => {
     expect(
       spec
@@ -152,7 +152,7 @@ describe('late claims (DOMAIN.md §2.2)', () => {
   })
 })
 
-describe('guards (DOMAIN.md §2, §5 Referrals)', () => {
+describe('guards (docs/domain.md §2, §5 Referrals)', () => {
   it('no self-referral: the same phone, compared through the keyed hash, is refused', () => {
     spec
       .given([])
@@ -193,7 +193,7 @@ describe('guards (DOMAIN.md §2, §5 Referrals)', () => {
   })
 })
 
-describe('preliminary screening (DOMAIN.md §2.3)', () => {
+describe('preliminary screening (docs/domain.md §2.3)', () => {
   it('passes when it is an owner referral and the referrer helped', () => {
     expect(spec.given(historyOf(register())).when(screen()).events()[0]).toMatchObject({
       type: 'ReferralScreened',
@@ -226,7 +226,7 @@ describe('preliminary screening (DOMAIN.md §2.3)', () => {
   })
 })
 
-describe('delivery check (DOMAIN.md §2.4)', () => {
+describe('delivery check (docs/domain.md §2.4)', () => {
   it('records only the outcome and who checked, and the delivery time', () => {
     expect(spec.given(historyOf(register(), screen())).when(checkAtDelivery()).events()).toEqual([
       {
@@ -277,7 +277,7 @@ describe('delivery check (DOMAIN.md §2.4)', () => {
   })
 })
 
-describe('call-back (DOMAIN.md §2.5)', () => {
+describe('call-back (docs/domain.md §2.5)', () => {
   it('records the drawn callee and questions', () => {
     const liSiBoughtARedGolf = {
       kind: 'false-statement',
@@ -361,7 +361,7 @@ describe('call-back (DOMAIN.md §2.5)', () => {
   })
 })
 
-describe('call-back answers (DOMAIN.md §2.5, §2.7)', () => {
+describe('call-back answers (docs/domain.md §2.5, §2.7)', () => {
   it('one wrong answer still verifies', () => {
     const events = spec
       .given(callBackScheduled())
@@ -473,7 +473,7 @@ describe('call-back answers (DOMAIN.md §2.5, §2.7)', () => {
   })
 })
 
-describe('unreachable callee (DOMAIN.md §5 Referrals)', () => {
+describe('unreachable callee (docs/domain.md §5 Referrals)', () => {
   it('retries within the budget', () => {
     expect(spec.given(callBackScheduled()).when(unreachable()).events()).toMatchObject([
       { type: 'CallBackUnreachable', data: { attempt: 1 } },
@@ -558,7 +558,7 @@ describe('unreachable callee (DOMAIN.md §5 Referrals)', () => {
   })
 })
 
-describe('reward (DOMAIN.md §2.6, §5 Referrals)', () => {
+describe('reward (docs/domain.md §2.6, §5 Referrals)', () => {
   it('is released after a passed verification, at the value of the referrer’s tier', () => {
     expect(spec.given(verified()).when(releaseReward('cash-back')).events()).toMatchObject([
       {
@@ -638,7 +638,7 @@ describe('reward (DOMAIN.md §2.6, §5 Referrals)', () => {
   })
 })
 
-describe('returned or cancelled sale (DOMAIN.md §5 Referrals)', () => {
+describe('returned or cancelled sale (docs/domain.md §5 Referrals)', () => {
   it('voids an unpaid referral within the window', () => {
     expect(spec.given(verified()).when(saleReturned()).events()).toMatchObject([
       { type: 'ReferralVoided', data: { reason: 'sale-returned' } },
@@ -687,7 +687,7 @@ describe('returned or cancelled sale (DOMAIN.md §5 Referrals)', () => {
   })
 })
 
-describe('reopening (DOMAIN.md §2: outcomes are final)', () => {
+describe('reopening (docs/domain.md §2: outcomes are final)', () => {
   it('a manager may reopen a faked referral for a new call-back; it is recorded', () => {
     const events = spec.given(faked()).when(reopen()).events()
     expect(events).toMatchObject([
@@ -717,7 +717,7 @@ describe('reopening (DOMAIN.md §2: outcomes are final)', () => {
   })
 })
 
-describe('an overturned fake (DOMAIN.md §2 reopen, §2.7 penalties)', () => {
+describe('an overturned fake (docs/domain.md §2 reopen, §2.7 penalties)', () => {
   const recheck = scheduleCallBack({ at: '2026-03-13T09:00:00+08:00' })
   const reopenedFake = () => [...faked(), ...spec.given(faked()).when(reopen()).events()]
   const rechecking = () => [...reopenedFake(), ...spec.given(reopenedFake()).when(recheck).events()]

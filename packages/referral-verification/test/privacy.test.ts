@@ -15,7 +15,7 @@ const readAll = async (store: { readStream: (s: string) => AsyncIterable<Recorde
   return events
 }
 
-// ARCHITECTURE.md "Audit and privacy", DOMAIN.md §5 Consent: personal fields are sealed per person.
+// ARCHITECTURE.md "Audit and privacy", docs/domain.md §5 Consent: personal fields are sealed per person.
 describe('personal data of a referral in the store', () => {
   it('is stored encrypted, each party under their own key, and reads back in clear', async () => {
     const store = createInMemoryEventStore({

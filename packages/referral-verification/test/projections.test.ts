@@ -124,7 +124,7 @@ const store = (
 
 const all = store(referralA, referralB, referralC, referralD)
 
-describe('call-back queue (DOMAIN.md §2.5, §5 Referrals)', () => {
+describe('call-back queue (docs/domain.md §2.5, §5 Referrals)', () => {
   it('shows whom to call, about whom, and the drawn questions', () => {
     const queue = project(callBackQueue, store(historyFor('referral-a', ...upToTheCall('referral-a', liSi))))
     const [call] = callsDueOn(queue, '2026-03-11T10:00:00+08:00')
@@ -184,7 +184,7 @@ describe('call-back queue (DOMAIN.md §2.5, §5 Referrals)', () => {
   })
 })
 
-describe('referrer ledger (DOMAIN.md §2.6, §5 Referrals)', () => {
+describe('referrer ledger (docs/domain.md §2.6, §5 Referrals)', () => {
   const ledger = project(referrerLedger, all)
   const account = ledger.accounts[zhangSan.customerId]
 
@@ -223,7 +223,7 @@ describe('referrer ledger (DOMAIN.md §2.6, §5 Referrals)', () => {
   })
 })
 
-describe('referrer ledger after a fake is overturned (DOMAIN.md §2, §2.7)', () => {
+describe('referrer ledger after a fake is overturned (docs/domain.md §2, §2.7)', () => {
   const overturnedB = historyOf(
     ...[
       ...upToTheCall('referral-b', wangWu, otherConsultant),
@@ -258,7 +258,7 @@ describe('referrer ledger after a fake is overturned (DOMAIN.md §2, §2.7)', ()
   })
 })
 
-describe('referrer ledger with a reward hold (DOMAIN.md §5 Referrals)', () => {
+describe('referrer ledger with a reward hold (docs/domain.md §5 Referrals)', () => {
   const policy = { ...defaultReferralPolicy, rewardHoldDays: 7 }
   const verifiedUnderHold = historyUnder(policy)(
     register(),
@@ -291,7 +291,7 @@ describe('referrer ledger with a reward hold (DOMAIN.md §5 Referrals)', () => {
   })
 })
 
-describe('fraud report by consultant (DOMAIN.md §2.7)', () => {
+describe('fraud report by consultant (docs/domain.md §2.7)', () => {
   it('records each faked referral and its fine against the consultant who reported it', () => {
     const report = project(fraudReport, all)
     expect(consultantsByFraud(report)).toEqual([
@@ -402,7 +402,7 @@ describe('referral metrics', () => {
   })
 })
 
-describe('referee lookup for "one referrer per referee" (DOMAIN.md §2, §5 Referrals)', () => {
+describe('referee lookup for "one referrer per referee" (docs/domain.md §2, §5 Referrals)', () => {
   it('names the earliest live referral of a referee, by customer or by phone, and frees it when it fails', () => {
     const lookup = project(refereeReferrals, all)
     expect(liveReferralOf(lookup, { customerId: liSi.customerId, phoneHash: liSi.phoneHash })).toBe(

@@ -78,7 +78,7 @@ const outcomes = new Set([
   'ReferralVoided',
 ])
 
-// DOMAIN.md §2.6: no reward without a passed verification — the last outcome before every reward is a pass.
+// docs/domain.md §2.6: no reward without a passed verification — the last outcome before every reward is a pass.
 const noRewardWithoutPassedVerification = (step: ReferralStep) =>
   step.history.every(
     (event, index) =>
@@ -89,7 +89,7 @@ const noRewardWithoutPassedVerification = (step: ReferralStep) =>
         .at(-1)?.type === 'ReferralVerified',
   )
 
-// DOMAIN.md §2.7, §5 Referrals: a faked or voided referral never pays, and ends with nothing paid.
+// docs/domain.md §2.7, §5 Referrals: a faked or voided referral never pays, and ends with nothing paid.
 const fakedOrVoidedNeverPays = (step: ReferralStep) => {
   if (step.before.stage === 'faked' || step.before.stage === 'voided')
     if (produced(step).some((e) => e.type === 'RewardReleased')) return false
@@ -112,7 +112,7 @@ const withinTier = (reward: Reward, tier: RewardTier): boolean => {
   }
 }
 
-// DOMAIN.md §5 Referrals: a reward never exceeds what the policy gives the referrer's tier.
+// docs/domain.md §5 Referrals: a reward never exceeds what the policy gives the referrer's tier.
 const rewardWithinTier = (step: ReferralStep) =>
   produced(step).every((e) => {
     if (e.type !== 'RewardReleased' || step.command.type !== 'ReleaseReward' || !('policy' in step.before))
@@ -126,7 +126,7 @@ const rewardWithinTier = (step: ReferralStep) =>
 const count = (events: ReadonlyArray<ReferralEvent>, type: ReferralEvent['type']) =>
   events.filter((e) => e.type === type).length
 
-// DOMAIN.md §2.7 with §2 reopen: a referral fines its consultant at most once at a time; the fine and the
+// docs/domain.md §2.7 with §2 reopen: a referral fines its consultant at most once at a time; the fine and the
 // block stand while it is faked and are gone once it is verified (a fake overturned by a new call-back).
 const penaltyStandsOnceWhileFaked = (step: ReferralStep) => {
   const fines = count(step.history, 'FraudPenaltyRecorded') - count(step.history, 'FraudPenaltyLifted')
@@ -141,7 +141,7 @@ const penaltyStandsOnceWhileFaked = (step: ReferralStep) => {
 
 const callBackOutcomes = new Set(['ReferralVerified', 'ReferralFaked', 'VerificationInconclusive'])
 
-// DOMAIN.md §2: a verification outcome is final; a new one needs a recorded reopen in between.
+// docs/domain.md §2: a verification outcome is final; a new one needs a recorded reopen in between.
 // §5 Referrals: a voided referral cannot be un-voided, nor a closed manual review reopened; §2.2: a late
 // claim admits nothing more.
 const outcomesAreFinal = (step: ReferralStep) => {
@@ -222,7 +222,7 @@ describe('properties over random command sequences', () => {
   })
 })
 
-describe('one referrer per referee, across referrals (DOMAIN.md §2, §5 Referrals)', () => {
+describe('one referrer per referee, across referrals (docs/domain.md §2, §5 Referrals)', () => {
   it('a referee never has two live referrals when the application passes the lookup in', () => {
     const referralIds = ['referral-1', 'referral-2', 'referral-3']
     fc.assert(
@@ -286,7 +286,7 @@ const withLookup = (
   return command
 }
 
-describe('rewards across referrals, with the referrer ledger passed in (DOMAIN.md §2.7, §5 Referrals)', () => {
+describe('rewards across referrals, with the referrer ledger passed in (docs/domain.md §2.7, §5 Referrals)', () => {
   // Three referrals by Zhang San, each starting at a random stage, then random commands on all three.
   const referralIds = ['referral-1', 'referral-2', 'referral-3']
   const referees = [
@@ -384,7 +384,7 @@ describe('rewards across referrals, with the referrer ledger passed in (DOMAIN.m
   })
 })
 
-describe('replaying the stored events (DOMAIN.md §2: "tests and replays are deterministic")', () => {
+describe('replaying the stored events (docs/domain.md §2: "tests and replays are deterministic")', () => {
   it('folding the events a store holds, written as JSON and read back through the registry, gives the state the handler returned', async () => {
     for (const history of [[], delivered(), faked()])
       await checkReplayDeterminism({

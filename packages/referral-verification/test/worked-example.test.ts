@@ -15,7 +15,7 @@ import {
   zhangSan,
 } from './fixtures.js'
 
-// Seed 000, 推荐购买真实性判断 — the worked example, as the seed tells it (DOMAIN.md §2).
+// Seed 000, 推荐购买真实性判断 — the worked example, as the seed tells it (docs/domain.md §2).
 describe('Zhang San refers Li Si', () => {
   const spec = deciderSpec(decider)
 

@@ -6,7 +6,7 @@ import { callBackStaff, customerManagers, scheduler, showroomManager } from './s
 import { chinaMonthDay, DAY, iso, midnightOf } from './time.js'
 import { attempt, chance, during, now, nowMs, type Sim, type SimCustomer } from './world.js'
 
-// Care touchpoints (DOMAIN.md §1 跟踪与维护老客户, seed 003) and consent (§5): the weekly churn-risk
+// Care touchpoints (docs/domain.md §1 跟踪与维护老客户, seed 003) and consent (§5): the weekly churn-risk
 // calls that win customers back, greetings, brand-event invitations and VIP care — each on a channel
 // the customer's consent allows — and the customers who opt out.
 
@@ -20,7 +20,7 @@ const comesBack: Readonly<Record<string, number>> = {
 }
 
 /**
- * Monday morning (DOMAIN.md §1 stage 6: 发现即将流失的客户,并采取相应的行动留住客户): the customer
+ * Monday morning (docs/domain.md §1 stage 6: 发现即将流失的客户,并采取相应的行动留住客户): the customer
  * managers take this week's list from the churn-risk read model and call, most urgent first, as many
  * as they have time for. A reached customer may book a visit: that visit wins them back.
  */
@@ -47,7 +47,7 @@ export const churnRiskCalls = async (sim: Sim, weekStart: number) => {
       sim.agenda.plan(during(sim, midnightOf(due) + sim.random.int(2, 15) * DAY, 9, 17), async () => {
         // Not if the car was serviced since the call (the owner came in on their own).
         if (!c.vehicles.includes(v) || (v.lastVisitAt ?? 0) > calledAt) return
-        // Won back (DOMAIN.md §5: won-back customers churn again more often): some leave again.
+        // Won back (docs/domain.md §5: won-back customers churn again more often): some leave again.
         if (gone)
           c.defectsAt = chance(sim, 0.35)
             ? nowMs(sim) + sim.random.int(60, 300) * DAY

@@ -20,7 +20,7 @@ import {
   workingMoment,
 } from './world.js'
 
-// Complaint handling (DOMAIN.md §3, §5 Complaints): intake with a severity, acknowledgement, problem,
+// Complaint handling (docs/domain.md §3, §5 Complaints): intake with a severity, acknowledgement, problem,
 // analysis, proposal and approval, the customer's decision, execution, follow-up call and closing with
 // a root cause — late steps that breach the SLA clocks, rejections that escalate, media words that make
 // a complaint 重大, repeat complaints, pauses for parts, and reopenings after a close.
@@ -47,7 +47,7 @@ const accounts = [
   'The advisor was rude at reception',
   'Scratches on the door after the car wash',
 ] as const
-/** Words that make a complaint 重大 (DOMAIN.md §5 OEM 重大): the media, 12315. */
+/** Words that make a complaint 重大 (docs/domain.md §5 OEM 重大): the media, 12315. */
 const threats = ['不解决的话我就找媒体曝光', '我要打12315投诉'] as const
 
 interface Case {
@@ -146,7 +146,7 @@ export const receiveComplaint = async (
   )
   if (received === null) return
   c.complaintsAt.push(nowMs(sim))
-  // DOMAIN.md: after a complaint, a customer buys again less often (82% resolved fast … 19% unresolved).
+  // docs/domain.md: after a complaint, a customer buys again less often (82% resolved fast … 19% unresolved).
   c.returnChance *= 0.85
   sim.world.openComplaints.add(complaintId)
   const state = received.state

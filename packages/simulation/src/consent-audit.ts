@@ -2,7 +2,7 @@ import type { DealershipEvent } from '@dealer-crm/dealership'
 import type { Projection } from '@dealer-crm/eventsourcing'
 
 /**
- * Did the dealership honour consent (DOMAIN.md §5 Consent)? Per customer, the purposes and channels
+ * Did the dealership honour consent (docs/domain.md §5 Consent)? Per customer, the purposes and channels
  * they withdrew; every touchpoint planned or made afterwards on a withdrawn purpose and channel is
  * counted. The log proves the figure: zero means no such contact was ever recorded.
  */

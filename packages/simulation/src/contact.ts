@@ -19,7 +19,7 @@ const preferred: Readonly<Record<Purpose, ReadonlyArray<Channel>>> = {
  * The channel to contact a customer on for a touchpoint's purpose (the lifecycle's `purposeOf`), as
  * the CRM knows their consent (the customer-profile read model): where the lifecycle policy requires
  * opting in (marketing, by default) only a channel they opted into, otherwise any channel they did
- * not opt out of (DOMAIN.md §5 Consent). Null: no contact.
+ * not opt out of (docs/domain.md §5 Consent). Null: no contact.
  */
 export const channelFor = async (
   sim: Sim,
@@ -46,7 +46,7 @@ export interface Planned {
 }
 
 /**
- * DOMAIN.md §1 care touchpoints: plan a contact due at `dueAt`, on a channel the customer's consent
+ * docs/domain.md §1 care touchpoints: plan a contact due at `dueAt`, on a channel the customer's consent
  * allows; null when none does (the customer is not contacted) or a rule refuses it.
  */
 export const planTouchpoint = async (

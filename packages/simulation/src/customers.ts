@@ -11,7 +11,7 @@ import {
   type SimCustomer,
 } from './world.js'
 
-// Prospects and deliveries (DOMAIN.md §1 stages 1–2), written through the lifecycle's commands.
+// Prospects and deliveries (docs/domain.md §1 stages 1–2), written through the lifecycle's commands.
 
 /** Faithful, wavering, or never coming back after the sale: how likely a due service brings them in. */
 const drawReturnChance = (sim: Sim): number => {
@@ -48,7 +48,7 @@ export const newCustomer = (sim: Sim, source: ProspectSource): SimCustomer => {
   return customer
 }
 
-/** DOMAIN.md §1 stage 1: registered at the showroom, by phone, at an event or by referral. */
+/** docs/domain.md §1 stage 1: registered at the showroom, by phone, at an event or by referral. */
 export const registerProspect = (sim: Sim, c: SimCustomer) =>
   attempt(sim, () =>
     sim.dealership.customerLifecycle(
@@ -88,7 +88,7 @@ export const grantMarketing = async (sim: Sim, c: SimCustomer, source: 'showroom
   }
 }
 
-/** DOMAIN.md §1 stage 2: the delivery (提车) makes the customer an owner of the car. */
+/** docs/domain.md §1 stage 2: the delivery (提车) makes the customer an owner of the car. */
 export const deliver = async (
   sim: Sim,
   c: SimCustomer,
@@ -123,7 +123,7 @@ export const deliver = async (
     lastVisitAt: null,
     cycle: 0,
   }
-  // Three in ten owners take their car elsewhere some time after the first year or so (DOMAIN.md §1 stage 7).
+  // Three in ten owners take their car elsewhere some time after the first year or so (docs/domain.md §1 stage 7).
   if (c.vehicles.length === 0 && chance(sim, 0.3)) c.defectsAt = at + sim.random.int(150, 1000) * DAY
   c.vehicles.push(vehicle)
   return vehicle

@@ -3,7 +3,7 @@ import { cashier, scheduler } from './staff.js'
 import { DAY } from './time.js'
 import { attempt, chance, during, now, nowMs, type Sim, type SimCustomer } from './world.js'
 
-// The loyalty programme (DOMAIN.md §4): earning on spend, awards, redemption, refunds, the prepaid
+// The loyalty programme (docs/domain.md §4): earning on spend, awards, redemption, refunds, the prepaid
 // balance, exit, and the monthly evaluation that expires lots and moves levels. The card itself is
 // opened by the dealership's delivery-membership process manager; a customer's card is their id.
 

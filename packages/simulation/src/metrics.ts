@@ -40,7 +40,7 @@ export interface DemoMetrics {
   }
   /** customer-lifecycle `lifecycleMetrics` (serviceRetention, churnRate, winBackRate, …) and `customerProfiles`. */
   readonly retention: {
-    /** Active ÷ (Active + Recently Lost + Defected + Never Serviced), DOMAIN.md §5 Service Lens. */
+    /** Active ÷ (Active + Recently Lost + Defected + Never Serviced), docs/domain.md §5 Service Lens. */
     readonly serviceRetention: Rate
     readonly recentlyLost: number
     readonly defected: number

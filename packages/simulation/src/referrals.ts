@@ -17,13 +17,13 @@ import {
   type SimCustomer,
 } from './world.js'
 
-// Referral verification (DOMAIN.md §2, §5 Referrals): advance registration, screening, the delivery
+// Referral verification (docs/domain.md §2, §5 Referrals): advance registration, screening, the delivery
 // check, the random call-back with its false statement, the reward — and the claims that fail:
 // late claims, fakes caught by wrong answers, callees never reached, sales returned.
 
 /** One call-back in six is about a referral the consultant and the parties agreed to fake (seed 000: 作假). */
 const fakes = 6
-/** One buying referee in eight mentions the referrer only at the delivery: a late claim (DOMAIN.md §2.2). */
+/** One buying referee in eight mentions the referrer only at the delivery: a late claim (docs/domain.md §2.2). */
 const lateClaims = 8
 /** The chance one call reaches the callee; one callee in seven hardly ever picks up. */
 const reachable = 0.85

@@ -16,7 +16,7 @@ import {
   type SimCustomer,
 } from './world.js'
 
-// The showroom (DOMAIN.md §1 stages 1–2): prospects from the four sources, and the deliveries that
+// The showroom (docs/domain.md §1 stages 1–2): prospects from the four sources, and the deliveries that
 // make owners — both for the opening book of owners and for the year's new customers.
 
 /** Where the year's prospects come from. */

@@ -5,7 +5,7 @@ import { attempt, now, type Sim } from './world.js'
 // The schedulers of ARCHITECTURE.md ("time-driven rules run when a command such as EvaluateAt(now)
 // arrives"): the domains stay pure, the dealership sends the time.
 
-/** DOMAIN.md §1: time moves a stage only through `EvaluateAt` — at risk, lost, never serviced, won back. */
+/** docs/domain.md §1: time moves a stage only through `EvaluateAt` — at risk, lost, never serviced, won back. */
 export const evaluateLifecycle = async (sim: Sim) => {
   for (const c of sim.world.customers) {
     if (c.vehicles.length === 0) continue
@@ -18,7 +18,7 @@ export const evaluateLifecycle = async (sim: Sim) => {
   }
 }
 
-/** DOMAIN.md §4: expiry of lots past their 24 months, pending releases, level reviews. */
+/** docs/domain.md §4: expiry of lots past their 24 months, pending releases, level reviews. */
 export const evaluateLoyalty = async (sim: Sim) => {
   for (const c of sim.world.customers)
     if (c.vehicles.length > 0 && !c.exitedProgramme) await evaluateMember(sim, c)

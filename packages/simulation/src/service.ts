@@ -15,7 +15,7 @@ import {
   willingness,
 } from './world.js'
 
-// Service reception (DOMAIN.md §1): visits with mileage and rework, the maintenance reminders that
+// Service reception (docs/domain.md §1): visits with mileage and rework, the maintenance reminders that
 // bring owners back, and the satisfaction call after a visit (seed 001).
 
 /** The owner's service interval: the brand's 10,000 km at their pace, or 180 days if sooner. */
@@ -107,7 +107,7 @@ export const visit = async (sim: Sim, c: SimCustomer, v: OwnedVehicle, rework = 
   }
   await maybeComplainAfterVisit(sim, c, v, repairOrder, rework)
   if (rework) return
-  // 返修: a repeat repair a few days later, a quality signal (DOMAIN.md §1 service reception).
+  // 返修: a repeat repair a few days later, a quality signal (docs/domain.md §1 service reception).
   if (chance(sim, 0.045))
     sim.agenda.plan(businessMomentAround(sim, at + sim.random.int(3, 10) * DAY), () => visit(sim, c, v, true))
   if (at >= sim.start) await surveyAfter(sim, c, at, rework)

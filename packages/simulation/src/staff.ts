@@ -1,4 +1,4 @@
-// The dealership's staff (DOMAIN.md §1 parties), each acting in the role a domain checks.
+// The dealership's staff (docs/domain.md §1 parties), each acting in the role a domain checks.
 
 export interface StaffMember {
   readonly id: string

@@ -5,7 +5,7 @@ import type { RootCause } from '../vocabulary.js'
 /** The latest root cause of each closed complaint (a reopened and re-closed complaint counts once). */
 export type CauseTally = Map<string, RootCause>
 
-/** Root causes of closed complaints, so causes can be ranked (DOMAIN.md §5 Complaints). */
+/** Root causes of closed complaints, so causes can be ranked (docs/domain.md §5 Complaints). */
 export const causeRankingProjection: Projection<CauseTally, ComplaintEvent> = {
   name: 'complaint-cause-ranking',
   version: 1,

@@ -2,7 +2,7 @@ import type { Projection } from '@dealer-crm/eventsourcing'
 import type { ComplaintEvent } from '../events.js'
 import type { SlaClockName } from '../sla.js'
 
-/** Counters behind the complaint metrics of DOMAIN.md §5 Complaints, per complaint where it matters. */
+/** Counters behind the complaint metrics of docs/domain.md §5 Complaints, per complaint where it matters. */
 export interface MetricsTally {
   readonly received: Set<string>
   /** Business time to acknowledge, excluding pauses. */

@@ -11,7 +11,7 @@ import { type PauseReason, type Severity, severityRank } from '../vocabulary.js'
 export type SlaBoard = Map<string, ComplaintState>
 
 /**
- * The SLA board (DOMAIN.md §3: deadlines and breaches a projection can see): each complaint is
+ * The SLA board (docs/domain.md §3: deadlines and breaches a projection can see): each complaint is
  * folded with the decider's own `evolve`, so the board and the rules never disagree on a clock.
  */
 export const slaBoardProjection: Projection<SlaBoard, ComplaintEvent> = {
@@ -73,7 +73,7 @@ const leastTimeLeft = (row: SlaBoardRow): number =>
 
 /**
  * The open complaints at `at`: safety issues first, then by severity (重大 before 升级 before 一般),
- * then the least time left (DOMAIN.md §5 Complaints: safety first).
+ * then the least time left (docs/domain.md §5 Complaints: safety first).
  */
 export const slaBoardAt = (
   board: SlaBoard,

@@ -12,7 +12,7 @@ export interface TimelineEntry {
   readonly streamPosition: number
 }
 
-/** Each complaint's story, step by step, with who did it (DOMAIN.md §3 rules: each step records who). */
+/** Each complaint's story, step by step, with who did it (docs/domain.md §3 rules: each step records who). */
 export type Timelines = Map<string, TimelineEntry[]>
 
 const hours = (ms: number): string => `${(ms / 3_600_000).toFixed(1)} business hours`

@@ -46,7 +46,7 @@ const handles = [
 ] as const satisfies ReadonlyArray<CustomerLifecycleEvent['type']>
 
 /**
- * Who to contact this week and why (DOMAIN.md §1 stage 6: 发现即将流失的客户,并采取相应的行动留住客户):
+ * Who to contact this week and why (docs/domain.md §1 stage 6: 发现即将流失的客户,并采取相应的行动留住客户):
  * customers at risk, declining, never serviced, recently lost (or who said they went elsewhere),
  * or won back and on probation.
  */

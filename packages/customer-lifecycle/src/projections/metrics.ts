@@ -45,7 +45,7 @@ const handles = [
 
 const fallingBack = new Set<Stage>(['declining', 'at-risk', 'lost'])
 
-/** The figures a dealer principal watches (DOMAIN.md §5 Lifecycle / retention; seed 001 satisfaction). */
+/** The figures a dealer principal watches (docs/domain.md §5 Lifecycle / retention; seed 001 satisfaction). */
 export const lifecycleMetricsProjection = (
   options: MetricsOptions = { reminderConversionDays: 30 },
 ): Projection<MetricsState, CustomerLifecycleEvent> => ({
@@ -133,7 +133,7 @@ export interface RetentionBands {
 
 /**
  * Service retention = Active ÷ (Active + Recently Lost + Defected + Never Serviced), by the dealer
- * retention segments of DOMAIN.md §5 (FullThrottle "Service Lens"), counted per current owner at
+ * retention segments of docs/domain.md §5 (FullThrottle "Service Lens"), counted per current owner at
  * `asOf`. An owner who bought within the active band and has not been back yet is not counted:
  * they are not due.
  */
@@ -163,7 +163,7 @@ export const serviceRetention = (
   return { ...counts, retention: rate(counts.active, all) }
 }
 
-/** Churn rate = lost ÷ the effective customer base (有效基盘: every customer who has bought; DOMAIN.md §5). */
+/** Churn rate = lost ÷ the effective customer base (有效基盘: every customer who has bought; docs/domain.md §5). */
 export const churnRate = (state: MetricsState) => {
   const base = [...state.customers.values()].filter((c) => c.firstDeliveryAt !== null)
   const lost = base.filter((c) => c.stage === 'lost').length

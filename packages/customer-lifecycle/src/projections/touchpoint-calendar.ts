@@ -22,7 +22,7 @@ export type TouchpointCalendar = Map<string, CalendarEntry>
 
 const key = (customerId: string, touchpointId: string) => `${customerId}/${touchpointId}`
 
-/** The touchpoint calendar: every planned care contact and how it went (DOMAIN.md §1 care touchpoints). */
+/** The touchpoint calendar: every planned care contact and how it went (docs/domain.md §1 care touchpoints). */
 export const touchpointCalendarProjection: Projection<TouchpointCalendar, CustomerLifecycleEvent> = {
   name: 'customer-lifecycle.touchpoint-calendar',
   version: 1,

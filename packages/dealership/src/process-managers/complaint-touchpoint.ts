@@ -13,7 +13,7 @@ const lifecycleActor = (by: Actor) =>
   StaffRole.is(by.role) ? { id: by.id, role: by.role } : processActor(name)
 
 /**
- * A received complaint goes on the customer's contact history (DOMAIN.md §1: a touchpoint done
+ * A received complaint goes on the customer's contact history (docs/domain.md §1: a touchpoint done
  * with the outcome "complaint raised") and, by policy, holds the customer's stage for a while
  * (§1 stage 6 at risk; the seed's retention figures after a complaint):
  * `ComplaintReceived` → `PlanTouchpoint` + `RecordTouchpointOutcome` (+ `OverrideStage`).

@@ -7,7 +7,7 @@ import { enrolment } from './membership.js'
 /**
  * A delivery makes the buyer an owner (the lifecycle's own rule: `VehicleDelivered` comes with
  * `StageChanged` to owner) and, by policy, a loyalty member: `VehicleDelivered` → `EnrolMember`
- * (DOMAIN.md §1 stage 2, §4 会员卡). A buyer who already holds a card is left as they are.
+ * (docs/domain.md §1 stage 2, §4 会员卡). A buyer who already holds a card is left as they are.
  */
 export const deliveryMembership = (
   policies: DealershipPolicies,

@@ -13,7 +13,7 @@ const goodwillDocument = (event: RecordedEvent<DealershipEvent>, complaintId: st
 
 /**
  * Points owed by other domains become loyalty earnings, once per source document (the loyalty
- * ledger's own rule, DOMAIN.md §4 "earning is idempotent per source transaction"):
+ * ledger's own rule, docs/domain.md §4 "earning is idempotent per source transaction"):
  * - `RewardReleased` of kind loyalty points → `AwardPoints` (referral-reward, the referral) — §2 step 6;
  * - `RewardClawedBack` of those points → `RefundDocument` (the referral) — §5 Referrals, §4 refunds;
  * - `GoodwillPointsGranted` → `AwardPoints` (goodwill, the complaint's resolution) — §3 step 4.

@@ -7,7 +7,7 @@ const name = 'referral-potential'
 
 /**
  * A referral's outcome is evidence of the referrer's referral potential, a segment of the customer
- * (DOMAIN.md §1 segmentation: 正确评估用户的推广潜力; §2 the referrer):
+ * (docs/domain.md §1 segmentation: 正确评估用户的推广潜力; §2 the referrer):
  * `ReferralVerified` → `AssessReferralPotential` (policy: high), `ReferralFaked` → (policy: low).
  */
 export const referralPotential = (

@@ -2,7 +2,7 @@ import type { Projection } from '@dealer-crm/eventsourcing'
 import type { LoyaltyEvent } from '../events.js'
 import { memberIdOf } from './member-id.js'
 
-/** Tier distribution and flows (DOMAIN.md §5 metrics). */
+/** Tier distribution and flows (docs/domain.md §5 metrics). */
 export interface LevelDistribution {
   readonly levelOf: Map<string, string>
   /** Current members per level. */

@@ -27,7 +27,7 @@ export interface StatementLot {
   readonly pending: boolean
 }
 
-/** The member balance and ledger statement (DOMAIN.md §4, §5): lots, pending, expiring soon. */
+/** The member balance and ledger statement (docs/domain.md §4, §5): lots, pending, expiring soon. */
 export interface MemberStatement {
   readonly memberId: string
   readonly cardNumber: string | null

@@ -115,7 +115,7 @@ const rate = (numerator: number, denominator: number): Rate => ({
 export interface LoyaltyMetrics {
   /** Points the dealer still owes: issued and not yet redeemed, expired, reversed or forfeited. */
   readonly pointsLiability: number
-  /** Expired ÷ issued (DOMAIN.md §5). */
+  /** Expired ÷ issued (docs/domain.md §5). */
   readonly breakage: Rate
   /** Redeemed ÷ issued. */
   readonly redemptionRate: Rate

@@ -11,7 +11,7 @@ interface Person {
   readonly vehicle: Personal<Vehicle>
 }
 
-/** One call to make: whom to phone, about whom, and the drawn questions (DOMAIN.md §2.5). */
+/** One call to make: whom to phone, about whom, and the drawn questions (docs/domain.md §2.5). */
 export interface CallToMake {
   readonly referralId: ReferralId
   readonly callee: Callee
@@ -27,7 +27,7 @@ export interface CallToMake {
 
 /**
  * The call-back queue: calls still to make, and the inconclusive referrals waiting for manual review
- * (DOMAIN.md §5 Referrals). Personal values show as `Erased` once a person is forgotten.
+ * (docs/domain.md §5 Referrals). Personal values show as `Erased` once a person is forgotten.
  */
 export interface CallBackQueue {
   readonly parties: Record<string, { readonly referee: Person; readonly referrer: Person }>

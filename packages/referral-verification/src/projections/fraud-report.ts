@@ -2,7 +2,7 @@ import type { Projection } from '@dealer-crm/eventsourcing'
 import type { ReferralEvent } from '../events.js'
 import type { ReferralId, StaffId } from '../ids.js'
 
-/** One consultant's record (DOMAIN.md §2.7: a faked referral is recorded against the staff member who reported it). */
+/** One consultant's record (docs/domain.md §2.7: a faked referral is recorded against the staff member who reported it). */
 export interface ConsultantFraudRecord {
   readonly consultantId: StaffId
   readonly reported: number

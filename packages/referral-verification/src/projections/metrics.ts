@@ -9,7 +9,7 @@ export interface ReferralMetrics {
   readonly licenceMismatches: number
   /**
    * Referrals whose current call-back outcome is verified, faked or inconclusive: a reopen takes the
-   * referral out of its outcome until the new call-back decides (DOMAIN.md §2), so an overturned fake
+   * referral out of its outcome until the new call-back decides (docs/domain.md §2), so an overturned fake
    * counts once, as verified.
    */
   readonly verified: number

@@ -10,7 +10,7 @@ interface Referee {
 
 /**
  * The referee's live referral, for the guard "one referrer per referee; the earliest valid registration
- * wins" (DOMAIN.md §2, §5 Referrals). One referral stream cannot see the others, so the application looks
+ * wins" (docs/domain.md §2, §5 Referrals). One referral stream cannot see the others, so the application looks
  * the referee up here and passes the answer in `RegisterReferral.refereeLiveReferralId`.
  */
 export interface RefereeReferrals {

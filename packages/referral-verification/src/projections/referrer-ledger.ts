@@ -4,7 +4,7 @@ import type { CustomerId, ReferralId } from '../ids.js'
 import { type ReferralPolicy, tierFor } from '../policy.js'
 import type { Reward } from '../rewards.js'
 
-/** One referrer's account: successful referrals, tier, and rewards paid and pending (DOMAIN.md §2.6, §5). */
+/** One referrer's account: successful referrals, tier, and rewards paid and pending (docs/domain.md §2.6, §5). */
 export interface ReferrerAccount {
   readonly referrerId: CustomerId
   /** Verified referrals not since voided or reopened. */
@@ -13,13 +13,13 @@ export interface ReferrerAccount {
   readonly tier: string | null
   /** Verified, not yet paid. */
   readonly pending: ReadonlyArray<ReferralId>
-  /** When each pending reward may be paid: delivery plus the policy's hold (DOMAIN.md §5 Referrals). */
+  /** When each pending reward may be paid: delivery plus the policy's hold (docs/domain.md §5 Referrals). */
   readonly payableFrom: Record<string, string>
   readonly paid: ReadonlyArray<{ readonly referralId: ReferralId; readonly reward: Reward }>
   readonly clawedBack: ReadonlyArray<{ readonly referralId: ReferralId; readonly reward: Reward }>
   readonly paidFen: number
   readonly paidPoints: number
-  /** Blocked from rewards while any of their fakes stands (DOMAIN.md §2.7). */
+  /** Blocked from rewards while any of their fakes stands (docs/domain.md §2.7). */
   readonly blocked: boolean
   /** The faked referrals whose block stands; an overturned fake leaves the list. */
   readonly blockedBy: ReadonlyArray<ReferralId>

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
-import { PersonalDataError } from './errors.js'
+import { PersonalDataError } from '../errors.js'
 
 /**
  * Where per-person keys live. Forgetting a person destroys their key: their personal data

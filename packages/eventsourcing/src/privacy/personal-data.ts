@@ -1,4 +1,4 @@
-import { PersonalDataError } from './errors.js'
+import { PersonalDataError } from '../errors.js'
 import { type KeyVault, type Sealed, seal, unseal } from './key-vault.js'
 import { ERASED_KEY, PII_KEY } from './personal.js'
 

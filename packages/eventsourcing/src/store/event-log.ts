@@ -1,5 +1,5 @@
-import type { Actor } from './envelope.js'
-import { ConcurrencyError, type ExpectedVersion } from './errors.js'
+import { ConcurrencyError, type ExpectedVersion } from '../errors.js'
+import type { Actor } from '../events/envelope.js'
 
 /**
  * An event as a store keeps it: personal fields already encrypted, at the schema version it

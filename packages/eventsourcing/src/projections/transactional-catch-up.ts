@@ -1,6 +1,6 @@
-import type { Event } from './decider.js'
-import type { RecordedEvent } from './envelope.js'
-import type { EventStore } from './event-store.js'
+import type { Event } from '../decider/decider.js'
+import type { RecordedEvent } from '../events/envelope.js'
+import type { EventStore } from '../store/event-store.js'
 import { readInBatches } from './projection-runners.js'
 
 /** An event a runner could not read, to be parked instead of stopping the runner. */

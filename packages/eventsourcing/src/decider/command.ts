@@ -1,6 +1,6 @@
 import { type Either, left, right } from 'fp-ts/lib/Either.js'
 import type * as t from 'io-ts'
-import { CommandValidationError, fieldErrors } from './errors.js'
+import { CommandValidationError, fieldErrors } from '../errors.js'
 
 /**
  * Validate untrusted input against a command codec. The error names every failing field

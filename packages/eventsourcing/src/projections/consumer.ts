@@ -1,8 +1,8 @@
-import type { Event } from './decider.js'
-import type { RecordedEvent } from './envelope.js'
-import type { StoredEvent } from './event-log.js'
-import type { EventStore } from './event-store.js'
-import { type Subscription, tailLog } from './tail.js'
+import type { Event } from '../decider/decider.js'
+import type { RecordedEvent } from '../events/envelope.js'
+import type { StoredEvent } from '../store/event-log.js'
+import type { EventStore } from '../store/event-store.js'
+import { type Subscription, tailLog } from '../store/tail.js'
 
 /** What a runner does with an event that cannot be decoded (corrupt row, unknown type, codec failure). */
 export type OnBadEvent = 'stop' | ((stored: StoredEvent, error: unknown) => void | Promise<void>)

@@ -1,4 +1,4 @@
-import type { Event } from './decider.js'
+import type { Event } from '../decider/decider.js'
 
 /** Who did it: a person or a process, and the role they acted in. */
 export interface Actor {

@@ -1,6 +1,6 @@
 import type { Either } from 'fp-ts/lib/Either.js'
 import type * as t from 'io-ts'
-import type { Event } from './decider.js'
+import type { Event } from '../decider/decider.js'
 import type { EventType, UpcastFailure } from './event-type.js'
 
 /** An event type seen from a registry: its shapes are no longer known statically. */

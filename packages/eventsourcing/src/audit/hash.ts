@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto'
-import type { ChainedEvent, PendingEvent, StoredEvent } from './event-log.js'
+import type { ChainedEvent, PendingEvent, StoredEvent } from '../store/event-log.js'
 
 /** Field names repeat from event to event: their quoted form is memoised (bounded). */
 const quotedKeys = new Map<string, string>()

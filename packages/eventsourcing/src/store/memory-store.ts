@@ -1,9 +1,9 @@
-import type { Event } from './decider.js'
-import { StoreError } from './errors.js'
+import { chainEvents } from '../audit/hash.js'
+import type { Event } from '../decider/decider.js'
+import { StoreError } from '../errors.js'
+import { categoryOf } from '../events/stream-name.js'
 import { atGlobalPosition, checkExpectedVersion, type EventLog, type StoredEvent } from './event-log.js'
 import { createEventStore, type EventStore, type EventStoreOptions } from './event-store.js'
-import { chainEvents } from './hash.js'
-import { categoryOf } from './stream-name.js'
 
 /** The in-memory log has no transaction object; inline projections receive this marker. */
 export interface MemoryTransaction {

@@ -1,15 +1,15 @@
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js'
-import type { Decider, Event } from './decider.js'
-import type { Actor, RecordedEvent } from './envelope.js'
+import type { Decider, Event } from '../decider/decider.js'
 import {
   ConcurrencyError,
   type DomainError,
   EventSourcingError,
   type ExpectedVersion,
   StoreError,
-} from './errors.js'
-import type { EventStore } from './event-store.js'
-import { type Random, systemRandom } from './ports.js'
+} from '../errors.js'
+import type { Actor, RecordedEvent } from '../events/envelope.js'
+import { type Random, systemRandom } from '../ports.js'
+import type { EventStore } from '../store/event-store.js'
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */

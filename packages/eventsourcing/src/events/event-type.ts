@@ -1,6 +1,6 @@
 import { type Either, left, map } from 'fp-ts/lib/Either.js'
 import type * as t from 'io-ts'
-import type { Event } from './decider.js'
+import type { Event } from '../decider/decider.js'
 
 /** Why stored data could not be brought to the latest schema. */
 export type UpcastFailure =

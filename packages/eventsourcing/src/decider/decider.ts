@@ -1,5 +1,5 @@
 import type { Either } from 'fp-ts/lib/Either.js'
-import type { DomainError } from './errors.js'
+import type { DomainError } from '../errors.js'
 
 /** A domain event before it is stored: its type and its data. */
 export interface Event<Type extends string = string, Data = unknown> {

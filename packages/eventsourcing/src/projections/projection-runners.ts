@@ -1,10 +1,10 @@
-import type { CheckpointStore } from './checkpoint.js'
+import type { Event } from '../decider/decider.js'
+import type { RecordedEvent } from '../events/envelope.js'
+import type { CheckpointStore } from '../store/checkpoint.js'
+import type { EventStore, InlineProjection } from '../store/event-store.js'
+import type { Subscription } from '../store/tail.js'
 import { createConsumer, type OnBadEvent } from './consumer.js'
-import type { Event } from './decider.js'
-import type { RecordedEvent } from './envelope.js'
-import type { EventStore, InlineProjection } from './event-store.js'
 import type { Projection } from './projection.js'
-import type { Subscription } from './tail.js'
 
 /**
  * Fold every event the projection handles, from the first, into a fresh state. The projection may

@@ -1,7 +1,7 @@
-import type { Event } from './decider.js'
-import type { RecordedEvent } from './envelope.js'
-import { type EventLog, readWholeLog, type StoredEvent } from './event-log.js'
-import type { EventStore } from './event-store.js'
+import type { Event } from '../decider/decider.js'
+import type { RecordedEvent } from '../events/envelope.js'
+import { type EventLog, readWholeLog, type StoredEvent } from '../store/event-log.js'
+import type { EventStore } from '../store/event-store.js'
 import { eventHash } from './hash.js'
 
 export interface BrokenLink {

@@ -1,10 +1,10 @@
-import type { CheckpointStore } from './checkpoint.js'
-import { createConsumer, type OnBadEvent } from './consumer.js'
-import type { Event } from './decider.js'
-import type { Actor, RecordedEvent } from './envelope.js'
-import type { EventStore } from './event-store.js'
-import { deterministicId } from './ports.js'
-import type { Subscription } from './tail.js'
+import type { Event } from '../decider/decider.js'
+import type { Actor, RecordedEvent } from '../events/envelope.js'
+import { deterministicId } from '../ports.js'
+import { createConsumer, type OnBadEvent } from '../projections/consumer.js'
+import type { CheckpointStore } from '../store/checkpoint.js'
+import type { EventStore } from '../store/event-store.js'
+import type { Subscription } from '../store/tail.js'
 
 /** Reacts to events with commands (referral verified → award points, …). */
 export interface ProcessManager<E extends Event, C> {

@@ -1,5 +1,5 @@
-import type { Event } from './decider.js'
-import type { RecordedEvent } from './envelope.js'
+import type { Event } from '../decider/decider.js'
+import type { RecordedEvent } from '../events/envelope.js'
 
 /**
  * A read model: a name, a version (bump it to rebuild), the event types it handles and a

@@ -1,5 +1,4 @@
-import type { Event } from './decider.js'
-import type { AppendMetadata, RecordedEvent } from './envelope.js'
+import type { Event } from '../decider/decider.js'
 import {
   CorruptEventError,
   EventDecodeError,
@@ -7,7 +6,18 @@ import {
   fieldErrors,
   StoreError,
   UnknownEventTypeError,
-} from './errors.js'
+} from '../errors.js'
+import type { AppendMetadata, RecordedEvent } from '../events/envelope.js'
+import type { EventRegistry } from '../events/registry.js'
+import { assertStreamName } from '../events/stream-name.js'
+import { type Clock, type IdGenerator, systemClock, uuidV7Ids } from '../ports.js'
+import { inMemoryKeyVault, type KeyVault } from '../privacy/key-vault.js'
+import {
+  hasPersonalData,
+  hasSealedPersonalData,
+  sealPersonalData,
+  unsealPersonalData,
+} from '../privacy/personal-data.js'
 import {
   checkExpectedVersion,
   type EventLog,
@@ -15,16 +25,6 @@ import {
   type PendingEvent,
   type StoredEvent,
 } from './event-log.js'
-import { inMemoryKeyVault, type KeyVault } from './key-vault.js'
-import {
-  hasPersonalData,
-  hasSealedPersonalData,
-  sealPersonalData,
-  unsealPersonalData,
-} from './personal-data.js'
-import { type Clock, type IdGenerator, systemClock, uuidV7Ids } from './ports.js'
-import type { EventRegistry } from './registry.js'
-import { assertStreamName } from './stream-name.js'
 import { type Subscription, tailLog } from './tail.js'
 
 export interface AppendOptions {

@@ -1,4 +1,4 @@
-import { MalformedStreamNameError } from './errors.js'
+import { MalformedStreamNameError } from '../errors.js'
 
 /**
  * Stream names are `<category>-<id>`; the category is the text before the first `-`
