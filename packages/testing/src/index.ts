@@ -1,5 +1,5 @@
 export * from './command-sequences.js'
-export * from './conformance.js'
+export * from './conformance/index.js'
 export * from './conformance-events.js'
 export * from './fault-injection.js'
 export * from './given.js'
