@@ -1,6 +1,6 @@
+import { taggedUnion } from '@dealer-crm/eventsourcing'
 import * as t from 'io-ts'
 import { ComplaintId, CustomerId, RepairOrderId, StaffId, VehicleId } from './ids.js'
-import { taggedUnion } from './tagged-union.js'
 import { Count, Instant, Text } from './values.js'
 import {
   Channel,

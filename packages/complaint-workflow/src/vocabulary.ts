@@ -1,6 +1,6 @@
+import { taggedUnion } from '@dealer-crm/eventsourcing'
 import * as t from 'io-ts'
 import { StaffId } from './ids.js'
-import { taggedUnion } from './tagged-union.js'
 import { Fen, Percent, PositiveInt, Text } from './values.js'
 
 /** How the complaint reached the dealership (docs/domain.md §3: phone, on-site 现场, written). */

@@ -29,7 +29,9 @@ import {
   type Random,
   type RetryPolicy,
   type Subscription,
+  serial,
   streamName,
+  widenDecider,
 } from '@dealer-crm/eventsourcing'
 import { loyaltyDecider, loyaltyPointsEvents, type Member } from '@dealer-crm/loyalty-points'
 import {
@@ -54,8 +56,6 @@ import { createProcessDispatch, type ProcessRejection } from './process-dispatch
 import { dealershipProcessManagers } from './process-managers/index.js'
 import { dealershipReadModels, type ReadModelName, type ReadModelState } from './read-models.js'
 import { createInMemoryDealershipStore, type DealershipEvent, type DealershipStore } from './registry.js'
-import { serial } from './serial.js'
-import { widenDecider } from './widen.js'
 
 export interface DealershipOptions {
   /** Any kernel EventStore over `dealershipRegistry`; default: an in-memory one. The facade owns it: `close()` closes it. */
@@ -137,7 +137,8 @@ export interface Dealership {
 const overLog = <C, Sub extends DealershipEvent, S, Err extends DomainError>(
   decider: Decider<C, Sub, S, Err>,
   registry: EventRegistry<Sub>,
-): Decider<C, DealershipEvent, S, Err> => widenDecider<C, Sub, DealershipEvent, S, Err>(decider, registry)
+): Decider<C, DealershipEvent, S, Err> =>
+  widenDecider<C, Sub, DealershipEvent, S, Err>(decider, registry.types)
 
 const orThrow = <E, A>(result: Either<E, A>): A => {
   if (result._tag === 'Left') throw result.left

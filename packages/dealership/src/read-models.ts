@@ -10,7 +10,7 @@ import {
   lifecycleMetrics,
   touchpointCalendarProjection,
 } from '@dealer-crm/customer-lifecycle'
-import { type Event, handlesEvent, type Projection } from '@dealer-crm/eventsourcing'
+import { type Projection, widenProjection } from '@dealer-crm/eventsourcing'
 import { levelDistribution, loyaltyTotals, memberLedgers } from '@dealer-crm/loyalty-points'
 import {
   callBackQueue,
@@ -21,17 +21,6 @@ import {
 } from '@dealer-crm/referral-verification'
 import { customer360Projection } from './customer-360.js'
 import type { DealershipEvent } from './registry.js'
-
-/** A domain's projection run over the whole log: events of other domains pass it by. */
-export const widenProjection = <S, Sub extends All, All extends Event>(
-  projection: Projection<S, Sub>,
-): Projection<S, All> => ({
-  name: projection.name,
-  version: projection.version,
-  handles: projection.handles,
-  init: projection.init,
-  apply: (state, event) => (handlesEvent(projection, event) ? projection.apply(state, event) : state),
-})
 
 const over = <S, Sub extends DealershipEvent>(projection: Projection<S, Sub>) =>
   widenProjection<S, Sub, DealershipEvent>(projection)

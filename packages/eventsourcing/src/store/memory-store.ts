@@ -1,4 +1,5 @@
 import { chainEvents } from '../audit/hash.js'
+import { serial } from '../decider/algebra.js'
 import type { Event } from '../decider/decider.js'
 import { StoreError } from '../errors.js'
 import { categoryOf } from '../events/stream-name.js'
@@ -18,14 +19,9 @@ export const createInMemoryEventLog = (): EventLog<MemoryTransaction> => {
   const all: StoredEvent[] = []
   const streams = new Map<string, StoredEvent[]>()
   const listeners = new Set<() => void>()
-  let queue: Promise<unknown> = Promise.resolve()
   let closed = false
 
-  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
-    const result = queue.then(work)
-    queue = result.catch(() => undefined)
-    return result
-  }
+  const exclusive = serial()
   const open = () => {
     if (closed) throw new StoreError('the in-memory event store is closed')
   }
