@@ -3,16 +3,21 @@ import {
   addCalendarMonths,
   businessDate,
   CalendarDate,
+  Count,
   CustomerId,
   calendarDaysBetween,
   command,
   commandUnion,
   decodeCommand,
   elapsedDays,
+  Fen,
+  formatYuan,
   type Instant,
   Instant as InstantCodec,
   identifier,
   instantOf,
+  PositiveInt,
+  Text,
 } from '@dealer-crm/eventsourcing'
 import fc from 'fast-check'
 import * as t from 'io-ts'
@@ -149,5 +154,25 @@ describe('commands of a domain as one union', () => {
     expect(malformed._tag === 'Left' && malformed.left.errors.map((e) => e.path)).toEqual(['data.reason'])
     const unknown = decodeCommand(AccountCommand, { type: 'Reopen', data: {} })
     expect(unknown._tag === 'Left' && unknown.left.errors[0]?.message).toContain('Open, Close')
+  })
+})
+
+describe('amounts, counts and text', () => {
+  it('money is whole fen, never negative or fractional', () => {
+    expect(decoded(Fen, 0)).toBe(0)
+    expect(decoded(Fen, 125_000)).toBe(125_000)
+    for (const bad of [-1, 1.5, Number.MAX_SAFE_INTEGER + 1, '100', null])
+      expect(refused(Fen, bad)).toBe(true)
+    expect(formatYuan(125_000)).toBe('¥1,250.00')
+    expect(formatYuan(5)).toBe('¥0.05')
+  })
+
+  it('counts start at zero, positive integers at one, text must say something', () => {
+    expect(decoded(Count, 0)).toBe(0)
+    expect(refused(Count, -1)).toBe(true)
+    expect(refused(PositiveInt, 0)).toBe(true)
+    expect(decoded(PositiveInt, 1)).toBe(1)
+    expect(decoded(Text, '客户不满意')).toBe('客户不满意')
+    expect(refused(Text, '  ')).toBe(true)
   })
 })
