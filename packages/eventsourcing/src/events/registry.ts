@@ -46,3 +46,6 @@ export const mergeRegistries = <Rs extends ReadonlyArray<EventRegistry<Event>>>(
   for (const r of registries) for (const type of r.types) all.push(r.get(type)!)
   return eventRegistry(all) as EventRegistry<NonNullable<Rs[number]['_E']>>
 }
+
+/** The union of events a registry describes: `type ComplaintEvent = EventsOf<typeof complaintEvents>`. */
+export type EventsIn<R extends EventRegistry<Event>> = NonNullable<R['_E']>
