@@ -47,5 +47,5 @@ export const mergeRegistries = <Rs extends ReadonlyArray<EventRegistry<Event>>>(
   return eventRegistry(all) as EventRegistry<NonNullable<Rs[number]['_E']>>
 }
 
-/** The union of events a registry describes: `type ComplaintEvent = EventsOf<typeof complaintEvents>`. */
+/** The union of events a registry describes: `type ComplaintEvent = EventsIn<typeof complaintEvents>`. */
 export type EventsIn<R extends EventRegistry<Event>> = NonNullable<R['_E']>
