@@ -2,12 +2,14 @@
 export interface LogRecord {
   readonly streamName: string
   readonly revision: bigint
+  /** Lower-case hyphenated UUID. */
   readonly id: string
   readonly type: string
-  readonly contentType: string
+  /** The server keeps only whether an event is JSON, so reads give one of these two. */
+  readonly contentType: 'application/json' | 'application/octet-stream'
   data: Uint8Array
   readonly metadata: Uint8Array
-  /** .NET ticks (100 ns since 0001-01-01), as the server reports `created`. */
+  /** Ticks (100 ns) since the Unix epoch, as the server reports `created`. */
   readonly created: bigint
   /** Commit position = prepare position: the byte offset of the record in the transaction file. */
   readonly position: bigint
@@ -31,7 +33,6 @@ export type AppendOutcome =
   | { readonly ok: true; readonly currentRevision: bigint | null; readonly position: bigint | null }
   | { readonly ok: false; readonly currentRevision: bigint | null }
 
-const TICKS_AT_UNIX_EPOCH = 621_355_968_000_000_000n
 /** The first position after the chunk header and the epoch records a fresh database starts with. */
 const FIRST_POSITION = 128n
 
@@ -42,6 +43,8 @@ const FIRST_POSITION = 128n
 export class InMemoryLog {
   readonly records: LogRecord[] = []
   private readonly streams = new Map<string, LogRecord[]>()
+  /** Every event id and the last record that carries it (the server's committed-events cache, unbounded here). */
+  private readonly ids = new Map<string, LogRecord>()
   private readonly listeners = new Set<() => void>()
   private nextPosition = FIRST_POSITION
 
@@ -49,23 +52,55 @@ export class InMemoryLog {
     return this.streams.get(name)
   }
 
-  /** The expected-version rule the server documents (0-based revisions). */
+  /**
+   * The server's commit check: the expected-version rule (0-based revisions) and its idempotency
+   * rules. With an exact expectation (`no_stream` = -1) below the current revision, events whose
+   * ids are those at the following revisions are acknowledged at the last of them and not
+   * written again; with `any`/`stream_exists` the ids are looked up in the stream, starting with
+   * the first: a new first id writes the whole batch. Any partial match is a wrong expected version.
+   */
   append(streamName: string, expected: Expected, events: ReadonlyArray<ProposedEvent>): AppendOutcome {
-    const stream = this.streams.get(streamName)
-    const current = stream === undefined || stream.length === 0 ? null : BigInt(stream.length - 1)
-    const ok =
-      expected.kind === 'any' ||
-      (expected.kind === 'no_stream' && current === null) ||
-      (expected.kind === 'stream_exists' && current !== null) ||
-      (expected.kind === 'revision' && current === expected.revision)
-    if (!ok) return { ok: false, currentRevision: current }
+    const stream = this.streams.get(streamName) ?? []
+    const current = stream.length === 0 ? null : BigInt(stream.length - 1)
+    const wrong: AppendOutcome = { ok: false, currentRevision: current }
+    if (expected.kind === 'any' || expected.kind === 'stream_exists') {
+      if (expected.kind === 'stream_exists' && current === null) return wrong
+      const known = events
+        .map((e) => this.ids.get(e.id))
+        .map((r) => (r?.streamName === streamName ? r : undefined))
+      if (known[0] !== undefined) {
+        const last = known[known.length - 1]
+        return known.every((r) => r !== undefined) && last !== undefined ? this.acknowledged(last) : wrong
+      }
+    } else {
+      const after = expected.kind === 'no_stream' ? -1n : expected.revision
+      const head = current ?? -1n
+      if (after > head) return wrong
+      if (after < head) {
+        const next = Number(after) + 1
+        const matches = events.length > 0 && events.every((e, i) => stream[next + i]?.id === e.id)
+        return matches ? this.acknowledged(stream[next + events.length - 1] as LogRecord) : wrong
+      }
+    }
     if (events.length === 0) return { ok: true, currentRevision: current, position: null }
-    const target = stream ?? []
-    const created = BigInt(Date.now()) * 10_000n + TICKS_AT_UNIX_EPOCH
+    return this.write(streamName, stream, events)
+  }
+
+  private acknowledged(last: LogRecord): AppendOutcome {
+    return { ok: true, currentRevision: last.revision, position: last.position }
+  }
+
+  private write(
+    streamName: string,
+    target: LogRecord[],
+    events: ReadonlyArray<ProposedEvent>,
+  ): AppendOutcome {
+    const created = BigInt(Date.now()) * 10_000n
     let position: bigint | null = null
     for (const e of events) {
       const record: LogRecord = {
         ...e,
+        contentType: e.contentType === 'application/json' ? 'application/json' : 'application/octet-stream',
         streamName,
         revision: BigInt(target.length),
         created,
@@ -74,6 +109,7 @@ export class InMemoryLog {
       this.nextPosition += BigInt(64 + streamName.length + e.type.length + e.data.length + e.metadata.length)
       target.push(record)
       this.records.push(record)
+      this.ids.set(record.id, record)
       position = record.position
     }
     this.streams.set(streamName, target)

@@ -25,10 +25,20 @@ export interface GrpcServer {
   forceShutdown(): void
 }
 
+export interface GrpcMetadata {
+  add(key: string, value: string): void
+}
+
 export interface GrpcModule {
-  readonly Server: new () => GrpcServer
+  readonly Server: new (options?: Record<string, number>) => GrpcServer
   readonly ServerCredentials: { createInsecure(): unknown }
-  readonly status: { readonly UNAVAILABLE: number; readonly INVALID_ARGUMENT: number }
+  readonly Metadata: new () => GrpcMetadata
+  readonly status: {
+    readonly UNKNOWN: number
+    readonly INVALID_ARGUMENT: number
+    readonly PERMISSION_DENIED: number
+    readonly UNAVAILABLE: number
+  }
 }
 
 export const grpc: GrpcModule = clientRequire('@grpc/grpc-js')
