@@ -32,6 +32,8 @@ export interface EsdbTestServer {
   readonly log: InMemoryLog
   /** `esdb://127.0.0.1:<port>?tls=false` */
   readonly connectionString: string
+  /** Append calls and BatchAppend requests received, refused ones included: what tests check was never sent. */
+  readonly calls: { readonly append: number }
   /** Kill every HTTP/2 connection (as a network fault would) and listen again on the same port. */
   readonly dropConnections: () => Promise<void>
   readonly close: () => Promise<void>
@@ -58,10 +60,21 @@ export const startEsdbTestServer = async (options: EsdbTestServerOptions = {}): 
   const log = options.log ?? seededLog()
   const maxAppendSize = options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE
   const live = new Set<() => void>()
+  const calls = { append: 0 }
+  const append = appendCall(log, maxAppendSize)
+  const batchAppend = batchAppendCall(log, maxAppendSize)
   const implementation = {
     read: readCall(log, live),
-    append: appendCall(log, maxAppendSize),
-    batchAppend: batchAppendCall(log, maxAppendSize),
+    append: (...args: Parameters<typeof append>) => {
+      calls.append++
+      append(...args)
+    },
+    batchAppend: (call: Parameters<typeof batchAppend>[0]) => {
+      call.on('data', () => {
+        calls.append++
+      })
+      batchAppend(call)
+    },
   }
 
   const listen = async (port: number) => {
@@ -84,6 +97,7 @@ export const startEsdbTestServer = async (options: EsdbTestServerOptions = {}): 
     port,
     log,
     connectionString: `esdb://127.0.0.1:${port}?tls=false`,
+    calls,
     dropConnections: async () => {
       shutdown()
       current = await listen(port)

@@ -23,6 +23,7 @@ import {
   StreamNotFoundError,
   WrongExpectedVersionError,
 } from '@eventstore/db-client'
+import { checkAppendSize, maxAppendSizeOf } from './append-size.js'
 import { isTransient, storeErrorOf } from './errors.js'
 import { isJsonData, metadataOf, storedEventOf } from './metadata.js'
 import { boundaries, readAllFrom } from './read-all.js'
@@ -44,6 +45,11 @@ export interface EventStoreDbLogOptions {
   readonly retryDelayMs?: number
   /** Fallback poll interval of subscriptions when the live `$all` subscription is down (default 1000). */
   readonly pollIntervalMs?: number
+  /**
+   * The server's MaxAppendSize in bytes (default 1 MiB, the server's own default up to KurrentDB
+   * 25.0). Larger appends are refused with AppendTooLargeError before they are sent.
+   */
+  readonly maxAppendSize?: number
 }
 
 /** Events per server read of one stream. */
@@ -66,6 +72,7 @@ const revisionFor = (version: number): AppendExpectedRevision =>
  * a broken chain; conflicts of `any`/`stream_exists` appends are retried here.
  */
 export const createEventStoreDbEventLog = (options: EventStoreDbLogOptions): EventLog<NoTransaction> => {
+  const maxAppendSize = maxAppendSizeOf(options.maxAppendSize)
   const client =
     options.client ??
     (options.connectionString === undefined
@@ -153,6 +160,15 @@ export const createEventStoreDbEventLog = (options: EventStoreDbLogOptions): Eve
         metadata: { ...metadataOf(e) },
       }
     })
+    checkAppendSize(
+      streamName,
+      proposed.map((p, i) => ({
+        type: p.type,
+        dataJson: (chained[i] as ChainedEvent).dataJson,
+        metadata: p.metadata,
+      })),
+      maxAppendSize,
+    )
     try {
       await client.appendToStream(streamName, proposed, { expectedRevision: revisionFor(version) })
     } catch (error) {

@@ -1,4 +1,5 @@
-export { isTransient, storeErrorOf } from './errors.js'
+export { DEFAULT_MAX_APPEND_SIZE } from './append-size.js'
+export { AppendTooLargeError, isTransient, storeErrorOf } from './errors.js'
 export {
   createEventStoreDbEventLog,
   type EventStoreDbLogOptions,
