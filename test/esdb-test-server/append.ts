@@ -5,7 +5,6 @@ import {
   type CallError,
   eventOf,
   missingMetadata,
-  type ProposedMessage,
   refused,
   sizeOnDisk,
   writable,
@@ -165,7 +164,7 @@ export const batchAppendCall = (log: InMemoryLog, maxAppendSize: number) => (cal
     }
     const batch = pending.get(key)
     if (batch === undefined) return
-    for (const message of req.getProposedMessagesList() as ProposedMessage[]) {
+    for (const message of req.getProposedMessagesList()) {
       const missing = missingMetadata(message)
       const event = missing === null ? eventOf(message) : `The given key '${missing}' was not present`
       if (typeof event === 'string') {
