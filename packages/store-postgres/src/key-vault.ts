@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto'
-import { type KeyVault, PersonalDataError } from '@dealer-crm/eventsourcing'
+import { type Erasure, type KeyVault, PersonalDataError } from '@dealer-crm/eventsourcing'
 import type { Queryable } from './pool.js'
+
+const logicalOnly: Erasure = {
+  state: 'logical',
+  reason:
+    'PostgreSQL keeps the old key in dead row versions and in the free space VACUUM leaves, in WAL records and full-page images, archived WAL, replicas and backups; store keys wrapped by key-encryption keys to make those copies undecryptable (docs/privacy.md)',
+}
 
 /**
  * Per-person keys in table `subject_keys`. Forgetting sets the key to NULL (the row stays, so the
@@ -46,6 +52,8 @@ export const postgresKeyVault = (db: Queryable, schema: string): KeyVault => {
                ON CONFLICT (subject_id) DO UPDATE SET key = NULL, forgotten_at = coalesce(${schema}.subject_keys.forgotten_at, now())`,
         values: [subjectId],
       })
+      return logicalOnly
     },
+    completeErasure: async () => logicalOnly,
   }
 }

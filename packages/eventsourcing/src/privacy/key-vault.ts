@@ -2,16 +2,38 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
 import { PersonalDataError } from '../errors.js'
 
 /**
+ * What a forget achieved in the vault's storage (see docs/privacy.md for each vault).
+ * - `complete`: no copy of a destroyed key is left where the vault keeps keys (for a vault with
+ *   key-encryption keys: every copy left is wrapped under a destroyed key-encryption key);
+ * - `pending`: copies may remain until `completeErasure()` reports `complete`; `reason` says why
+ *   (e.g. another connection still reads an older snapshot that holds them);
+ * - `logical`: the key no longer reads through any vault, but the storage keeps old copies the vault
+ *   cannot remove (`reason` names them), so stale bytes could still decrypt the person's data.
+ */
+export interface Erasure {
+  readonly state: 'complete' | 'pending' | 'logical'
+  readonly reason: string | null
+}
+
+/**
  * Where per-person keys live. Forgetting a person destroys their key: their personal data
- * can no longer be decrypted anywhere, while the log (and its hash chain) stays intact.
+ * can no longer be decrypted through the vault, while the log (and its hash chain) stays intact.
+ * How far old copies of the key are erased is the vault's `Erasure`.
  */
 export interface KeyVault {
   /** The subject's key, created on first use. Fails for a subject that was forgotten. */
   readonly keyFor: (subjectId: string) => Promise<Uint8Array>
   /** The subject's key, or null if it never existed or was destroyed. */
   readonly existingKey: (subjectId: string) => Promise<Uint8Array | null>
-  /** Destroy the subject's key, for good. */
-  readonly forget: (subjectId: string) => Promise<void>
+  /** Destroy the subject's key, for good (a tombstone stays), and erase what copies the vault can. */
+  readonly forget: (subjectId: string) => Promise<Erasure>
+  /** Try again to erase what earlier forgets left `pending` (and whatever else the vault can). */
+  readonly completeErasure: () => Promise<Erasure>
+}
+
+const inMemoryErasure: Erasure = {
+  state: 'logical',
+  reason: 'an in-memory vault drops its reference to the key; process memory is not overwritten',
 }
 
 /** A vault in process memory: for tests and for the in-memory store. */
@@ -33,7 +55,9 @@ export const inMemoryKeyVault = (): KeyVault => {
     existingKey: async (subjectId) => keys.get(subjectId) ?? null,
     forget: async (subjectId) => {
       keys.set(subjectId, null)
+      return inMemoryErasure
     },
+    completeErasure: async () => inMemoryErasure,
   }
 }
 

@@ -11,7 +11,7 @@ import type { AppendMetadata, RecordedEvent } from '../events/envelope.js'
 import type { EventRegistry } from '../events/registry.js'
 import { assertStreamName } from '../events/stream-name.js'
 import { type Clock, type IdGenerator, systemClock, uuidV7Ids } from '../ports.js'
-import { inMemoryKeyVault, type KeyVault } from '../privacy/key-vault.js'
+import { type Erasure, inMemoryKeyVault, type KeyVault } from '../privacy/key-vault.js'
 import {
   hasPersonalData,
   hasSealedPersonalData,
@@ -81,8 +81,11 @@ export interface EventStore<E extends Event = Event> {
     handler: (event: RecordedEvent<E>) => void | Promise<void>,
     options?: SubscribeOptions<E>,
   ) => Subscription
-  /** Crypto-shred a person: destroys their key; their personal fields read as erased. */
-  readonly forget: (subjectId: string) => Promise<void>
+  /**
+   * Crypto-shred a person: destroys their key; their personal fields read as erased. The result
+   * says whether old copies of the key are gone from the vault's storage (`KeyVault.forget`).
+   */
+  readonly forget: (subjectId: string) => Promise<Erasure>
   /** Unseal, upcast and decode one stored event (what every read does). */
   readonly decode: (stored: StoredEvent) => Promise<RecordedEvent<E>>
   readonly registry: EventRegistry<E>
