@@ -28,3 +28,5 @@ export const lockKeyOf = (schema: string): number => {
 export const migrationLockClass = 0x44434d00
 /** Advisory lock class of the append order (xid assignment + position numbering). */
 export const orderLockClass = 0x44434d01
+/** Advisory lock class of the key vault (new keys shared, forget exclusive). */
+export const keyVaultLockClass = 0x44434d02

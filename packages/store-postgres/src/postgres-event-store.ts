@@ -4,6 +4,7 @@ import {
   type Event,
   type EventStore,
   type EventStoreOptions,
+  type KeyEncryptionKeys,
   type KeyVault,
 } from '@dealer-crm/eventsourcing'
 import type pg from 'pg'
@@ -20,6 +21,11 @@ export interface PostgresEventStoreOptions<E extends Event>
     Omit<EventStoreOptions<E, pg.PoolClient>, 'keyVault'> {
   /** Defaults to the durable vault in the same schema (`subject_keys`). */
   readonly keyVault?: KeyVault
+  /**
+   * For the default vault: store subject keys wrapped under these key-encryption keys, rotated on
+   * each forget, so that a forget leaves no readable copy of the key (ADR 0010, docs/privacy.md).
+   */
+  readonly keyEncryptionKeys?: KeyEncryptionKeys
 }
 
 /** The EventStore over PostgreSQL, with what SQL read models and runners need beside it. */
@@ -36,7 +42,13 @@ export const createPostgresEventStore = async <E extends Event>(
   options: PostgresEventStoreOptions<E>,
 ): Promise<PostgresEventStore<E>> => {
   const log = await createPostgresEventLog(options)
-  const keyVault = options.keyVault ?? postgresKeyVault(log.pool, log.schema)
+  const keyVault =
+    options.keyVault ??
+    postgresKeyVault(
+      log.pool,
+      log.schema,
+      options.keyEncryptionKeys === undefined ? {} : { keyEncryptionKeys: options.keyEncryptionKeys },
+    )
   const checkpoints = postgresCheckpointStore(log.pool, log.schema)
   const store = createEventStore<E, pg.PoolClient>(log, {
     registry: options.registry,

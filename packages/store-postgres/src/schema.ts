@@ -133,6 +133,15 @@ export const migrations: ReadonlyArray<Migration> = [
       ${appendFunctionV3(s)}
     `,
   },
+  {
+    version: 4,
+    name: 'subject keys may be stored wrapped under a key-encryption key',
+    sql: (s) => `
+      -- kek: the key-encryption key version the key is wrapped under (NULL: stored as it is);
+      -- created_wrapped: the key never reached the database unwrapped (ADR 0010).
+      ALTER TABLE ${s}.subject_keys ADD COLUMN kek text, ADD COLUMN created_wrapped boolean NOT NULL DEFAULT false;
+    `,
+  },
 ]
 
 export const latestSchemaVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0)
