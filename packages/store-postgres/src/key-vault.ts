@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import {
   type Erasure,
-  type KekVersion,
   KeyEncryptionKeyMissingError,
   type KeyEncryptionKeys,
   type KeyVault,
@@ -47,8 +46,10 @@ const inTransaction = <T>(db: Queryable, work: (q: Queryable) => Promise<T>): Pr
  * the old bytes in dead row versions, page free space, WAL and backups. With `keyEncryptionKeys`,
  * a key is stored only wrapped (`kek` names the version) and each forget, under an exclusive
  * advisory lock that new keys wait for, rotates to a new version, re-wraps every remaining key under
- * it in the same transaction, and after the commit destroys the older versions: every old copy of
- * the forgotten key is then wrapped under a destroyed key (`complete`).
+ * it in the same transaction, records the versions it replaced in `kek_retired`, and after the commit
+ * destroys them: every old copy of the forgotten key is then wrapped under a destroyed key
+ * (`complete`). A destruction that failed (or a crash before it) is retried by the next forget or by
+ * `completeErasure()`.
  */
 export const postgresKeyVault = (
   db: Queryable,
@@ -109,9 +110,11 @@ export const postgresKeyVault = (
 
   /**
    * Under the exclusive lock: wrap every live key under a new version (unwrapping each with the
-   * version it is under, or taking it as it is if it predates key-encryption keys).
+   * version it is under, or taking it as it is if it predates key-encryption keys), and record the
+   * versions it replaced (and `alsoRetired`, the forgotten key's) in `kek_retired`: once this
+   * commits, no row is wrapped under them.
    */
-  const rewrapAll = async (q: Queryable, holder: KeyEncryptionKeys): Promise<KekVersion> => {
+  const rewrapAll = async (q: Queryable, holder: KeyEncryptionKeys, alsoRetired: string | null) => {
     const next = await holder.rotate()
     const rows = await q.query<{ subject_id: string; key: Buffer; kek: string | null }>(
       `SELECT subject_id, key, kek FROM ${table} WHERE key IS NOT NULL`,
@@ -135,20 +138,33 @@ export const postgresKeyVault = (
        FROM unnest($1::text[], $2::bytea[]) AS u(subject_id, key) WHERE k.subject_id = u.subject_id`,
       [subjects, wrapped, next.id],
     )
+    const retired = [...versions.keys()]
+    if (alsoRetired !== null && !retired.includes(alsoRetired)) retired.push(alsoRetired)
+    await q.query(
+      `INSERT INTO ${schema}.kek_retired (id) SELECT unnest($1::text[]) ON CONFLICT (id) DO NOTHING`,
+      [retired],
+    )
     return next
   }
 
-  /** After the commit: destroy the versions no row is wrapped under any more. */
-  const destroyOlder = async (holder: KeyEncryptionKeys, current: KekVersion): Promise<Erasure | null> => {
+  /**
+   * After the commit: destroy every retired version (those of earlier forgets whose destruction
+   * failed too), then forget them. Null when all went well.
+   */
+  const destroyRetired = async (holder: KeyEncryptionKeys, pool: pg.Pool): Promise<Erasure | null> => {
+    const ids = (await pool.query<{ id: string }>(`SELECT id FROM ${schema}.kek_retired`)).rows.map(
+      (r) => r.id,
+    )
     try {
-      await holder.destroyAllExcept(current.id)
-      return null
+      await holder.destroy(ids)
     } catch (error) {
       return {
         state: 'pending',
-        reason: `the keys are re-wrapped under ${current.id}, but the older key-encryption keys could not be destroyed (${(error as Error).message}); call completeErasure()`,
+        reason: `the keys are re-wrapped under a new key-encryption key, but the older ones (${ids.join(', ')}) could not be destroyed (${(error as Error).message}); call completeErasure()`,
       }
     }
+    await pool.query(`DELETE FROM ${schema}.kek_retired WHERE id = ANY($1)`, [ids])
+    return null
   }
 
   const tombstone = (q: Queryable, subjectId: string) =>
@@ -186,11 +202,12 @@ export const postgresKeyVault = (
         await tombstone(db, subjectId)
         return logicalOnly
       }
-      const { current, before } = await inTransaction(db, async (q) => {
+      const before = await inTransaction(db, async (q) => {
         await q.query('SELECT pg_advisory_xact_lock($1, $2)', lock)
         const before = await rowOf(q, subjectId)
         await tombstone(q, subjectId)
-        return { current: await rewrapAll(q, keks), before }
+        await rewrapAll(q, keks, before?.kek ?? null)
+        return before
       })
       if (!isPool(db))
         return {
@@ -198,7 +215,7 @@ export const postgresKeyVault = (
           reason:
             "forgotten inside the caller's transaction: the older key-encryption keys may be destroyed only after it commits; call completeErasure() then",
         }
-      const failed = await destroyOlder(keks, current)
+      const failed = await destroyRetired(keks, db)
       if (failed !== null) return failed
       if (before?.key != null && !before.created_wrapped)
         return {
@@ -210,11 +227,11 @@ export const postgresKeyVault = (
     completeErasure: async () => {
       if (keks === undefined) return logicalOnly
       if (!isPool(db)) throw new TypeError('completeErasure needs the vault over the pool, not a client')
-      const current = await inTransaction(db, async (q) => {
+      await inTransaction(db, async (q) => {
         await q.query('SELECT pg_advisory_xact_lock($1, $2)', lock)
-        return rewrapAll(q, keks)
+        await rewrapAll(q, keks, null)
       })
-      return (await destroyOlder(keks, current)) ?? { state: 'complete', reason: null }
+      return (await destroyRetired(keks, db)) ?? { state: 'complete', reason: null }
     },
   }
 }

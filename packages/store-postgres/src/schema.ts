@@ -140,6 +140,8 @@ export const migrations: ReadonlyArray<Migration> = [
       -- kek: the key-encryption key version the key is wrapped under (NULL: stored as it is);
       -- created_wrapped: the key never reached the database unwrapped (ADR 0010).
       ALTER TABLE ${s}.subject_keys ADD COLUMN kek text, ADD COLUMN created_wrapped boolean NOT NULL DEFAULT false;
+      -- Versions no row is wrapped under any more, until the holder has destroyed them.
+      CREATE TABLE ${s}.kek_retired (id text PRIMARY KEY, retired_at timestamptz NOT NULL DEFAULT now());
     `,
   },
 ]

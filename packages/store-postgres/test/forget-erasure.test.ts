@@ -210,6 +210,31 @@ describe.skipIf(!available)('forget on PostgreSQL', () => {
     await store.close()
   })
 
+  it('a destruction that fails leaves the erasure pending; the next completeErasure() destroys the retired versions', async () => {
+    const file = fileKeyEncryptionKeys(kekFile())
+    let refuse = true
+    const holder: KeyEncryptionKeys = {
+      ...file,
+      destroy: async (ids) => {
+        if (refuse) throw new Error('the KMS is unreachable')
+        await file.destroy(ids)
+      },
+    }
+    const store = await open(holder)
+    const [subject] = await customers(store, 5)
+    const oldVersion = (await wrappedRow(store.schema, subject!)).kek
+    const erasure = await store.forget(subject!)
+    expect(erasure.state).toBe('pending')
+    expect(erasure.reason).toContain('the KMS is unreachable')
+    expect(await file.get(oldVersion)).not.toBeNull()
+    refuse = false
+    expect(await store.keyVault.completeErasure()).toEqual({ state: 'complete', reason: null })
+    expect(await file.get(oldVersion)).toBeNull()
+    const retired = await pool.query(`SELECT id FROM ${store.schema}.kek_retired`)
+    expect(retired.rows).toEqual([])
+    await store.close()
+  })
+
   it('a forget inside the caller transaction is pending until completeErasure() after the commit', async () => {
     const holder = fileKeyEncryptionKeys(kekFile())
     const store = await open(holder)

@@ -62,6 +62,21 @@ export const migrations: ReadonlyArray<Migration> = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'subject keys may be stored wrapped under a key-encryption key',
+    sql: `
+      -- kek: the key-encryption key version the key is wrapped under (NULL: stored as it is);
+      -- created_wrapped: the key never reached the file unwrapped (ADR 0010).
+      ALTER TABLE es_subject_keys ADD COLUMN kek TEXT;
+      ALTER TABLE es_subject_keys ADD COLUMN created_wrapped INTEGER NOT NULL DEFAULT 0;
+      -- The version new keys are wrapped under, set by the first wrapped key and by each forget.
+      CREATE TABLE es_key_encryption (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        current_kek TEXT NOT NULL
+      );
+    `,
+  },
 ]
 
 export const latestSchemaVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0)

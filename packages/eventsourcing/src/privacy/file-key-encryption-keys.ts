@@ -168,11 +168,13 @@ export const fileKeyEncryptionKeys = (path: string): KeyEncryptionKeys => {
       write({ format: 1, next: file.next + 1, versions: [...file.versions, added] })
       return asVersion(added)
     },
-    destroyAllExcept: async (id) => {
+    destroy: async (ids) => {
       const file = read()
-      if (file === null) return
-      const kept = file.versions.filter((v) => v.id === id)
-      if (kept.length === 0) throw new Error(`${path} has no key-encryption key ${id}: nothing was destroyed`)
+      if (file === null || ids.length === 0) return
+      const current = file.versions[file.versions.length - 1]
+      if (current !== undefined && ids.includes(current.id))
+        throw new Error(`${path}: refusing to destroy the current key-encryption key ${current.id}`)
+      const kept = file.versions.filter((v) => !ids.includes(v.id))
       if (kept.length === file.versions.length) return
       write({ format: 1, next: file.next, versions: kept })
     },

@@ -17,22 +17,22 @@ export interface KekVersion {
  * archive, a replica, a backup — is wrapped under a destroyed key. ADR 0010, docs/privacy.md.
  *
  * One holder serves one store (one SQLite file, one PostgreSQL schema). A KMS implements it with one
- * KMS key per version (`get` decrypts that version's data key, `destroyAllExcept` schedules the
- * deletion of the others); `fileKeyEncryptionKeys` is the default.
+ * KMS key per version (`get` decrypts that version's data key, `destroy` schedules the deletion of
+ * the KMS keys); `fileKeyEncryptionKeys` is the default.
  */
 export interface KeyEncryptionKeys {
   /** The version new keys are wrapped under (created on first use). */
   readonly current: () => Promise<KekVersion>
   /** A version's key; null once it was destroyed (or if it never existed). */
   readonly get: (id: string) => Promise<Uint8Array | null>
-  /** Make a new version current, durably (the older ones stay until `destroyAllExcept`). */
+  /** Make a new version current, durably (the older ones stay until `destroy`). */
   readonly rotate: () => Promise<KekVersion>
   /**
-   * Destroy every version but this one. Called only once no row of the store is wrapped under
-   * them any more; a holder that must keep backups restorable may destroy them when the backups
-   * made under them expire instead (then erasure in those backups waits for that).
+   * Destroy these versions for good. Called only with versions no committed row is wrapped under
+   * any more (never the current one); a holder that must keep backups restorable may destroy them
+   * when the backups made under them expire instead (erasure in those backups waits for that).
    */
-  readonly destroyAllExcept: (id: string) => Promise<void>
+  readonly destroy: (ids: ReadonlyArray<string>) => Promise<void>
 }
 
 /** A wrapped key names a key-encryption key version the holder no longer has (or never had). */
