@@ -24,6 +24,8 @@ interface KeyRow {
   readonly key: Buffer | null
   readonly created_at: string
   readonly forgotten_at: string | null
+  readonly kek: string | null
+  readonly created_wrapped: number
 }
 
 /**
@@ -37,14 +39,17 @@ interface KeyRow {
 const rewriteKeyTable = (db: Database.Database): void => {
   const rows = prepared(
     db,
-    'SELECT rowid, subject_id, key, created_at, forgotten_at FROM es_subject_keys ORDER BY rowid',
+    `SELECT rowid, subject_id, key, created_at, forgotten_at, kek, created_wrapped
+     FROM es_subject_keys ORDER BY rowid`,
   ).all() as KeyRow[]
   prepared(db, 'DELETE FROM es_subject_keys').run()
   const insert = prepared(
     db,
-    'INSERT INTO es_subject_keys (rowid, subject_id, key, created_at, forgotten_at) VALUES (?, ?, ?, ?, ?)',
+    `INSERT INTO es_subject_keys (rowid, subject_id, key, created_at, forgotten_at, kek, created_wrapped)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
   )
-  for (const r of rows) insert.run(r.rowid, r.subject_id, r.key, r.created_at, r.forgotten_at)
+  for (const r of rows)
+    insert.run(r.rowid, r.subject_id, r.key, r.created_at, r.forgotten_at, r.kek, r.created_wrapped)
 }
 
 const complete: Erasure = { state: 'complete', reason: null }

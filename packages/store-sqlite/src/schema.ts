@@ -75,6 +75,8 @@ export const migrations: ReadonlyArray<Migration> = [
         id INTEGER PRIMARY KEY CHECK (id = 1),
         current_kek TEXT NOT NULL
       );
+      -- Versions no row is wrapped under any more, until the holder has destroyed them.
+      CREATE TABLE es_kek_retired (id TEXT PRIMARY KEY, retired_at TEXT NOT NULL);
     `,
   },
 ]

@@ -4,6 +4,7 @@ import {
   type Event,
   type EventStore,
   type EventStoreOptions,
+  type KeyEncryptionKeys,
   type KeyVault,
 } from '@dealer-crm/eventsourcing'
 import type Database from 'better-sqlite3'
@@ -16,6 +17,12 @@ export interface SqliteEventStoreOptions<E extends Event>
     Omit<EventStoreOptions<E, Database.Database>, 'keyVault'> {
   /** Defaults to the durable vault in the same file (`es_subject_keys`). */
   readonly keyVault?: KeyVault
+  /**
+   * For the default vault: store subject keys wrapped under these key-encryption keys, rotated on
+   * each forget, so that copies of the file (backups) keep no readable copy of a forgotten key
+   * (ADR 0010, docs/privacy.md). Without them, forget erases the key's bytes from the files.
+   */
+  readonly keyEncryptionKeys?: KeyEncryptionKeys
 }
 
 /** The EventStore over SQLite, with what SQL read models and runners need beside it. */
@@ -32,7 +39,12 @@ export const createSqliteEventStore = <E extends Event>(
   options: SqliteEventStoreOptions<E>,
 ): SqliteEventStore<E> => {
   const log = openSqliteEventLog(options)
-  const keyVault = options.keyVault ?? sqliteKeyVault(log.database, log.run)
+  const keyVault =
+    options.keyVault ??
+    sqliteKeyVault(log.database, {
+      gate: log.run,
+      ...(options.keyEncryptionKeys === undefined ? {} : { keyEncryptionKeys: options.keyEncryptionKeys }),
+    })
   const checkpoints = sqliteCheckpointStore(log.database, log.run)
   const store = createEventStore<E, Database.Database>(log, {
     registry: options.registry,

@@ -50,7 +50,9 @@ describe('opening a file', () => {
 
   it('upgrades a file written at an older schema version, keeping its events', async () => {
     await log.append('order-1', [pendingNote('kept')], 'no_stream')
-    log.database.exec('DROP TABLE es_dead_letters; DELETE FROM es_schema_migrations WHERE version > 1')
+    log.database.exec(`DROP TABLE es_dead_letters; DROP TABLE es_key_encryption; DROP TABLE es_kek_retired;
+      ALTER TABLE es_subject_keys DROP COLUMN kek; ALTER TABLE es_subject_keys DROP COLUMN created_wrapped;
+      DELETE FROM es_schema_migrations WHERE version > 1`)
     await log.close()
     log = openSqliteEventLog({ path: file.path })
     expect(log.schemaVersion).toBe(latestSchemaVersion)
