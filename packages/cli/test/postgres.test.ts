@@ -133,6 +133,7 @@ describe.skipIf(!available)('the CLI on PostgreSQL', () => {
   it('forget: erased, and the log still verifies', async () => {
     const r = await run('forget', zhangSan.customerId, ...db)
     expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/^erasure logical only: PostgreSQL keeps the old key in dead row versions/m)
     expect(r.stdout).toMatch(/^personal fields of zhang-san now read as erased in 5 of 5 events:$/m)
     expect(r.stdout).toMatch(/^ {2}customer-zhang-san #2 VehicleDelivered: data\.plate$/m)
     expect(r.stdout).toMatch(

@@ -347,6 +347,7 @@ describe('forget', () => {
     expect(r.stdout).toBe(
       [
         'forgot li-si: the key is destroyed',
+        'erasure complete: no copy of the key that decrypts is left in the store',
         'personal fields of li-si now read as erased in 2 of 2 events:',
         '  customer-li-si #1 ProspectRegistered: data.name, data.phone',
         `  referral-${referralId} #1 ReferralRegistered: data.referee.name, data.referee.phone, data.referee.purchase`,

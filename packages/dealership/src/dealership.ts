@@ -17,6 +17,7 @@ import {
   type Decider,
   type DomainError,
   defaultRetry,
+  type Erasure,
   type EventRegistry,
   foldAsync,
   type HandleOptions,
@@ -127,9 +128,10 @@ export interface Dealership {
   readonly rejections: () => ReadonlyArray<ProcessRejection>
   /**
    * Crypto-shred a person (PIPL right to deletion): their key is destroyed and the read models are
-   * folded afresh on the next query, so none keeps a value read before.
+   * folded afresh on the next query, so none keeps a value read before. The result says whether
+   * old copies of the key are gone from the store's storage (`KeyVault.forget`, docs/privacy.md).
    */
-  readonly forget: (subjectId: string) => Promise<void>
+  readonly forget: (subjectId: string) => Promise<Erasure>
   readonly close: () => Promise<void>
 }
 
@@ -300,8 +302,9 @@ export const createDealership = (options: DealershipOptions): Dealership => {
       }),
     rejections: () => [...allRejections],
     forget: async (subjectId) => {
-      await store.forget(subjectId)
+      const erasure = await store.forget(subjectId)
       for (const reset of resets) reset()
+      return erasure
     },
     close: () =>
       processes(async () => {

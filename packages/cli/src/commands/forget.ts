@@ -1,4 +1,4 @@
-import type { StoredEvent } from '@dealer-crm/eventsourcing'
+import type { Erasure, StoredEvent } from '@dealer-crm/eventsourcing'
 import { readWholeLog } from '@dealer-crm/eventsourcing'
 import { parseCommandArgs } from '../args.js'
 import { renderBrokenLink } from '../broken-link.js'
@@ -18,6 +18,12 @@ export interface ForgottenEvent {
   readonly erased: ReadonlyArray<string>
 }
 
+/** What the store's vault says of old copies of the key (docs/privacy.md). */
+const renderErasure = (erasure: Erasure): string =>
+  erasure.state === 'complete'
+    ? 'erasure complete: no copy of the key that decrypts is left in the store'
+    : `erasure ${erasure.state === 'pending' ? 'PENDING' : 'logical only'}: ${erasure.reason}`
+
 export const forgetCommand: Command = {
   name: 'forget',
   summary: "crypto-shred a person's personal data; show it reads as erased and the log still verifies",
@@ -31,7 +37,11 @@ changed: the hash chain covers the ciphertext, so the log still verifies.
 <subject> is the subject id the personal data was sealed for (a customer id such as zhang-san).
 The command first finds the events holding the subject's personal data (exits 1 if there are
 none, and forgets nothing), then forgets, then reads those events back and lists the fields that
-now read as erased, and finally verifies the whole log.
+now read as erased, and finally verifies the whole log. It also says what became of old copies of
+the key (docs/privacy.md): on SQLite they are erased from the files ("complete"), unless another
+process still reads an older snapshot ("PENDING": exits 1; run forget again once it is done); on
+PostgreSQL without key-encryption keys they stay in old row versions, WAL and backups ("logical
+only").
 
 Options:
   --json             print the result as JSON
@@ -59,7 +69,7 @@ Example:
       if (holding.length === 0)
         throw new CliError(`no personal data of ${JSON.stringify(subject)} in the log; nothing was forgotten`)
       const already = (await opened.vault.keyVault.existingKey(subject)) === null
-      await opened.store.forget(subject)
+      const erasure = await opened.store.forget(subject)
       const events: ForgottenEvent[] = []
       for (const stored of holding) {
         const decoded = await opened.store.decode(stored)
@@ -73,12 +83,13 @@ Example:
       const readable = events.filter((e) => e.erased.length === 0)
       const verified = await verifyLog(opened, io)
       if (args.flag('json'))
-        line(io.stdout, toJson({ subject, alreadyForgotten: already, events, verify: verified }))
+        line(io.stdout, toJson({ subject, alreadyForgotten: already, erasure, events, verify: verified }))
       else
         line(
           io.stdout,
           [
             `forgot ${subject}: ${already ? 'the key was already destroyed' : 'the key is destroyed'}`,
+            renderErasure(erasure),
             `personal fields of ${subject} now read as erased in ${events.length - readable.length} of ${events.length} events:`,
             ...events.map(
               (e) =>
@@ -88,6 +99,10 @@ Example:
           ].join('\n'),
         )
       if (!verified.ok) throw new CliError(`the log does not verify: ${renderBrokenLink(verified.broken)}`)
+      if (erasure.state === 'pending')
+        throw new CliError(
+          `old copies of the key of ${subject} are not erased yet: ${erasure.reason}; run forget again`,
+        )
       if (readable.length > 0)
         throw new CliError(
           `${readable.length} events still read personal data of ${subject} after forgetting`,
