@@ -366,6 +366,23 @@ describe('forget', () => {
     expect(again.stdout).toMatch(/^forgot li-si: the key was already destroyed$/m)
   })
 
+  it('exits 1 while old copies of the key remain (another process reads an older snapshot); run again, it finishes', async () => {
+    const copy = file('forget-pending.db')
+    await writeSqliteLog(copy)
+    const other = createSqliteEventStore({ path: copy, registry: dealershipRegistry })
+    other.database.prepare('BEGIN').run()
+    other.database.prepare('SELECT count(*) FROM es_events').get()
+    const r = await run('forget', liSi.customerId, '--db', copy)
+    other.database.prepare('COMMIT').run()
+    await other.close()
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(/^erasure PENDING: another connection still reads an older snapshot/m)
+    expect(r.stderr).toMatch(/old copies of the key of li-si are not erased yet: .+; run forget again$/m)
+    const again = await run('forget', liSi.customerId, '--db', copy)
+    expect(again.code).toBe(0)
+    expect(again.stdout).toMatch(/^erasure complete: no copy of the key that decrypts is left in the store$/m)
+  })
+
   it('forgets nothing when the log holds no personal data of the subject', async () => {
     const r = await run('forget', 'nobody', '--db', db)
     expect(r.code).toBe(1)
