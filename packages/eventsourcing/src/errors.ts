@@ -146,8 +146,15 @@ export class PersonalDataError extends EventSourcingError {
 /** The store was used after close(), or its backend failed. */
 export class StoreError extends EventSourcingError {
   readonly code = 'StoreError' as const
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options)
+  /**
+   * True when the failure may pass by itself (a lost connection, a deadlock): the same operation
+   * may succeed if tried again. Followers retry these (`isTransient`). It does not say that nothing
+   * was written: an append whose connection was lost may have committed (its message says so).
+   */
+  readonly transient: boolean
+  constructor(message: string, options?: { readonly cause?: unknown; readonly transient?: boolean }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'StoreError'
+    this.transient = options?.transient ?? false
   }
 }

@@ -32,6 +32,22 @@ export const manualClock = (start: Date | string): ManualClock => {
   }
 }
 
+/** What a log entry says beyond its message: names and values (an `error` field holds the error). */
+export type LogFields = Readonly<Record<string, unknown>>
+
+/**
+ * Where the library reports what it recovered from (`warn`: a transient failure it retries) and
+ * what it gave up on (`error`: a follower that stopped). The library never prints: pass a logger
+ * that writes to yours (pino, winston and console all fit with a line of glue).
+ */
+export interface Logger {
+  readonly warn: (message: string, fields: LogFields) => void
+  readonly error: (message: string, fields: LogFields) => void
+}
+
+/** The default logger: says nothing. */
+export const silentLogger: Logger = { warn: () => undefined, error: () => undefined }
+
 /** Randomness enters through this port and is recorded in the command that used it. */
 export interface Random {
   /** A float in [0, 1). */

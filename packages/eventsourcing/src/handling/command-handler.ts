@@ -8,17 +8,8 @@ import {
   StoreError,
 } from '../errors.js'
 import type { Actor, RecordedEvent } from '../events/envelope.js'
-import { type Random, systemRandom } from '../ports.js'
+import { backoffDelay, type RetryPolicy } from '../retry.js'
 import type { EventStore } from '../store/event-store.js'
-
-export interface RetryPolicy {
-  /** Attempts in all, the first included. */
-  readonly maxAttempts: number
-  readonly baseDelayMs: number
-  readonly maxDelayMs: number
-  /** Source of the jitter (default: system randomness). */
-  readonly random?: Random
-}
 
 export const defaultRetry: RetryPolicy = { maxAttempts: 5, baseDelayMs: 5, maxDelayMs: 250 }
 
@@ -140,8 +131,7 @@ export const handleCommand =
         }
       } catch (error) {
         if (error instanceof ConcurrencyError && retry !== null && attempt < attempts) {
-          const jitter = 0.5 + (retry.random ?? systemRandom).next() / 2
-          await sleep(Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1)) * jitter)
+          await sleep(backoffDelay(retry, attempt))
           continue
         }
         return { _tag: 'Left', left: asKernelError(error) }

@@ -4,7 +4,7 @@ import { deterministicId } from '../ports.js'
 import { createConsumer, type OnBadEvent } from '../projections/consumer.js'
 import type { CheckpointStore } from '../store/checkpoint.js'
 import type { EventStore } from '../store/event-store.js'
-import type { Subscription } from '../store/tail.js'
+import type { FollowOptions, Subscription } from '../store/tail.js'
 
 /** Reacts to events with commands (referral verified → award points, …). */
 export interface ProcessManager<E extends Event, C> {
@@ -33,7 +33,8 @@ export const commandContext = (
   actor: { id: processName, role: 'process-manager' },
 })
 
-export interface ProcessManagerRunnerOptions<E extends Event, C> {
+/** `retry` and `logger` serve `start()` (following live); `catchUp()` rejects on any failure. */
+export interface ProcessManagerRunnerOptions<E extends Event, C> extends Omit<FollowOptions, 'name'> {
   readonly store: EventStore<E>
   readonly processManager: ProcessManager<E, C>
   readonly checkpoints: CheckpointStore
@@ -52,7 +53,8 @@ export interface ProcessManagerRunner {
 /**
  * Runs a process manager from its checkpoint. The checkpoint moves after each event's
  * commands are dispatched; because command ids are deterministic, an event redelivered after
- * a crash dispatches the same commands, which the handler recognises and does not repeat.
+ * a crash, or after a transient failure while live (a dispatch or checkpoint save whose connection
+ * was lost), dispatches the same commands, which the handler recognises and does not repeat.
  */
 export const createProcessManagerRunner = <E extends Event, C>(
   options: ProcessManagerRunnerOptions<E, C>,
@@ -66,6 +68,9 @@ export const createProcessManagerRunner = <E extends Event, C>(
       types: processManager.handles,
       ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
       ...(options.onBadEvent === undefined ? {} : { onBadEvent: options.onBadEvent }),
+      ...(options.retry === undefined ? {} : { retry: options.retry }),
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
+      name,
     },
     async (event) => {
       const commands = processManager.react(event)

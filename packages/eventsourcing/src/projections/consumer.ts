@@ -1,24 +1,29 @@
 import type { Event } from '../decider/decider.js'
 import type { RecordedEvent } from '../events/envelope.js'
+import { isTransient } from '../retry.js'
 import type { StoredEvent } from '../store/event-log.js'
 import type { EventStore } from '../store/event-store.js'
-import { type Subscription, tailLog } from '../store/tail.js'
+import { type FollowOptions, type Subscription, tailLog } from '../store/tail.js'
 
 /** What a runner does with an event that cannot be decoded (corrupt row, unknown type, codec failure). */
 export type OnBadEvent = 'stop' | ((stored: StoredEvent, error: unknown) => void | Promise<void>)
 
-export interface ConsumerOptions<E extends Event> {
+export interface ConsumerOptions<E extends Event> extends FollowOptions {
   readonly store: EventStore<E>
   readonly types: ReadonlyArray<string>
   readonly batchSize?: number
-  /** Default 'stop': the runner ends with the error; a function parks the event (dead letter) and goes on. */
+  /**
+   * Default 'stop': the runner ends with the error; a function parks the event (dead letter) and goes
+   * on. A transient failure while decoding (the key vault's connection lost) is neither: it is
+   * thrown, and a follower retries the event.
+   */
   readonly onBadEvent?: OnBadEvent
 }
 
 export interface Consumer {
-  /** Process what is there now, from `from`; returns the next position. */
+  /** Process what is there now, from `from`; returns the next position. A failure rejects (no retry). */
   readonly catchUp: (from: bigint) => Promise<bigint>
-  /** Process from `from`, then live. */
+  /** Process from `from`, then live; transient failures are retried (`FollowOptions`). */
   readonly follow: (from: bigint) => Subscription
 }
 
@@ -37,7 +42,7 @@ export const createConsumer = <E extends Event>(
     try {
       event = await store.decode(stored)
     } catch (error) {
-      if (onBadEvent === 'stop') throw error
+      if (onBadEvent === 'stop' || isTransient(error)) throw error
       await onBadEvent(stored, error)
       return
     }
@@ -52,6 +57,6 @@ export const createConsumer = <E extends Event>(
       }
       return position
     },
-    follow: (from) => tailLog(store.log, { from, batchSize, categories: null, types }, process),
+    follow: (from) => tailLog(store.log, { from, batchSize, categories: null, types }, process, options),
   }
 }

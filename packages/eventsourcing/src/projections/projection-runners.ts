@@ -2,7 +2,7 @@ import type { Event } from '../decider/decider.js'
 import type { RecordedEvent } from '../events/envelope.js'
 import type { CheckpointStore } from '../store/checkpoint.js'
 import type { EventStore, InlineProjection } from '../store/event-store.js'
-import type { Subscription } from '../store/tail.js'
+import type { FollowOptions, Subscription } from '../store/tail.js'
 import { createConsumer, type OnBadEvent } from './consumer.js'
 import type { Projection } from './projection.js'
 
@@ -67,7 +67,8 @@ export const inMemoryInlineProjection = <S, E extends Event>(
   }
 }
 
-export interface CatchUpOptions<S, E extends Event> {
+/** `retry` and `logger` serve `start()` (following live); `catchUp()` rejects on any failure. */
+export interface CatchUpOptions<S, E extends Event> extends Omit<FollowOptions, 'name'> {
   readonly store: EventStore<E>
   readonly projection: Projection<S, E>
   /**
@@ -140,9 +141,13 @@ export const createCatchUpRunner = <S, E extends Event>(options: CatchUpOptions<
       types: projection.handles,
       ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
       ...(options.onBadEvent === undefined ? {} : { onBadEvent: options.onBadEvent }),
+      ...(options.retry === undefined ? {} : { retry: options.retry }),
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
+      name,
     },
     async (e) => {
-      if (e.metadata.globalPosition < position) return // delivered twice: already in the state
+      // Delivered twice (a retry after a failed checkpoint save, a duplicating log): already in the state.
+      if (e.metadata.globalPosition < position) return
       state = projection.apply(state as S, e)
       position = e.metadata.globalPosition + 1n
       if (++unsaved >= checkpointEvery) await save()

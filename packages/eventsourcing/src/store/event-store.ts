@@ -18,6 +18,7 @@ import {
   sealPersonalData,
   unsealPersonalData,
 } from '../privacy/personal-data.js'
+import { isTransient } from '../retry.js'
 import {
   checkExpectedVersion,
   type EventLog,
@@ -25,7 +26,7 @@ import {
   type PendingEvent,
   type StoredEvent,
 } from './event-log.js'
-import { type Subscription, tailLog } from './tail.js'
+import { type FollowOptions, type Subscription, tailLog } from './tail.js'
 
 export interface AppendOptions {
   /** Default `any`. */
@@ -58,7 +59,10 @@ export interface ReadAllOptions<E extends Event = Event> {
   readonly types?: ReadonlyArray<E['type']>
 }
 
-export interface SubscribeOptions<E extends Event = Event> extends Omit<ReadAllOptions<E>, 'to'> {}
+/** Where to start and what to take, and how to cope with transient failures (`FollowOptions`). */
+export interface SubscribeOptions<E extends Event = Event>
+  extends Omit<ReadAllOptions<E>, 'to'>,
+    FollowOptions {}
 
 /** An inline projection: runs in the append's transaction; if it throws, nothing is written. */
 export interface InlineProjection<E extends Event = Event, Tx = unknown> {
@@ -207,6 +211,7 @@ export const createEventStore = <E extends Event, Tx = unknown>(
     try {
       data = await unsealPersonalData(stored.data, keyVault)
     } catch (cause) {
+      if (isTransient(cause)) throw cause // the vault could not be reached: the event is not at fault
       throw new CorruptEventError(
         stored.streamName,
         stored.streamPosition,
@@ -252,6 +257,7 @@ export const createEventStore = <E extends Event, Tx = unknown>(
         types: o.types ?? null,
       },
       async (stored) => handler(await decode(stored)),
+      o,
     )
 
   return {
