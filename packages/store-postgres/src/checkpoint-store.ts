@@ -1,5 +1,5 @@
 import { type Checkpoint, type CheckpointStore, StoreError } from '@dealer-crm/eventsourcing'
-import type { Queryable } from './pool.js'
+import { flagTransient, type Queryable } from './pool.js'
 
 /**
  * Checkpoints of projections and process managers in table `checkpoints` (name, next position,
@@ -8,11 +8,13 @@ import type { Queryable } from './pool.js'
  */
 export const postgresCheckpointStore = (db: Queryable, schema: string): CheckpointStore => ({
   load: async (name) => {
-    const result = await db.query<{ position: string; state: string | null }>({
-      name: `dcrm_${schema}_checkpoint_load`,
-      text: `SELECT position::text AS position, state FROM ${schema}.checkpoints WHERE name = $1`,
-      values: [name],
-    })
+    const result = await db
+      .query<{ position: string; state: string | null }>({
+        name: `dcrm_${schema}_checkpoint_load`,
+        text: `SELECT position::text AS position, state FROM ${schema}.checkpoints WHERE name = $1`,
+        values: [name],
+      })
+      .catch(flagTransient(`loading checkpoint ${name}`))
     const row = result.rows[0]
     if (row === undefined) return null
     let state: unknown = null
@@ -28,18 +30,22 @@ export const postgresCheckpointStore = (db: Queryable, schema: string): Checkpoi
   },
   save: async (name, checkpoint) => {
     const state = checkpoint.state === null ? null : JSON.stringify(checkpoint.state)
-    await db.query({
-      name: `dcrm_${schema}_checkpoint_save`,
-      text: `INSERT INTO ${schema}.checkpoints (name, position, state, updated_at) VALUES ($1, $2, $3, now())
+    await db
+      .query({
+        name: `dcrm_${schema}_checkpoint_save`,
+        text: `INSERT INTO ${schema}.checkpoints (name, position, state, updated_at) VALUES ($1, $2, $3, now())
              ON CONFLICT (name) DO UPDATE SET position = excluded.position, state = excluded.state, updated_at = now()`,
-      values: [name, checkpoint.position.toString(), state ?? null],
-    })
+        values: [name, checkpoint.position.toString(), state ?? null],
+      })
+      .catch(flagTransient(`saving checkpoint ${name}`))
   },
   delete: async (name) => {
-    await db.query({
-      name: `dcrm_${schema}_checkpoint_delete`,
-      text: `DELETE FROM ${schema}.checkpoints WHERE name = $1`,
-      values: [name],
-    })
+    await db
+      .query({
+        name: `dcrm_${schema}_checkpoint_delete`,
+        text: `DELETE FROM ${schema}.checkpoints WHERE name = $1`,
+        values: [name],
+      })
+      .catch(flagTransient(`deleting checkpoint ${name}`))
   },
 })

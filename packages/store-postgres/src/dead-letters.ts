@@ -1,5 +1,5 @@
 import type { ParkedEvent } from '@dealer-crm/eventsourcing'
-import type { Queryable } from './pool.js'
+import { flagTransient, type Queryable } from './pool.js'
 
 /** An event a runner could not read, parked instead of stopping the runner. */
 export interface DeadLetter extends ParkedEvent {
@@ -28,19 +28,21 @@ export const listDeadLetters = async (
   schema: string,
   runner?: string,
 ): Promise<ReadonlyArray<DeadLetter>> => {
-  const result = await db.query<{
-    runner: string
-    global_position: string
-    stream_name: string | null
-    stream_position: number | null
-    error_code: string
-    message: string
-    parked_at: Date
-  }>(
-    `SELECT runner, global_position::text AS global_position, stream_name, stream_position, error_code, message, parked_at
+  const result = await db
+    .query<{
+      runner: string
+      global_position: string
+      stream_name: string | null
+      stream_position: number | null
+      error_code: string
+      message: string
+      parked_at: Date
+    }>(
+      `SELECT runner, global_position::text AS global_position, stream_name, stream_position, error_code, message, parked_at
      FROM ${schema}.dead_letters WHERE ($1::text IS NULL OR runner = $1) ORDER BY runner, global_position`,
-    [runner ?? null],
-  )
+      [runner ?? null],
+    )
+    .catch(flagTransient('listing dead letters'))
   return result.rows.map((r) => ({
     runner: r.runner,
     globalPosition: BigInt(r.global_position),

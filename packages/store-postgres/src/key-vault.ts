@@ -10,7 +10,7 @@ import {
 } from '@dealer-crm/eventsourcing'
 import type pg from 'pg'
 import { keyVaultLockClass, lockKeyOf } from './identifiers.js'
-import { type Queryable, withTransaction } from './pool.js'
+import { flagTransient, type Queryable, withTransaction } from './pool.js'
 
 export interface PostgresKeyVaultOptions {
   /**
@@ -61,11 +61,13 @@ export const postgresKeyVault = (
   const lock = [keyVaultLockClass, lockKeyOf(schema)]
 
   const rowOf = async (q: Queryable, subjectId: string): Promise<KeyRow | null> => {
-    const result = await q.query<KeyRow>({
-      name: `dcrm_${schema}_key_row`,
-      text: `SELECT key, kek, created_wrapped FROM ${table} WHERE subject_id = $1`,
-      values: [subjectId],
-    })
+    const result = await q
+      .query<KeyRow>({
+        name: `dcrm_${schema}_key_row`,
+        text: `SELECT key, kek, created_wrapped FROM ${table} WHERE subject_id = $1`,
+        values: [subjectId],
+      })
+      .catch(flagTransient(`reading the key of subject ${subjectId}`))
     return result.rows[0] ?? null
   }
 
@@ -87,11 +89,13 @@ export const postgresKeyVault = (
   const insertKey = async (subjectId: string): Promise<Uint8Array | null> => {
     const created = new Uint8Array(randomBytes(32))
     if (keks === undefined) {
-      const inserted = await db.query({
-        name: `dcrm_${schema}_key_insert`,
-        text: `INSERT INTO ${table} (subject_id, key) VALUES ($1, $2) ON CONFLICT (subject_id) DO NOTHING`,
-        values: [subjectId, Buffer.from(created)],
-      })
+      const inserted = await db
+        .query({
+          name: `dcrm_${schema}_key_insert`,
+          text: `INSERT INTO ${table} (subject_id, key) VALUES ($1, $2) ON CONFLICT (subject_id) DO NOTHING`,
+          values: [subjectId, Buffer.from(created)],
+        })
+        .catch(flagTransient(`storing a key for subject ${subjectId}`))
       return inserted.rowCount === 1 ? created : null
     }
     return inTransaction(db, async (q) => {
@@ -168,13 +172,15 @@ export const postgresKeyVault = (
   }
 
   const tombstone = (q: Queryable, subjectId: string) =>
-    q.query({
-      name: `dcrm_${schema}_key_forget`,
-      text: `INSERT INTO ${table} (subject_id, key, forgotten_at) VALUES ($1, NULL, now())
+    q
+      .query({
+        name: `dcrm_${schema}_key_forget`,
+        text: `INSERT INTO ${table} (subject_id, key, forgotten_at) VALUES ($1, NULL, now())
              ON CONFLICT (subject_id) DO UPDATE SET key = NULL, kek = NULL,
                forgotten_at = coalesce(${table}.forgotten_at, now())`,
-      values: [subjectId],
-    })
+        values: [subjectId],
+      })
+      .catch(flagTransient(`forgetting subject ${subjectId}`))
 
   return {
     keyFor: async (subjectId) => {

@@ -1,9 +1,18 @@
+import {
+  backoffDelay,
+  defaultReconnect,
+  type Logger,
+  type RetryPolicy,
+  silentLogger,
+} from '@dealer-crm/eventsourcing'
 import type pg from 'pg'
 
 /**
  * One pool connection that LISTENs on the log's channel while anyone listens, and calls the
- * listeners on every NOTIFY. When the connection is lost it reconnects after a pause (meanwhile
- * subscriptions fall back to polling) and wakes the listeners, since notifications may be lost.
+ * listeners on every NOTIFY. When the connection is lost (its backend terminated, the server
+ * restarted) it is reopened with backoff; meanwhile subscriptions fall back to polling. Once it
+ * listens again it wakes the listeners, so that a notification sent while nobody listened does
+ * not leave them waiting: each reads once.
  */
 export interface Notifier {
   readonly add: (listener: () => void) => () => void
@@ -12,12 +21,22 @@ export interface Notifier {
   readonly close: () => Promise<void>
 }
 
-export const createNotifier = (pool: pg.Pool, channel: string, reconnectMs = 1000): Notifier => {
+export interface NotifierOptions {
+  /** Backoff between attempts to reopen the connection (default: forever, 100 ms doubling to 10 s). */
+  readonly retry?: RetryPolicy
+  readonly logger?: Logger
+}
+
+export const createNotifier = (pool: pg.Pool, channel: string, options: NotifierOptions = {}): Notifier => {
+  const retry = options.retry ?? defaultReconnect
+  const logger = options.logger ?? silentLogger
   const listeners = new Set<() => void>()
   let client: pg.PoolClient | null = null
   let connecting: Promise<void> | null = null
   let timer: NodeJS.Timeout | null = null
   let closed = false
+  /** Failed attempts since the connection last listened. */
+  let failures = 0
 
   const notify = () => {
     for (const listener of listeners) listener()
@@ -41,7 +60,7 @@ export const createNotifier = (pool: pg.Pool, channel: string, reconnectMs = 100
         held.on('error', (error: Error) => {
           if (client === held) client = null
           if (held !== null) drop(held, error)
-          schedule()
+          schedule(error)
         })
         await held.query(`LISTEN ${channel}`)
         if (closed || listeners.size === 0) {
@@ -49,26 +68,36 @@ export const createNotifier = (pool: pg.Pool, channel: string, reconnectMs = 100
           return
         }
         client = held
+        if (failures > 0) logger.warn(`LISTEN ${channel} reopened`, { channel, attempts: failures })
+        failures = 0
         notify()
-      } catch {
+      } catch (error) {
         if (held !== null && client !== held) drop(held)
-        schedule()
+        schedule(error)
       } finally {
         connecting = null
       }
     })()
   }
-  const schedule = () => {
+  const schedule = (error: unknown) => {
     if (closed || timer !== null || listeners.size === 0) return
+    failures++
+    if (failures >= retry.maxAttempts) {
+      logger.error(`LISTEN ${channel} given up; subscriptions poll`, { channel, error, attempts: failures })
+      return
+    }
+    const delayMs = Math.round(backoffDelay(retry, failures))
+    logger.warn(`LISTEN ${channel} lost; reopening`, { channel, error, attempt: failures, delayMs })
     timer = setTimeout(() => {
       timer = null
       connect()
-    }, reconnectMs)
+    }, delayMs)
     timer.unref()
   }
   const disconnect = async () => {
     if (timer !== null) clearTimeout(timer)
     timer = null
+    failures = 0
     await connecting
     const held = client
     client = null

@@ -1,4 +1,4 @@
-import { StoreError } from '@dealer-crm/eventsourcing'
+import { EventSourcingError, StoreError } from '@dealer-crm/eventsourcing'
 import pg from 'pg'
 
 /** Pool or checked-out client: anything that runs a query. */
@@ -33,23 +33,76 @@ const raw = (value: string): string => value
 /** Every column as the text PostgreSQL sent: the store parses and validates it itself. */
 export const rawTypes: pg.CustomTypesConfig = { getTypeParser: () => raw }
 
+const codeOf = (error: unknown): string | undefined => {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' ? code : undefined
+}
+
 /** True when the error is a connection failure (the client must be discarded). */
 export const isConnectionError = (error: unknown): boolean => {
-  const code = (error as { code?: unknown } | null)?.code
-  if (typeof code === 'string' && (code.startsWith('08') || code === '57P01' || code === '57P02')) return true
+  const code = codeOf(error)
+  if (code !== undefined && (code.startsWith('08') || code === '57P01' || code === '57P02')) return true
   const message = error instanceof Error ? error.message : ''
   return /Connection terminated|ECONNRESET|EPIPE|not queryable|closed/i.test(message)
 }
 
 /**
+ * True when the server rolled the transaction back for a reason that running it again may avoid:
+ * a deadlock (40P01) or a serialization failure (40001).
+ */
+export const isRolledBack = (error: unknown): boolean => {
+  const code = codeOf(error)
+  return code === '40P01' || code === '40001'
+}
+
+/** Network failures Node reports on a socket: the server may be back in a moment. */
+const networkCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+])
+
+/**
+ * The failures of this store that may pass by themselves: a lost connection or terminated backend
+ * (class 08, 57P01, 57P02), a server starting up or out of connections (57P03, 53300), a network
+ * failure, a pool that could not connect in time, and a transaction rolled back by a deadlock or
+ * serialization failure. Not: SQL errors, constraint violations, corrupt rows, a closed store.
+ */
+export const isTransientFailure = (error: unknown): boolean => {
+  if (isConnectionError(error) || isRolledBack(error)) return true
+  const code = codeOf(error)
+  if (code === '57P03' || code === '53300' || (code !== undefined && networkCodes.has(code))) return true
+  return /timeout exceeded when trying to connect/i.test(error instanceof Error ? error.message : '')
+}
+
+/**
+ * For `.catch(...)` on a query: a transient failure of the driver is rethrown as a StoreError flagged
+ * `transient` (saying what failed), so that followers retry it (`isTransient`); anything else is
+ * rethrown unchanged.
+ */
+export const flagTransient =
+  (what: string) =>
+  (error: unknown): never => {
+    if (error instanceof EventSourcingError || !isTransientFailure(error)) throw error
+    const message = error instanceof Error ? error.message : String(error)
+    throw new StoreError(`${what} failed: ${message}`, { cause: error, transient: true })
+  }
+
+/**
  * Run `work` in a transaction on one client of the pool: COMMIT when it resolves, ROLLBACK when it
- * throws. A client whose connection failed is discarded, never returned to the pool.
+ * throws. A client whose connection failed is discarded, never returned to the pool. A transient
+ * failure (`isTransientFailure`) is rethrown as a StoreError flagged `transient`, what `work` threw
+ * otherwise unchanged.
  */
 export const withTransaction = async <T>(
   pool: pg.Pool,
   work: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> => {
-  const client = await pool.connect()
+  const client = await pool.connect().catch(flagTransient('connecting for a transaction'))
   const onError = () => undefined
   client.on('error', onError)
   let broken: Error | undefined
@@ -64,7 +117,7 @@ export const withTransaction = async <T>(
       await client.query('ROLLBACK').catch((rollbackError: unknown) => {
         broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError))
       })
-    throw error
+    return flagTransient('transaction')(error)
   } finally {
     client.removeListener('error', onError)
     client.release(broken)

@@ -1,19 +1,29 @@
 import {
-  type AllFilter,
+  backoffDelay,
   chainEvents,
   checkExpectedVersion,
+  defaultRetry,
   type EventLog,
+  type Logger,
+  type RetryPolicy,
   type StoredEvent,
   StoreError,
+  silentLogger,
 } from '@dealer-crm/eventsourcing'
 import type pg from 'pg'
 import { type AppendOutcome, type AppendRequest, callAppendEvents, type StreamState } from './append-call.js'
-import { PostgresCorruptEventError } from './errors.js'
 import { createGroupCommit } from './group-commit.js'
 import { assertSchemaName, channelOf } from './identifiers.js'
 import { createNotifier } from './notifications.js'
-import { type ConnectionOptions, isConnectionError, rawTypes, resolvePool } from './pool.js'
-import { batchEvents, type EventRow, eventColumns, eventFromRow, eventPosition } from './rows.js'
+import {
+  type ConnectionOptions,
+  flagTransient,
+  isConnectionError,
+  isRolledBack,
+  isTransientFailure,
+  resolvePool,
+} from './pool.js'
+import { createLogReads } from './read-log.js'
 import { migrate } from './schema.js'
 
 export interface PostgresEventLogOptions extends ConnectionOptions {
@@ -42,6 +52,13 @@ export interface PostgresEventLogOptions extends ConnectionOptions {
    * `inTransaction` callback (inline projections) always run alone, in their own transaction.
    */
   readonly appendsInFlight?: number
+  /**
+   * Told of what the store recovers from: an `append_events` call rolled back by a deadlock or
+   * serialization failure and sent again, a lost LISTEN connection being reopened. Default: silent.
+   */
+  readonly logger?: Logger
+  /** The backoff between attempts to reopen the LISTEN connection (default: forever, 100 ms to 10 s). */
+  readonly reconnect?: RetryPolicy
 }
 
 /** The PostgreSQL EventLog; inline projections receive the append's PoolClient (inside its transaction). */
@@ -50,8 +67,6 @@ export interface PostgresEventLog extends EventLog<pg.PoolClient> {
   readonly schema: string
 }
 
-const maxInt = 2_147_483_647
-const maxBigint = 9_223_372_036_854_775_807n
 const maxAttempts = 100
 /** The most events one group-commit call carries (an append larger than this goes alone). */
 const maxGroupEvents = 1000
@@ -65,24 +80,18 @@ class CallbackError extends Error {
   }
 }
 
-/** A batch whose positions overlap the one before it: its event count or last position is wrong. */
-const outOfOrder = (event: StoredEvent) =>
-  new PostgresCorruptEventError(
-    event.streamName,
-    event.streamPosition,
-    event.globalPosition,
-    'its batch overlaps the one read before it (positions out of order)',
-  )
-
+/** Both kinds are flagged `transient` when they may pass; a lost connection may have committed. */
 const storeError = (streamName: string, error: unknown): StoreError => {
   const message = error instanceof Error ? error.message : String(error)
+  const transient = isTransientFailure(error)
   return isConnectionError(error)
     ? new StoreError(
         `append to stream ${streamName}: the connection was lost (${message}); an append is one transaction, so it either committed whole or not at all — read the stream to know which`,
-        { cause: error },
+        { cause: error, transient },
       )
     : new StoreError(`append to stream ${streamName} failed, nothing was written: ${message}`, {
         cause: error,
+        transient,
       })
 }
 
@@ -107,7 +116,11 @@ export const createPostgresEventLog = async (options: PostgresEventLogOptions): 
   const notifyOthers = options.notify ?? true
   const lateCommitWaitMs = options.lateCommitWaitMs ?? 3000
   const cacheSize = options.streamCacheSize ?? 10_000
-  const notifier = createNotifier(pool, channelOf(schema))
+  const logger = options.logger ?? silentLogger
+  const notifier = createNotifier(pool, channelOf(schema), {
+    logger,
+    ...(options.reconnect === undefined ? {} : { retry: options.reconnect }),
+  })
   const cache = new Map<string, StreamState>()
   let closed = false
 
@@ -126,11 +139,13 @@ export const createPostgresEventLog = async (options: PostgresEventLogOptions): 
   const stateSql = `SELECT version, last_hash FROM ${schema}.streams WHERE stream_name = $1`
 
   const readState = async (streamName: string): Promise<StreamState> => {
-    const result = await pool.query<{ version: number; last_hash: string }>({
-      name: `dcrm_${schema}_state`,
-      text: stateSql,
-      values: [streamName],
-    })
+    const result = await pool
+      .query<{ version: number; last_hash: string }>({
+        name: `dcrm_${schema}_state`,
+        text: stateSql,
+        values: [streamName],
+      })
+      .catch(flagTransient(`reading the version of stream ${streamName}`))
     const row = result.rows[0]
     const state = row === undefined ? { version: 0, hash: '' } : { version: row.version, hash: row.last_hash }
     remember(streamName, state)
@@ -200,11 +215,49 @@ export const createPostgresEventLog = async (options: PostgresEventLogOptions): 
     }
   }
 
-  const sendAppends = (requests: ReadonlyArray<AppendRequest>) =>
-    onClient(
-      (client) => callAppendEvents(client, schema, requests, notifyOthers),
-      () => false,
-    )
+  /**
+   * After a call the server rolled back whole (a deadlock or serialization failure), wait and say
+   * whether to send it again: nothing of it was written, and every append in it is checked again
+   * against its stream's version and hash, so sending the same call again is safe. At most
+   * `defaultRetry.maxAttempts` attempts in all.
+   */
+  const resend = async (
+    error: unknown,
+    attempt: number,
+    streams: ReadonlyArray<string>,
+  ): Promise<boolean> => {
+    if (!isRolledBack(error) || attempt >= defaultRetry.maxAttempts || closed) return false
+    const delayMs = Math.round(backoffDelay(defaultRetry, attempt))
+    logger.warn('append_events was rolled back; sending it again', {
+      schema,
+      streams,
+      attempt,
+      delayMs,
+      error,
+    })
+    await sleep(delayMs)
+    return true
+  }
+
+  const sendAppends = async (requests: ReadonlyArray<AppendRequest>): Promise<AppendOutcome[]> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await onClient(
+          (client) => callAppendEvents(client, schema, requests, notifyOthers),
+          () => false,
+        )
+      } catch (error) {
+        if (
+          !(await resend(
+            error,
+            attempt,
+            requests.map((r) => r.streamName),
+          ))
+        )
+          throw error
+      }
+    }
+  }
 
   const grouped = createGroupCommit(
     sendAppends,
@@ -213,31 +266,39 @@ export const createPostgresEventLog = async (options: PostgresEventLogOptions): 
     (error) => !isConnectionError(error),
   )
 
-  /** An append with a callback: BEGIN, append_events, the callback, COMMIT (ROLLBACK on a moved stream). */
+  /**
+   * An append with a callback: BEGIN, append_events, the callback, COMMIT (ROLLBACK on a moved
+   * stream). A call rolled back before the callback ran is sent again; once the callback has run,
+   * a failure (in it, or at COMMIT) is the caller's: the callback is not run twice.
+   */
   const appendInTransaction = (
     request: AppendRequest,
     inTransaction: (stored: ReadonlyArray<StoredEvent>, tx: pg.PoolClient) => void | Promise<void>,
   ): Promise<AppendOutcome> =>
     onClient(
       async (client) => {
-        await client.query('BEGIN')
-        try {
-          const [outcome] = await callAppendEvents(client, schema, [request], notifyOthers)
-          if (outcome === undefined || outcome.stored === undefined) {
-            await client.query('ROLLBACK')
-            return outcome ?? { actual: request.state }
-          }
+        for (let attempt = 1; ; attempt++) {
+          let called = false
+          await client.query('BEGIN')
           try {
-            await inTransaction(outcome.stored, client)
+            const [outcome] = await callAppendEvents(client, schema, [request], notifyOthers)
+            called = true
+            if (outcome === undefined || outcome.stored === undefined) {
+              await client.query('ROLLBACK')
+              return outcome ?? { actual: request.state }
+            }
+            try {
+              await inTransaction(outcome.stored, client)
+            } catch (error) {
+              throw new CallbackError(error)
+            }
+            await client.query('COMMIT')
+            return outcome
           } catch (error) {
-            throw new CallbackError(error)
+            const lost = isConnectionError(error instanceof CallbackError ? error.cause : error)
+            if (!lost) await client.query('ROLLBACK')
+            if (called || !(await resend(error, attempt, [request.streamName]))) throw error
           }
-          await client.query('COMMIT')
-          return outcome
-        } catch (error) {
-          const lost = isConnectionError(error instanceof CallbackError ? error.cause : error)
-          if (!lost) await client.query('ROLLBACK')
-          throw error
         }
       },
       (error) => error instanceof CallbackError && !isConnectionError(error.cause),
@@ -295,143 +356,7 @@ export const createPostgresEventLog = async (options: PostgresEventLogOptions): 
     )
   }
 
-  /**
-   * Conditions from parameter `first` on: on the batches `b`, and on their events `e`. A batch is
-   * taken when any of its events has one of the types.
-   */
-  const filterSql = (filter: Pick<AllFilter, 'categories' | 'types'>, first: number) => {
-    let batches = ''
-    let events = ''
-    let n = first
-    if (filter.categories !== null) batches += ` AND b.category = ANY($${n++}::text[])`
-    if (filter.types !== null) {
-      batches += ` AND b.types && $${n}::text[]`
-      events += ` AND e.type = ANY($${n++}::text[])`
-    }
-    return { batches, events }
-  }
-  const filterValues = (filter: Pick<AllFilter, 'categories' | 'types'>) => [
-    ...(filter.categories === null ? [] : [filter.categories]),
-    ...(filter.types === null ? [] : [filter.types]),
-  ]
-  const filterName = (filter: Pick<AllFilter, 'categories' | 'types'>) =>
-    `${filter.categories === null ? '' : 'c'}${filter.types === null ? '' : 't'}`
-
-  const horizon = '(SELECT pg_snapshot_xmin(pg_current_snapshot()))'
-
-  /**
-   * One keyset page: the events from `from` on that the horizon no longer hides. It has no upper
-   * bound: with both bounds as parameters, PostgreSQL estimates the range at 0.5% of the table in
-   * its generic plan and picks a bitmap scan that sorts every event after `from`, for every page
-   * (a replay then slows quadratically). The caller caps the LIMIT at the width of its range and
-   * drops any row past its end. The batches are limited too (so the planner walks the index
-   * rather than sorting all of them): every batch taken holds an event the page wants, except
-   * perhaps the first (its events before `from` are skipped), so one more batch than `limit`
-   * fills the page, and a short page means the end.
-   */
-  const readAllBatch = async (from: bigint, limit: number, filter: AllFilter) => {
-    const where = filterSql(filter, 3)
-    return pool.query<EventRow>({
-      name: `dcrm_${schema}_all_${filterName(filter)}`,
-      text: `SELECT ${eventColumns}
-             FROM (SELECT * FROM ${schema}.event_batches b
-                   WHERE b.position >= $1 AND b.transaction_id < ${horizon}${where.batches}
-                   ORDER BY b.position LIMIT $2 + 1) b ${batchEvents}
-             WHERE ${eventPosition} >= $1${where.events}
-             LIMIT $2`,
-      values: [from.toString(), limit, ...filterValues(filter)],
-      rowMode: 'array' as const,
-      types: rawTypes,
-    })
-  }
-
-  /**
-   * The last position in range of a committed batch that the horizon still hides and that holds
-   * events the filter takes, or null.
-   */
-  const hiddenUpTo = async (from: bigint, to: bigint, filter: AllFilter): Promise<bigint | null> => {
-    const where = filterSql(filter, 3)
-    const result = await pool.query<{ last: string | null }>({
-      name: `dcrm_${schema}_hidden_${filterName(filter)}`,
-      text: `SELECT max(least(b.position, $2))::text AS last FROM ${schema}.event_batches b
-             WHERE b.position >= $1 AND b.position - b.event_count < $2
-               AND b.transaction_id >= ${horizon}${where.batches}`,
-      values: [from.toString(), to.toString(), ...filterValues(filter)],
-    })
-    const last = result.rows[0]?.last ?? null
-    return last === null ? null : BigInt(last)
-  }
-
-  /**
-   * Keyset pages of the events below the horizon. When the end is reached while committed events
-   * are still hidden behind older open transactions, wait (up to lateCommitWaitMs) for those, and
-   * only those: the read is capped at the last hidden position, so it ends even under constant writes.
-   */
-  const readAll: PostgresEventLog['readAll'] = async function* (filter) {
-    open()
-    const batchSize = BigInt(Math.max(1, Math.min(filter.batchSize, 100_000)))
-    let to = filter.to ?? maxBigint
-    let from = filter.from < 1n ? 1n : filter.from
-    let waitedSince: number | null = null
-    let pause = 1
-    for (;;) {
-      if (from > to) return
-      // Positions are distinct integers: no more than to - from + 1 events lie in the range.
-      const span = to - from + 1n
-      const limit = Number(span < batchSize ? span : batchSize)
-      const result = await readAllBatch(from, limit, filter)
-      let pastEnd = false
-      for (const row of result.rows) {
-        const event = eventFromRow(row)
-        if (event.globalPosition < from) throw outOfOrder(event)
-        if (event.globalPosition > to) {
-          pastEnd = true
-          break
-        }
-        from = event.globalPosition + 1n
-        yield event
-      }
-      if (!pastEnd && result.rows.length === limit) continue
-      if (lateCommitWaitMs <= 0) return
-      const hidden = await hiddenUpTo(from, to, filter)
-      if (hidden === null) return
-      to = hidden
-      waitedSince ??= Date.now()
-      if (Date.now() - waitedSince >= lateCommitWaitMs) return
-      await sleep(pause)
-      pause = Math.min(pause * 2, 50)
-    }
-  }
-
-  const readStream: PostgresEventLog['readStream'] = async function* (streamName, range) {
-    open()
-    let from = Math.max(1, range.from)
-    const to = Math.min(range.to, maxInt)
-    let remaining = range.maxCount
-    while (remaining > 0 && from <= to) {
-      const limit = Math.min(remaining, 1000)
-      const result = await pool.query<EventRow>({
-        name: `dcrm_${schema}_stream`,
-        text: `SELECT ${eventColumns}
-               FROM (SELECT * FROM ${schema}.event_batches b
-                     WHERE b.stream_name = $1 AND b.stream_position >= $2 AND b.stream_position - b.event_count < $3
-                     ORDER BY b.stream_position LIMIT $4) b ${batchEvents}
-               WHERE b.stream_position - b.event_count + e.i BETWEEN $2 AND $3
-               LIMIT $4`,
-        values: [streamName, from, to, limit],
-        rowMode: 'array' as const,
-        types: rawTypes,
-      })
-      for (const row of result.rows) {
-        const event = eventFromRow(row)
-        if (event.streamPosition < from) throw outOfOrder(event)
-        from = event.streamPosition + 1
-        remaining--
-        yield event
-      }
-      if (result.rows.length < limit) return
-    }
-  }
+  const { readAll, readStream } = createLogReads(pool, schema, lateCommitWaitMs, open)
 
   return {
     pool,
@@ -441,11 +366,13 @@ export const createPostgresEventLog = async (options: PostgresEventLogOptions): 
     readAll,
     streamVersion: async (streamName) => {
       open()
-      const result = await pool.query<{ version: number }>({
-        name: `dcrm_${schema}_version`,
-        text: `SELECT version FROM ${schema}.streams WHERE stream_name = $1`,
-        values: [streamName],
-      })
+      const result = await pool
+        .query<{ version: number }>({
+          name: `dcrm_${schema}_version`,
+          text: `SELECT version FROM ${schema}.streams WHERE stream_name = $1`,
+          values: [streamName],
+        })
+        .catch(flagTransient(`reading the version of stream ${streamName}`))
       return result.rows[0]?.version ?? 0
     },
     onAppended: (listener) => notifier.add(listener),

@@ -2,6 +2,7 @@ import {
   type CatchUpResult,
   catchUpInTransactions,
   type Event,
+  type FollowOptions,
   onEveryAppend,
   type TransactionalCatchUpOptions,
   type TransactionalProjection,
@@ -74,14 +75,24 @@ export interface SqlProjectionRunner {
   readonly position: () => bigint
 }
 
+/**
+ * Catch up now, then after every append and poll. A transient failure (a lost connection, a
+ * deadlock in `apply`) rolls back the batch in flight with its checkpoint, and the runner tries
+ * again from the checkpoint after a backoff (`retry`, `logger`: `FollowOptions`); any other
+ * failure stops it.
+ */
 export const runSqlProjection = <E extends Event>(
   store: PostgresEventStore<E>,
   projection: SqlProjection<E>,
-  options: SqlProjectionOptions = {},
+  options: SqlProjectionOptions & Omit<FollowOptions, 'name'> = {},
 ): SqlProjectionRunner => {
   let position = 0n
-  const repeater = onEveryAppend(store.postgresLog, async () => {
-    position = (await catchUpSqlProjection(store, projection, options)).position
-  })
+  const repeater = onEveryAppend(
+    store.postgresLog,
+    async () => {
+      position = (await catchUpSqlProjection(store, projection, options)).position
+    },
+    { ...options, name: projection.name },
+  )
   return { ...repeater, position: () => position }
 }
