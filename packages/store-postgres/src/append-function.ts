@@ -184,3 +184,80 @@ ${underOrderLock(
 END
 $fn$;
 `
+
+/**
+ * The loop over a call's appends, in the one order every call takes stream rows in: by stream name
+ * (bytewise, `COLLATE "C"`), whatever order the call names them in. Two calls that name the same
+ * streams then never wait for each other in a cycle, so they cannot deadlock (an upsert takes the
+ * row's lock, or waits for the transaction inserting the same new name; a call waits only for a
+ * stream named after every one it holds). `v_k` is the append's place in the call, `v_first` and
+ * `v_last` its events' places in the event arrays.
+ */
+const forEachAppendInLockOrder = (body: string): string => `
+  FOR v_k, v_first IN
+    SELECT o.k, (sum(o.c) OVER (ORDER BY o.k) - o.c + 1)::integer
+    FROM unnest(p_streams, p_counts) WITH ORDINALITY AS o(name, c, k)
+    ORDER BY o.name COLLATE "C"
+  LOOP
+    v_last := v_first + p_counts[v_k] - 1;
+${body}
+  END LOOP;`
+
+/**
+ * Version 4 (schema migration 5): as version 3, but the stream rows are locked in canonical order
+ * (`forEachAppendInLockOrder`); the rows returned stay in the order of the call's appends. The
+ * signature is unchanged, so `CREATE OR REPLACE` swaps it in under running processes.
+ */
+export const appendFunctionV4 = (s: string): string => `
+CREATE OR REPLACE FUNCTION ${s}.append_events(
+  p_streams text[], p_versions integer[], p_stream_hashes text[], p_counts integer[],
+  p_event_ids text[], p_types text[], p_schema_versions integer[], p_data text[], p_recorded_at text[],
+  p_correlation_ids text[], p_causation_ids text[], p_command_ids text[], p_actor_ids text[],
+  p_actor_roles text[], p_hashes text[], p_notify boolean
+) RETURNS TABLE (o_position bigint, o_version integer, o_hash text) LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_start bigint;
+  v_written boolean := false;
+  v_k integer;
+  v_first integer;
+  v_last integer;
+  v_version integer;
+  v_hash text;
+  v_positions bigint[] := array_fill(NULL::bigint, ARRAY[cardinality(p_streams)]);
+  v_versions integer[] := array_fill(NULL::integer, ARRAY[cardinality(p_streams)]);
+  v_hashes text[] := array_fill(NULL::text, ARRAY[cardinality(p_streams)]);
+BEGIN
+${underOrderLock(
+  s,
+  `v_start := nextval('${s}.events_position_seq');
+  IF cardinality(p_event_ids) > 1 THEN
+    PERFORM setval('${s}.events_position_seq', v_start + cardinality(p_event_ids) - 1);
+  END IF;`,
+)}
+${forEachAppendInLockOrder(`    INSERT INTO ${s}.streams AS st (stream_name, version, last_hash)
+      VALUES (p_streams[v_k], p_versions[v_k] + p_counts[v_k], p_hashes[v_last])
+      ON CONFLICT (stream_name) DO UPDATE SET version = excluded.version, last_hash = excluded.last_hash
+      WHERE st.version = p_versions[v_k] AND st.last_hash = p_stream_hashes[v_k];
+    IF FOUND THEN
+      INSERT INTO ${s}.event_batches (position, event_count, stream_name, stream_position, event_ids, types,
+        schema_versions, data, recorded_at, correlation_ids, causation_ids, command_ids, actor_ids, actor_roles,
+        prev_hash, hashes)
+      VALUES (v_start + v_last - 1, p_counts[v_k], p_streams[v_k], p_versions[v_k] + p_counts[v_k],
+        p_event_ids[v_first : v_last], p_types[v_first : v_last], p_schema_versions[v_first : v_last],
+        p_data[v_first : v_last], p_recorded_at[v_first : v_last], p_correlation_ids[v_first : v_last],
+        p_causation_ids[v_first : v_last], p_command_ids[v_first : v_last], p_actor_ids[v_first : v_last],
+        p_actor_roles[v_first : v_last], p_stream_hashes[v_k], p_hashes[v_first : v_last]);
+      v_written := true;
+      v_positions[v_k] := v_start + v_first - 1;
+    ELSE
+      SELECT version, last_hash INTO v_version, v_hash FROM ${s}.streams WHERE stream_name = p_streams[v_k];
+      v_versions[v_k] := v_version;
+      v_hashes[v_k] := v_hash;
+    END IF;`)}
+  IF p_notify AND v_written THEN
+    PERFORM pg_notify('${channelOf(s)}', (v_start + cardinality(p_event_ids) - 1)::text);
+  END IF;
+  RETURN QUERY SELECT * FROM unnest(v_positions, v_versions, v_hashes);
+END
+$fn$;
+`

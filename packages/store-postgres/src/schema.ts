@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import { appendFunctionV1, appendFunctionV2, appendFunctionV3 } from './append-function.js'
+import { appendFunctionV1, appendFunctionV2, appendFunctionV3, appendFunctionV4 } from './append-function.js'
 import { SchemaMissingError, SchemaVersionError } from './errors.js'
 import { lockKeyOf, migrationLockClass } from './identifiers.js'
 import { withTransaction } from './pool.js'
@@ -143,6 +143,11 @@ export const migrations: ReadonlyArray<Migration> = [
       -- Versions no row is wrapped under any more, until the holder has destroyed them.
       CREATE TABLE ${s}.kek_retired (id text PRIMARY KEY, retired_at timestamptz NOT NULL DEFAULT now());
     `,
+  },
+  {
+    version: 5,
+    name: 'append_events locks stream rows in one order (by name): no deadlock between calls',
+    sql: (s) => appendFunctionV4(s),
   },
 ]
 
