@@ -25,6 +25,7 @@ import {
   handle,
   inMemoryCheckpointStore,
   type KeyVault,
+  type Logger,
   type ProcessManagerRunner,
   type Projection,
   type Random,
@@ -72,8 +73,16 @@ export interface DealershipOptions {
   readonly checkpoints?: CheckpointStore
   /** Told of every command a process manager asked for and a domain refused. */
   readonly onRejection?: (rejection: ProcessRejection) => void
-  /** Told when a live process manager stops on a store failure (then `close()` also rejects with it). */
+  /**
+   * Told when a live process manager stops (then `close()` also rejects with it): on a permanent
+   * failure, or a transient one past `reconnect.maxAttempts`. Transient failures (a lost connection)
+   * are retried from the checkpoint; a redelivered event repeats no command (deterministic ids).
+   */
   readonly onProcessFailure?: (error: unknown) => void
+  /** Backoff of live process managers after a transient failure (default: forever, 100 ms to 10 s). */
+  readonly reconnect?: RetryPolicy
+  /** Told of each retried failure of a live process manager, and of one that stops it. */
+  readonly logger?: Logger
 }
 
 /** What a caller may attach to a command: its id makes it idempotent; the actor is who did it. */
@@ -206,6 +215,7 @@ export const createDealership = (options: DealershipOptions): Dealership => {
 
   // Process managers: checkpoints in the given store, commands through the dispatcher.
   const allRejections: ProcessRejection[] = []
+  const reported = new Set<string>()
   let runRejections: ProcessRejection[] | null = null
   const dispatch = createProcessDispatch({
     store,
@@ -214,6 +224,10 @@ export const createDealership = (options: DealershipOptions): Dealership => {
     membership: policies.processes.membership,
     memberOf: async (customerId) => (await membersByCustomer())[customerId],
     onRejection: (rejection) => {
+      // An event delivered again (after a transient failure or a restart) repeats its commands'
+      // ids: a refusal already reported is not reported twice.
+      if (reported.has(rejection.commandId)) return
+      reported.add(rejection.commandId)
       allRejections.push(rejection)
       runRejections?.push(rejection)
       options.onRejection?.(rejection)
@@ -223,7 +237,14 @@ export const createDealership = (options: DealershipOptions): Dealership => {
   const processRunners: ReadonlyArray<{ readonly name: string; readonly runner: ProcessManagerRunner }> =
     dealershipProcessManagers(policies).map((processManager) => ({
       name: processManager.name,
-      runner: createProcessManagerRunner({ store, processManager, checkpoints, dispatch }),
+      runner: createProcessManagerRunner({
+        store,
+        processManager,
+        checkpoints,
+        dispatch,
+        ...(options.reconnect === undefined ? {} : { retry: options.reconnect }),
+        ...(options.logger === undefined ? {} : { logger: options.logger }),
+      }),
     }))
   const processes = serial()
   let live: ReadonlyArray<Subscription> | null = null

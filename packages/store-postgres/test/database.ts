@@ -46,9 +46,16 @@ let counter = 0
 export const freshSchema = (prefix: string): string =>
   `t_${prefix}_${process.pid}_${Date.now().toString(36)}_${(counter++).toString(36)}`
 
-/** A pool the test owns, with the error listener a pool needs when backends are killed. */
-export const testPool = (max = 10): pg.Pool => {
-  const pool = new pg.Pool({ connectionString: connectionString(), max })
+/**
+ * A pool the test owns, with the error listener a pool needs when backends are killed. An
+ * `applicationName` marks its connections, so a test can terminate those and no one else's.
+ */
+export const testPool = (max = 10, applicationName?: string): pg.Pool => {
+  const pool = new pg.Pool({
+    connectionString: connectionString(),
+    max,
+    ...(applicationName === undefined ? {} : { application_name: applicationName }),
+  })
   pool.on('error', () => undefined)
   return pool
 }

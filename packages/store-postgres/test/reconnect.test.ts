@@ -7,9 +7,8 @@ import {
   type Subscription,
 } from '@dealer-crm/eventsourcing'
 import { type ConformanceEvent, conformanceRegistry, NoteAdded } from '@dealer-crm/testing'
-import pg from 'pg'
 import { createPostgresEventStore, type PostgresEventStore, runSqlProjection } from '../src/index.js'
-import { connectionString, dropSchema, freshSchema, serverAvailable, testPool } from './database.js'
+import { dropSchema, freshSchema, serverAvailable, testPool } from './database.js'
 import { sleep } from './pending.js'
 
 const available = await serverAvailable()
@@ -59,12 +58,7 @@ describe.skipIf(!available)('PostgreSQL followers survive terminated backends', 
   const admin = testPool(4)
   // Every connection of the followers' store carries this name, so the test terminates only those.
   const followerName = `dcrm_follower_${process.pid}_${Date.now().toString(36)}`
-  const followerPool = new pg.Pool({
-    connectionString: connectionString(),
-    max: 6,
-    application_name: followerName,
-  })
-  followerPool.on('error', () => undefined)
+  const followerPool = testPool(6, followerName)
   let writer: PostgresEventStore<ConformanceEvent>
   let follower: PostgresEventStore<ConformanceEvent>
   const { logger, entries } = recording()
