@@ -186,27 +186,75 @@ $fn$;
 `
 
 /**
- * The loop over a call's appends, in the one order every call takes stream rows in: by stream name
- * (bytewise, `COLLATE "C"`), whatever order the call names them in. Two calls that name the same
- * streams then never wait for each other in a cycle, so they cannot deadlock (an upsert takes the
- * row's lock, or waits for the transaction inserting the same new name; a call waits only for a
- * stream named after every one it holds). `v_k` is the append's place in the call, `v_first` and
- * `v_last` its events' places in the event arrays.
+ * One append of a call, `v_k`, whose events are `v_first` to `v_last` of the event arrays: a new
+ * stream is inserted; an existing one moves on only from the version and hash its chain was built on.
+ * The row stays locked until commit either way. `written` and `refused` say what the call returns.
  */
-const forEachAppendInLockOrder = (body: string): string => `
-  FOR v_k, v_first IN
-    SELECT o.k, (sum(o.c) OVER (ORDER BY o.k) - o.c + 1)::integer
-    FROM unnest(p_streams, p_counts) WITH ORDINALITY AS o(name, c, k)
-    ORDER BY o.name COLLATE "C"
-  LOOP
-    v_last := v_first + p_counts[v_k] - 1;
-${body}
-  END LOOP;`
+const appendOne = (s: string, written: string, refused: string): string => `
+    INSERT INTO ${s}.streams AS st (stream_name, version, last_hash)
+      VALUES (p_streams[v_k], p_versions[v_k] + p_counts[v_k], p_hashes[v_last])
+      ON CONFLICT (stream_name) DO UPDATE SET version = excluded.version, last_hash = excluded.last_hash
+      WHERE st.version = p_versions[v_k] AND st.last_hash = p_stream_hashes[v_k];
+    IF FOUND THEN
+      INSERT INTO ${s}.event_batches (position, event_count, stream_name, stream_position, event_ids, types,
+        schema_versions, data, recorded_at, correlation_ids, causation_ids, command_ids, actor_ids, actor_roles,
+        prev_hash, hashes)
+      VALUES (v_start + v_last - 1, p_counts[v_k], p_streams[v_k], p_versions[v_k] + p_counts[v_k],
+        p_event_ids[v_first : v_last], p_types[v_first : v_last], p_schema_versions[v_first : v_last],
+        p_data[v_first : v_last], p_recorded_at[v_first : v_last], p_correlation_ids[v_first : v_last],
+        p_causation_ids[v_first : v_last], p_command_ids[v_first : v_last], p_actor_ids[v_first : v_last],
+        p_actor_roles[v_first : v_last], p_stream_hashes[v_k], p_hashes[v_first : v_last]);
+      v_written := true;
+      ${written}
+    ELSE
+      ${refused}
+    END IF;`
+
+/**
+ * The appends of a call in the one order every call takes stream rows in: by stream name (bytewise,
+ * `COLLATE "C"`), whatever order the call names them in. Two calls that name the same streams then
+ * never wait for each other in a cycle, so they cannot deadlock: a call waits (for a row's lock, or
+ * for the transaction inserting the same new name) only for a stream named after every one it holds.
+ * A call of one append, the common case, skips the sort and returns its row at once.
+ */
+const appendsInLockOrder = (s: string): string => `
+  IF cardinality(p_streams) = 1 THEN
+    v_k := 1;
+    v_first := 1;
+    v_last := p_counts[1];
+${appendOne(
+  s,
+  'o_position := v_start; o_version := NULL; o_hash := NULL;',
+  `o_position := NULL;
+      SELECT version, last_hash INTO o_version, o_hash FROM ${s}.streams WHERE stream_name = p_streams[1];`,
+)}
+    RETURN NEXT;
+  ELSE
+    v_positions := array_fill(NULL::bigint, ARRAY[cardinality(p_streams)]);
+    v_versions := array_fill(NULL::integer, ARRAY[cardinality(p_streams)]);
+    v_hashes := array_fill(NULL::text, ARRAY[cardinality(p_streams)]);
+    FOR v_k, v_first IN
+      SELECT o.k, (sum(o.c) OVER (ORDER BY o.k) - o.c + 1)::integer
+      FROM unnest(p_streams, p_counts) WITH ORDINALITY AS o(name, c, k)
+      ORDER BY o.name COLLATE "C"
+    LOOP
+      v_last := v_first + p_counts[v_k] - 1;
+${appendOne(
+  s,
+  'v_positions[v_k] := v_start + v_first - 1;',
+  `SELECT version, last_hash INTO v_version, v_hash FROM ${s}.streams WHERE stream_name = p_streams[v_k];
+      v_versions[v_k] := v_version;
+      v_hashes[v_k] := v_hash;`,
+)}
+    END LOOP;
+    -- The rows in the call's order.
+    RETURN QUERY SELECT * FROM unnest(v_positions, v_versions, v_hashes);
+  END IF;`
 
 /**
  * Version 4 (schema migration 5): as version 3, but the stream rows are locked in canonical order
- * (`forEachAppendInLockOrder`); the rows returned stay in the order of the call's appends. The
- * signature is unchanged, so `CREATE OR REPLACE` swaps it in under running processes.
+ * (`appendsInLockOrder`); the rows returned stay in the order of the call's appends. The signature
+ * is unchanged, so `CREATE OR REPLACE` swaps it in under running processes.
  */
 export const appendFunctionV4 = (s: string): string => `
 CREATE OR REPLACE FUNCTION ${s}.append_events(
@@ -223,9 +271,9 @@ DECLARE
   v_last integer;
   v_version integer;
   v_hash text;
-  v_positions bigint[] := array_fill(NULL::bigint, ARRAY[cardinality(p_streams)]);
-  v_versions integer[] := array_fill(NULL::integer, ARRAY[cardinality(p_streams)]);
-  v_hashes text[] := array_fill(NULL::text, ARRAY[cardinality(p_streams)]);
+  v_positions bigint[];
+  v_versions integer[];
+  v_hashes text[];
 BEGIN
 ${underOrderLock(
   s,
@@ -234,30 +282,10 @@ ${underOrderLock(
     PERFORM setval('${s}.events_position_seq', v_start + cardinality(p_event_ids) - 1);
   END IF;`,
 )}
-${forEachAppendInLockOrder(`    INSERT INTO ${s}.streams AS st (stream_name, version, last_hash)
-      VALUES (p_streams[v_k], p_versions[v_k] + p_counts[v_k], p_hashes[v_last])
-      ON CONFLICT (stream_name) DO UPDATE SET version = excluded.version, last_hash = excluded.last_hash
-      WHERE st.version = p_versions[v_k] AND st.last_hash = p_stream_hashes[v_k];
-    IF FOUND THEN
-      INSERT INTO ${s}.event_batches (position, event_count, stream_name, stream_position, event_ids, types,
-        schema_versions, data, recorded_at, correlation_ids, causation_ids, command_ids, actor_ids, actor_roles,
-        prev_hash, hashes)
-      VALUES (v_start + v_last - 1, p_counts[v_k], p_streams[v_k], p_versions[v_k] + p_counts[v_k],
-        p_event_ids[v_first : v_last], p_types[v_first : v_last], p_schema_versions[v_first : v_last],
-        p_data[v_first : v_last], p_recorded_at[v_first : v_last], p_correlation_ids[v_first : v_last],
-        p_causation_ids[v_first : v_last], p_command_ids[v_first : v_last], p_actor_ids[v_first : v_last],
-        p_actor_roles[v_first : v_last], p_stream_hashes[v_k], p_hashes[v_first : v_last]);
-      v_written := true;
-      v_positions[v_k] := v_start + v_first - 1;
-    ELSE
-      SELECT version, last_hash INTO v_version, v_hash FROM ${s}.streams WHERE stream_name = p_streams[v_k];
-      v_versions[v_k] := v_version;
-      v_hashes[v_k] := v_hash;
-    END IF;`)}
+${appendsInLockOrder(s)}
   IF p_notify AND v_written THEN
     PERFORM pg_notify('${channelOf(s)}', (v_start + cardinality(p_event_ids) - 1)::text);
   END IF;
-  RETURN QUERY SELECT * FROM unnest(v_positions, v_versions, v_hashes);
 END
 $fn$;
 `
