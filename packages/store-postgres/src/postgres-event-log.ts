@@ -240,6 +240,7 @@ export const createPostgresEventLog = async (options: PostgresEventLogOptions): 
   }
 
   const sendAppends = async (requests: ReadonlyArray<AppendRequest>): Promise<AppendOutcome[]> => {
+    const streams = requests.map((r) => r.streamName)
     for (let attempt = 1; ; attempt++) {
       try {
         return await onClient(
@@ -247,14 +248,7 @@ export const createPostgresEventLog = async (options: PostgresEventLogOptions): 
           () => false,
         )
       } catch (error) {
-        if (
-          !(await resend(
-            error,
-            attempt,
-            requests.map((r) => r.streamName),
-          ))
-        )
-          throw error
+        if (!(await resend(error, attempt, streams))) throw error
       }
     }
   }
