@@ -8,7 +8,6 @@ import {
 } from '@dealer-crm/eventsourcing'
 import { createPostgresEventStore, type PostgresEventStore } from '@dealer-crm/store-postgres'
 import { describe, expect, it } from 'vitest'
-import { lockKeyOf, orderLockClass } from '../../store-postgres/src/identifiers.js'
 import { dropSchema, freshSchema, serverAvailable, testPool } from '../../store-postgres/test/database.js'
 import {
   createDealership,
@@ -47,7 +46,22 @@ describe.skipIf(!available)('live process managers on PostgreSQL survive termina
     let writerStore: PostgresEventStore<DealershipEvent> | undefined
     let liveStore: PostgresEventStore<DealershipEvent> | undefined
     try {
-      writerStore = await createPostgresEventStore({ pool: admin, schema, registry: dealershipRegistry })
+      // Runs inside the transaction of each delivery the writer appends, before its commit.
+      let beforeDeliveryCommits: (() => Promise<void>) | null = null
+      writerStore = await createPostgresEventStore({
+        pool: admin,
+        schema,
+        registry: dealershipRegistry,
+        inline: [
+          {
+            name: 'hold-deliveries',
+            handles: ['VehicleDelivered'],
+            apply: async () => {
+              await beforeDeliveryCommits?.()
+            },
+          },
+        ],
+      })
       liveStore = await createPostgresEventStore({
         pool: livePool,
         schema,
@@ -104,17 +118,25 @@ describe.skipIf(!available)('live process managers on PostgreSQL survive termina
       let terminated = 0
       for (const [i, customer] of customers.entries()) {
         await writer.customerLifecycle(registerProspect(customer, mondayAt(i)))
-        await writer.customerLifecycle(
-          recordDelivery({ customerId: customer.customerId, at: mondayAt(i + 1) }),
-        )
         const locker = await admin.connect()
+        const delivery = recordDelivery({ customerId: customer.customerId, at: mondayAt(i + 1) })
         try {
           if (i % 2 === 0) {
-            // Appends wait for the order lock, which the locker takes: the enrolment's append waits.
-            // (An advisory lock assigns no transaction id, so it hides no commit from readers.)
-            await locker.query('SELECT pg_advisory_lock($1, $2)', [orderLockClass, lockKeyOf(schema)])
+            // Before the delivery commits, the locker starts inserting the stream the enrolment will
+            // create, so the enrolment's append waits for it. (Its transaction is younger than the
+            // delivery's, so it hides no committed delivery from the readers.)
+            beforeDeliveryCommits = async () => {
+              await locker.query('BEGIN')
+              await locker.query(
+                `INSERT INTO ${schema}.streams (stream_name, version, last_hash) VALUES ($1, 0, '')`,
+                [`member-${customer.customerId}`],
+              )
+            }
+            await writer.customerLifecycle(delivery)
+            beforeDeliveryCommits = null
           } else {
             // The process managers' reads wait for the locked log.
+            await writer.customerLifecycle(delivery)
             await locker.query('BEGIN')
             await locker.query(`LOCK TABLE ${schema}.event_batches IN ACCESS EXCLUSIVE MODE`)
             await admin.query(`NOTIFY es_${schema}`)
@@ -122,7 +144,7 @@ describe.skipIf(!available)('live process managers on PostgreSQL survive termina
           await until(async () => (await waitingOnLock()) > 0)
           terminated += await terminateLive()
         } finally {
-          await locker.query(i % 2 === 0 ? 'SELECT pg_advisory_unlock_all()' : 'ROLLBACK')
+          await locker.query('ROLLBACK')
           locker.release()
         }
         await until(async () => (await enrolments(customer.customerId)) > 0)
