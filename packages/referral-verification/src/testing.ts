@@ -63,6 +63,33 @@ export const customers = [
 
 const customer = fc.constantFrom(...customers)
 
+/** A mainland mobile number in its normal form: 1[3-9] and nine more digits. */
+export const mainlandMobileArbitrary: fc.Arbitrary<string> = fc
+  .tuple(fc.integer({ min: 3, max: 9 }), fc.stringMatching(/^\d{9}$/))
+  .map(([second, rest]) => `1${second}${rest}`)
+
+const fullWidth = (s: string) =>
+  s.replace(/[\d+\-() ]/g, (c) => (c === ' ' ? '\u3000' : String.fromCharCode(c.charCodeAt(0) + 0xfee0)))
+
+/**
+ * One number as people write it (docs/domain.md §5 Referrals: phones are compared normalised): with or
+ * without +86 / 0086, spaces, dashes, parentheses, in full-width characters. `normalizePhone` gives back
+ * the number.
+ */
+export const phoneNotationArbitrary = (phone: string): fc.Arbitrary<string> =>
+  fc
+    .tuple(
+      fc.constantFrom('', '+86', '+86 ', '0086', '0086-', '86 '),
+      fc.constantFrom('', ' ', '-', '\u2014'),
+      fc.boolean(),
+      fc.boolean(),
+    )
+    .map(([prefix, separator, parenthesised, wide]) => {
+      const head = parenthesised ? `(${phone.slice(0, 3)})` : phone.slice(0, 3)
+      const written = `${prefix}${head}${separator}${phone.slice(3, 7)}${separator}${phone.slice(7)}`
+      return wide ? fullWidth(written) : written
+    })
+
 const questionInput = fc.oneof(
   record({
     kind: fc.constant('ask'),
@@ -90,16 +117,18 @@ export interface CommandInputOptions {
   readonly referralIds?: ReadonlyArray<string>
 }
 
-/** Raw command input (JSON as an application receives it) that passes the command codecs. */
 /** A command as JSON, before decoding. */
 export interface CommandInput {
   readonly type: string
   readonly data: unknown
 }
 
-export const referralCommandInputArbitrary = (
-  options: CommandInputOptions = {},
-): fc.Arbitrary<CommandInput> => {
+type CommandType = ReferralCommand['type']
+
+/** Raw input of each command type, with its weight among all commands. */
+const commandInputArbitraries = (
+  options: CommandInputOptions,
+): Record<CommandType, { readonly weight: number; readonly arbitrary: fc.Arbitrary<CommandInput> }> => {
   const referralId = fc.constantFrom(...(options.referralIds ?? ['referral-1']))
   const liveId = fc.oneof(
     { weight: 4, arbitrary: fc.constant(null) },
@@ -107,8 +136,8 @@ export const referralCommandInputArbitrary = (
   )
   const at = atArbitrary()
   const cmd = <D>(type: string, data: fc.Arbitrary<D>) => data.map((d): CommandInput => ({ type, data: d }))
-  return fc.oneof(
-    {
+  return {
+    RegisterReferral: {
       weight: 2,
       arbitrary: cmd(
         'RegisterReferral',
@@ -127,7 +156,7 @@ export const referralCommandInputArbitrary = (
         }),
       ),
     },
-    {
+    ScreenReferral: {
       weight: 2,
       arbitrary: cmd(
         'ScreenReferral',
@@ -143,7 +172,7 @@ export const referralCommandInputArbitrary = (
         }),
       ),
     },
-    {
+    CheckAtDelivery: {
       weight: 2,
       arbitrary: cmd(
         'CheckAtDelivery',
@@ -158,7 +187,7 @@ export const referralCommandInputArbitrary = (
         }),
       ),
     },
-    {
+    ScheduleCallBack: {
       weight: 3,
       arbitrary: cmd(
         'ScheduleCallBack',
@@ -180,7 +209,7 @@ export const referralCommandInputArbitrary = (
         }),
       ),
     },
-    {
+    RecordCallBackAnswers: {
       weight: 3,
       arbitrary: cmd(
         'RecordCallBackAnswers',
@@ -201,14 +230,14 @@ export const referralCommandInputArbitrary = (
         }),
       ),
     },
-    {
+    RecordCallBackUnreachable: {
       weight: 2,
       arbitrary: cmd(
         'RecordCallBackUnreachable',
         record({ referralId, verifier: staffOr(staff.caller), at }),
       ),
     },
-    {
+    ReleaseReward: {
       weight: 3,
       arbitrary: cmd(
         'ReleaseReward',
@@ -227,14 +256,14 @@ export const referralCommandInputArbitrary = (
         }),
       ),
     },
-    {
+    RecordSaleReturned: {
       weight: 1,
       arbitrary: cmd(
         'RecordSaleReturned',
         record({ referralId, by: anyStaff, outcome: fc.constantFrom('returned', 'cancelled'), at }),
       ),
     },
-    {
+    ReopenReferral: {
       weight: 1,
       arbitrary: cmd(
         'ReopenReferral',
@@ -247,7 +276,7 @@ export const referralCommandInputArbitrary = (
         }),
       ),
     },
-    {
+    CloseManualReview: {
       weight: 1,
       arbitrary: cmd(
         'CloseManualReview',
@@ -259,8 +288,13 @@ export const referralCommandInputArbitrary = (
         }),
       ),
     },
-  )
+  }
 }
+
+/** Raw command input (JSON as an application receives it) that passes the command codecs. */
+export const referralCommandInputArbitrary = (
+  options: CommandInputOptions = {},
+): fc.Arbitrary<CommandInput> => fc.oneof(...Object.values(commandInputArbitraries(options)))
 
 /** Commands, valid and invalid by the rules (every one passes its codec). */
 export const referralCommandArbitrary = (options: CommandInputOptions = {}): fc.Arbitrary<ReferralCommand> =>
@@ -272,8 +306,8 @@ export const referralCommandArbitrary = (options: CommandInputOptions = {}): fc.
 const MISSING = Symbol('missing')
 
 /** One way to break a command, and the field path its refusal must name. */
-interface Breakage {
-  readonly type: string
+export interface Breakage {
+  readonly type: CommandType
   readonly path: ReadonlyArray<string>
   readonly value: unknown
 }
@@ -313,22 +347,31 @@ const withField = (input: unknown, path: ReadonlyArray<string>, value: unknown):
   return record
 }
 
+/** Malformed input for one breakage: a random command of its type with that one field broken. */
+export const malformedCommandInputFor = (
+  breakage: Breakage,
+): fc.Arbitrary<{ readonly type: string; readonly input: unknown; readonly path: string }> => {
+  return commandInputArbitraries({})[breakage.type].arbitrary.map((input) => ({
+    type: breakage.type,
+    input: withField(input, breakage.path, breakage.value),
+    path: breakage.path.join('.'),
+  }))
+}
+
 /** Malformed command input, with the path of the field its refusal must name. */
 export const malformedCommandInputArbitrary: fc.Arbitrary<{
   readonly type: string
   readonly input: unknown
   readonly path: string
-}> = fc.constantFrom(...breakages).chain((breakage) =>
-  referralCommandInputArbitrary()
-    .filter((input) => input.type === breakage.type)
-    .map((input) => ({
-      type: breakage.type,
-      input: withField(input, breakage.path, breakage.value),
-      path: breakage.path.join('.'),
-    })),
-)
+}> = fc.constantFrom(...breakages).chain(malformedCommandInputFor)
 
-/** The kinds of breakage `malformedCommandInputArbitrary` draws from, for a test that checks every one. */
+/**
+ * Every way `malformedCommandInputArbitrary` breaks a command, covering every command type: a test that must
+ * see each one iterates these with `malformedCommandInputFor` rather than hoping a random draw reaches it.
+ */
+export const commandBreakages: ReadonlyArray<Breakage> = breakages
+
+/** The command types `commandBreakages` covers. */
 export const malformedCommandTypes = [...new Set(breakages.map((b) => b.type))]
 
 /** Policies a dealer might set: fewer or more questions, stricter thresholds, holds, tiers. */

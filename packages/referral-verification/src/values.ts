@@ -1,4 +1,4 @@
-import { normalizePhone } from '@dealer-crm/eventsourcing'
+import { isMainlandMobile, normalizePhone } from '@dealer-crm/eventsourcing'
 import * as t from 'io-ts'
 import { StaffId } from './ids.js'
 
@@ -52,14 +52,22 @@ export type Staff = t.TypeOf<typeof Staff>
 export interface PhoneBrand {
   readonly Phone: unique symbol
 }
-/** A mainland mobile number, with or without +86, spaces or dashes. */
+/**
+ * A mainland mobile number as it was given: with or without +86 / 0086, spaces, dashes, parentheses,
+ * full-width digits. Whatever the kernel's `normalizePhone` accepts; compare phones with `samePhone`.
+ */
 export const Phone = t.brand(
   t.string,
-  (s): s is t.Branded<string, PhoneBrand> =>
-    /^[\d\s+()-]+$/.test(s) && /^1[3-9]\d{9}$/.test(normalizePhone(s)),
+  (s): s is t.Branded<string, PhoneBrand> => isMainlandMobile(s),
   'Phone',
 )
 export type Phone = t.TypeOf<typeof Phone>
+
+/** One number in two notations is one phone (docs/domain.md §5 Referrals: compared normalised). */
+export const samePhone = (a: Phone, b: Phone): boolean => phoneKey(a) === phoneKey(b)
+
+// Total, so a decider never throws: a value that skipped the codec is compared as written.
+const phoneKey = (p: string): string => (isMainlandMobile(p) ? normalizePhone(p) : p.normalize('NFKC').trim())
 
 export interface PhoneHashBrand {
   readonly PhoneHash: unique symbol
