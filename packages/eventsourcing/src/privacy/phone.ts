@@ -27,16 +27,16 @@ const parse = (raw: string): MainlandMobile | InvalidPhoneError => {
   // NFKC turns full-width digits, plus signs, dashes, parentheses and spaces (１３８，＋，－，（），U+3000) into ASCII.
   const text = raw.normalize('NFKC').trim()
   if (text === '') return new InvalidPhoneError('it is empty')
-  if (!/^\+?[\d\s\p{Pd}()]+$/u.test(text))
-    return new InvalidPhoneError(
-      'it holds characters other than digits, a leading +, spaces, dashes or parentheses',
-    )
   const digits = text.replace(separators, '')
+  if (!/^\+?\d+$/.test(digits))
+    return new InvalidPhoneError(
+      'it holds characters other than digits, one leading +, spaces, dashes or parentheses',
+    )
   const national = /^(?:\+86|0086|86)?(1[3-9]\d{9})$/.exec(digits)?.[1]
   if (national === undefined) {
     const count = digits.replace(/\D/g, '').length
     return new InvalidPhoneError(
-      `${count} digit${count === 1 ? '' : 's'} that do not form 1[3-9] and 9 more digits`,
+      `it has ${count} digit${count === 1 ? '' : 's'}, not 11 starting 13–19 after an optional +86 or 0086`,
     )
   }
   return national as MainlandMobile
