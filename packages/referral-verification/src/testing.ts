@@ -115,7 +115,44 @@ const seedQuestions = [
 export interface CommandInputOptions {
   /** The referrals commands are aimed at; one by default. */
   readonly referralIds?: ReadonlyArray<string>
+  /**
+   * The policy whose bounds the times and counts aim at (default `defaultReferralPolicy`): returns and
+   * rewards at 1 ms either side of the return window and the hold, wrong answers one either side of the
+   * fake threshold, n-th referrals either side of each tier's start.
+   */
+  readonly policy?: ReferralPolicy
 }
+
+/** Where generated deliveries mostly happen, so later commands can be aimed at their windows. */
+export const deliveryMoment = '2026-03-05T10:00:00.000Z'
+
+const DAY_MS = 86_400_000
+
+/** Instants 1 ms before, at and 1 ms after `days` after the delivery moment. */
+const aroundDaysAfterDelivery = (days: number): fc.Arbitrary<string> =>
+  fc
+    .constantFrom(-1, 0, 1)
+    .map((ms) => new Date(Date.parse(deliveryMoment) + days * DAY_MS + ms).toISOString())
+
+/** Mostly the bounds themselves (one either side and the bound), now and then anything in range. */
+const nearBounds = (bounds: ReadonlyArray<number>, min: number, max: number): fc.Arbitrary<number> => {
+  const near = [...new Set(bounds.flatMap((b) => [b - 1, b, b + 1]))].filter((n) => n >= min && n <= max)
+  return near.length === 0
+    ? fc.integer({ min, max })
+    : fc.oneof(
+        { weight: 3, arbitrary: fc.constantFrom(...near) },
+        { weight: 1, arbitrary: fc.integer({ min, max }) },
+      )
+}
+
+/** `length` answers of which `wrong` (clamped to the length) are wrong, in a random order. */
+const answersWith = (length: number, wrong: fc.Arbitrary<number>): fc.Arbitrary<ReadonlyArray<string>> =>
+  fc.tuple(wrong, fc.array(fc.nat(), { minLength: length, maxLength: length })).map(([w, order]) =>
+    order
+      .map((key, i) => ({ key, answer: i < Math.min(w, length) ? 'wrong' : 'right' }))
+      .sort((a, b) => a.key - b.key)
+      .map((a) => a.answer),
+  )
 
 /** A command as JSON, before decoding. */
 export interface CommandInput {
@@ -130,6 +167,8 @@ const commandInputArbitraries = (
   options: CommandInputOptions,
 ): Record<CommandType, { readonly weight: number; readonly arbitrary: fc.Arbitrary<CommandInput> }> => {
   const referralId = fc.constantFrom(...(options.referralIds ?? ['referral-1']))
+  const policy = options.policy ?? defaultReferralPolicy
+  const fakeAt = policy.wrongAnswersForFake
   const liveId = fc.oneof(
     { weight: 4, arbitrary: fc.constant(null) },
     { weight: 1, arbitrary: fc.constantFrom('referral-1', 'referral-2') },
@@ -183,7 +222,7 @@ const commandInputArbitraries = (
             { weight: 4, arbitrary: fc.constant(true) },
             { weight: 1, arbitrary: fc.boolean() },
           ),
-          at,
+          at: fc.oneof({ weight: 3, arbitrary: fc.constant(deliveryMoment) }, { weight: 1, arbitrary: at }),
         }),
       ),
     },
@@ -217,9 +256,12 @@ const commandInputArbitraries = (
           referralId,
           verifier: staffOr(staff.caller),
           answers: fc.oneof(
+            { weight: 4, arbitrary: answersWith(3, nearBounds([fakeAt], 0, 3)) },
             {
-              weight: 4,
-              arbitrary: fc.array(fc.constantFrom('right', 'wrong'), { minLength: 3, maxLength: 3 }),
+              weight: 2,
+              arbitrary: fc
+                .integer({ min: 2, max: 5 })
+                .chain((n) => answersWith(n, nearBounds([fakeAt], 0, n))),
             },
             {
               weight: 1,
@@ -246,13 +288,21 @@ const commandInputArbitraries = (
           by: anyStaff,
           kind: fc.constantFrom('gift', 'cash-back', 'purchase-voucher', 'loyalty-points'),
           referrerStanding: record({
-            successfulReferralsBefore: fc.integer({ min: 0, max: 8 }),
+            // The n-th successful referral is this one: aim n at each tier's start.
+            successfulReferralsBefore: nearBounds(
+              policy.rewardTiers.map((t) => t.fromSuccessfulReferral - 1),
+              0,
+              8,
+            ),
             blocked: fc.oneof(
               { weight: 4, arbitrary: fc.constant(false) },
               { weight: 1, arbitrary: fc.boolean() },
             ),
           }),
-          at,
+          at: fc.oneof(
+            { weight: 2, arbitrary: at },
+            { weight: 1, arbitrary: aroundDaysAfterDelivery(policy.rewardHoldDays) },
+          ),
         }),
       ),
     },
@@ -260,7 +310,15 @@ const commandInputArbitraries = (
       weight: 1,
       arbitrary: cmd(
         'RecordSaleReturned',
-        record({ referralId, by: anyStaff, outcome: fc.constantFrom('returned', 'cancelled'), at }),
+        record({
+          referralId,
+          by: anyStaff,
+          outcome: fc.constantFrom('returned', 'cancelled'),
+          at: fc.oneof(
+            { weight: 1, arbitrary: at },
+            { weight: 2, arbitrary: aroundDaysAfterDelivery(policy.returnWindowDays) },
+          ),
+        }),
       ),
     },
     ReopenReferral: {

@@ -3,6 +3,7 @@ import { checkCommandSequences, checkReplayDeterminism, runCommands, type Step }
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
+  daysBetween,
   decider,
   isLive,
   liveReferralOf,
@@ -160,7 +161,40 @@ const outcomesAreFinal = (step: ReferralStep) => {
   return true
 }
 
+// docs/domain.md §5 Referrals, §2.5: each time and count bound is decided on the right side of the bound. The
+// arbitraries aim returns and rewards at 1 ms either side of the window and hold, and wrong answers one either
+// side of the threshold, so a bound moved by one (">" for ">=") is found, not left to chance.
+const boundsDecidedExactly = (step: ReferralStep) => {
+  const s = step.before
+  if (!('policy' in s)) return true
+  const c = step.command
+  const refused = step.outcome.ok ? null : step.outcome.error.code
+  if (c.type === 'RecordSaleReturned' && s.deliveredAt !== null) {
+    const days = daysBetween(s.deliveredAt, c.data.at)
+    if (step.outcome.ok) return days <= s.policy.returnWindowDays
+    return refused !== 'ReturnWindowClosed' || days > s.policy.returnWindowDays
+  }
+  if (c.type === 'ReleaseReward' && s.deliveredAt !== null) {
+    const days = daysBetween(s.deliveredAt, c.data.at)
+    if (step.outcome.ok) return days >= s.policy.rewardHoldDays
+    return refused !== 'RewardOnHold' || days < s.policy.rewardHoldDays
+  }
+  if (c.type === 'RecordCallBackAnswers' && step.outcome.ok) {
+    const wrong = c.data.answers.filter((a) => a === 'wrong').length
+    const outcome = step.outcome.events.find(
+      (e) => e.type === 'ReferralFaked' || e.type === 'ReferralVerified',
+    )
+    return outcome?.type === (wrong >= s.policy.wrongAnswersForFake ? 'ReferralFaked' : 'ReferralVerified')
+  }
+  if (c.type === 'RecordCallBackUnreachable' && step.outcome.ok && s.callBack !== null) {
+    const inconclusive = step.outcome.events.some((e) => e.type === 'VerificationInconclusive')
+    return inconclusive === s.callBack.unreachableAttempts + 1 >= s.policy.callBackAttempts
+  }
+  return true
+}
+
 const invariants = (step: ReferralStep) =>
+  boundsDecidedExactly(step) &&
   noRewardWithoutPassedVerification(step) &&
   fakedOrVoidedNeverPays(step) &&
   rewardWithinTier(step) &&
@@ -196,7 +230,7 @@ describe('properties over random command sequences', () => {
     for (const policy of fc.sample(referralPolicyArbitrary, { numRuns: 8, seed: 11 }))
       checkCommandSequences({
         decider: referralDecider(policy),
-        commands,
+        commands: referralCommandArbitrary({ referralIds: [referralId], policy }),
         invariant: invariants,
         numRuns: 40,
       })
