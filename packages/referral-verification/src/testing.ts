@@ -123,8 +123,8 @@ export interface CommandInputOptions {
   readonly policy?: ReferralPolicy
 }
 
-/** Where generated deliveries mostly happen, so later commands can be aimed at their windows. */
-export const deliveryMoment = '2026-03-05T10:00:00.000Z'
+/** Where generated deliveries mostly happen (10 March 2026, 15:00 China time, as in the package's fixtures), so later commands can be aimed at their windows. */
+export const deliveryMoment = '2026-03-10T07:00:00.000Z'
 
 const DAY_MS = 86_400_000
 

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import {
   daysBetween,
   decider,
+  defaultReferralPolicy,
   isLive,
   liveReferralOf,
   type ReferralCommand,
@@ -219,6 +220,39 @@ describe('properties over random command sequences', () => {
       'ManualReviewClosed',
     ])
       expect(seen).toContain(type)
+  })
+
+  it('random sequences do reach each bound: returns and rewards 1 ms around the window and hold, wrong answers at the threshold', () => {
+    const seen = new Set<string>()
+    const window = defaultReferralPolicy.returnWindowDays
+    const DAY = 86_400_000
+    for (const history of startingPoints)
+      for (const sequence of fc.sample(fc.array(commands, { maxLength: 40 }), { numRuns: 50, seed: 18 }))
+        for (const step of runCommands(decider, sequence, history)) {
+          const s = step.before
+          if (!('policy' in s) || s.deliveredAt === null) continue
+          const c = step.command
+          const offset = Date.parse(c.data.at) - Date.parse(s.deliveredAt)
+          if (c.type === 'RecordSaleReturned' && Math.abs(offset - window * DAY) <= 1)
+            seen.add(`return ${offset - window * DAY}`)
+          if (c.type === 'ReleaseReward' && s.stage === 'verified' && Math.abs(offset) <= 1)
+            seen.add(`reward ${offset}`)
+          if (c.type === 'RecordCallBackAnswers' && step.outcome.ok)
+            seen.add(`wrong ${c.data.answers.filter((a) => a === 'wrong').length}`)
+        }
+    expect([...seen]).toEqual(
+      expect.arrayContaining([
+        'return -1',
+        'return 0',
+        'return 1',
+        'reward -1',
+        'reward 0',
+        'reward 1',
+        'wrong 1',
+        'wrong 2',
+        'wrong 3',
+      ]),
+    )
   })
 
   it('no reward without a prior passed verification; faked or voided never pays; rewards within the tier; one standing fine while faked; outcomes final; replay reproduces the state', () => {
