@@ -40,8 +40,8 @@ const census = async (path: string) => {
 }
 
 // A whole year, small enough to run in seconds: 200 customers under the default seed reach every
-// fact asserted below (referrals faked and claimed late, every complaint severity, won-back customers).
-// Bigger runs belong to the demo (pnpm demo) and bench/.
+// fact asserted below (150 miss a 重大 complaint, 100 a faked referral). Bigger runs belong to the
+// demo (pnpm demo) and bench/.
 describe('a year of a dealership (200 customers, the default seed)', () => {
   const path = join(dir, 'year.sqlite')
   let result: SimulationResult
