@@ -1,6 +1,6 @@
 // The projection as a pure fold: given recorded events, the state it reaches.
 import { type DealershipEvent, dealershipRegistry } from '@dealer-crm/dealership'
-import { keyedHash, project, type RecordedEvent } from '@dealer-crm/eventsourcing'
+import { keyedHash, normalizePhone, project, type RecordedEvent } from '@dealer-crm/eventsourcing'
 import { defaultReferralPolicy, ReferralPolicy } from '@dealer-crm/referral-verification'
 import { recorded } from '@dealer-crm/testing'
 import { describe, expect, it } from 'vitest'
@@ -25,7 +25,7 @@ const decoded = (type: string, data: unknown): DealershipEvent => {
 const manager = { id: 'duty-manager-liu', role: 'duty-manager' }
 const person = (customerId: string, phone: string) => ({
   subjectId: customerId,
-  phoneHash: keyedHash('fixture', phone),
+  phoneHash: keyedHash('fixture', normalizePhone(phone)),
   name: { $pii: customerId },
   phone: { $pii: phone },
 })

@@ -1,9 +1,11 @@
 import fc from 'fast-check'
+import { addBusinessMs } from './calendar.js'
 import type { ComplaintCommand, ReceiveComplaint } from './commands.js'
 import type { ComplaintEvent } from './events.js'
 import { ComplaintId, CustomerId, RepairOrderId, StaffId, VehicleId } from './ids.js'
 import { complaintDecider } from './index.js'
 import { type ComplaintPolicy, defaultComplaintPolicy } from './policy.js'
+import type { SlaClockName } from './sla.js'
 import type { Instant } from './values.js'
 import {
   Channel,
@@ -84,6 +86,32 @@ export const compensationArb: fc.Arbitrary<Compensation> = fc.oneof(
   plainRecord({ kind: fc.constant('goodwill-points' as const), points: fc.integer({ min: 1, max: 50_000 }) }),
 )
 
+/**
+ * One compensation item worth exactly a tier's limit, one fen below or one fen above it (docs/domain.md §3:
+ * "compensation above a policy limit needs approval by a higher role"), as a price correction, a service
+ * voucher or goodwill points; so the approval tier at its bound is tested on purpose, not by chance.
+ */
+export const compensationAtTierLimitsArb = (
+  policy: ComplaintPolicy = defaultComplaintPolicy,
+): fc.Arbitrary<Compensation> => {
+  const limits = policy.approvalTiers.flatMap((t) => (t.upToFen === null ? [] : [t.upToFen]))
+  const values = [...new Set(limits.flatMap((l) => [l - 1, l, l + 1]))].filter((v) => v > 0)
+  if (values.length === 0) return compensationArb
+  const value = fc.constantFrom(...values)
+  const perPoint = policy.fenPerGoodwillPoint
+  return fc.oneof(
+    value.map((amount): Compensation => ({ kind: 'price-correction', amount })),
+    value.map((amount): Compensation => ({ kind: 'service-voucher', amount })),
+    ...(perPoint > 0
+      ? [
+          value
+            .filter((v) => v % perPoint === 0)
+            .map((v): Compensation => ({ kind: 'goodwill-points', points: v / perPoint })),
+        ]
+      : []),
+  )
+}
+
 export const explanationArb: fc.Arbitrary<Explanation> = fc.oneof(
   plainRecord({
     kind: fc.constant('standard-price-list' as const),
@@ -157,7 +185,10 @@ const plain =
   (at) => ({ type, data: { complaintId, by, at } })
 
 /** The procedure of docs/domain.md §3 in order, each step by a random member of staff. */
-const mainLineArb = (complaintId: ComplaintId): fc.Arbitrary<ReadonlyArray<TimedCommand>> =>
+const mainLineArb = (
+  complaintId: ComplaintId,
+  policy: ComplaintPolicy = defaultComplaintPolicy,
+): fc.Arbitrary<ReadonlyArray<TimedCommand>> =>
   fc
     .record({
       acknowledge: staffArb.map(plain(complaintId, 'AcknowledgeComplaint')),
@@ -182,7 +213,10 @@ const mainLineArb = (complaintId: ComplaintId): fc.Arbitrary<ReadonlyArray<Timed
         ),
       propose: fc
         .record({
-          compensation: fc.array(compensationArb, { maxLength: 3 }),
+          compensation: fc.oneof(
+            { weight: 3, arbitrary: fc.array(compensationArb, { maxLength: 3 }) },
+            { weight: 1, arbitrary: compensationAtTierLimitsArb(policy).map((c) => [c]) },
+          ),
           explanations: fc.array(explanationArb, { maxLength: 2 }),
           by: staffArb,
         })
@@ -265,6 +299,12 @@ const shift = (at: Instant, minutes: number): Instant =>
 
 export interface SequenceOptions {
   readonly complaintId?: ComplaintId
+  /**
+   * The policy whose bounds the sequence aims at (default `defaultComplaintPolicy`): proposals worth exactly
+   * an approval limit (and one fen either side), and `EvaluateAt` probes 1 ms before, at and 1 ms past the
+   * moment each SLA target is reached from the receipt on the policy's calendar.
+   */
+  readonly policy?: ComplaintPolicy
   /** When the first command happens (default Monday 2 March 2026, 09:00 China time). */
   readonly start?: Instant
   /** Rounds of the procedure (a rejection, an unsatisfied call or a reopen needs another round). */
@@ -284,12 +324,13 @@ export const complaintCommandSequence = (
       ? fc.constantFrom(...idsOf(ComplaintId.is, 'complaint-0001'))
       : fc.constant(options.complaintId)
   const start = options.start ?? '2026-03-02T01:00:00.000Z'
+  const policy = options.policy ?? defaultComplaintPolicy
   return idArb.chain((id) =>
     fc
       .tuple(
         receiveArb(id),
         fc.array(
-          mainLineArb(id).chain((steps) =>
+          mainLineArb(id, policy).chain((steps) =>
             fc.tuple(
               ...steps.map((step) =>
                 plainRecord({
@@ -303,8 +344,10 @@ export const complaintCommandSequence = (
           { minLength: 1, maxLength: options.rounds ?? 3 },
         ),
         fc.array(fc.integer({ min: -120, max: 2 * 24 * 60 }), { minLength: 80, maxLength: 80 }),
+        fc.array(slaProbeArb, { maxLength: 3 }),
+        staffArb,
       )
-      .map(([receive, rounds, gaps]) => {
+      .map(([receive, rounds, gaps, probes, scheduler]) => {
         const timed: TimedCommand[] = [receive]
         for (const round of rounds)
           for (const part of round) {
@@ -312,12 +355,51 @@ export const complaintCommandSequence = (
             if (part.keep) timed.push(part.step)
           }
         let at = start
-        return timed.map((command, i) => {
+        const commands = timed.map((command, i) => {
           at = shift(at, gaps[i % gaps.length] ?? 60)
           return command(at)
         })
+        return withProbes(commands, probes, policy, (probeAt) => ({
+          type: 'EvaluateAt',
+          data: { complaintId: id, by: scheduler, at: probeAt },
+        }))
       }),
   )
+}
+
+/** An SLA target the sequence probes: which severity and clock, and where around the moment it is reached. */
+const slaProbeArb = fc.record({
+  severity: fc.constantFrom(...keysOf(Severity)),
+  clock: fc.constantFrom<SlaClockName>('response', 'investigation', 'resolution'),
+  offset: fc.constantFrom(-1, 0, 1),
+})
+
+/**
+ * The commands with `EvaluateAt` probes put in time order: each 1 ms before, at or 1 ms of business time
+ * past the moment its target is reached from the receipt (the deadline while nothing paused or stopped the
+ * clock).
+ */
+const withProbes = (
+  commands: ReadonlyArray<ComplaintCommand>,
+  probes: ReadonlyArray<{ severity: Severity; clock: SlaClockName; offset: number }>,
+  policy: ComplaintPolicy,
+  evaluate: (at: Instant) => ComplaintCommand,
+): ReadonlyArray<ComplaintCommand> => {
+  const receivedAt = commands[0]?.data.at
+  if (receivedAt === undefined) return commands
+  const from = Date.parse(receivedAt)
+  const out = [...commands]
+  for (const { severity, clock, offset } of probes) {
+    const targetMs = policy.slaTargets[severity][clock] * 60_000
+    const reached = addBusinessMs(policy.calendar, from, targetMs)
+    const past = addBusinessMs(policy.calendar, from, targetMs + 1)
+    const probe = offset < 0 ? (reached === null ? null : reached - 1) : offset === 0 ? reached : past
+    if (probe === null) continue
+    const at = new Date(probe).toISOString()
+    const index = out.findIndex((c, i) => i > 0 && Date.parse(c.data.at) > probe)
+    out.splice(index === -1 ? out.length : index, 0, evaluate(at))
+  }
+  return out
 }
 
 /** Single commands at a few fixed moments, for the kit's `checkCommandSequences`. */

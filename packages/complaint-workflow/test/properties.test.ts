@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import {
   type BusinessCalendar,
   businessMsBetween,
+  type ComplaintCommand,
   type ComplaintEvent,
   type ComplaintPolicy,
   type ComplaintState,
@@ -12,6 +13,7 @@ import {
   decider,
   defaultComplaintPolicy,
   elapsedMs,
+  type Severity,
   type SlaClockName,
   severityRank,
   slaClockNames,
@@ -81,10 +83,35 @@ const clocksOf = (s: ComplaintState) => (s.stage === 'not-received' ? null : s.c
 
 const policies = fc.oneof(fc.constant(defaultComplaintPolicy), complaintPolicyArb)
 
+/** A policy and a sequence aimed at its bounds (approval limits, the moments SLA targets are reached). */
+const policyAndSequence = policies.chain((policy) =>
+  fc.tuple(fc.constant(policy), complaintCommandSequence({ policy })),
+)
+
+/** The severity the history leaves, read from the events alone. */
+const severityAfter = (history: ReadonlyArray<ComplaintEvent>): Severity | null =>
+  history.reduce<Severity | null>(
+    (severity, e) =>
+      e.type === 'ComplaintReceived'
+        ? e.data.severity
+        : e.type === 'SeverityRaised' || e.type === 'SeverityLowered'
+          ? e.data.to
+          : severity,
+    null,
+  )
+
+/** The approver for a value, read from the tiers in plain words: the first tier whose limit covers it. */
+const approverFor = (policy: ComplaintPolicy, valueFen: number): string => {
+  const tiers = [...policy.approvalTiers].sort(
+    (a, b) => (a.upToFen ?? Number.POSITIVE_INFINITY) - (b.upToFen ?? Number.POSITIVE_INFINITY),
+  )
+  return tiers.find((t) => t.upToFen === null || valueFen <= t.upToFen)?.role ?? 'general-manager'
+}
+
 describe('properties over random command sequences (docs/domain.md §3, §5 Complaints)', () => {
   it('never closes without a satisfied follow-up call and a root cause', () => {
     fc.assert(
-      fc.property(policies, complaintCommandSequence(), (policy, commands) => {
+      fc.property(policyAndSequence, ([policy, commands]) => {
         const steps = runCommands(complaintDecider(policy), commands)
         for (const step of steps) {
           if (!step.outcome.ok) continue
@@ -104,31 +131,34 @@ describe('properties over random command sequences (docs/domain.md §3, §5 Comp
 
   it('never carries out a resolution without the approval its value requires and the customer accepting it', () => {
     fc.assert(
-      fc.property(policies, complaintCommandSequence(), (policy: ComplaintPolicy, commands) => {
-        const history = runCommands(complaintDecider(policy), commands).at(-1)?.history ?? []
-        history.forEach((e, i) => {
-          if (e.type !== 'ResolutionExecuted') return
-          const before = history.slice(0, i)
-          const proposed = lastIndex(before, (x) => x.type === 'ResolutionProposed')
-          const proposal = before[proposed]
-          if (proposal?.type !== 'ResolutionProposed') throw new Error('executed without a proposal')
-          expect(proposal.data.proposalNo).toBe(e.data.proposalNo)
-          const after = before.slice(proposed)
-          const approval = after.find((x) => x.type === 'ResolutionApproved')
-          if (approval?.type !== 'ResolutionApproved') throw new Error('executed without approval')
-          expect(policy.roleRank[approval.data.by.role]).toBeGreaterThanOrEqual(
-            policy.roleRank[proposal.data.requiredApprover],
-          )
-          expect(after.some((x) => x.type === 'CustomerAcceptedResolution')).toBe(true)
-        })
-      }),
+      fc.property(
+        policyAndSequence,
+        ([policy, commands]: readonly [ComplaintPolicy, ReadonlyArray<ComplaintCommand>]) => {
+          const history = runCommands(complaintDecider(policy), commands).at(-1)?.history ?? []
+          history.forEach((e, i) => {
+            if (e.type !== 'ResolutionExecuted') return
+            const before = history.slice(0, i)
+            const proposed = lastIndex(before, (x) => x.type === 'ResolutionProposed')
+            const proposal = before[proposed]
+            if (proposal?.type !== 'ResolutionProposed') throw new Error('executed without a proposal')
+            expect(proposal.data.proposalNo).toBe(e.data.proposalNo)
+            const after = before.slice(proposed)
+            const approval = after.find((x) => x.type === 'ResolutionApproved')
+            if (approval?.type !== 'ResolutionApproved') throw new Error('executed without approval')
+            expect(policy.roleRank[approval.data.by.role]).toBeGreaterThanOrEqual(
+              policy.roleRank[proposal.data.requiredApprover],
+            )
+            expect(after.some((x) => x.type === 'CustomerAcceptedResolution')).toBe(true)
+          })
+        },
+      ),
       { numRuns },
     )
   })
 
   it('SLA time never counts paused time, is monotonic, and every overdue clock is recorded as breached', () => {
     fc.assert(
-      fc.property(policies, complaintCommandSequence(), (policy, commands) => {
+      fc.property(policyAndSequence, ([policy, commands]) => {
         const { calendar } = policy
         const previous = new Map<SlaClockName, number>()
         for (const step of runCommands(complaintDecider(policy), commands)) {
@@ -151,9 +181,68 @@ describe('properties over random command sequences (docs/domain.md §3, §5 Comp
     )
   })
 
+  // The converse of "every overdue clock is recorded": a breach is recorded only for a clock really past the
+  // target of the severity it had, by the running time worked out independently (issue #18: a breach at
+  // exactly the deadline went unseen). The sequences probe 1 ms around the moments the targets are reached.
+  it('every SlaBreached was really overdue: past its target by running time worked out from the events', () => {
+    fc.assert(
+      fc.property(policyAndSequence, ([policy, commands]) => {
+        const history = runCommands(complaintDecider(policy), commands).at(-1)?.history ?? []
+        history.forEach((e, i) => {
+          if (e.type !== 'SlaBreached') return
+          const before = history.slice(0, i)
+          const severity = severityAfter(before)
+          if (severity === null) throw new Error('a breach before the complaint was received')
+          const running = runningTime(policy.calendar, before, e.data.clock, e.data.at)
+          expect(e.data.severity).toBe(severity)
+          expect(e.data.spentMs).toBe(running)
+          expect(running).toBeGreaterThan(policy.slaTargets[severity][e.data.clock] * 60_000)
+        })
+      }),
+      { numRuns },
+    )
+  })
+
+  it('the sequences do reach the moments SLA targets are reached, and breach there only past them', () => {
+    const atTarget = { before: 0, at: 0, past: 0 }
+    for (const [policy, commands] of fc.sample(policyAndSequence, { numRuns: 200, seed: 18 }))
+      for (const step of runCommands(complaintDecider(policy), commands)) {
+        const clocks = clocksOf(step.before)
+        if (clocks === null || step.command.type !== 'EvaluateAt' || !step.outcome.ok) continue
+        for (const name of slaClockNames) {
+          const clock = clocks[name]
+          if (clock.stopped || clock.breached) continue
+          const left = timeLeftMs(policy.calendar, clock, step.command.data.at)
+          if (left === 1) atTarget.before++
+          if (left === 0) atTarget.at++
+          if (left === -1) atTarget.past++
+        }
+      }
+    expect(atTarget.before).toBeGreaterThan(0)
+    expect(atTarget.at).toBeGreaterThan(0)
+    expect(atTarget.past).toBeGreaterThan(0)
+  })
+
+  it('the required approver is the first tier whose limit covers the value, also at exactly the limit', () => {
+    let atLimit = 0
+    const property = fc.property(policyAndSequence, ([policy, commands]) => {
+      const history = runCommands(complaintDecider(policy), commands).at(-1)?.history ?? []
+      for (const e of history) {
+        if (e.type !== 'ResolutionProposed') continue
+        if (policy.approvalTiers.some((t) => t.upToFen === e.data.compensationValue)) atLimit++
+        expect(e.data.requiredApprover).toBe(approverFor(policy, e.data.compensationValue))
+      }
+    })
+    fc.assert(property, { numRuns })
+    // Then from a fixed seed, so that the check that a value at exactly a limit was met cannot fail by chance.
+    atLimit = 0
+    fc.assert(property, { numRuns, seed: 18 })
+    expect(atLimit).toBeGreaterThan(0)
+  })
+
   it('never un-breaches a clock and records each breach once', () => {
     fc.assert(
-      fc.property(policies, complaintCommandSequence(), (policy, commands) => {
+      fc.property(policyAndSequence, ([policy, commands]) => {
         const steps = runCommands(complaintDecider(policy), commands)
         for (const step of steps) {
           const before = clocksOf(step.before)
@@ -170,7 +259,7 @@ describe('properties over random command sequences (docs/domain.md §3, §5 Comp
 
   it('never lowers the handling level, and lowers the severity only by an analysis, never below what safety or escalation requires', () => {
     fc.assert(
-      fc.property(policies, complaintCommandSequence(), (policy, commands) => {
+      fc.property(policyAndSequence, ([policy, commands]) => {
         for (const step of runCommands(complaintDecider(policy), commands)) {
           if (step.before.stage === 'not-received' || step.after.stage === 'not-received') continue
           const { before, after } = step
@@ -227,7 +316,7 @@ describe('properties over random command sequences (docs/domain.md §3, §5 Comp
           ? e.type
           : null
     fc.assert(
-      fc.property(policies, complaintCommandSequence(), (policy, commands) => {
+      fc.property(policyAndSequence, ([policy, commands]) => {
         const history = runCommands(complaintDecider(policy), commands).at(-1)?.history ?? []
         let previous: string | null = null
         for (const e of history) {

@@ -121,6 +121,22 @@ describe('SLA clocks computed from events (docs/domain.md §5 Complaints)', () =
     ])
   })
 
+  it('a clock stopped within its target is never breached later, even when a raised severity tightens the target', () => {
+    // Acknowledged after 10 h as 一般 (24 h); the customer then threatens the media: 重大, response target 4 h.
+    const history = historyOf(receive(mondayAt(0)), acknowledge(mondayAt(10)))
+    const events = spec
+      .given(history)
+      .when(contact(mondayAt(11), '我要找媒体曝光'))
+      .events()
+    expect(events.map((e) => e.type)).toContain('SeverityRaised')
+    expect(events.filter((e) => e.type === 'SlaBreached')).toEqual([])
+    const later = spec
+      .given([...history, ...events])
+      .when(evaluateAt(mondayAt(11.5)))
+      .events()
+    expect(later.filter((e) => e.type === 'SlaBreached')).toEqual([])
+  })
+
   it('lets a step come from before an EvaluateAt that recorded nothing: the last recorded moment counts', () => {
     // The scheduler looked at 10:00 and found nothing due; a clerk then records the
     // acknowledgement made at 05:00. Nothing was recorded at 10:00, so nothing contradicts it.

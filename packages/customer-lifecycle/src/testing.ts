@@ -418,19 +418,74 @@ export const policyArb: fc.Arbitrary<LifecyclePolicy> = fc
 
 /**
  * Commands as a dealership produces them: in time order, odometers only going up, so that
- * customers really move through their stages (random order mostly exercises refusals).
+ * customers really move through their stages (random order mostly exercises refusals). Evaluations
+ * are also aimed at the policy's thresholds on purpose: a day before, on and a day after the day each
+ * time threshold (lost, at risk, never serviced, the service interval, probation, the stable window) is
+ * reached from a delivery or a visit in the timeline.
  */
-export const commandTimelineArb = (maxLength = 40): fc.Arbitrary<ReadonlyArray<Command>> =>
-  fc.array(commandArb(), { minLength: Math.floor(maxLength / 4), maxLength }).map((commands) => {
-    let km = 0
-    return [...commands]
-      .sort((a, b) => Date.parse(a.data.at) - Date.parse(b.data.at))
-      .map((c) => {
-        if (c.type !== 'RecordServiceVisit') return c
-        km += Math.round(c.data.mileageKm / 20)
-        return { ...c, data: { ...c.data, mileageKm: km } }
-      })
-  })
+export const commandTimelineArb = (
+  maxLength = 40,
+  policy: LifecyclePolicy = defaultPolicy,
+): fc.Arbitrary<ReadonlyArray<Command>> =>
+  fc
+    .tuple(
+      fc.array(commandArb(), { minLength: Math.floor(maxLength / 4), maxLength }),
+      fc.array(
+        fc.record({
+          fact: fc.nat(),
+          days: fc.constantFrom(...thresholdDays(policy)),
+          offset: fc.constantFrom(-1, 0, 1),
+        }),
+        { maxLength: 4 },
+      ),
+    )
+    .map(([commands, probes]) => {
+      let km = 0
+      const timeline = [...commands]
+        .sort((a, b) => Date.parse(a.data.at) - Date.parse(b.data.at))
+        .map((c) => {
+          if (c.type !== 'RecordServiceVisit') return c
+          km += Math.round(c.data.mileageKm / 20)
+          return { ...c, data: { ...c.data, mileageKm: km } }
+        })
+      return withThresholdProbes(timeline, probes)
+    })
+
+/** The time thresholds of a policy, in days from the last visit or delivery. */
+export const thresholdDays = (policy: LifecyclePolicy): ReadonlyArray<number> => [
+  ...new Set([
+    policy.lostAfterDays,
+    policy.atRiskFallbackDays,
+    policy.atRiskMinDays,
+    policy.atRiskMaxDays,
+    policy.neverServicedAfterDays,
+    policy.serviceIntervalDays,
+    policy.wonBackProbationDays,
+    policy.stableWindowDays,
+  ]),
+]
+
+/** The timeline with `EvaluateAt` put in time order at `days + offset` days after a delivery or a visit in it. */
+const withThresholdProbes = (
+  timeline: ReadonlyArray<Command>,
+  probes: ReadonlyArray<{ fact: number; days: number; offset: number }>,
+): ReadonlyArray<Command> => {
+  const facts = timeline.filter(
+    (c) => c.data.customerId === 'c-1' && (c.type === 'RecordDelivery' || c.type === 'RecordServiceVisit'),
+  )
+  const out = [...timeline]
+  for (const { fact, days, offset } of probes) {
+    const from = facts[fact % Math.max(1, facts.length)]
+    if (from === undefined) continue
+    const at = Date.parse(from.data.at) + (days + offset) * DAY
+    const index = out.findIndex((c) => Date.parse(c.data.at) > at)
+    out.splice(index === -1 ? out.length : index, 0, {
+      type: 'EvaluateAt',
+      data: { customerId: 'c-1', at: china(at), by: { id: 'scheduler', role: 'scheduler' } },
+    })
+  }
+  return out
+}
 
 /** A registered customer's accepted events after a timeline of commands under the policy. */
 export const customerHistoryArb = (

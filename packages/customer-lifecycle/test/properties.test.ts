@@ -33,6 +33,14 @@ type LifecycleStep = Step<Command, CustomerLifecycleEvent, Customer, LifecycleEr
 
 const timelineOrRandom = fc.oneof(commandTimelineArb(), fc.array(commandArb(), { maxLength: 40 }))
 
+/** A random policy with timelines aimed at its own thresholds, or random commands. */
+const policyAndCommands = policyArb.chain((policy) =>
+  fc.tuple(
+    fc.constant(policy),
+    fc.oneof(commandTimelineArb(40, policy), fc.array(commandArb(), { maxLength: 40 })),
+  ),
+)
+
 /**
  * The invariant over random-order sequences under the default policy (mostly refusals; a rejected
  * command must change nothing), and over timelines and random sequences under random policies.
@@ -46,7 +54,7 @@ const checkSteps = (invariant: (step: LifecycleStep, policy: LifecyclePolicy) =>
     invariant: (step) => invariant(step, defaultPolicy),
   })
   fc.assert(
-    fc.property(policyArb, timelineOrRandom, (policy, commands) => {
+    fc.property(policyAndCommands, ([policy, commands]) => {
       const lifecycle = customerLifecycle(policy)
       const steps = runCommands(lifecycle, commands, history)
       for (const step of steps) expect(invariant(step, policy)).not.toBe(false)
@@ -419,5 +427,70 @@ describe('properties over random command sequences', () => {
       history,
       numRuns: 60,
     })
+  })
+})
+
+// ── The time thresholds, decided on the right side of each bound (issue #18; docs/domain.md §1, §5) ──
+
+const DAY_MS = 86_400_000
+
+/**
+ * The time-driven stage an evaluation must give, from the recorded facts and the policy's numbers alone:
+ * whole days since the customer was last seen (last visit or delivery of a car still owned); lost after
+ * `lostAfterDays`; at risk after the fallback when the usual interval is unknown (fewer than two visits and
+ * no distance driven); never serviced after `neverServicedAfterDays` for an owner who never came back.
+ * `null` when other rules decide (no car left, went elsewhere) or the interval is the customer's own.
+ */
+const thresholdStage = (s: Customer, at: string, policy: LifecyclePolicy): Stage | 'not-lost' | null => {
+  const owned = Object.values(s.vehicles).filter((v) => v.owned)
+  if (owned.length === 0) return null
+  const visits = s.visits.filter((v) => s.vehicles[v.vin]?.owned === true).map((v) => ms(v.at))
+  const lastSeen = Math.max(...owned.map((v) => ms(v.deliveredAt)), ...visits)
+  if (s.saidWentElsewhereAt !== null && ms(s.saidWentElsewhereAt) > lastSeen) return null
+  const days = Math.floor((ms(at) - lastSeen) / DAY_MS)
+  if (visits.length === 0) return days > policy.neverServicedAfterDays ? 'never-serviced' : 'owner'
+  if (days > policy.lostAfterDays) return 'lost'
+  const drove = owned.some((v) => v.readings.some((r) => r.km !== v.readings[0]?.km))
+  if (visits.length < 2 && !drove) return days > policy.atRiskFallbackDays ? 'at-risk' : 'not-lost'
+  return 'not-lost'
+}
+
+describe('time thresholds (docs/domain.md §1 rules, §5)', () => {
+  const policyAndTimeline = fc
+    .oneof(fc.constant(defaultPolicy), policyArb)
+    .chain((policy) => fc.tuple(fc.constant(policy), commandTimelineArb(40, policy)))
+
+  it('every evaluation gives the stage the thresholds give, counted from the facts: lost after 540 whole days, not at 540', () => {
+    fc.assert(
+      fc.property(policyAndTimeline, ([policy, commands]) => {
+        for (const step of runCommands(customerLifecycle(policy), commands, history)) {
+          const { command, before, after } = step
+          if (command.type !== 'EvaluateAt' || !step.outcome.ok || command.data.customerId !== 'c-1') continue
+          const held = before.override !== null && !isBefore(before.override.expiresAt, command.data.at)
+          if (held || after.override !== null) continue
+          const expected = thresholdStage(before, command.data.at, policy)
+          if (expected === null) continue
+          if (expected === 'not-lost') expect(after.stage).not.toBe('lost')
+          else expect(after.stage).toBe(expected)
+        }
+      }),
+      { numRuns: 200 },
+    )
+  })
+
+  it('the timelines do evaluate a day before, on and a day after the lost threshold', () => {
+    const seen = new Set<number>()
+    for (const commands of fc.sample(commandTimelineArb(40), { numRuns: 300, seed: 540 }))
+      for (const step of runCommands(decider, commands, history)) {
+        if (step.command.type !== 'EvaluateAt' || !step.outcome.ok) continue
+        const s = step.before
+        const visits = s.visits.filter((v) => s.vehicles[v.vin]?.owned === true).map((v) => ms(v.at))
+        const owned = Object.values(s.vehicles).filter((v) => v.owned)
+        if (visits.length === 0 || owned.length === 0) continue
+        const lastSeen = Math.max(...owned.map((v) => ms(v.deliveredAt)), ...visits)
+        const days = Math.floor((ms(step.command.data.at) - lastSeen) / DAY_MS)
+        if (Math.abs(days - defaultPolicy.lostAfterDays) <= 1) seen.add(days)
+      }
+    expect([...seen].sort()).toEqual([539, 540, 541])
   })
 })

@@ -4,8 +4,10 @@ import {
   ERASED_KEY,
   eventRegistry,
   eventType,
+  InvalidPhoneError,
   inMemoryKeyVault,
   isErased,
+  isMainlandMobile,
   keyedHash,
   normalizePhone,
   PersonalDataError,
@@ -19,6 +21,7 @@ import {
   unseal,
   unsealPersonalData,
 } from '@dealer-crm/eventsourcing'
+import fc from 'fast-check'
 import * as t from 'io-ts'
 import { describe, expect, it } from 'vitest'
 import { collect, rejection } from './support.js'
@@ -174,33 +177,97 @@ describe('personal data in a store', () => {
 })
 
 describe('keyed hashes for matching', () => {
-  it('keyedHash depends on the secret and the value, not on Unicode form or surrounding space', () => {
-    const h = keyedHash('secret', '13800138000')
+  const phone = normalizePhone('13800138000')
+
+  it('keyedHash depends on the secret and the number, 64 hex digits', () => {
+    const h = keyedHash('secret', phone)
     expect(h).toMatch(/^[0-9a-f]{64}$/)
-    expect(keyedHash('secret', ' 13800138000 ')).toBe(h)
-    expect(keyedHash('secret', '１３８００１３８０００')).toBe(h)
-    expect(keyedHash('other', '13800138000')).not.toBe(h)
-    expect(keyedHash('secret', '13800138001')).not.toBe(h)
-    expect(keyedHash(new TextEncoder().encode('secret'), '13800138000')).toBe(h)
+    expect(keyedHash('other', phone)).not.toBe(h)
+    expect(keyedHash('secret', normalizePhone('13800138001'))).not.toBe(h)
+    expect(keyedHash(new TextEncoder().encode('secret'), phone)).toBe(h)
   })
 
-  it('normalizePhone keeps digits and drops a +86 / 0086 prefix of a mobile number', () => {
-    for (const phone of [
+  it('normalizePhone gives one form for every notation of a mainland mobile number', () => {
+    for (const notation of [
       '13800138000',
+      ' 13800138000 ',
       '+86 138 0013 8000',
+      '+86 138-0013-8000',
+      '+8613800138000',
       '0086-138-0013-8000',
+      '0086 (138) 0013 8000',
+      '(+86) 138-0013-8000',
       '86 13800138000',
       '(138) 0013-8000',
+      '138\u20140013\u20138000',
+      '１３８００１３８０００',
+      '＋８６　１３８－００１３－８０００',
+      '（１３８）００１３ ８０００',
     ])
-      expect(normalizePhone(phone)).toBe('13800138000')
-    expect(normalizePhone('010-6552 1234')).toBe('01065521234')
-    expect(normalizePhone('8610 65521234')).toBe('861065521234')
+      expect(normalizePhone(notation), notation).toBe('13800138000')
   })
 
-  it('the same phone in any notation matches by keyed hash', () => {
-    const match = (a: string, b: string) =>
-      keyedHash('k', normalizePhone(a)) === keyedHash('k', normalizePhone(b))
-    expect(match('+86 138-0013-8000', '13800138000')).toBe(true)
-    expect(match('+86 138-0013-8000', '13800138001')).toBe(false)
+  it('normalizePhone refuses what is not a mainland mobile number with a typed error that does not repeat it', () => {
+    for (const bad of [
+      '',
+      '   ',
+      '010-6552 1234',
+      '8610 65521234',
+      '12800138000',
+      '1380013800',
+      '138001380001',
+      '+1 415 555 0100',
+      '+85 13800138000',
+      '138 0013 800O',
+      '138.0013.8000',
+      '13800138000+',
+      'call me',
+    ]) {
+      const thrown = (() => {
+        try {
+          normalizePhone(bad)
+        } catch (e) {
+          return e
+        }
+        return undefined
+      })()
+      expect(thrown, bad).toBeInstanceOf(InvalidPhoneError)
+      expect((thrown as InvalidPhoneError).code).toBe('InvalidPhone')
+      expect((thrown as InvalidPhoneError).message).toMatch(/^not a mainland mobile number/)
+      if (bad.trim().length > 3) expect((thrown as InvalidPhoneError).message).not.toContain(bad.trim())
+      expect(isMainlandMobile(bad)).toBe(false)
+    }
+    expect(isMainlandMobile('+86 138-0013-8000')).toBe(true)
+  })
+
+  it('the same number in any notation has one keyed hash; different numbers differ', () => {
+    const hashOf = (notation: string) => keyedHash('k', normalizePhone(notation))
+    fc.assert(
+      fc.property(
+        fc.constantFrom('13', '14', '15', '16', '17', '18', '19'),
+        fc.stringMatching(/^\d{9}$/),
+        fc.constantFrom('', '+86', '+86 ', '0086-', '86', '＋８６'),
+        fc.constantFrom(' ', '-', '', '－', '　'),
+        fc.boolean(),
+        (head, rest, prefix, separator, fullWidth) => {
+          const number = `${head}${rest}`
+          const typed = `${prefix}${number.slice(0, 3)}${separator}${number.slice(3, 7)}${separator}${number.slice(7)}`
+          const written = fullWidth
+            ? typed.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)))
+            : typed
+          return hashOf(written) === hashOf(number) && normalizePhone(written) === number
+        },
+      ),
+    )
+    expect(hashOf('+86 138-0013-8000')).toBe(hashOf('13800138000'))
+    expect(hashOf('+86 138-0013-8000')).not.toBe(hashOf('13800138001'))
+  })
+
+  it('keyedHash cannot be handed a number as typed: the type checker refuses it, and at run time it normalises', () => {
+    // @ts-expect-error a raw string is not a MainlandMobile: normalise it first
+    const unchecked = keyedHash('k', '+86 138-0013-8000')
+    expect(unchecked).toBe(keyedHash('k', phone))
+    // @ts-expect-error
+    expect(() => keyedHash('k', '010-6552 1234')).toThrow(InvalidPhoneError)
   })
 })

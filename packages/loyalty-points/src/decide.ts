@@ -124,7 +124,8 @@ const upgradeInRealTime =
 
 /**
  * docs/domain.md §4 levels and §5 tiers: at the review the downgrade policy applies, after a grace
- * period; before it, an advance notice states what keeps the level.
+ * period; before it, an advance notice states what keeps the level. The notice measures what will
+ * still count on the review date, since that is what the review will measure.
  */
 const reviewLevel =
   (policy: LoyaltyPolicy, at: Instant): Step =>
@@ -132,12 +133,18 @@ const reviewLevel =
     if (m.level === null || m.reviewAt === null) return []
     const reviewAt = m.reviewAt
     const current = tierIndex(policy, m.level)
-    const measure = levelMeasure(policy, m, at)
-    const target = reviewedTier(policy, current, tierFor(policy, measure))
     const required = tierAt(policy, current).minimum
-    const shortfall = Math.max(1, required - measure)
-    const facts = { basis: policy.levels.basis, measure, policyVersion: policy.policyVersion, at }
+    const assessAt = (when: Instant) => {
+      const measure = levelMeasure(policy, m, when)
+      return {
+        measure,
+        target: reviewedTier(policy, current, tierFor(policy, measure)),
+        shortfall: Math.max(1, required - measure),
+      }
+    }
+    const facts = { basis: policy.levels.basis, policyVersion: policy.policyVersion, at }
     if (isAtOrAfter(at, reviewAt)) {
+      const { measure, target, shortfall } = assessAt(at)
       const graceUntil = addDays(reviewAt, policy.levels.graceDays)
       if (target < current && isBefore(at, graceUntil))
         return m.grace?.reviewAt === reviewAt
@@ -145,6 +152,7 @@ const reviewLevel =
           : [
               LevelGraceStarted.make({
                 ...facts,
+                measure,
                 level: m.level,
                 reviewAt,
                 until: graceUntil,
@@ -155,6 +163,7 @@ const reviewLevel =
       return [
         LevelReviewed.make({
           ...facts,
+          measure,
           from: m.level,
           to: tierAt(policy, target).name,
           reviewAt,
@@ -162,11 +171,15 @@ const reviewLevel =
         }),
       ]
     }
-    const noticeFrom = addDays(reviewAt, -policy.levels.noticeDays)
-    return target < current && isAtOrAfter(at, noticeFrom) && m.noticeSentFor !== reviewAt
+    // Points earned now may have left the window by the review date (a level reached with one purchase
+    // is measured at 0 a year later): measured at `at`, the member would be downgraded unwarned.
+    if (isBefore(at, addDays(reviewAt, -policy.levels.noticeDays)) || m.noticeSentFor === reviewAt) return []
+    const { measure, target, shortfall } = assessAt(reviewAt)
+    return target < current
       ? [
           LevelDowngradeNoticeSent.make({
             ...facts,
+            measure,
             level: m.level,
             reviewAt,
             required,

@@ -5,6 +5,7 @@ import { LoyaltyCommand } from './commands.js'
 import type { LoyaltyEvent } from './events.js'
 import { loyaltyDecider } from './index.js'
 import { defaultPolicy, type LoyaltyPolicy } from './policy.js'
+import { addDays, addMonths } from './time.js'
 import { awardCategories, rewards, spendCategories } from './values.js'
 
 /**
@@ -50,9 +51,62 @@ const awardDocumentArb = fc.record({
 const anyDocumentArb = fc.oneof(spendDocumentArb, awardDocumentArb)
 
 export interface CommandArbOptions {
-  /** The level names enrolment may use; the default policy's by default. */
+  /** The level names enrolment may use; the policy's by default. */
   readonly levels?: ReadonlyArray<string>
+  /**
+   * The policy whose bounds the commands aim at (default `defaultPolicy`): times 1 ms either side of the
+   * moments its periods end (pending days, lot lifetime, the review and its notice and grace periods,
+   * counted from `anchorInstants`), spend around the minimum and around each level's minimum, top-ups
+   * around each prepaid level.
+   */
+  readonly policy?: LoyaltyPolicy
 }
+
+/** Moments the commands often happen at, so the periods that start there end at known moments. */
+export const anchorInstants: ReadonlyArray<string> = [
+  '2026-01-01T00:00:00.000Z',
+  '2026-02-01T00:00:00.000Z',
+  '2026-03-01T09:00:00.000Z',
+]
+
+/** `bound - 1`, `bound` and `bound + 1` of every bound, kept within `min`. */
+const around = (bounds: ReadonlyArray<number>, min: number): ReadonlyArray<number> =>
+  [...new Set(bounds.flatMap((b) => [b - 1, b, b + 1]))].filter((n) => n >= min)
+
+/**
+ * Instants at and 1 ms either side of the end of each period of the policy, counted from each anchor:
+ * a pending lot's release, a lot's expiry, the qualifying window, the review, the notice before it and the
+ * grace after it (docs/domain.md §4, §5).
+ */
+export const boundaryInstantArb = (policy: LoyaltyPolicy = defaultPolicy): fc.Arbitrary<string> => {
+  const { levels } = policy
+  const pendingDays = Object.values(policy.pending).flatMap((rule) =>
+    rule.kind === 'days' ? [rule.days] : [],
+  )
+  const ends = anchorInstants.flatMap((anchor) => {
+    const review = addMonths(anchor, levels.reviewEveryMonths)
+    return [
+      anchor,
+      ...pendingDays.map((days) => addDays(anchor, days)),
+      addMonths(anchor, policy.lotLifetimeMonths),
+      addMonths(anchor, levels.qualifyingWindowMonths),
+      review,
+      addDays(review, -levels.noticeDays),
+      addDays(review, levels.graceDays),
+    ]
+  })
+  return fc
+    .tuple(fc.constantFrom(...ends), fc.constantFrom(-1, 0, 1))
+    .map(([end, ms]) => new Date(Date.parse(end) + ms).toISOString())
+}
+
+/** Mostly any time; often an anchor or a moment a period of the policy ends. */
+const atArb = (policy: LoyaltyPolicy): fc.Arbitrary<string> =>
+  fc.oneof(
+    { weight: 3, arbitrary: instantArb },
+    { weight: 1, arbitrary: fc.constantFrom(...anchorInstants) },
+    { weight: 2, arbitrary: boundaryInstantArb(policy) },
+  )
 
 /** A command as JSON brings it, before its codec checked it. */
 export interface RawCommand {
@@ -62,12 +116,34 @@ export interface RawCommand {
 
 /** Raw commands, as JSON would bring them, all well-formed; the rules may still refuse them. */
 export const rawCommandArb = (options: CommandArbOptions = {}): fc.Arbitrary<RawCommand> => {
-  const levels = options.levels ?? defaultPolicy.levels.tiers.map((tier) => tier.name)
+  const policy = options.policy ?? defaultPolicy
+  const levels = options.levels ?? policy.levels.tiers.map((tier) => tier.name)
+  // Spend at the minimum, and spend whose points at ×1 reach a level's minimum (1 point per yuan).
+  const pointMinima =
+    policy.levels.basis === 'qualifying-points' ? policy.levels.tiers.map((t) => t.minimum) : []
+  const amountArb = fc.oneof(
+    { weight: 3, arbitrary: fc.integer({ min: 1, max: 3_000_000 }) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        ...around([policy.minimumSpendFen], 1),
+        ...around(
+          pointMinima.map((p) => p * 100),
+          1,
+        ).filter((fen) => fen > 100),
+      ),
+    },
+  )
+  const prepaidMinima = policy.levels.basis === 'prepaid' ? policy.levels.tiers.map((t) => t.minimum) : []
+  const topUpArb =
+    prepaidMinima.length === 0
+      ? fc.integer({ min: 1, max: 5_000_000 })
+      : fc.oneof(fc.integer({ min: 1, max: 5_000_000 }), fc.constantFrom(...around(prepaidMinima, 1)))
   const levelArb = fc.oneof(
     { weight: 9, arbitrary: fc.constantFrom(...levels) },
     { weight: 1, arbitrary: fc.constant('diamond') },
   )
-  const common = { at: instantArb, by: actorArb }
+  const common = { at: atArb(policy), by: actorArb }
   return fc.oneof(
     {
       weight: 3,
@@ -95,7 +171,7 @@ export const rawCommandArb = (options: CommandArbOptions = {}): fc.Arbitrary<Raw
         type: fc.constant('EarnPointsForSpend'),
         data: fc.record({
           document: spendDocumentArb,
-          amountFen: fc.integer({ min: 1, max: 3_000_000 }),
+          amountFen: amountArb,
           ...common,
         }),
       }),
@@ -143,7 +219,7 @@ export const rawCommandArb = (options: CommandArbOptions = {}): fc.Arbitrary<Raw
       arbitrary: fc.record({
         type: fc.constant('TopUpPrepaid'),
         data: fc.record({
-          amountFen: fc.integer({ min: 1, max: 5_000_000 }),
+          amountFen: topUpArb,
           reference: fc.constant('receipt'),
           ...common,
         }),
@@ -184,7 +260,7 @@ export const rawCommandArb = (options: CommandArbOptions = {}): fc.Arbitrary<Raw
     },
     {
       weight: 5,
-      arbitrary: fc.record({ type: fc.constant('EvaluateAt'), data: fc.record({ at: instantArb }) }),
+      arbitrary: fc.record({ type: fc.constant('EvaluateAt'), data: fc.record({ at: atArb(policy) }) }),
     },
   )
 }
@@ -267,7 +343,7 @@ export const policyArb: fc.Arbitrary<LoyaltyPolicy> = fc
 export const historyArb = (
   policy: LoyaltyPolicy = defaultPolicy,
 ): fc.Arbitrary<ReadonlyArray<LoyaltyEvent>> =>
-  memberCommandsArb().map((commands) => {
+  memberCommandsArb({ policy }).map((commands) => {
     const decider = loyaltyDecider(policy)
     const history: LoyaltyEvent[] = []
     let state = decider.initialState

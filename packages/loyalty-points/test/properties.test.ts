@@ -6,6 +6,7 @@ import type { LoyaltyCommand } from '../src/commands.js'
 import type { LoyaltyError } from '../src/errors.js'
 import type { LoyaltyEvent } from '../src/events.js'
 import { defaultPolicy, type LoyaltyPolicy, loyaltyDecider, type Member } from '../src/index.js'
+import { addMonths } from '../src/time.js'
 import { enrolled } from './fixtures.js'
 
 type LoyaltyStep = Step<LoyaltyCommand, LoyaltyEvent, Member, LoyaltyError>
@@ -211,5 +212,128 @@ describe('levels (docs/domain.md §4: the level follows its rule deterministical
       }),
       { numRuns: 100 },
     )
+  })
+})
+
+// ── Levels against the points that back them (issue #18 and #20; docs/domain.md §4 会员级别, §5 tiers) ──
+
+const DAY_MS = 86_400_000
+
+/** Qualifying points within the window ending at `at`, read from the events alone: refunded documents count 0. */
+const qualifyingAt = (policy: LoyaltyPolicy, history: ReadonlyArray<LoyaltyEvent>, at: string): number => {
+  const from = Date.parse(addMonths(at, -policy.levels.qualifyingWindowMonths))
+  const refunded = new Set(
+    history.flatMap((e) =>
+      e.type === 'PointsReversed' ? [`${e.data.source.category}:${e.data.source.documentId}`] : [],
+    ),
+  )
+  return sum(
+    history.flatMap((e) =>
+      e.type === 'PointsEarned' &&
+      !refunded.has(e.data.lotId) &&
+      policy.qualifyingCategories.includes(e.data.source.category) &&
+      Date.parse(e.data.at) > from &&
+      Date.parse(e.data.at) <= Date.parse(at)
+        ? [e.data.points]
+        : [],
+    ),
+  )
+}
+
+/** The highest level whose minimum the measure reaches, from the policy's tiers in plain words. */
+const levelFor = (policy: LoyaltyPolicy, measure: number): number =>
+  policy.levels.tiers.reduce((best, tier, i) => (measure >= tier.minimum ? i : best), 0)
+const indexOf = (policy: LoyaltyPolicy, level: string | null) =>
+  Math.max(
+    0,
+    policy.levels.tiers.findIndex((t) => t.name === level),
+  )
+
+const pointPolicies: ReadonlyArray<[string, LoyaltyPolicy]> = policies.filter(
+  ([, p]) => p.levels.basis === 'qualifying-points',
+)
+const pointPolicyArb = policyArb.filter((p) => p.levels.basis === 'qualifying-points')
+
+/** Every level reached or kept is backed by qualifying points still in the window, counted independently. */
+const levelsBacked = (policy: LoyaltyPolicy) => (step: LoyaltyStep) => {
+  const events = eventsOf(step)
+  const start = step.history.length - events.length
+  events.forEach((e, i) => {
+    if (e.type !== 'LevelUpgraded' && e.type !== 'LevelReviewed' && e.type !== 'LevelGraceStarted') return
+    const measure = qualifyingAt(policy, step.history.slice(0, start + i), e.data.at)
+    expect(e.data.measure).toBe(measure)
+    if (e.type === 'LevelGraceStarted')
+      expect(measure).toBeLessThan(policy.levels.tiers[indexOf(policy, e.data.level)]?.minimum ?? 0)
+    else if (
+      e.type === 'LevelUpgraded' ||
+      (policy.levels.downgrade !== 'none' && indexOf(policy, e.data.to) >= indexOf(policy, e.data.from))
+    )
+      expect(levelFor(policy, measure)).toBeGreaterThanOrEqual(indexOf(policy, e.data.to))
+  })
+  return true
+}
+
+/**
+ * An evaluation within the notice period that finds the member short on the review date (counting what will
+ * still be in the window then) has sent the notice for that review.
+ */
+const noticeBeforeReview = (policy: LoyaltyPolicy) => (step: LoyaltyStep) => {
+  const { before, after, command } = step
+  if (command.type !== 'EvaluateAt' || !step.outcome.ok || policy.levels.downgrade === 'none') return true
+  const review = before.reviewAt
+  if (before.level === null || review === null || after.reviewAt !== review || after.level !== before.level)
+    return true
+  const at = Date.parse(command.data.at)
+  if (at < Date.parse(review) - policy.levels.noticeDays * DAY_MS || at >= Date.parse(review)) return true
+  const short = levelFor(policy, qualifyingAt(policy, step.history, review)) < indexOf(policy, before.level)
+  if (short) expect(after.noticeSentFor).toBe(review)
+  return true
+}
+
+describe('levels are backed by qualifying points in the window, and a downgrade is announced (docs/domain.md §4, §5)', () => {
+  for (const [name, policy] of pointPolicies)
+    it(`under ${name}: every level reached or kept is backed; every short member in the notice period is told`, () => {
+      checkCommandSequences({
+        decider: loyaltyDecider(policy),
+        commands: commandArb({ policy }),
+        invariant: (step) => levelsBacked(policy)(step) && noticeBeforeReview(policy)(step),
+        history: [enrolled()],
+        maxLength: 50,
+        numRuns: 200,
+      })
+    })
+
+  it('the same under random policies', () => {
+    fc.assert(
+      fc.property(
+        pointPolicyArb.chain((policy) =>
+          fc.tuple(fc.constant(policy), memberCommandsArb({ policy, maxLength: 40 })),
+        ),
+        ([policy, commands]) => {
+          for (const step of runCommands(loyaltyDecider(policy), commands)) {
+            levelsBacked(policy)(step)
+            noticeBeforeReview(policy)(step)
+          }
+        },
+      ),
+      { numRuns: 200 },
+    )
+  })
+
+  it('the sequences reach the case of issue #20: in the notice period, fine today but short on the review date', () => {
+    let reached = 0
+    for (const commands of fc.sample(memberCommandsArb({ maxLength: 40 }), { numRuns: 300, seed: 20 }))
+      for (const step of runCommands(loyaltyDecider(defaultPolicy), commands)) {
+        const { before, command } = step
+        if (command.type !== 'EvaluateAt' || before.reviewAt === null || before.level === null) continue
+        const at = Date.parse(command.data.at)
+        const review = Date.parse(before.reviewAt)
+        if (at < review - defaultPolicy.levels.noticeDays * DAY_MS || at >= review) continue
+        const current = indexOf(defaultPolicy, before.level)
+        const today = levelFor(defaultPolicy, qualifyingAt(defaultPolicy, step.history, command.data.at))
+        const onReview = levelFor(defaultPolicy, qualifyingAt(defaultPolicy, step.history, before.reviewAt))
+        if (today >= current && onReview < current) reached++
+      }
+    expect(reached).toBeGreaterThan(0)
   })
 })

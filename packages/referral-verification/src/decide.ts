@@ -19,7 +19,7 @@ import { defaultReportingRoles, type ReferralPolicy, type RewardTier, tierFor } 
 import type { AssertedVehicle, Question } from './questions.js'
 import type { Reward, RewardKind } from './rewards.js'
 import type { Referral, ReferralState } from './state.js'
-import { type At, daysBetween, isBefore, type Role, type Staff, type Vehicle } from './values.js'
+import { type At, daysBetween, isBefore, type Role, type Staff, samePhone, type Vehicle } from './values.js'
 
 type Decision = Either<ReferralError, ReadonlyArray<ReferralEvent>>
 
@@ -106,7 +106,12 @@ const registerReferral = (c: RegisterReferral, s: ReferralState, policy: Referra
   const reportingRoles = policy.reportingRoles ?? defaultReportingRoles
   if (!reportingRoles.includes(d.reportedBy.role))
     return roleNotAllowed(d.reportedBy, 'report a referral', reportingRoles)
-  if (d.referee.phoneHash === d.referrer.phoneHash || d.referee.customerId === d.referrer.customerId)
+  // Both phones are in the command: compared normalised, not only through the caller's hashes.
+  if (
+    samePhone(d.referee.phone, d.referrer.phone) ||
+    d.referee.phoneHash === d.referrer.phoneHash ||
+    d.referee.customerId === d.referrer.customerId
+  )
     return left(
       referralError(
         'SelfReferral',

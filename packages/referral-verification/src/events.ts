@@ -4,7 +4,7 @@ import { CustomerId, ReferralId, StaffId } from './ids.js'
 import { ReferralPolicy } from './policy.js'
 import { Answer, Callee, Question } from './questions.js'
 import { Reward } from './rewards.js'
-import { At, Count, Fen, PersonName, Phone, PhoneHash, Reason, Staff, Vehicle } from './values.js'
+import { At, Count, Fen, PersonName, PhoneHash, Reason, Staff, StoredPhone, Vehicle } from './values.js'
 
 /** The referee (新客户) as registered: personal fields are encrypted under the referee's key. */
 export const RegisteredReferee = t.type(
@@ -12,7 +12,7 @@ export const RegisteredReferee = t.type(
     subjectId: CustomerId,
     phoneHash: PhoneHash,
     name: personal(PersonName),
-    phone: personal(Phone),
+    phone: personal(StoredPhone),
     purchase: personal(Vehicle),
   },
   'RegisteredReferee',
@@ -24,7 +24,7 @@ export const RegisteredReferrer = t.type(
     subjectId: CustomerId,
     phoneHash: PhoneHash,
     name: personal(PersonName),
-    phone: personal(Phone),
+    phone: personal(StoredPhone),
     vehicle: personal(Vehicle),
   },
   'RegisteredReferrer',

@@ -63,6 +63,33 @@ export const customers = [
 
 const customer = fc.constantFrom(...customers)
 
+/** A mainland mobile number in its normal form: 1[3-9] and nine more digits. */
+export const mainlandMobileArbitrary: fc.Arbitrary<string> = fc
+  .tuple(fc.integer({ min: 3, max: 9 }), fc.stringMatching(/^\d{9}$/))
+  .map(([second, rest]) => `1${second}${rest}`)
+
+const fullWidth = (s: string) =>
+  s.replace(/[\d+\-() ]/g, (c) => (c === ' ' ? '\u3000' : String.fromCharCode(c.charCodeAt(0) + 0xfee0)))
+
+/**
+ * One number as people write it (docs/domain.md §5 Referrals: phones are compared normalised): with or
+ * without +86 / 0086, spaces, dashes, parentheses, in full-width characters. `normalizePhone` gives back
+ * the number.
+ */
+export const phoneNotationArbitrary = (phone: string): fc.Arbitrary<string> =>
+  fc
+    .tuple(
+      fc.constantFrom('', '+86', '+86 ', '0086', '0086-', '86 '),
+      fc.constantFrom('', ' ', '-', '\u2014'),
+      fc.boolean(),
+      fc.boolean(),
+    )
+    .map(([prefix, separator, parenthesised, wide]) => {
+      const head = parenthesised ? `(${phone.slice(0, 3)})` : phone.slice(0, 3)
+      const written = `${prefix}${head}${separator}${phone.slice(3, 7)}${separator}${phone.slice(7)}`
+      return wide ? fullWidth(written) : written
+    })
+
 const questionInput = fc.oneof(
   record({
     kind: fc.constant('ask'),
@@ -88,27 +115,68 @@ const seedQuestions = [
 export interface CommandInputOptions {
   /** The referrals commands are aimed at; one by default. */
   readonly referralIds?: ReadonlyArray<string>
+  /**
+   * The policy whose bounds the times and counts aim at (default `defaultReferralPolicy`): returns and
+   * rewards at 1 ms either side of the return window and the hold, wrong answers one either side of the
+   * fake threshold, n-th referrals either side of each tier's start.
+   */
+  readonly policy?: ReferralPolicy
 }
 
-/** Raw command input (JSON as an application receives it) that passes the command codecs. */
+/** Where generated deliveries mostly happen (10 March 2026, 15:00 China time, as in the package's fixtures), so later commands can be aimed at their windows. */
+export const deliveryMoment = '2026-03-10T07:00:00.000Z'
+
+const DAY_MS = 86_400_000
+
+/** Instants 1 ms before, at and 1 ms after `days` after the delivery moment. */
+const aroundDaysAfterDelivery = (days: number): fc.Arbitrary<string> =>
+  fc
+    .constantFrom(-1, 0, 1)
+    .map((ms) => new Date(Date.parse(deliveryMoment) + days * DAY_MS + ms).toISOString())
+
+/** Mostly the bounds themselves (one either side and the bound), now and then anything in range. */
+const nearBounds = (bounds: ReadonlyArray<number>, min: number, max: number): fc.Arbitrary<number> => {
+  const near = [...new Set(bounds.flatMap((b) => [b - 1, b, b + 1]))].filter((n) => n >= min && n <= max)
+  return near.length === 0
+    ? fc.integer({ min, max })
+    : fc.oneof(
+        { weight: 3, arbitrary: fc.constantFrom(...near) },
+        { weight: 1, arbitrary: fc.integer({ min, max }) },
+      )
+}
+
+/** `length` answers of which `wrong` (clamped to the length) are wrong, in a random order. */
+const answersWith = (length: number, wrong: fc.Arbitrary<number>): fc.Arbitrary<ReadonlyArray<string>> =>
+  fc.tuple(wrong, fc.array(fc.nat(), { minLength: length, maxLength: length })).map(([w, order]) =>
+    order
+      .map((key, i) => ({ key, answer: i < Math.min(w, length) ? 'wrong' : 'right' }))
+      .sort((a, b) => a.key - b.key)
+      .map((a) => a.answer),
+  )
+
 /** A command as JSON, before decoding. */
 export interface CommandInput {
   readonly type: string
   readonly data: unknown
 }
 
-export const referralCommandInputArbitrary = (
-  options: CommandInputOptions = {},
-): fc.Arbitrary<CommandInput> => {
+type CommandType = ReferralCommand['type']
+
+/** Raw input of each command type, with its weight among all commands. */
+const commandInputArbitraries = (
+  options: CommandInputOptions,
+): Record<CommandType, { readonly weight: number; readonly arbitrary: fc.Arbitrary<CommandInput> }> => {
   const referralId = fc.constantFrom(...(options.referralIds ?? ['referral-1']))
+  const policy = options.policy ?? defaultReferralPolicy
+  const fakeAt = policy.wrongAnswersForFake
   const liveId = fc.oneof(
     { weight: 4, arbitrary: fc.constant(null) },
     { weight: 1, arbitrary: fc.constantFrom('referral-1', 'referral-2') },
   )
   const at = atArbitrary()
   const cmd = <D>(type: string, data: fc.Arbitrary<D>) => data.map((d): CommandInput => ({ type, data: d }))
-  return fc.oneof(
-    {
+  return {
+    RegisterReferral: {
       weight: 2,
       arbitrary: cmd(
         'RegisterReferral',
@@ -127,7 +195,7 @@ export const referralCommandInputArbitrary = (
         }),
       ),
     },
-    {
+    ScreenReferral: {
       weight: 2,
       arbitrary: cmd(
         'ScreenReferral',
@@ -143,7 +211,7 @@ export const referralCommandInputArbitrary = (
         }),
       ),
     },
-    {
+    CheckAtDelivery: {
       weight: 2,
       arbitrary: cmd(
         'CheckAtDelivery',
@@ -154,11 +222,11 @@ export const referralCommandInputArbitrary = (
             { weight: 4, arbitrary: fc.constant(true) },
             { weight: 1, arbitrary: fc.boolean() },
           ),
-          at,
+          at: fc.oneof({ weight: 3, arbitrary: fc.constant(deliveryMoment) }, { weight: 1, arbitrary: at }),
         }),
       ),
     },
-    {
+    ScheduleCallBack: {
       weight: 3,
       arbitrary: cmd(
         'ScheduleCallBack',
@@ -180,7 +248,7 @@ export const referralCommandInputArbitrary = (
         }),
       ),
     },
-    {
+    RecordCallBackAnswers: {
       weight: 3,
       arbitrary: cmd(
         'RecordCallBackAnswers',
@@ -188,9 +256,12 @@ export const referralCommandInputArbitrary = (
           referralId,
           verifier: staffOr(staff.caller),
           answers: fc.oneof(
+            { weight: 4, arbitrary: answersWith(3, nearBounds([fakeAt], 0, 3)) },
             {
-              weight: 4,
-              arbitrary: fc.array(fc.constantFrom('right', 'wrong'), { minLength: 3, maxLength: 3 }),
+              weight: 2,
+              arbitrary: fc
+                .integer({ min: 2, max: 5 })
+                .chain((n) => answersWith(n, nearBounds([fakeAt], 0, n))),
             },
             {
               weight: 1,
@@ -201,14 +272,14 @@ export const referralCommandInputArbitrary = (
         }),
       ),
     },
-    {
+    RecordCallBackUnreachable: {
       weight: 2,
       arbitrary: cmd(
         'RecordCallBackUnreachable',
         record({ referralId, verifier: staffOr(staff.caller), at }),
       ),
     },
-    {
+    ReleaseReward: {
       weight: 3,
       arbitrary: cmd(
         'ReleaseReward',
@@ -217,24 +288,40 @@ export const referralCommandInputArbitrary = (
           by: anyStaff,
           kind: fc.constantFrom('gift', 'cash-back', 'purchase-voucher', 'loyalty-points'),
           referrerStanding: record({
-            successfulReferralsBefore: fc.integer({ min: 0, max: 8 }),
+            // The n-th successful referral is this one: aim n at each tier's start.
+            successfulReferralsBefore: nearBounds(
+              policy.rewardTiers.map((t) => t.fromSuccessfulReferral - 1),
+              0,
+              8,
+            ),
             blocked: fc.oneof(
               { weight: 4, arbitrary: fc.constant(false) },
               { weight: 1, arbitrary: fc.boolean() },
             ),
           }),
-          at,
+          at: fc.oneof(
+            { weight: 2, arbitrary: at },
+            { weight: 1, arbitrary: aroundDaysAfterDelivery(policy.rewardHoldDays) },
+          ),
         }),
       ),
     },
-    {
+    RecordSaleReturned: {
       weight: 1,
       arbitrary: cmd(
         'RecordSaleReturned',
-        record({ referralId, by: anyStaff, outcome: fc.constantFrom('returned', 'cancelled'), at }),
+        record({
+          referralId,
+          by: anyStaff,
+          outcome: fc.constantFrom('returned', 'cancelled'),
+          at: fc.oneof(
+            { weight: 1, arbitrary: at },
+            { weight: 2, arbitrary: aroundDaysAfterDelivery(policy.returnWindowDays) },
+          ),
+        }),
       ),
     },
-    {
+    ReopenReferral: {
       weight: 1,
       arbitrary: cmd(
         'ReopenReferral',
@@ -247,7 +334,7 @@ export const referralCommandInputArbitrary = (
         }),
       ),
     },
-    {
+    CloseManualReview: {
       weight: 1,
       arbitrary: cmd(
         'CloseManualReview',
@@ -259,8 +346,13 @@ export const referralCommandInputArbitrary = (
         }),
       ),
     },
-  )
+  }
 }
+
+/** Raw command input (JSON as an application receives it) that passes the command codecs. */
+export const referralCommandInputArbitrary = (
+  options: CommandInputOptions = {},
+): fc.Arbitrary<CommandInput> => fc.oneof(...Object.values(commandInputArbitraries(options)))
 
 /** Commands, valid and invalid by the rules (every one passes its codec). */
 export const referralCommandArbitrary = (options: CommandInputOptions = {}): fc.Arbitrary<ReferralCommand> =>
@@ -272,8 +364,8 @@ export const referralCommandArbitrary = (options: CommandInputOptions = {}): fc.
 const MISSING = Symbol('missing')
 
 /** One way to break a command, and the field path its refusal must name. */
-interface Breakage {
-  readonly type: string
+export interface Breakage {
+  readonly type: CommandType
   readonly path: ReadonlyArray<string>
   readonly value: unknown
 }
@@ -313,22 +405,31 @@ const withField = (input: unknown, path: ReadonlyArray<string>, value: unknown):
   return record
 }
 
+/** Malformed input for one breakage: a random command of its type with that one field broken. */
+export const malformedCommandInputFor = (
+  breakage: Breakage,
+): fc.Arbitrary<{ readonly type: string; readonly input: unknown; readonly path: string }> => {
+  return commandInputArbitraries({})[breakage.type].arbitrary.map((input) => ({
+    type: breakage.type,
+    input: withField(input, breakage.path, breakage.value),
+    path: breakage.path.join('.'),
+  }))
+}
+
 /** Malformed command input, with the path of the field its refusal must name. */
 export const malformedCommandInputArbitrary: fc.Arbitrary<{
   readonly type: string
   readonly input: unknown
   readonly path: string
-}> = fc.constantFrom(...breakages).chain((breakage) =>
-  referralCommandInputArbitrary()
-    .filter((input) => input.type === breakage.type)
-    .map((input) => ({
-      type: breakage.type,
-      input: withField(input, breakage.path, breakage.value),
-      path: breakage.path.join('.'),
-    })),
-)
+}> = fc.constantFrom(...breakages).chain(malformedCommandInputFor)
 
-/** The kinds of breakage `malformedCommandInputArbitrary` draws from, for a test that checks every one. */
+/**
+ * Every way `malformedCommandInputArbitrary` breaks a command, covering every command type: a test that must
+ * see each one iterates these with `malformedCommandInputFor` rather than hoping a random draw reaches it.
+ */
+export const commandBreakages: ReadonlyArray<Breakage> = breakages
+
+/** The command types `commandBreakages` covers. */
 export const malformedCommandTypes = [...new Set(breakages.map((b) => b.type))]
 
 /** Policies a dealer might set: fewer or more questions, stricter thresholds, holds, tiers. */

@@ -1,6 +1,9 @@
+import { normalizePhone } from '@dealer-crm/eventsourcing'
 import { deciderSpec } from '@dealer-crm/testing'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { decider, defaultReferralPolicy, type ReferralPolicy, referralDecider } from '../src/index.js'
+import { mainlandMobileArbitrary, phoneNotationArbitrary } from '../src/testing.js'
 import {
   answers,
   blackJetta,
@@ -183,6 +186,65 @@ describe('guards (docs/domain.md §2, §5 Referrals)', () => {
         }),
       )
       .thenError('SelfReferral')
+  })
+
+  // Issue #20: a caller that hashed the numbers as typed got two hashes for one phone, and the decider,
+  // comparing only hashes, let the self-referral through. Both phones are in the command.
+  it.each([
+    ['+86 138-0013-8000', '13800138000'],
+    ['0086 (138) 0013 8000', '138 0013 8000'],
+    ['１３８００１３８０００', '+8613800138000'],
+    ['＋８６　１３８－００１３－８０００', '138-0013-8000'],
+  ])(
+    'no self-referral: %s and %s are one phone, whatever hashes the caller passes',
+    (refereePhone, referrerPhone) => {
+      spec
+        .given([])
+        .when(
+          register({
+            referee: {
+              ...liSi,
+              customerId: 'customer-other',
+              phone: refereePhone,
+              phoneHash: 'e'.repeat(64),
+            },
+            referrer: { ...zhangSan, phone: referrerPhone, phoneHash: 'f'.repeat(64) },
+          }),
+        )
+        .thenError('SelfReferral')
+    },
+  )
+
+  it('no self-referral by phone, for any notation of any mainland mobile (docs/domain.md §5 Referrals)', () => {
+    fc.assert(
+      fc.property(
+        mainlandMobileArbitrary.chain((phone) =>
+          fc.tuple(fc.constant(phone), phoneNotationArbitrary(phone), phoneNotationArbitrary(phone)),
+        ),
+        ([phone, asReferee, asReferrer]) => {
+          expect([normalizePhone(asReferee), normalizePhone(asReferrer)]).toEqual([phone, phone])
+          const decision = decider.decide(
+            register({
+              referee: { ...liSi, customerId: 'customer-other', phone: asReferee, phoneHash: 'e'.repeat(64) },
+              referrer: { ...zhangSan, phone: asReferrer, phoneHash: 'f'.repeat(64) },
+            }),
+            decider.initialState,
+          )
+          return decision._tag === 'Left' && decision.left.code === 'SelfReferral'
+        },
+      ),
+    )
+  })
+
+  it('two different phones are two people', () => {
+    expect(
+      spec
+        .given([])
+        .when(
+          register({ referee: { ...liSi, phone: '+86 138-0013-8001', phoneHash: phoneHash('13800138001') } }),
+        )
+        .events()[0]?.type,
+    ).toBe('ReferralRegistered')
   })
 
   it('one referrer per referee: a referee with a live referral cannot be registered again', () => {

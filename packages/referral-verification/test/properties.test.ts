@@ -3,7 +3,9 @@ import { checkCommandSequences, checkReplayDeterminism, runCommands, type Step }
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
+  daysBetween,
   decider,
+  defaultReferralPolicy,
   isLive,
   liveReferralOf,
   type ReferralCommand,
@@ -160,7 +162,40 @@ const outcomesAreFinal = (step: ReferralStep) => {
   return true
 }
 
+// docs/domain.md §5 Referrals, §2.5: each time and count bound is decided on the right side of the bound. The
+// arbitraries aim returns and rewards at 1 ms either side of the window and hold, and wrong answers one either
+// side of the threshold, so a bound moved by one (">" for ">=") is found, not left to chance.
+const boundsDecidedExactly = (step: ReferralStep) => {
+  const s = step.before
+  if (!('policy' in s)) return true
+  const c = step.command
+  const refused = step.outcome.ok ? null : step.outcome.error.code
+  if (c.type === 'RecordSaleReturned' && s.deliveredAt !== null) {
+    const days = daysBetween(s.deliveredAt, c.data.at)
+    if (step.outcome.ok) return days <= s.policy.returnWindowDays
+    return refused !== 'ReturnWindowClosed' || days > s.policy.returnWindowDays
+  }
+  if (c.type === 'ReleaseReward' && s.deliveredAt !== null) {
+    const days = daysBetween(s.deliveredAt, c.data.at)
+    if (step.outcome.ok) return days >= s.policy.rewardHoldDays
+    return refused !== 'RewardOnHold' || days < s.policy.rewardHoldDays
+  }
+  if (c.type === 'RecordCallBackAnswers' && step.outcome.ok) {
+    const wrong = c.data.answers.filter((a) => a === 'wrong').length
+    const outcome = step.outcome.events.find(
+      (e) => e.type === 'ReferralFaked' || e.type === 'ReferralVerified',
+    )
+    return outcome?.type === (wrong >= s.policy.wrongAnswersForFake ? 'ReferralFaked' : 'ReferralVerified')
+  }
+  if (c.type === 'RecordCallBackUnreachable' && step.outcome.ok && s.callBack !== null) {
+    const inconclusive = step.outcome.events.some((e) => e.type === 'VerificationInconclusive')
+    return inconclusive === s.callBack.unreachableAttempts + 1 >= s.policy.callBackAttempts
+  }
+  return true
+}
+
 const invariants = (step: ReferralStep) =>
+  boundsDecidedExactly(step) &&
   noRewardWithoutPassedVerification(step) &&
   fakedOrVoidedNeverPays(step) &&
   rewardWithinTier(step) &&
@@ -187,6 +222,39 @@ describe('properties over random command sequences', () => {
       expect(seen).toContain(type)
   })
 
+  it('random sequences do reach each bound: returns and rewards 1 ms around the window and hold, wrong answers at the threshold', () => {
+    const seen = new Set<string>()
+    const window = defaultReferralPolicy.returnWindowDays
+    const DAY = 86_400_000
+    for (const history of startingPoints)
+      for (const sequence of fc.sample(fc.array(commands, { maxLength: 40 }), { numRuns: 50, seed: 18 }))
+        for (const step of runCommands(decider, sequence, history)) {
+          const s = step.before
+          if (!('policy' in s) || s.deliveredAt === null) continue
+          const c = step.command
+          const offset = Date.parse(c.data.at) - Date.parse(s.deliveredAt)
+          if (c.type === 'RecordSaleReturned' && Math.abs(offset - window * DAY) <= 1)
+            seen.add(`return ${offset - window * DAY}`)
+          if (c.type === 'ReleaseReward' && s.stage === 'verified' && Math.abs(offset) <= 1)
+            seen.add(`reward ${offset}`)
+          if (c.type === 'RecordCallBackAnswers' && step.outcome.ok)
+            seen.add(`wrong ${c.data.answers.filter((a) => a === 'wrong').length}`)
+        }
+    expect([...seen]).toEqual(
+      expect.arrayContaining([
+        'return -1',
+        'return 0',
+        'return 1',
+        'reward -1',
+        'reward 0',
+        'reward 1',
+        'wrong 1',
+        'wrong 2',
+        'wrong 3',
+      ]),
+    )
+  })
+
   it('no reward without a prior passed verification; faked or voided never pays; rewards within the tier; one standing fine while faked; outcomes final; replay reproduces the state', () => {
     for (const history of startingPoints)
       checkCommandSequences({ decider, commands, invariant: invariants, history, numRuns: 40 })
@@ -196,7 +264,7 @@ describe('properties over random command sequences', () => {
     for (const policy of fc.sample(referralPolicyArbitrary, { numRuns: 8, seed: 11 }))
       checkCommandSequences({
         decider: referralDecider(policy),
-        commands,
+        commands: referralCommandArbitrary({ referralIds: [referralId], policy }),
         invariant: invariants,
         numRuns: 40,
       })

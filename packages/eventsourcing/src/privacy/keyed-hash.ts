@@ -1,12 +1,13 @@
 import { createHmac } from 'node:crypto'
+import { type MainlandMobile, normalizePhone } from './phone.js'
 
 /**
- * A keyed hash (HMAC-SHA-256) for matching personal values, such as phone numbers, without
- * storing them in clear. The application holds the secret; the domain compares hashes.
+ * A keyed hash (HMAC-SHA-256, 64 hex digits) of a phone number, for matching people without storing
+ * the number in clear. The application holds the secret; the domain compares hashes.
+ *
+ * It takes only what `normalizePhone` returns, so two notations of one number (`+86 138-0013-8000`
+ * and `13800138000`) cannot give two hashes; it normalises again all the same, for callers outside
+ * the type checker (a number that is not a mainland mobile throws `InvalidPhoneError`).
  */
-export const keyedHash = (secret: string | Uint8Array, value: string): string =>
-  createHmac('sha256', secret).update(value.normalize('NFKC').trim()).digest('hex')
-
-/** Digits only, without a leading +86 or 0086: the form phones are hashed in. */
-export const normalizePhone = (phone: string): string =>
-  phone.replace(/\D/g, '').replace(/^(0086|86)(?=1\d{10}$)/, '')
+export const keyedHash = (secret: string | Uint8Array, phone: MainlandMobile): string =>
+  createHmac('sha256', secret).update(normalizePhone(phone)).digest('hex')
