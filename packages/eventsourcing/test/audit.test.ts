@@ -88,9 +88,14 @@ describe('canonical JSON and the event hash', () => {
 describe('verify', () => {
   it('accepts an untouched log and counts events and streams', async () => {
     const { store } = await seeded()
-    expect(await verify(store)).toEqual({ ok: true, events: 4, streams: 2 })
-    expect(await verify(store.log)).toEqual({ ok: true, events: 4, streams: 2 })
-    expect(await verifyEvents(from([]))).toEqual({ ok: true, events: 0, streams: 0 })
+    expect(await verify(store)).toMatchObject({ ok: true, events: 4, streams: 2, checked: [] })
+    expect(await verify(store.log)).toMatchObject({ ok: true, events: 4, streams: 2 })
+    expect(await verifyEvents(from([]))).toMatchObject({
+      ok: true,
+      events: 0,
+      streams: 0,
+      anchor: { count: 0, position: 0n, root: '', signature: null },
+    })
   })
 
   it('names the first broken link when data was altered', async () => {
@@ -102,11 +107,13 @@ describe('verify', () => {
     expect(result).toEqual({
       ok: false,
       events: 3,
-      broken: {
+      finding: {
+        code: 'stream-link',
         streamName: 'account-1',
         streamPosition: 2,
         globalPosition: 3n,
         reason: expect.stringMatching(/altered/),
+        source: null,
       },
     })
   })
@@ -114,14 +121,14 @@ describe('verify', () => {
   it('detects a removed event (a gap) and a re-hashed forgery (a broken prevHash)', async () => {
     const { stored } = await seeded()
     const gap = await verifyEvents(from(stored.filter((_, i) => i !== 2)))
-    expect(gap).toMatchObject({ ok: false, broken: { streamName: 'account-1', streamPosition: 3 } })
-    expect(gap.ok === false && gap.broken.reason).toMatch(/expected position 2/)
+    expect(gap).toMatchObject({ ok: false, finding: { streamName: 'account-1', streamPosition: 3 } })
+    expect(gap.ok === false && gap.finding.reason).toMatch(/expected position 2/)
     const target = stored[2]!
     const forged = { ...target, data: { points: 5, reason: 'forged' } }
     const rehashed = { ...forged, hash: eventHash(forged.prevHash, forged) }
     const result = await verifyEvents(from(stored.map((e, i) => (i === 2 ? rehashed : e))))
-    expect(result).toMatchObject({ ok: false, broken: { streamName: 'account-1', streamPosition: 3 } })
-    expect(result.ok === false && result.broken.reason).toMatch(/prevHash/)
+    expect(result).toMatchObject({ ok: false, finding: { streamName: 'account-1', streamPosition: 3 } })
+    expect(result.ok === false && result.finding.reason).toMatch(/prevHash/)
   })
 
   it('still verifies after personal data was forgotten (the hash covers ciphertext)', async () => {

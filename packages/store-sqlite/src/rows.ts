@@ -1,10 +1,14 @@
 import { type Actor, eventHash, type StoredEvent } from '@dealer-crm/eventsourcing'
 import { SqliteCorruptEventError } from './errors.js'
 
-/** The columns of `es_events`, in the order every SELECT of this package lists them. */
+/**
+ * The columns of `es_events`, in the order every SELECT of this package lists them. `category` is
+ * derived from the stream name and read only to be checked: a row whose category was changed would
+ * otherwise drop out of reads filtered by category, unseen.
+ */
 export const eventColumns =
   'position, stream_name, stream_position, event_id, type, schema_version, data, recorded_at, ' +
-  'correlation_id, causation_id, command_id, actor, prev_hash, hash'
+  'correlation_id, causation_id, command_id, actor, prev_hash, hash, category'
 
 /** A row as better-sqlite3 returns it in raw (array) mode: nothing about it is trusted. */
 export type EventRow = ReadonlyArray<unknown>
@@ -30,6 +34,13 @@ const parseActor = (value: unknown): Actor | null | undefined => {
   return actor
 }
 
+/** Whether `category` is the text of the stream name before its first `-` (without slicing it). */
+const categoryMatches = (category: unknown, streamName: string): boolean => {
+  if (!text(category)) return false
+  const dash = streamName.indexOf('-')
+  return dash < 0 ? category === streamName : category.length === dash && streamName.startsWith(category)
+}
+
 /** Turn a raw row into a StoredEvent, or fail with a CorruptEventError naming the stream and position. */
 export const rowToStoredEvent = (row: EventRow): StoredEvent => {
   const position = row[0]
@@ -51,6 +62,10 @@ export const rowToStoredEvent = (row: EventRow): StoredEvent => {
   const global = integer(position) ? BigInt(position) : null
   const corrupt = (reason: string) => new SqliteCorruptEventError(stream, at, global, reason)
   if (!text(streamName)) throw corrupt('the stream name is not text')
+  if (!categoryMatches(row[14], streamName))
+    throw corrupt(
+      `the category column ${JSON.stringify(row[14])} does not match the stream name (reads filtered by category would miss the event)`,
+    )
   if (global === null || global < 1n) throw corrupt(`the global position ${String(position)} is not a number`)
   if (at === null || at < 1) throw corrupt(`the stream position ${String(streamPosition)} is not a number`)
   if (!text(eventId) || !text(type) || !text(recordedAt) || !text(prevHash) || !text(hash))

@@ -338,6 +338,7 @@ export const openSqliteEventLog = (options: SqliteEventLogOptions): SqliteEventL
       }
     },
     pollIntervalMs: options.pollIntervalMs ?? 250,
+    contiguousPositions: true,
     close: async () => {
       if (closed) return
       closing = true

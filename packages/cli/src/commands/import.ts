@@ -53,7 +53,7 @@ const checkFile = async (file: string, io: Io): Promise<FileSummary> => {
   }
   const result = await verifyEvents(events())
   if (!result.ok) {
-    const b = result.broken
+    const b = result.finding
     throw new CliError(
       `${file} does not verify at ${b.streamName} position ${b.streamPosition} (global position ${b.globalPosition}): ${b.reason}; nothing was imported`,
     )

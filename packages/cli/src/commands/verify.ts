@@ -8,7 +8,7 @@ import { type OpenedTarget, withTarget } from '../open.js'
 import { logProgress } from '../progress.js'
 
 export type VerifyOutcome =
-  | { readonly ok: true; readonly events: number; readonly streams: number }
+  | Extract<VerifyResult, { ok: true }>
   | { readonly ok: false; readonly events: number; readonly broken: BrokenLinkReport }
 
 /** The kernel's `verify` over the whole log, with progress on stderr and the broken link explained. */
@@ -24,7 +24,7 @@ export const verifyLog = async (opened: OpenedTarget, io: Io, label = 'verify'):
   const result: VerifyResult = await verifyEvents(counted())
   progress.finish(result.ok ? `${result.events} events checked` : `stopped at event ${result.events}`)
   if (result.ok) return result
-  return { ok: false, events: result.events, broken: await explainBrokenLink(log, result.broken) }
+  return { ok: false, events: result.events, broken: await explainBrokenLink(log, result.finding) }
 }
 
 export const renderVerified = (v: Extract<VerifyOutcome, { ok: true }>): string =>

@@ -77,6 +77,12 @@ export interface EventLog<Tx = unknown> {
   readonly onAppended: (listener: () => void) => () => void
   /** How often subscriptions poll when the engine cannot notify them (ms). */
   readonly pollIntervalMs?: number
+  /**
+   * True when the log numbers its events 1, 2, 3, … without gaps, a failed append included
+   * (memory, SQLite): `verify` then reports a missing position. Logs whose positions only increase
+   * (PostgreSQL, where a rolled-back append leaves a gap; EventStoreDB commit positions) leave it out.
+   */
+  readonly contiguousPositions?: boolean
   readonly close: () => Promise<void>
 }
 

@@ -68,6 +68,7 @@ export const createInMemoryEventLog = (): EventLog<MemoryTransaction> => {
       return () => listeners.delete(listener)
     },
     pollIntervalMs: 1000,
+    contiguousPositions: true,
     close: async () => {
       closed = true
       listeners.clear()

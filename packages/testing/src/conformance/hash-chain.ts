@@ -24,7 +24,7 @@ export const hashChainConformance = (ctx: ConformanceContext): void => {
       if (ctx.setup.tamper) {
         await ctx.setup.tamper(s, 2)
         const result = await verify(ctx.store)
-        expect(result).toMatchObject({ ok: false, broken: { streamName: s, streamPosition: 2 } })
+        expect(result).toMatchObject({ ok: false, finding: { code: 'stream-link', streamName: s, streamPosition: 2 } })
       } else {
         const stored = ctx.store.log.readAll({
           from: 0n,
@@ -40,7 +40,7 @@ export const hashChainConformance = (ctx: ConformanceContext): void => {
               : e
         }
         const result = await verifyEvents(altered())
-        expect(result).toMatchObject({ ok: false, broken: { streamName: s, streamPosition: 2 } })
+        expect(result).toMatchObject({ ok: false, finding: { code: 'stream-link', streamName: s, streamPosition: 2 } })
       }
     })
   })
