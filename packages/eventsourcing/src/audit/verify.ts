@@ -180,7 +180,7 @@ export const verifyEvents = async (
       finding: {
         ...nowhere,
         code: 'truncated',
-        reason: `the log holds ${head.count} events up to global position ${head.position}, but ${described(beyond)} covers more: events at its end were deleted`,
+        reason: `the log holds ${head.count} events up to global position ${head.position}, but ${described(beyond)} covers more: events were deleted`,
         source: beyond.source,
       },
     }
