@@ -229,7 +229,12 @@ describe('the log checkpointer', () => {
   it('follows appends until closed', async () => {
     const log = createInMemoryEventLog()
     const checkpoints = inMemoryCheckpointStore()
-    const following = createLogCheckpointer({ log, checkpoints, privateKey: keys.privateKey }).start()
+    const following = createLogCheckpointer({
+      log,
+      checkpoints,
+      privateKey: keys.privateKey,
+      signIntervalMs: 0,
+    }).start()
     await appendAll(log, [['customer-1', 2]])
     while (((await checkpoints.load(logHeadCheckpoint))?.position ?? 0n) < 3n)
       await new Promise((resolve) => setTimeout(resolve, 5))

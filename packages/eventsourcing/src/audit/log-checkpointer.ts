@@ -48,6 +48,12 @@ export interface LogCheckpointerOptions {
   readonly batchSize?: number
   /** Sign and save a head after this many new events while catching up (default 10,000), and at the end. */
   readonly signEvery?: number
+  /**
+   * While following (`start`), sign at most once per this many milliseconds (default 1000): each
+   * head is a write, which on SQLite is a commit of its own beside the appends. Heads then lag the
+   * log by up to this interval plus the log's poll interval.
+   */
+  readonly signIntervalMs?: number
 }
 
 export interface LogCheckpointer {
@@ -56,7 +62,10 @@ export interface LogCheckpointer {
    * head; resolves to the latest head (the stored one when nothing was appended).
    */
   readonly checkpoint: () => Promise<Anchor>
-  /** Checkpoint now and after every append the log reports (or its poll interval), until closed. */
+  /**
+   * Checkpoint now, then after appends the log reports (or at its poll interval), at most once per
+   * `signIntervalMs`, until closed.
+   */
   readonly start: () => Repeater
 }
 
@@ -75,6 +84,7 @@ export const createLogCheckpointer = (options: LogCheckpointerOptions): LogCheck
   const name = options.name ?? logHeadCheckpoint
   const batchSize = Math.max(1, options.batchSize ?? 1000)
   const signEvery = Math.max(1, options.signEvery ?? 10_000)
+  const signIntervalMs = Math.max(0, options.signIntervalMs ?? 1000)
   let current: Anchor | null = null
   let running: Promise<unknown> = Promise.resolve()
 
@@ -131,9 +141,14 @@ export const createLogCheckpointer = (options: LogCheckpointerOptions): LogCheck
 
   return {
     checkpoint,
-    start: () =>
-      onEveryAppend(log, async () => {
+    start: () => {
+      let last = Number.NEGATIVE_INFINITY
+      return onEveryAppend(log, async () => {
+        // Too soon: the log's next notification or poll runs this again.
+        if (performance.now() - last < signIntervalMs) return
+        last = performance.now()
         await checkpoint()
-      }),
+      })
+    },
   }
 }

@@ -90,7 +90,8 @@ const corruptFinding = (error: CorruptEventError): Finding => {
   }
 }
 
-const described = (h: CheckedHead) => `${h.source} (${h.anchor.count} events to global position ${h.anchor.position})`
+const described = (h: CheckedHead) =>
+  `${h.source} (${h.anchor.count} events to global position ${h.anchor.position})`
 
 /**
  * Walk stored events in global order, check every stream's hash chain (positions without gaps,
@@ -105,69 +106,73 @@ export const verifyEvents = async (
 ): Promise<VerifyResult> => {
   const contiguous = options.contiguousPositions === true
   const byCount = new Map<number, CheckedHead[]>()
-  for (const h of options.heads ?? []) byCount.set(h.anchor.count, [...(byCount.get(h.anchor.count) ?? []), h])
+  for (const h of options.heads ?? [])
+    byCount.set(h.anchor.count, [...(byCount.get(h.anchor.count) ?? []), h])
   const streams = new Map<string, { position: number; hash: string }>()
   let head: LogHead = emptyLogHead
   const iterator = events[Symbol.asyncIterator]()
   let finished = false
   try {
     for (;;) {
-    let next: IteratorResult<StoredEvent>
-    try {
-      next = await iterator.next()
-    } catch (error) {
-      finished = true
-      if (error instanceof CorruptEventError)
-        return { ok: false, events: head.count + 1, finding: corruptFinding(error) }
-      throw error
-    }
-    if (next.done === true) {
-      finished = true
-      break
-    }
-    const e = next.value
-    const count = head.count + 1
-    const found = (code: FindingCode, reason: string, source: string | null = null): VerifyResult => ({
-      ok: false,
-      events: count,
-      finding: { code, reason, ...at(e), source },
-    })
-    if (contiguous ? e.globalPosition !== head.position + 1n : e.globalPosition <= head.position)
-      return found(
-        'position-gap',
-        e.globalPosition > head.position
-          ? `global position ${e.globalPosition} follows ${head.position}: ` +
-              `${e.globalPosition - head.position - 1n} position(s) missing, and this store numbers events without gaps`
-          : `global position ${e.globalPosition} does not increase after ${head.position}`,
-      )
-    const last = streams.get(e.streamName) ?? { position: 0, hash: '' }
-    if (e.streamPosition !== last.position + 1)
-      return found(
-        'stream-link',
-        `expected position ${last.position + 1} after ${last.position}, found ${e.streamPosition}`,
-      )
-    if (e.prevHash !== last.hash)
-      return found('stream-link', `prevHash ${e.prevHash.slice(0, 12)}… does not match the previous event's hash`)
-    if (eventHash(e.prevHash, e) !== e.hash)
-      return found('stream-link', 'the stored event was altered: its hash does not match its content')
-    streams.set(e.streamName, { position: e.streamPosition, hash: e.hash })
-    head = extendLogHead(head, e)
-    for (const h of byCount.get(count) ?? []) {
-      if (h.anchor.position !== e.globalPosition)
+      let next: IteratorResult<StoredEvent>
+      try {
+        next = await iterator.next()
+      } catch (error) {
+        finished = true
+        if (error instanceof CorruptEventError)
+          return { ok: false, events: head.count + 1, finding: corruptFinding(error) }
+        throw error
+      }
+      if (next.done === true) {
+        finished = true
+        break
+      }
+      const e = next.value
+      const count = head.count + 1
+      const found = (code: FindingCode, reason: string, source: string | null = null): VerifyResult => ({
+        ok: false,
+        events: count,
+        finding: { code, reason, ...at(e), source },
+      })
+      if (contiguous ? e.globalPosition !== head.position + 1n : e.globalPosition <= head.position)
         return found(
-          'head-mismatch',
-          `${described(h)} does not match the log, whose event number ${count} is at global position ${e.globalPosition}: events were deleted, inserted or renumbered`,
-          h.source,
+          'position-gap',
+          e.globalPosition > head.position
+            ? `global position ${e.globalPosition} follows ${head.position}: ` +
+                `${e.globalPosition - head.position - 1n} position(s) missing, and this store numbers events without gaps`
+            : `global position ${e.globalPosition} does not increase after ${head.position}`,
         )
-      if (h.anchor.root !== head.root)
+      const last = streams.get(e.streamName) ?? { position: 0, hash: '' }
+      if (e.streamPosition !== last.position + 1)
         return found(
-          'head-mismatch',
-          `the log's first ${count} events do not match ${described(h)}: root ${head.root.slice(0, 12)}… ` +
-            `instead of ${h.anchor.root.slice(0, 12)}…; an event at or before global position ${e.globalPosition} ` +
-            'was altered, moved, deleted or re-hashed',
-          h.source,
+          'stream-link',
+          `expected position ${last.position + 1} after ${last.position}, found ${e.streamPosition}`,
         )
-    }
+      if (e.prevHash !== last.hash)
+        return found(
+          'stream-link',
+          `prevHash ${e.prevHash.slice(0, 12)}… does not match the previous event's hash`,
+        )
+      if (eventHash(e.prevHash, e) !== e.hash)
+        return found('stream-link', 'the stored event was altered: its hash does not match its content')
+      streams.set(e.streamName, { position: e.streamPosition, hash: e.hash })
+      head = extendLogHead(head, e)
+      for (const h of byCount.get(count) ?? []) {
+        if (h.anchor.position !== e.globalPosition)
+          return found(
+            'head-mismatch',
+            `${described(h)} does not match the log, whose event number ${count} is at global position ${e.globalPosition}: events were deleted, inserted or renumbered`,
+            h.source,
+          )
+        if (h.anchor.root !== head.root)
+          return found(
+            'head-mismatch',
+            `the log's first ${count} events do not match ${described(h)}: root ${head.root.slice(0, 12)}… ` +
+              `instead of ${h.anchor.root.slice(0, 12)}…; an event at or before global position ${e.globalPosition} ` +
+              'was altered, moved, deleted or re-hashed',
+            h.source,
+          )
+      }
     }
   } finally {
     if (!finished) await iterator.return?.()
@@ -184,7 +189,9 @@ export const verifyEvents = async (
         source: beyond.source,
       },
     }
-  const signed = (options.heads ?? []).find((h) => h.anchor.count === head.count && h.anchor.signature !== null)
+  const signed = (options.heads ?? []).find(
+    (h) => h.anchor.count === head.count && h.anchor.signature !== null,
+  )
   return {
     ok: true,
     events: head.count,
@@ -250,7 +257,12 @@ export const verify = async (
       })
     if (stored !== null) {
       if (stored.signature === null)
-        return fail({ ...nowhere, code: 'bad-head', reason: 'the stored head is not signed', source: 'stored head' })
+        return fail({
+          ...nowhere,
+          code: 'bad-head',
+          reason: 'the stored head is not signed',
+          source: 'stored head',
+        })
       const checked = checkedHead('stored head', stored, key)
       if ('code' in checked) return fail(checked)
       heads.push(checked)

@@ -1,0 +1,183 @@
+/**
+ * What the signed log commitment costs (docs/audit.md, ADR 0010), on SQLite and PostgreSQL:
+ * - building it: events per second of a log checkpointer signing a head over a whole log of
+ *   `--events` events from scratch, against merely reading that log with `readAll` (the floor) and
+ *   against a full `verify` (every stream's chain and the commitment);
+ * - what it takes from appends: `--writers` concurrent writers appending one event each to their
+ *   own streams, with no checkpointer and with one following the log (`start()`), in turns.
+ * Each figure is the best of `--rounds` rounds after a warm-up; the turns alternate so a slow moment
+ * of the VM hits both sides.
+ *
+ *   pnpm --filter @dealer-crm/bench log-commitment [--events 100000] [--writers 16] [--appends 4000] [--rounds 3]
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import {
+  createLogCheckpointer,
+  type EventLog,
+  emptyLogHead,
+  extendLogHead,
+  generateAuditKeys,
+  inMemoryCheckpointStore,
+  type PendingEvent,
+  readWholeLog,
+  verify,
+} from '@dealer-crm/eventsourcing'
+import { createPostgresEventLog } from '@dealer-crm/store-postgres'
+import { openSqliteEventLog } from '@dealer-crm/store-sqlite'
+import pg from 'pg'
+import { rate } from './measure.js'
+import { EVENT_TYPE, visit } from './workload.js'
+
+const { values: args } = parseArgs({
+  options: {
+    events: { type: 'string', default: '100000' },
+    writers: { type: 'string', default: '16' },
+    appends: { type: 'string', default: '4000' },
+    rounds: { type: 'string', default: '3' },
+  },
+})
+const positive = (name: keyof typeof args): number => {
+  const value = Number(args[name])
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`--${name} must be a positive integer, not ${JSON.stringify(args[name])}`)
+  return value
+}
+const events = positive('events')
+const writers = positive('writers')
+const appends = positive('appends')
+const rounds = positive('rounds')
+const pgUrl = process.env.DEALER_CRM_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+const keys = generateAuditKeys()
+
+let n = 0
+const pending = (): PendingEvent => ({
+  eventId: `01930000-0000-7000-8000-${(n++).toString(16).padStart(12, '0')}`,
+  recordedAt: new Date().toISOString(),
+  type: EVENT_TYPE,
+  schemaVersion: 1,
+  data: visit(n),
+  correlationId: null,
+  causationId: null,
+  commandId: null,
+  actor: { id: 'u-1', role: 'service-advisor' },
+})
+
+const best = async (work: () => Promise<number>): Promise<number> => {
+  await work() // warm-up
+  let top = 0
+  for (let r = 0; r < rounds; r++) top = Math.max(top, await work())
+  return top
+}
+
+const fill = async (log: EventLog) => {
+  for (let from = 0; from < events; from += 100)
+    await log.append(
+      `visits-${from / 100}`,
+      Array.from({ length: Math.min(100, events - from) }, pending),
+      'no_stream',
+    )
+}
+
+const build = async (log: EventLog) => {
+  const read = await best(() =>
+    rate(events, async () => {
+      for await (const _ of readWholeLog(log));
+    }),
+  )
+  const chain = await best(() =>
+    rate(events, async () => {
+      let head = emptyLogHead
+      for await (const e of readWholeLog(log)) head = extendLogHead(head, e)
+    }),
+  )
+  const checkpointer = await best(() =>
+    rate(events, async () => {
+      const checkpoints = inMemoryCheckpointStore()
+      const head = await createLogCheckpointer({ log, checkpoints, privateKey: keys.privateKey }).checkpoint()
+      if (head.count !== events) throw new Error(`the head covers ${head.count} events, not ${events}`)
+    }),
+  )
+  const verified = await best(() =>
+    rate(events, async () => {
+      if (!(await verify(log)).ok) throw new Error('the bench log does not verify')
+    }),
+  )
+  return { read, chain, checkpointer, verified }
+}
+
+let streams = 0
+const concurrentAppends = (log: EventLog) =>
+  rate(appends, async () => {
+    const each = Math.ceil(appends / writers)
+    await Promise.all(
+      Array.from({ length: writers }, async () => {
+        for (let i = 0; i < each; i++) await log.append(`writer-${streams++}`, [pending()], 'no_stream')
+      }),
+    )
+  })
+
+/** Appends per second without and with a checkpointer following the log, in alternating turns. */
+const withAndWithout = async (log: EventLog) => {
+  let without = 0
+  let withIt = 0
+  await concurrentAppends(log) // warm-up
+  for (let r = 0; r < rounds; r++) {
+    without = Math.max(without, await concurrentAppends(log))
+    const checkpointer = createLogCheckpointer({
+      log,
+      checkpoints: inMemoryCheckpointStore(),
+      privateKey: keys.privateKey,
+    })
+    await checkpointer.checkpoint() // caught up: from here it follows only the new appends
+    const following = checkpointer.start()
+    withIt = Math.max(withIt, await concurrentAppends(log))
+    await following.close()
+  }
+  return { without, withIt }
+}
+
+const row = (
+  store: string,
+  b: Awaited<ReturnType<typeof build>>,
+  c: Awaited<ReturnType<typeof withAndWithout>>,
+) =>
+  `| ${store} | ${b.read.toLocaleString('en')} | ${b.chain.toLocaleString('en')} | ${b.checkpointer.toLocaleString('en')} | ${b.verified.toLocaleString('en')} | ${c.without.toLocaleString('en')} | ${c.withIt.toLocaleString('en')} (${Math.round((100 * c.withIt) / c.without)}%) |`
+
+const main = async () => {
+  const lines: string[] = []
+  const dir = mkdtempSync(join(tmpdir(), 'dealer-crm-commitment-'))
+  const sqlite = openSqliteEventLog({ path: join(dir, 'events.db') })
+  try {
+    await fill(sqlite)
+    lines.push(row('dealer-crm SQLite', await build(sqlite), await withAndWithout(sqlite)))
+  } finally {
+    await sqlite.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+  const admin = new pg.Pool({ connectionString: pgUrl, max: 1 })
+  const schema = 'bench_log_commitment'
+  try {
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+    const postgres = await createPostgresEventLog({ connectionString: pgUrl, schema })
+    try {
+      await fill(postgres)
+      lines.push(row('dealer-crm PostgreSQL', await build(postgres), await withAndWithout(postgres)))
+    } finally {
+      await postgres.close()
+    }
+  } finally {
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+    await admin.end()
+  }
+  process.stdout.write(
+    `${events.toLocaleString('en')} events; ${writers} writers × ${appends.toLocaleString('en')} single-event appends; best of ${rounds} rounds\n\n` +
+      '| store | readAll only (events/s) | commitment chain only (events/s) | checkpointer, whole log (events/s) | verify, whole log (events/s) | appends, no checkpointer (events/s) | appends, checkpointer following (events/s) |\n' +
+      '| --- | --- | --- | --- | --- | --- | --- |\n' +
+      `${lines.join('\n')}\n`,
+  )
+}
+
+await main()
