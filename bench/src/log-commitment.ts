@@ -1,5 +1,5 @@
 /**
- * What the signed log commitment costs (docs/audit.md, ADR 0010), on SQLite and PostgreSQL:
+ * What the signed log commitment costs (docs/audit.md, ADR 0012), on SQLite and PostgreSQL:
  * - building it: events per second of a log checkpointer signing a head over a whole log of
  *   `--events` events from scratch, against merely reading that log with `readAll` (the floor) and
  *   against a full `verify` (every stream's chain and the commitment);

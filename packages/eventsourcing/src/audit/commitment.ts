@@ -4,7 +4,7 @@ import type { StoredEvent } from '../store/event-log.js'
 /**
  * The version of the log commitment's form (leaf and root below). A head or anchor of another
  * format is refused by `verify`, never compared: a later format gets a new number and verify
- * keeps computing the old one for heads that name it (docs/audit.md, ADR 0010).
+ * keeps computing the old one for heads that name it (docs/audit.md, ADR 0012).
  */
 export const commitmentFormat = 1
 
