@@ -22,7 +22,8 @@ const atStream = (f: Finding): f is BrokenLink => f.streamName !== null && f.str
  * predecessor again to name the expected and the found hash (or position).
  */
 export const explainBrokenLink = async (log: EventLog, broken: Finding): Promise<BrokenLinkReport> => {
-  if (broken.code !== 'stream-link' || !atStream(broken)) return { ...broken, field: null, expected: '', found: '' }
+  if (broken.code !== 'stream-link' || !atStream(broken))
+    return { ...broken, field: null, expected: '', found: '' }
   const positions = /expected position (\d+) after \d+, found (\d+)/.exec(broken.reason)
   if (positions !== null)
     return { ...broken, field: 'position', expected: positions[1] ?? '', found: positions[2] ?? '' }
@@ -59,9 +60,9 @@ const detail = (b: BrokenLinkReport): string => {
 }
 
 const where = (b: BrokenLinkReport): string =>
-  b.streamName === null ? '' : ` in stream ${b.streamName} at position ${b.streamPosition} (global position ${b.globalPosition})`
+  b.streamName === null
+    ? ''
+    : ` in stream ${b.streamName} at position ${b.streamPosition} (global position ${b.globalPosition})`
 
 export const renderBrokenLink = (b: BrokenLinkReport): string =>
-  b.field === null
-    ? `${b.code}${where(b)}: ${b.reason}`
-    : `broken link${where(b)}: ${b.reason}; ${detail(b)}`
+  b.field === null ? `${b.code}${where(b)}: ${b.reason}` : `broken link${where(b)}: ${b.reason}; ${detail(b)}`

@@ -1,5 +1,6 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs'
 import { type DealershipStore, dealershipRegistry } from '@dealer-crm/dealership'
+import type { CheckpointStore } from '@dealer-crm/eventsourcing'
 import { createEventStoreDbEventStore } from '@dealer-crm/store-eventstoredb'
 import { createPostgresEventStore } from '@dealer-crm/store-postgres'
 import { createSqliteEventStore } from '@dealer-crm/store-sqlite'
@@ -19,6 +20,8 @@ export interface OpenedTarget {
   readonly store: DealershipStore
   /** The durable key vault; null for EventStoreDB without `--vault` (personal fields then read as erased). */
   readonly vault: VaultAccess | null
+  /** Where the log checkpointer keeps its signed head; null for EventStoreDB (the adapter has none). */
+  readonly checkpoints: CheckpointStore | null
   /** The highest global position, when the store can say so cheaply (for progress); null otherwise. */
   readonly lastPosition: () => Promise<bigint | null>
   /** Bytes on disk; null where the store cannot tell (EventStoreDB). */
@@ -75,6 +78,7 @@ const openSqlite = (target: Extract<Target, { kind: 'sqlite' }>, options: OpenOp
   return {
     store,
     vault: sqliteVault(store, description),
+    checkpoints: store.checkpoints,
     lastPosition: () =>
       store.sqliteLog.run((db) => {
         const row = db.prepare('SELECT max(position) AS p FROM es_events').get() as { p: number | null }
@@ -103,6 +107,7 @@ const openPostgres = async (target: Extract<Target, { kind: 'postgres' }>, optio
   return {
     store,
     vault: postgresVault(store, describeTarget(target)),
+    checkpoints: store.checkpoints,
     lastPosition: async () => {
       const r = await store.pool.query<{ p: string | null }>(
         `SELECT max(position)::text AS p FROM ${target.schema}.event_batches`,
@@ -195,6 +200,7 @@ export const openTarget = async (
       description,
       store,
       vault: vault?.vault ?? null,
+      checkpoints: null,
       lastPosition: async () => null,
       size: async () => null,
       close: async () => {

@@ -73,8 +73,8 @@ describe.skipIf(!available)('the CLI on PostgreSQL', () => {
   })
 
   it('verify and trail: personal data decrypts in a later run (the durable vault)', async () => {
-    expect((await run('verify', ...db)).stdout).toBe(
-      'verified 30 events in 6 streams: every hash chain is intact\n',
+    expect((await run('verify', ...db)).stdout).toMatch(
+      /^verified 30 events in 6 streams: every hash chain is intact\nglobal positions increase; no signed head/,
     )
     const trail = await run('trail', zhangSan.customerId, ...db)
     expect(trail.code).toBe(0)

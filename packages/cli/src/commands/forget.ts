@@ -95,10 +95,10 @@ Example:
               (e) =>
                 `  ${e.streamName} #${e.streamPosition} ${e.type}: ${e.erased.join(', ') || 'STILL READABLE'}`,
             ),
-            verified.ok ? renderVerified(verified) : `verify failed: ${renderBrokenLink(verified.broken)}`,
+            verified.ok ? renderVerified(verified) : `verify failed: ${renderBrokenLink(verified.finding)}`,
           ].join('\n'),
         )
-      if (!verified.ok) throw new CliError(`the log does not verify: ${renderBrokenLink(verified.broken)}`)
+      if (!verified.ok) throw new CliError(`the log does not verify: ${renderBrokenLink(verified.finding)}`)
       if (erasure.state === 'pending')
         throw new CliError(
           `old copies of the key of ${subject} are not erased yet: ${erasure.reason}; run forget again`,

@@ -170,7 +170,7 @@ Example:
       const written = await appendAll(file, opened, summary.events, io)
       const verified = await verifyLog(opened, io)
       if (!verified.ok)
-        throw new CliError(`the imported log does not verify: ${renderBrokenLink(verified.broken)}`)
+        throw new CliError(`the imported log does not verify: ${renderBrokenLink(verified.finding)}`)
       if (verified.events !== written)
         throw new CliError(`the target holds ${verified.events} events after importing ${written}`)
       line(

@@ -91,7 +91,33 @@ const corruptFinding = (error: CorruptEventError): Finding => {
 }
 
 const described = (h: CheckedHead) =>
-  `${h.source} (${h.anchor.count} events to global position ${h.anchor.position})`
+  `${h.source === 'stored head' ? 'the stored head' : h.source} (${h.anchor.count} events to global position ${h.anchor.position})`
+
+/**
+ * How the log differs from a head at the count the head covers (`position` and `root` are the
+ * log's there), or null. Not located at one event: the difference lies anywhere up to there.
+ */
+const headMismatch = (h: CheckedHead, position: bigint, root: string): Finding | null => {
+  const count = h.anchor.count
+  if (h.anchor.position !== position)
+    return {
+      ...nowhere,
+      code: 'head-mismatch',
+      reason: `${described(h)} does not match the log, whose event number ${count} is at global position ${position}: events were deleted, inserted or renumbered`,
+      source: h.source,
+    }
+  if (h.anchor.root !== root)
+    return {
+      ...nowhere,
+      code: 'head-mismatch',
+      reason:
+        `the log's first ${count} events do not match ${described(h)}: root ${root.slice(0, 12)}… ` +
+        `instead of ${h.anchor.root.slice(0, 12)}…; an event at or before global position ${position} ` +
+        'was altered, moved, deleted or re-hashed',
+      source: h.source,
+    }
+  return null
+}
 
 /**
  * Walk stored events in global order, check every stream's hash chain (positions without gaps,
@@ -129,10 +155,10 @@ export const verifyEvents = async (
       }
       const e = next.value
       const count = head.count + 1
-      const found = (code: FindingCode, reason: string, source: string | null = null): VerifyResult => ({
+      const found = (code: FindingCode, reason: string): VerifyResult => ({
         ok: false,
         events: count,
-        finding: { code, reason, ...at(e), source },
+        finding: { code, reason, ...at(e), source: null },
       })
       if (contiguous ? e.globalPosition !== head.position + 1n : e.globalPosition <= head.position)
         return found(
@@ -158,20 +184,8 @@ export const verifyEvents = async (
       streams.set(e.streamName, { position: e.streamPosition, hash: e.hash })
       head = extendLogHead(head, e)
       for (const h of byCount.get(count) ?? []) {
-        if (h.anchor.position !== e.globalPosition)
-          return found(
-            'head-mismatch',
-            `${described(h)} does not match the log, whose event number ${count} is at global position ${e.globalPosition}: events were deleted, inserted or renumbered`,
-            h.source,
-          )
-        if (h.anchor.root !== head.root)
-          return found(
-            'head-mismatch',
-            `the log's first ${count} events do not match ${described(h)}: root ${head.root.slice(0, 12)}… ` +
-              `instead of ${h.anchor.root.slice(0, 12)}…; an event at or before global position ${e.globalPosition} ` +
-              'was altered, moved, deleted or re-hashed',
-            h.source,
-          )
+        const mismatch = headMismatch(h, e.globalPosition, head.root)
+        if (mismatch !== null) return { ok: false, events: count, finding: mismatch }
       }
     }
   } finally {
