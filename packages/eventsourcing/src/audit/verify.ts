@@ -90,8 +90,10 @@ const corruptFinding = (error: CorruptEventError): Finding => {
   }
 }
 
+/** 'the stored head' or 'anchor N', as a sentence names it. */
+const named = (source: string) => (source === 'stored head' ? 'the stored head' : source)
 const described = (h: CheckedHead) =>
-  `${h.source === 'stored head' ? 'the stored head' : h.source} (${h.anchor.count} events to global position ${h.anchor.position})`
+  `${named(h.source)} (${h.anchor.count} events to global position ${h.anchor.position})`
 
 /**
  * How the log differs from a head at the count the head covers (`position` and `root` are the
@@ -236,7 +238,7 @@ const checkedHead = (source: string, anchor: Anchor, key: KeyObject | null): Che
   const problem = signatureProblem(anchor, key)
   return problem === null
     ? { source, anchor, signature: 'valid' }
-    : { ...nowhere, code: 'bad-head', reason: `${source} does not hold: ${problem}`, source }
+    : { ...nowhere, code: 'bad-head', reason: `${named(source)} does not hold: ${problem}`, source }
 }
 
 /**
