@@ -4,7 +4,7 @@ import { SqliteCorruptEventError } from './errors.js'
 /** The columns of `es_events`, in the order every SELECT of this package lists them. */
 export const eventColumns =
   'position, stream_name, stream_position, event_id, type, schema_version, data, recorded_at, ' +
-  'correlation_id, causation_id, command_id, actor, prev_hash, hash'
+  'correlation_id, causation_id, command_id, actor, prev_hash, hash, committed_at'
 
 /** A row as better-sqlite3 returns it in raw (array) mode: nothing about it is trusted. */
 export type EventRow = ReadonlyArray<unknown>
@@ -46,6 +46,7 @@ export const rowToStoredEvent = (row: EventRow): StoredEvent => {
   const actor = row[11]
   const prevHash = row[12]
   const hash = row[13]
+  const committedAt = row[14]
   const stream = text(streamName) ? streamName : `(unreadable stream name ${String(streamName)})`
   const at = integer(streamPosition) ? streamPosition : null
   const global = integer(position) ? BigInt(position) : null
@@ -55,6 +56,7 @@ export const rowToStoredEvent = (row: EventRow): StoredEvent => {
   if (at === null || at < 1) throw corrupt(`the stream position ${String(streamPosition)} is not a number`)
   if (!text(eventId) || !text(type) || !text(recordedAt) || !text(prevHash) || !text(hash))
     throw corrupt('a required column (event id, type, recorded at, hashes) is missing')
+  if (!text(committedAt) || committedAt === '') throw corrupt('the commit time is missing')
   if (!integer(schemaVersion) || schemaVersion < 1)
     throw corrupt(`the schema version ${String(schemaVersion)} is not a positive integer`)
   if (!optionalText(correlationId) || !optionalText(causationId) || !optionalText(commandId))
@@ -78,6 +80,7 @@ export const rowToStoredEvent = (row: EventRow): StoredEvent => {
     streamName,
     streamPosition: at,
     globalPosition: global,
+    committedAt,
     recordedAt,
     type,
     schemaVersion,
