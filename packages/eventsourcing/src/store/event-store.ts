@@ -101,6 +101,13 @@ export interface EventStoreOptions<E extends Event, Tx> {
   readonly inline?: ReadonlyArray<InlineProjection<E, Tx>>
 }
 
+/** The last commit time parsed: the events of an append share it, so a replay parses it once per append. */
+let lastCommit = { text: '', ms: Number.NaN }
+const commitMs = (text: string): number => {
+  if (text !== lastCommit.text) lastCommit = { text, ms: Date.parse(text) }
+  return lastCommit.ms
+}
+
 /**
  * The recorded form of a stored event (built field by field: this runs for every event read). The
  * times are given as numbers when the caller has them already (an append): no text to parse.
@@ -109,7 +116,7 @@ const toRecorded = <E extends Event>(
   stored: StoredEvent,
   data: unknown,
   recordedAt: number = Date.parse(stored.recordedAt),
-  committedAt: number = Date.parse(stored.committedAt),
+  committedAt: number = commitMs(stored.committedAt),
 ): RecordedEvent<E> =>
   ({
     type: stored.type,

@@ -22,7 +22,7 @@ const field = <A, O, S extends SetBy, H extends boolean>(
 ): EnvelopeField<A, O, S, H> => ({ codec, setBy, hashed })
 
 /** An instant as ISO-8601 text (what `Date#toISOString` writes: milliseconds, UTC). */
-const Instant = new t.Type<string, string, unknown>(
+const IsoTime = new t.Type<string, string, unknown>(
   'ISO-8601 time',
   (u): u is string => typeof u === 'string' && !Number.isNaN(Date.parse(u)),
   (u, c) => (typeof u === 'string' && !Number.isNaN(Date.parse(u)) ? t.success(u) : t.failure(u, c)),
@@ -67,9 +67,9 @@ export const envelopeFields = {
    * below the commit time before it (docs/architecture.md, "As of a time"). Not in the per-stream
    * hash: the stream's chain is built before the store gives the append its place.
    */
-  committedAt: field(Instant, 'store', false),
+  committedAt: field(IsoTime, 'store', false),
   /** The writer's clock when it appended: the business time it saw. */
-  recordedAt: field(Instant, 'writer', true),
+  recordedAt: field(IsoTime, 'writer', true),
   type: field(t.string, 'writer', true),
   /** The schema version the data was written with. */
   schemaVersion: field(PositiveInt('schema version (1, 2, …)'), 'writer', true),
