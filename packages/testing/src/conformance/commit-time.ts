@@ -52,14 +52,14 @@ export const commitTimeConformance = (ctx: ConformanceContext): void => {
     const everything = async (count: number): Promise<RecordedEvent<ConformanceEvent>[]> => {
       for (let attempt = 0; ; attempt++) {
         const events = await collect(ctx.store.readAll())
-        if (events.length >= count || attempt >= 100) return events
+        if (events.length >= count || attempt >= 300) return events
         await sleep(100)
       }
     }
     const settled = async <T>(read: () => Promise<T>, expected: T): Promise<T> => {
       for (let attempt = 0; ; attempt++) {
         const value = await read()
-        if (attempt >= 100 || JSON.stringify(value) === JSON.stringify(expected)) return value
+        if (attempt >= 300 || JSON.stringify(value) === JSON.stringify(expected)) return value
         await sleep(100)
       }
     }
