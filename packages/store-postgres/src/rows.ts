@@ -17,7 +17,10 @@ export const batchEvents = `CROSS JOIN LATERAL ROWS FROM (unnest(b.event_ids), u
 /** An event's global position, in a query over `batchEvents`. */
 export const eventPosition = '(b.position - b.event_count + e.i)'
 
-/** The event columns of schema versions 3 to 5 (their `events` view), kept as they were: migrations replay history. */
+/**
+ * The event columns of schema versions 3 to 5 (their `events` view), kept as they were: migrations
+ * replay history.
+ */
 export const eventColumnsV3 = `${eventPosition} AS position, b.stream_name,
   (b.stream_position - b.event_count + e.i)::integer AS stream_position, e.event_id, e.type, e.schema_version, e.data,
   e.recorded_at, e.correlation_id, e.causation_id, e.command_id, e.actor_id, e.actor_role, e.prev_hash, e.hash`
