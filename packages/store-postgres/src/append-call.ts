@@ -31,15 +31,15 @@ const orNull = (column: ReadonlyArray<string | null>): Buffer | null =>
 
 /**
  * One call of `append_events` for appends to distinct streams, on `client`: one round trip, and
- * one transaction unless the caller opened one. `clockMs` is the commit clock's time (null: the
- * database server's). Returns the outcome of each, in order.
+ * one transaction unless the caller opened one. `clockMs` is the commit clock's time (null, the
+ * default: the database server's). Returns the outcome of each, in order.
  */
 export const callAppendEvents = async (
   client: pg.PoolClient,
   schema: string,
   requests: ReadonlyArray<AppendRequest>,
   notify: boolean,
-  clockMs: number | null,
+  clockMs: number | null = null,
 ): Promise<AppendOutcome[]> => {
   const streams: string[] = []
   const versions: number[] = []
