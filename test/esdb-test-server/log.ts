@@ -9,7 +9,10 @@ export interface LogRecord {
   readonly contentType: 'application/json' | 'application/octet-stream'
   data: Uint8Array
   readonly metadata: Uint8Array
-  /** Ticks (100 ns) since the Unix epoch, as the server reports `created`. */
+  /**
+   * When the server wrote the event, by its clock, in ticks of 100 ns since the Unix epoch: what a
+   * real server reports as `created` (the client divides by 10,000 for a Date).
+   */
   readonly created: bigint
   /** Commit position = prepare position: the byte offset of the record in the transaction file. */
   readonly position: bigint
@@ -41,6 +44,9 @@ const FIRST_POSITION = 128n
  * so they are increasing but not dense, like a real server's.
  */
 export class InMemoryLog {
+  /** `now` is the server's clock (ms since the epoch): a test may step it back as a real clock can. */
+  constructor(private readonly now: () => number = Date.now) {}
+
   readonly records: LogRecord[] = []
   private readonly streams = new Map<string, LogRecord[]>()
   /** Every event id and the last record that carries it (the server's committed-events cache, unbounded here). */
@@ -95,7 +101,7 @@ export class InMemoryLog {
     target: LogRecord[],
     events: ReadonlyArray<ProposedEvent>,
   ): AppendOutcome {
-    const created = BigInt(Date.now()) * 10_000n
+    const created = BigInt(Math.floor(this.now())) * 10_000n
     let position: bigint | null = null
     for (const e of events) {
       const record: LogRecord = {

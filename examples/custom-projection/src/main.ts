@@ -46,8 +46,8 @@ export const parseAsOf = (text: string): Date | null => {
 }
 
 /**
- * The middle of the time the referral events span ("mid-year" of a year's data), from the raw log:
- * stored events are read without decrypting anything.
+ * The middle of the time the referral events span by commit time ("mid-year" of a year's data),
+ * from the raw log: stored events are read without decrypting anything.
  */
 const middleOfData = async (store: DealershipStore): Promise<Date | null> => {
   let first: number | null = null
@@ -60,7 +60,7 @@ const middleOfData = async (store: DealershipStore): Promise<Date | null> => {
     types: rewardCostProjection.handles,
   }
   for await (const stored of store.log.readAll(filter)) {
-    const at = Date.parse(stored.recordedAt)
+    const at = Date.parse(stored.committedAt)
     first ??= at
     last = at
   }

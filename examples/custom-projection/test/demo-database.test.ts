@@ -38,7 +38,7 @@ const allEvents = async (): Promise<ReadonlyArray<RecordedEvent<DealershipEvent>
  * then every release in its month, then each claw-back off its release's month.
  */
 const independentRows = (events: ReadonlyArray<RecordedEvent<DealershipEvent>>, until: Date) => {
-  const known = events.filter((e) => e.metadata.recordedAt.getTime() <= until.getTime())
+  const known = events.filter((e) => e.metadata.committedAt.getTime() <= until.getTime())
   const consultant = new Map<string, string>()
   const releaseMonth = new Map<string, string>()
   const rows = new Map<
@@ -124,7 +124,7 @@ describe('main over the demo database', () => {
     expect(second.lines.slice(1)).toEqual(first.lines.slice(1))
   })
 
-  it('as of the middle of the data, equals an independent fold of the events recorded until then', async () => {
+  it('as of the middle of the data, equals an independent fold of the events committed until then', async () => {
     const { result, lines } = await runMain([path])
     const { asOf, past, current } = report(result)
     const events = await allEvents()

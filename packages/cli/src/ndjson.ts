@@ -1,67 +1,28 @@
 import { createReadStream } from 'node:fs'
 import { createInterface } from 'node:readline'
-import { describeFieldErrors, fieldErrors, type StoredEvent } from '@dealer-crm/eventsourcing'
+import {
+  describeFieldErrors,
+  fieldErrors,
+  legacyCommitTime,
+  type StoredEvent,
+  storedEventJson,
+  storedEventToJson,
+} from '@dealer-crm/eventsourcing'
 import * as t from 'io-ts'
 import { CliError } from './io.js'
 import type { SubjectKey } from './vault.js'
 
 /**
  * The export format: one JSON object per line. Event lines are the stored (still encrypted)
- * events as the log keeps them, with the global position as a decimal string; with
- * `--with-keys`, key lines `{ "subjectKey": { subjectId, key, createdAt, forgottenAt } }` follow.
+ * events as the log keeps them, every field of the envelope in the kernel's JSON form (the global
+ * position as a decimal string, the store's commit time as ISO-8601); with `--with-keys`, key lines
+ * `{ "subjectKey": { subjectId, key, createdAt, forgottenAt } }` follow.
  */
-export const eventLine = (e: StoredEvent): string =>
-  JSON.stringify({
-    eventId: e.eventId,
-    streamName: e.streamName,
-    streamPosition: e.streamPosition,
-    globalPosition: e.globalPosition.toString(),
-    recordedAt: e.recordedAt,
-    type: e.type,
-    schemaVersion: e.schemaVersion,
-    data: e.data,
-    correlationId: e.correlationId,
-    causationId: e.causationId,
-    commandId: e.commandId,
-    actor: e.actor,
-    prevHash: e.prevHash,
-    hash: e.hash,
-  })
+export const eventLine = (e: StoredEvent): string => JSON.stringify(storedEventToJson(e))
 
 export const keyLine = (k: SubjectKey): string => JSON.stringify({ subjectKey: k })
 
-/** Any JSON value, but present. */
-const JsonValue = new t.Type<unknown>(
-  'JSON value',
-  (u): u is unknown => u !== undefined,
-  (u, c) => (u === undefined ? t.failure(u, c, 'missing') : t.success(u)),
-  t.identity,
-)
-const Digits = new t.Type<bigint, string, unknown>(
-  'global position (decimal string)',
-  (u): u is bigint => typeof u === 'bigint',
-  (u, c) => (typeof u === 'string' && /^\d{1,20}$/.test(u) ? t.success(BigInt(u)) : t.failure(u, c)),
-  (b) => b.toString(),
-)
-const Position = t.refinement(t.Int, (n) => n >= 1, 'stream position (1, 2, …)')
 const Nullable = <C extends t.Mixed>(codec: C) => t.union([codec, t.null])
-
-const EventLine = t.type({
-  eventId: t.string,
-  streamName: t.string,
-  streamPosition: Position,
-  globalPosition: Digits,
-  recordedAt: t.string,
-  type: t.string,
-  schemaVersion: t.refinement(t.Int, (n) => n >= 1, 'schema version (1, 2, …)'),
-  data: JsonValue,
-  correlationId: Nullable(t.string),
-  causationId: Nullable(t.string),
-  commandId: Nullable(t.string),
-  actor: Nullable(t.type({ id: t.string, role: t.string })),
-  prevHash: t.string,
-  hash: t.string,
-})
 
 const KeyLine = t.type({
   subjectKey: t.type({
@@ -74,7 +35,15 @@ const KeyLine = t.type({
 
 export type ExportLine = { readonly event: StoredEvent } | { readonly key: SubjectKey }
 
-const decodeLine = (text: string, number: number, file: string): ExportLine => {
+/**
+ * Files exported before stores kept commit times have event lines without `committedAt`: such an
+ * event gets the commit time the store migrations give old events, the greatest `recordedAt` so far.
+ */
+interface Legacy {
+  lastRecorded: string
+}
+
+const decodeLine = (text: string, number: number, file: string, legacy: Legacy): ExportLine => {
   let value: unknown
   try {
     value = JSON.parse(text)
@@ -89,7 +58,14 @@ const decodeLine = (text: string, number: number, file: string): ExportLine => {
       )
     return { key: key.right.subjectKey }
   }
-  const event = EventLine.decode(value)
+  if (typeof value === 'object' && value !== null && !('committedAt' in value)) {
+    const recordedAt = (value as { recordedAt?: unknown }).recordedAt
+    if (typeof recordedAt === 'string') {
+      legacy.lastRecorded = legacyCommitTime(legacy.lastRecorded, recordedAt)
+      value = { ...value, committedAt: legacy.lastRecorded }
+    }
+  }
+  const event = storedEventJson.decode(value)
   if (event._tag === 'Left')
     throw new CliError(
       `${file} line ${number}: not a stored event: ${describeFieldErrors(fieldErrors(event.left))}`,
@@ -102,11 +78,12 @@ export async function* readExport(file: string): AsyncGenerator<ExportLine & { r
   const input = createReadStream(file, { encoding: 'utf8' })
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })
   let number = 0
+  const legacy: Legacy = { lastRecorded: '' }
   try {
     for await (const text of lines) {
       number++
       if (text.trim() === '') continue
-      yield { ...decodeLine(text, number, file), line: number }
+      yield { ...decodeLine(text, number, file, legacy), line: number }
     }
   } finally {
     lines.close()

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs'
 import { type DealershipStore, dealershipRegistry } from '@dealer-crm/dealership'
-import type { CheckpointStore } from '@dealer-crm/eventsourcing'
+import type { CheckpointStore, Clock } from '@dealer-crm/eventsourcing'
 import { createEventStoreDbEventStore } from '@dealer-crm/store-eventstoredb'
 import { createPostgresEventStore } from '@dealer-crm/store-postgres'
 import { createSqliteEventStore } from '@dealer-crm/store-sqlite'
@@ -37,6 +37,11 @@ export interface OpenOptions {
    * on close instead of at every commit (`synchronous = NORMAL`).
    */
   readonly bulk?: boolean
+  /**
+   * The clock of the store's commit times (import sets it to each event's exported commit time).
+   * EventStoreDB stamps its own.
+   */
+  readonly clock?: Clock
 }
 
 const sqliteHeader = 'SQLite format 3\0'
@@ -73,6 +78,7 @@ const openSqlite = (target: Extract<Target, { kind: 'sqlite' }>, options: OpenOp
     path: target.path,
     registry: dealershipRegistry,
     ...(options.bulk === true ? { synchronous: 'NORMAL' as const } : {}),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
   })
   const description = describeTarget(target)
   return {
@@ -103,6 +109,7 @@ const openPostgres = async (target: Extract<Target, { kind: 'postgres' }>, optio
     createSchema: options.create,
     registry: dealershipRegistry,
     maxConnections: 4,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
   })
   return {
     store,

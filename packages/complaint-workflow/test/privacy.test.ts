@@ -55,6 +55,7 @@ describe('personal data (ARCHITECTURE.md audit and privacy)', () => {
         streamName: `complaint-${e.data.complaintId}`,
         streamPosition: i + 1,
         globalPosition: BigInt(i + 1),
+        committedAt: new Date(e.data.at),
         recordedAt: new Date(e.data.at),
         schemaVersion: 1,
         correlationId: null,

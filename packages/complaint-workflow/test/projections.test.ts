@@ -53,6 +53,7 @@ const recorded = (
           streamName: `complaint-${e.data.complaintId}`,
           streamPosition: i + 1,
           globalPosition: global,
+          committedAt: new Date(e.data.at),
           recordedAt: new Date(e.data.at),
           schemaVersion: 1,
           correlationId: null,

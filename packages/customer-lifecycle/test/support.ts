@@ -78,6 +78,7 @@ export const recorded = (
       streamName,
       streamPosition: i + 1,
       globalPosition: BigInt(i + 1),
+      committedAt: new Date(0),
       recordedAt: new Date(0),
       schemaVersion: 1,
       correlationId: null,

@@ -100,6 +100,60 @@ describe('projectAsOf', () => {
   })
 })
 
+describe('projectAsOf by time with writers whose clocks disagree', () => {
+  /**
+   * Two writers on one log, the second's clock 4 s behind the first's (issue #18): the log as it
+   * stood at a time is what the store had committed by then, whatever time the writers saw.
+   */
+  it('folds exactly the events committed by the time', async () => {
+    const storeClock = manualClock('2026-03-01T00:00:10Z')
+    const log = createInMemoryEventLog({ clock: storeClock })
+    const ahead = createEventStore(log, {
+      registry: accountRegistry,
+      clock: manualClock('2026-03-01T00:00:14Z'),
+    })
+    const behind = createEventStore(log, {
+      registry: accountRegistry,
+      clock: manualClock('2026-03-01T00:00:10Z'),
+    })
+    await ahead.appendToStream('account-1', [opened('1'), earned(100)])
+    storeClock.advance(1000)
+    await behind.appendToStream('account-2', [opened('2'), earned(40)])
+    storeClock.advance(1000)
+    await ahead.appendToStream('account-1', [redeemed(30)])
+    const all = await collect(ahead.readAll())
+    // The second append carries a recorded time earlier than the first's, yet came after it.
+    expect(all[2]!.metadata.recordedAt.getTime()).toBeLessThan(all[1]!.metadata.recordedAt.getTime())
+    const committed = all.map((e) => e.metadata.committedAt.toISOString())
+    expect(committed).toEqual([
+      '2026-03-01T00:00:10.000Z',
+      '2026-03-01T00:00:10.000Z',
+      '2026-03-01T00:00:11.000Z',
+      '2026-03-01T00:00:11.000Z',
+      '2026-03-01T00:00:12.000Z',
+    ])
+    const at = (iso: string) => projectAsOf(ahead, balances, { time: new Date(iso) })
+    expect(await at('2026-03-01T00:00:09.999Z')).toEqual(balances.init())
+    expect(await at('2026-03-01T00:00:10Z')).toEqual({ balances: { 'account-1': 100 }, applied: 1 })
+    expect(await at('2026-03-01T00:00:11.500Z')).toEqual({
+      balances: { 'account-1': 100, 'account-2': 40 },
+      applied: 2,
+    })
+    expect(await at('2026-03-01T00:00:12Z')).toEqual(await rebuildProjection(ahead, balances))
+  })
+
+  it('gives commit times that never decrease when the store clock goes back', async () => {
+    const storeClock = manualClock('2026-03-01T00:00:10Z')
+    const store = createInMemoryEventStore({ registry: accountRegistry, clock: storeClock })
+    await store.appendToStream('account-1', [opened('1')])
+    storeClock.set('2026-03-01T00:00:05Z')
+    await store.appendToStream('account-1', [earned(5)])
+    const [first, second] = await collect(store.readAll())
+    expect(second!.metadata.committedAt).toEqual(first!.metadata.committedAt)
+    expect(second!.metadata.recordedAt.toISOString()).toBe('2026-03-01T00:00:05.000Z')
+  })
+})
+
 describe('inMemoryInlineProjection', () => {
   it('keeps a read model current inside every append', async () => {
     const inline = inMemoryInlineProjection(balances)

@@ -109,6 +109,7 @@ export const recorded = (memberId: string, event: LoyaltyEvent): RecordedEvent<L
     streamName: `member-${memberId}`,
     streamPosition: Number(position),
     globalPosition: position,
+    committedAt: new Date(0),
     recordedAt: new Date(0),
     schemaVersion: 1,
     correlationId: null,

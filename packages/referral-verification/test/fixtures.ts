@@ -213,6 +213,7 @@ export const recorded = <E extends Event>(
       streamName,
       streamPosition: index + startPosition,
       globalPosition: BigInt(index + startPosition),
+      committedAt: recordedAt,
       recordedAt,
       schemaVersion: 1,
       correlationId: null,

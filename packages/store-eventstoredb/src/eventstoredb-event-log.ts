@@ -1,10 +1,10 @@
 import {
   type AllFilter,
-  atGlobalPosition,
   type ChainedEvent,
   ConcurrencyError,
   chainEvents,
   checkExpectedVersion,
+  committedEvent,
   type EventLog,
   type ExpectedVersion,
   type PendingEvent,
@@ -25,7 +25,7 @@ import {
 } from '@eventstore/db-client'
 import { checkAppendSize, maxAppendSizeOf } from './append-size.js'
 import { isTransient, storeErrorOf } from './errors.js'
-import { isJsonData, metadataOf, storedEventOf } from './metadata.js'
+import { commitTimeOf, isJsonData, metadataOf, storedEventOf } from './metadata.js'
 import { boundaries, readAllFrom } from './read-all.js'
 
 /** This store has no transaction an inline projection could join. */
@@ -116,7 +116,7 @@ export const createEventStoreDbEventLog = (options: EventStoreDbLogOptions): Eve
     for (const listener of listeners) listener()
   }
 
-  /** The positions of events we just wrote (the append result only names the last one). */
+  /** The positions and commit times of events we just wrote (the append result names only the last position). */
   const readBack = async (
     chained: ReadonlyArray<ChainedEvent>,
     streamName: string,
@@ -129,9 +129,10 @@ export const createEventStoreDbEventLog = (options: EventStoreDbLogOptions): Eve
       direction: FORWARDS,
     })) {
       const position = resolved.event?.position?.commit
+      const committedAt = resolved.event === undefined ? null : commitTimeOf(resolved.event)
       const event = chained[stored.length]
-      if (position === undefined || event === undefined) continue
-      stored.push(atGlobalPosition(event, position))
+      if (position === undefined || committedAt === null || event === undefined) continue
+      stored.push(committedEvent(event, position, committedAt))
     }
     if (stored.length !== chained.length)
       throw new StoreError(

@@ -47,6 +47,15 @@ const isActor = (v: unknown): v is Actor | null =>
 export const isSystemEvent = (e: RecordedEvent): boolean =>
   e.type.startsWith('$') || e.streamId.startsWith('$')
 
+/**
+ * The commit time of a server event: the `created` time the server stamped it with (the leader's
+ * clock when it wrote the event), as ISO-8601; null when it is missing or not a time.
+ */
+export const commitTimeOf = (e: RecordedEvent): string | null => {
+  const created: unknown = e.created
+  return created instanceof Date && !Number.isNaN(created.getTime()) ? created.toISOString() : null
+}
+
 /** Turn a server event into our stored form, or say exactly why it cannot be one. */
 export const storedEventOf = (e: RecordedEvent, fallbackPosition?: Position): StoredEvent => {
   const streamPosition = Number(e.revision) + 1
@@ -72,11 +81,14 @@ export const storedEventOf = (e: RecordedEvent, fallbackPosition?: Position): St
     throw corrupt('metadata lacks the fields of the dealer-crm envelope or has the wrong types')
   const position = e.position ?? fallbackPosition
   if (position === undefined) throw corrupt('the server gave no commit position')
+  const committedAt = commitTimeOf(e)
+  if (committedAt === null) throw corrupt('the server gave no valid created time')
   return {
     eventId: e.id,
     streamName: e.streamId,
     streamPosition,
     globalPosition: position.commit,
+    committedAt,
     recordedAt: m.recordedAt,
     type: e.type,
     schemaVersion: m.schemaVersion,

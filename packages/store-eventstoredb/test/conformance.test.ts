@@ -15,6 +15,14 @@ for (const batchAppend of [true, false])
           registry,
           ...testRetries,
         }),
+        // Another client: its clock stamps recordedAt; the server stamps the commit times.
+        writer: async (clock) =>
+          createEventStoreDbEventStore({
+            connectionString: server.connectionString,
+            registry,
+            clock,
+            ...testRetries,
+          }),
         teardown: () => server.close(),
         tamper: async (streamName, streamPosition) =>
           server.log.tamper(

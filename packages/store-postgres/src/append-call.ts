@@ -1,7 +1,8 @@
-import { atGlobalPosition, type ChainedEvent, type StoredEvent, StoreError } from '@dealer-crm/eventsourcing'
+import { type ChainedEvent, committedEvent, type StoredEvent, StoreError } from '@dealer-crm/eventsourcing'
 import type pg from 'pg'
 import { binaryIntArray, binaryTextArray } from './binary-arrays.js'
 import { rawTypes } from './pool.js'
+import { isoOfMs } from './rows.js'
 
 /** A stream's last version and hash, as the store last saw them. */
 export interface StreamState {
@@ -30,13 +31,15 @@ const orNull = (column: ReadonlyArray<string | null>): Buffer | null =>
 
 /**
  * One call of `append_events` for appends to distinct streams, on `client`: one round trip, and
- * one transaction unless the caller opened one. Returns the outcome of each, in order.
+ * one transaction unless the caller opened one. `clockMs` is the commit clock's time (null, the
+ * default: the database server's). Returns the outcome of each, in order.
  */
 export const callAppendEvents = async (
   client: pg.PoolClient,
   schema: string,
   requests: ReadonlyArray<AppendRequest>,
   notify: boolean,
+  clockMs: number | null = null,
 ): Promise<AppendOutcome[]> => {
   const streams: string[] = []
   const versions: number[] = []
@@ -74,8 +77,8 @@ export const callAppendEvents = async (
   }
   const result = await client.query<Array<string | null>>({
     name: `dcrm_${schema}_append`,
-    text: `SELECT o_position, o_version, o_hash FROM ${schema}.append_events(
-      $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+    text: `SELECT o_position, o_version, o_hash, o_committed_ms FROM ${schema}.append_events(
+      $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
     values: [
       binaryTextArray(streams),
       binaryIntArray(versions),
@@ -93,6 +96,7 @@ export const callAppendEvents = async (
       orNull(actorRoles),
       binaryTextArray(hashes),
       notify,
+      clockMs === null ? null : String(Math.floor(clockMs)),
     ],
     rowMode: 'array',
     types: rawTypes,
@@ -100,10 +104,11 @@ export const callAppendEvents = async (
   if (result.rows.length !== requests.length)
     throw new StoreError(`append_events returned ${result.rows.length} rows for ${requests.length} appends`)
   return requests.map((r, k) => {
-    const [first, version, hash] = result.rows[k] as Array<string | null>
+    const [first, version, hash, committed] = result.rows[k] as Array<string | null>
     if (first === null || first === undefined)
       return { actual: { version: Number(version ?? 0), hash: hash ?? '' } }
     const start = BigInt(first)
-    return { stored: r.chained.map((e, i) => atGlobalPosition(e, start + BigInt(i))) }
+    const committedAt = isoOfMs(committed ?? '')
+    return { stored: r.chained.map((e, i) => committedEvent(e, start + BigInt(i), committedAt)) }
   })
 }

@@ -190,7 +190,8 @@ $fn$;
  * stream is inserted; an existing one moves on only from the version and hash its chain was built on.
  * The row stays locked until commit either way. `written` and `refused` say what the call returns.
  */
-const appendOne = (s: string, written: string, refused: string): string => `
+/** `committed`: the batch row holds the call's commit time (`v_committed`, version 5 on). */
+const appendOne = (s: string, written: string, refused: string, committed = false): string => `
     INSERT INTO ${s}.streams AS st (stream_name, version, last_hash)
       VALUES (p_streams[v_k], p_versions[v_k] + p_counts[v_k], p_hashes[v_last])
       ON CONFLICT (stream_name) DO UPDATE SET version = excluded.version, last_hash = excluded.last_hash
@@ -198,12 +199,12 @@ const appendOne = (s: string, written: string, refused: string): string => `
     IF FOUND THEN
       INSERT INTO ${s}.event_batches (position, event_count, stream_name, stream_position, event_ids, types,
         schema_versions, data, recorded_at, correlation_ids, causation_ids, command_ids, actor_ids, actor_roles,
-        prev_hash, hashes)
+        prev_hash, hashes${committed ? ', committed_at_ms' : ''})
       VALUES (v_start + v_last - 1, p_counts[v_k], p_streams[v_k], p_versions[v_k] + p_counts[v_k],
         p_event_ids[v_first : v_last], p_types[v_first : v_last], p_schema_versions[v_first : v_last],
         p_data[v_first : v_last], p_recorded_at[v_first : v_last], p_correlation_ids[v_first : v_last],
         p_causation_ids[v_first : v_last], p_command_ids[v_first : v_last], p_actor_ids[v_first : v_last],
-        p_actor_roles[v_first : v_last], p_stream_hashes[v_k], p_hashes[v_first : v_last]);
+        p_actor_roles[v_first : v_last], p_stream_hashes[v_k], p_hashes[v_first : v_last]${committed ? ', v_committed' : ''});
       v_written := true;
       ${written}
     ELSE
@@ -217,7 +218,7 @@ const appendOne = (s: string, written: string, refused: string): string => `
  * for the transaction inserting the same new name) only for a stream named after every one it holds.
  * A call of one append, the common case, skips the sort and returns its row at once.
  */
-const appendsInLockOrder = (s: string): string => `
+const appendsInLockOrder = (s: string, committed = false): string => `
   IF cardinality(p_streams) = 1 THEN
     v_k := 1;
     v_first := 1;
@@ -227,7 +228,8 @@ ${appendOne(
   'o_position := v_start; o_version := NULL; o_hash := NULL;',
   `o_position := NULL;
       SELECT version, last_hash INTO o_version, o_hash FROM ${s}.streams WHERE stream_name = p_streams[1];`,
-)}
+  committed,
+)}${committed ? '\n    o_committed_ms := v_committed;' : ''}
     RETURN NEXT;
   ELSE
     v_positions := array_fill(NULL::bigint, ARRAY[cardinality(p_streams)]);
@@ -245,10 +247,11 @@ ${appendOne(
   `SELECT version, last_hash INTO v_version, v_hash FROM ${s}.streams WHERE stream_name = p_streams[v_k];
       v_versions[v_k] := v_version;
       v_hashes[v_k] := v_hash;`,
+  committed,
 )}
     END LOOP;
     -- The rows in the call's order.
-    RETURN QUERY SELECT * FROM unnest(v_positions, v_versions, v_hashes);
+    RETURN QUERY SELECT *${committed ? ', v_committed' : ''} FROM unnest(v_positions, v_versions, v_hashes);
   END IF;`
 
 /**
@@ -283,6 +286,57 @@ ${underOrderLock(
   END IF;`,
 )}
 ${appendsInLockOrder(s)}
+  IF p_notify AND v_written THEN
+    PERFORM pg_notify('${channelOf(s)}', (v_start + cardinality(p_event_ids) - 1)::text);
+  END IF;
+END
+$fn$;
+`
+
+/**
+ * Version 5 (schema migration 6): as version 4, and the call gives its appends a commit time under
+ * the order lock, in global order: the clock's time (`p_clock_ms`, ms since the epoch; NULL or left
+ * out for the database server's `clock_timestamp()`), or the last commit time given when that is
+ * later, so commit times never decrease in global order. The last time given is held in the
+ * sequence `commit_clock`: a sequence is not transactional, so the next call sees it before this
+ * one commits (a rolled-back call leaves it raised, which only ever holds later times back to it).
+ */
+export const appendFunctionV5 = (s: string): string => `
+CREATE FUNCTION ${s}.append_events(
+  p_streams text[], p_versions integer[], p_stream_hashes text[], p_counts integer[],
+  p_event_ids text[], p_types text[], p_schema_versions integer[], p_data text[], p_recorded_at text[],
+  p_correlation_ids text[], p_causation_ids text[], p_command_ids text[], p_actor_ids text[],
+  p_actor_roles text[], p_hashes text[], p_notify boolean, p_clock_ms bigint DEFAULT NULL
+) RETURNS TABLE (o_position bigint, o_version integer, o_hash text, o_committed_ms bigint)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_start bigint;
+  v_committed bigint;
+  v_last_committed bigint;
+  v_written boolean := false;
+  v_k integer;
+  v_first integer;
+  v_last integer;
+  v_version integer;
+  v_hash text;
+  v_positions bigint[];
+  v_versions integer[];
+  v_hashes text[];
+BEGIN
+${underOrderLock(
+  s,
+  `v_start := nextval('${s}.events_position_seq');
+  IF cardinality(p_event_ids) > 1 THEN
+    PERFORM setval('${s}.events_position_seq', v_start + cardinality(p_event_ids) - 1);
+  END IF;
+  SELECT last_value INTO v_last_committed FROM ${s}.commit_clock;
+  v_committed := greatest(coalesce(p_clock_ms, floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint),
+    v_last_committed);
+  IF v_committed > v_last_committed THEN
+    PERFORM setval('${s}.commit_clock', v_committed);
+  END IF;`,
+)}
+${appendsInLockOrder(s, true)}
   IF p_notify AND v_written THEN
     PERFORM pg_notify('${channelOf(s)}', (v_start + cardinality(p_event_ids) - 1)::text);
   END IF;

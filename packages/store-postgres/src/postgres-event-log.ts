@@ -1,5 +1,6 @@
 import {
   backoffDelay,
+  type Clock,
   chainEvents,
   checkExpectedVersion,
   defaultRetry,
@@ -59,6 +60,12 @@ export interface PostgresEventLogOptions extends ConnectionOptions {
   readonly logger?: Logger
   /** The backoff between attempts to reopen the LISTEN connection (default: forever, 100 ms to 10 s). */
   readonly reconnect?: RetryPolicy
+  /**
+   * The clock of commit times. Default: the database server's (`clock_timestamp()`), one clock for
+   * every process that writes to the schema. An injected clock (a simulation's, a test's) gives its
+   * time instead; either way a commit time is never below the one before it in global order.
+   */
+  readonly clock?: Clock
 }
 
 /** The PostgreSQL EventLog; inline projections receive the append's PoolClient (inside its transaction). */
@@ -215,6 +222,9 @@ export const createPostgresEventLog = async (options: PostgresEventLogOptions): 
     }
   }
 
+  const clock = options.clock
+  const clockMs = () => (clock === undefined ? null : clock.now().getTime())
+
   /**
    * After a call the server rolled back whole (a deadlock or serialization failure), wait and say
    * whether to send it again: nothing of it was written, and every append in it is checked again
@@ -244,7 +254,7 @@ export const createPostgresEventLog = async (options: PostgresEventLogOptions): 
     for (let attempt = 1; ; attempt++) {
       try {
         return await onClient(
-          (client) => callAppendEvents(client, schema, requests, notifyOthers),
+          (client) => callAppendEvents(client, schema, requests, notifyOthers, clockMs()),
           () => false,
         )
       } catch (error) {
@@ -275,7 +285,7 @@ export const createPostgresEventLog = async (options: PostgresEventLogOptions): 
           let called = false
           await client.query('BEGIN')
           try {
-            const [outcome] = await callAppendEvents(client, schema, [request], notifyOthers)
+            const [outcome] = await callAppendEvents(client, schema, [request], notifyOthers, clockMs())
             called = true
             if (outcome === undefined || outcome.stored === undefined) {
               await client.query('ROLLBACK')

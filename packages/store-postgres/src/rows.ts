@@ -17,14 +17,32 @@ export const batchEvents = `CROSS JOIN LATERAL ROWS FROM (unnest(b.event_ids), u
 /** An event's global position, in a query over `batchEvents`. */
 export const eventPosition = '(b.position - b.event_count + e.i)'
 
-/** The event columns, in the order every read selects them (rows arrive as arrays of raw text). */
-export const eventColumns = `${eventPosition} AS position, b.stream_name,
+/**
+ * The event columns of schema versions 3 to 5 (their `events` view), kept as they were: migrations
+ * replay history.
+ */
+export const eventColumnsV3 = `${eventPosition} AS position, b.stream_name,
   (b.stream_position - b.event_count + e.i)::integer AS stream_position, e.event_id, e.type, e.schema_version, e.data,
   e.recorded_at, e.correlation_id, e.causation_id, e.command_id, e.actor_id, e.actor_role, e.prev_hash, e.hash`
+
+/**
+ * The event columns, in the order every read selects them (rows arrive as arrays of raw text): those
+ * of version 3, then the batch's commit time (ms since the epoch).
+ */
+export const eventColumns = `${eventColumnsV3}, b.committed_at_ms`
 
 export type EventRow = Array<string | null>
 
 const digits = /^[0-9]+$/
+
+/** The last commit time converted and its ISO form: the events of a batch share it, and so do appends. */
+let lastCommit = { ms: '', iso: '' }
+/** A commit time in ms since the epoch (decimal text, as the server sends it) as ISO-8601. */
+export const isoOfMs = (ms: string): string => {
+  if (ms !== lastCommit.ms) lastCommit = { ms, iso: new Date(Number(ms)).toISOString() }
+  return lastCommit.iso
+}
+const integerText = /^-?[0-9]{1,16}$/
 
 const positiveInt = (value: string | null | undefined): number | null =>
   typeof value === 'string' && digits.test(value) && value.length < 16 && Number(value) >= 1
@@ -54,16 +72,36 @@ export const eventFromRow = (row: EventRow): StoredEvent => {
   } catch (error) {
     throw corrupt(`data is not valid JSON (${(error as Error).message})`)
   }
-  const [, , , , , , , , correlationId, causationId, commandId, actorId, actorRole, prevHash, hash] = row
+  const [
+    ,
+    ,
+    ,
+    ,
+    ,
+    ,
+    ,
+    ,
+    correlationId,
+    causationId,
+    commandId,
+    actorId,
+    actorRole,
+    prevHash,
+    hash,
+    committed,
+  ] = row
   if ((actorId === null) !== (actorRole === null))
     throw corrupt('the actor has an id without a role or a role without an id')
   if (typeof prevHash !== 'string' || typeof hash !== 'string' || hash === '')
     throw corrupt('the row has no hash chain fields')
+  if (typeof committed !== 'string' || !integerText.test(committed) || Math.abs(Number(committed)) > 8.64e15)
+    throw corrupt(`commit time ${String(committed)} is not a time in milliseconds`)
   return {
     eventId,
     streamName: name,
     streamPosition: streamPos,
     globalPosition: global,
+    committedAt: isoOfMs(committed),
     recordedAt,
     type,
     schemaVersion: version,

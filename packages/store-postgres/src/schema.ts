@@ -1,9 +1,15 @@
 import type pg from 'pg'
-import { appendFunctionV1, appendFunctionV2, appendFunctionV3, appendFunctionV4 } from './append-function.js'
+import {
+  appendFunctionV1,
+  appendFunctionV2,
+  appendFunctionV3,
+  appendFunctionV4,
+  appendFunctionV5,
+} from './append-function.js'
 import { SchemaMissingError, SchemaVersionError } from './errors.js'
 import { lockKeyOf, migrationLockClass } from './identifiers.js'
 import { withTransaction } from './pool.js'
-import { batchEvents, eventColumns } from './rows.js'
+import { batchEvents, eventColumns, eventColumnsV3 } from './rows.js'
 
 /** One step of the schema; all missing steps are applied in one transaction on open. */
 export interface Migration {
@@ -127,7 +133,7 @@ export const migrations: ReadonlyArray<Migration> = [
       ALTER SEQUENCE ${s}.events_position_seq OWNED BY ${s}.event_batches.position;
       DROP TABLE ${s}.events;
       CREATE VIEW ${s}.events AS
-        SELECT ${eventColumns}, b.category, b.transaction_id FROM ${s}.event_batches b ${batchEvents};
+        SELECT ${eventColumnsV3}, b.category, b.transaction_id FROM ${s}.event_batches b ${batchEvents};
       DROP FUNCTION ${s}.append_events(text[], integer[], text[], integer[], integer[], integer[], text[],
         text[], integer[], json, text[], text[], text[], text[], text[], text[], text[], text[], boolean);
       ${appendFunctionV3(s)}
@@ -148,6 +154,31 @@ export const migrations: ReadonlyArray<Migration> = [
     version: 5,
     name: 'append_events locks stream rows in one order (by name): no deadlock between calls',
     sql: (s) => appendFunctionV4(s),
+  },
+  {
+    version: 6,
+    name: 'commit times assigned by the store in global order (committed_at_ms, commit_clock)',
+    // Batches written before: the greatest recorded_at at or before each in global order (ISO text,
+    // compared byte by byte), so commit times never decrease (docs/architecture.md, "As of a time").
+    sql: (s) => `
+      ALTER TABLE ${s}.event_batches ADD COLUMN committed_at_ms bigint;
+      UPDATE ${s}.event_batches b SET committed_at_ms = c.ms
+        FROM (SELECT position,
+                floor(extract(epoch FROM (max(latest) OVER (ORDER BY position))::timestamptz) * 1000)::bigint AS ms
+              FROM (SELECT position, (SELECT max(r COLLATE "C") FROM unnest(recorded_at) AS r) AS latest
+                    FROM ${s}.event_batches) AS m) AS c
+        WHERE b.position = c.position;
+      ALTER TABLE ${s}.event_batches ALTER committed_at_ms SET NOT NULL;
+      CREATE SEQUENCE ${s}.commit_clock AS bigint MINVALUE -9223372036854775808;
+      SELECT setval('${s}.commit_clock', latest) FROM (SELECT max(committed_at_ms) AS latest FROM ${s}.event_batches) AS l
+        WHERE latest IS NOT NULL;
+      DROP VIEW ${s}.events;
+      CREATE VIEW ${s}.events AS
+        SELECT ${eventColumns}, b.category, b.transaction_id FROM ${s}.event_batches b ${batchEvents};
+      DROP FUNCTION ${s}.append_events(text[], integer[], text[], integer[], text[], text[], integer[], text[],
+        text[], text[], text[], text[], text[], text[], text[], boolean);
+      ${appendFunctionV5(s)}
+    `,
   },
 ]
 

@@ -25,6 +25,15 @@ if (available) {
     const store = await createPostgresEventStore({ connectionString: connectionString(), schema, registry })
     return {
       store,
+      // Another app server on the schema whose injected clock gives its commit times (this one's: the server's).
+      writer: async (clock) =>
+        createPostgresEventStore({
+          connectionString: connectionString(),
+          schema,
+          registry,
+          clock,
+          maxConnections: 2,
+        }),
       teardown: async () => dropSchema(admin, schema),
       tamper: async (streamName, streamPosition) => {
         await tamperEvent(
@@ -54,6 +63,7 @@ if (available) {
       })
       return {
         store,
+        writer: async (clock) => createPostgresEventStore({ pool, schema, registry, notify: false, clock }),
         teardown: async () => {
           await dropSchema(admin, schema)
           await pool.end()

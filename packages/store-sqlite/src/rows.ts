@@ -8,7 +8,7 @@ import { SqliteCorruptEventError } from './errors.js'
  */
 export const eventColumns =
   'position, stream_name, stream_position, event_id, type, schema_version, data, recorded_at, ' +
-  'correlation_id, causation_id, command_id, actor, prev_hash, hash, category'
+  'correlation_id, causation_id, command_id, actor, prev_hash, hash, committed_at, category'
 
 /** A row as better-sqlite3 returns it in raw (array) mode: nothing about it is trusted. */
 export type EventRow = ReadonlyArray<unknown>
@@ -57,19 +57,21 @@ export const rowToStoredEvent = (row: EventRow): StoredEvent => {
   const actor = row[11]
   const prevHash = row[12]
   const hash = row[13]
+  const committedAt = row[14]
   const stream = text(streamName) ? streamName : `(unreadable stream name ${String(streamName)})`
   const at = integer(streamPosition) ? streamPosition : null
   const global = integer(position) ? BigInt(position) : null
   const corrupt = (reason: string) => new SqliteCorruptEventError(stream, at, global, reason)
   if (!text(streamName)) throw corrupt('the stream name is not text')
-  if (!categoryMatches(row[14], streamName))
+  if (!categoryMatches(row[15], streamName))
     throw corrupt(
-      `the category column ${JSON.stringify(row[14])} does not match the stream name (reads filtered by category would miss the event)`,
+      `the category column ${JSON.stringify(row[15])} does not match the stream name (reads filtered by category would miss the event)`,
     )
   if (global === null || global < 1n) throw corrupt(`the global position ${String(position)} is not a number`)
   if (at === null || at < 1) throw corrupt(`the stream position ${String(streamPosition)} is not a number`)
   if (!text(eventId) || !text(type) || !text(recordedAt) || !text(prevHash) || !text(hash))
     throw corrupt('a required column (event id, type, recorded at, hashes) is missing')
+  if (!text(committedAt) || committedAt === '') throw corrupt('the commit time is missing')
   if (!integer(schemaVersion) || schemaVersion < 1)
     throw corrupt(`the schema version ${String(schemaVersion)} is not a positive integer`)
   if (!optionalText(correlationId) || !optionalText(causationId) || !optionalText(commandId))
@@ -93,6 +95,7 @@ export const rowToStoredEvent = (row: EventRow): StoredEvent => {
     streamName,
     streamPosition: at,
     globalPosition: global,
+    committedAt,
     recordedAt,
     type,
     schemaVersion,

@@ -79,6 +79,18 @@ export const migrations: ReadonlyArray<Migration> = [
       CREATE TABLE es_kek_retired (id TEXT PRIMARY KEY, retired_at TEXT NOT NULL);
     `,
   },
+  {
+    version: 4,
+    name: 'commit times assigned by the store (committed_at)',
+    // Events written before: the greatest recorded_at at or before each in global order (ISO text,
+    // whose text order is time order), so commit times never decrease (docs/architecture.md).
+    sql: `
+      ALTER TABLE es_events ADD COLUMN committed_at TEXT NOT NULL DEFAULT '';
+      UPDATE es_events SET committed_at = c.committed_at
+        FROM (SELECT position, max(recorded_at) OVER (ORDER BY position) AS committed_at FROM es_events) AS c
+        WHERE es_events.position = c.position;
+    `,
+  },
 ]
 
 export const latestSchemaVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0)

@@ -1,15 +1,18 @@
 import {
   type AllFilter,
-  atGlobalPosition,
+  type Clock,
   categoryOf,
   chainEvents,
   checkExpectedVersion,
+  committedEvent,
   type EventLog,
   EventSourcingError,
   type ExpectedVersion,
+  nextCommitTime,
   type PendingEvent,
   type StoredEvent,
   StoreError,
+  systemClock,
 } from '@dealer-crm/eventsourcing'
 import type Database from 'better-sqlite3'
 import { type ConnectionOptions, openConnection, type SynchronousLevel } from './connection.js'
@@ -29,6 +32,12 @@ export interface SqliteEventLogOptions extends ConnectionOptions {
    * event per row (about 10-15 µs); default false, `verify()` from the kernel checks a whole log.
    */
   readonly verifyHashes?: boolean
+  /**
+   * The clock of commit times (default: the system clock). An append's commit time is this clock's
+   * time, or the last commit time in the file when that is later (another process's clock may be
+   * ahead), read inside the append's write transaction: commit times never decrease.
+   */
+  readonly clock?: Clock
 }
 
 /** The EventLog over one SQLite file; inline projections receive the better-sqlite3 Database. */
@@ -91,12 +100,18 @@ export const openSqliteEventLog = (options: SqliteEventLogOptions): SqliteEventL
       'SELECT stream_position, hash FROM es_events WHERE stream_name = ? ORDER BY stream_position DESC LIMIT 1',
     )
     .raw(true)
-  const lastPosition = db.prepare('SELECT max(position) FROM es_events').pluck(true)
+  const lastCommit = db
+    .prepare('SELECT position, committed_at FROM es_events ORDER BY position DESC LIMIT 1')
+    .raw(true)
   const insert = db.prepare(
     `INSERT INTO es_events (position, stream_name, stream_position, category, event_id, type, schema_version,
-       data, recorded_at, correlation_id, causation_id, command_id, actor, prev_hash, hash)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       data, recorded_at, correlation_id, causation_id, command_id, actor, prev_hash, hash, committed_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
+  const clock = options.clock ?? systemClock
+  /** The last commit time read and its value in ms: appends in a row read the same one. */
+  let lastCommitText = ''
+  let lastCommitMs = Number.NEGATIVE_INFINITY
   const streamPage = db
     .prepare(
       `SELECT ${eventColumns} FROM es_events
@@ -196,7 +211,14 @@ export const openSqliteEventLog = (options: SqliteEventLogOptions): SqliteEventL
     const conflict = checkExpectedVersion(streamName, expected, head.version)
     if (conflict) throw conflict
     const chained = chainEvents(streamName, head.version, head.hash, events)
-    const last = (lastPosition.get() as number | null) ?? 0
+    // The last event of the file, inside this write transaction: its position and commit time.
+    const [lastPosition, lastCommitted] = (lastCommit.get() as EventRow | undefined) ?? [0, '']
+    const last = typeof lastPosition === 'number' ? lastPosition : 0
+    if (lastCommitted !== lastCommitText && typeof lastCommitted === 'string') {
+      lastCommitText = lastCommitted
+      lastCommitMs = lastCommitted === '' ? Number.NEGATIVE_INFINITY : Date.parse(lastCommitted)
+    }
+    const committedAt = new Date(nextCommitTime(clock, lastCommitMs)).toISOString()
     const category = categoryOf(streamName)
     const stored: StoredEvent[] = []
     for (let i = 0; i < chained.length; i++) {
@@ -218,8 +240,9 @@ export const openSqliteEventLog = (options: SqliteEventLogOptions): SqliteEventL
         e.actor === null ? null : JSON.stringify({ id: e.actor.id, role: e.actor.role }),
         e.prevHash,
         e.hash,
+        committedAt,
       )
-      stored.push(atGlobalPosition(e, BigInt(position)))
+      stored.push(committedEvent(e, BigInt(position), committedAt))
     }
     return stored
   }

@@ -8,6 +8,8 @@ runEventStoreConformance('SQLite (better-sqlite3, WAL, synchronous FULL)', async
   const store = createSqliteEventStore({ path: file.path, registry })
   return {
     store,
+    // Another connection to the file, as another process: its clock gives its commit times too.
+    writer: async (clock) => createSqliteEventStore({ path: file.path, registry, clock }),
     teardown: async () => file.remove(),
     tamper: async (streamName, streamPosition) => {
       store.database
@@ -26,6 +28,8 @@ runEventStoreConformance('SQLite (caller-supplied connection, synchronous NORMAL
   const store = createSqliteEventStore({ database, synchronous: 'NORMAL', registry })
   return {
     store,
+    writer: async (clock) =>
+      createSqliteEventStore({ path: file.path, synchronous: 'NORMAL', registry, clock }),
     teardown: async () => {
       database.close()
       file.remove()

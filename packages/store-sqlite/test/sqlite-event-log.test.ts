@@ -2,7 +2,14 @@ import { spawn } from 'node:child_process'
 import { copyFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ConcurrencyError, CorruptEventError, StoreError, verify } from '@dealer-crm/eventsourcing'
+import {
+  ConcurrencyError,
+  CorruptEventError,
+  chainEvents,
+  fixedClock,
+  StoreError,
+  verify,
+} from '@dealer-crm/eventsourcing'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
@@ -52,12 +59,64 @@ describe('opening a file', () => {
     await log.append('order-1', [pendingNote('kept')], 'no_stream')
     log.database.exec(`DROP TABLE es_dead_letters; DROP TABLE es_key_encryption; DROP TABLE es_kek_retired;
       ALTER TABLE es_subject_keys DROP COLUMN kek; ALTER TABLE es_subject_keys DROP COLUMN created_wrapped;
-      DELETE FROM es_schema_migrations WHERE version > 1`)
+      ALTER TABLE es_events DROP COLUMN committed_at; DELETE FROM es_schema_migrations WHERE version > 1`)
     await log.close()
     log = openSqliteEventLog({ path: file.path })
     expect(log.schemaVersion).toBe(latestSchemaVersion)
     expect(log.database.prepare('SELECT count(*) FROM es_dead_letters').pluck().get()).toBe(0)
     expect((await collect(log.readAll(all))).map((e) => e.data)).toEqual([{ text: 'kept', tags: ['test'] }])
+  })
+
+  it('opens a file of schema version 3 (before commit times): old events commit at the latest recorded time so far', async () => {
+    const path = join(file.dir, 'v3.db')
+    const raw = new Database(path)
+    raw.exec(
+      `CREATE TABLE es_schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`,
+    )
+    for (const m of migrations.filter((m) => m.version <= 3)) {
+      raw.exec(m.sql)
+      raw
+        .prepare('INSERT INTO es_schema_migrations VALUES (?, ?, ?)')
+        .run(m.version, m.name, '2026-11-01T00:00:00.000Z')
+    }
+    // Three events as version 3 wrote them, the second by a writer whose clock was 4 s behind.
+    const times = ['2026-11-22T10:00:04.000Z', '2026-11-22T10:00:00.000Z', '2026-11-22T10:00:05.000Z']
+    const chained = chainEvents(
+      'order-1',
+      0,
+      '',
+      times.map((recordedAt, i) => ({ ...pendingNote(`v3-${i}`), recordedAt })),
+    )
+    const insert = raw.prepare(
+      `INSERT INTO es_events (position, stream_name, stream_position, category, event_id, type, schema_version,
+         data, recorded_at, correlation_id, causation_id, command_id, actor, prev_hash, hash)
+       VALUES (?, ?, ?, 'order', ?, ?, ?, ?, ?, NULL, NULL, NULL, ?, ?, ?)`,
+    )
+    for (const [i, e] of chained.entries())
+      insert.run(
+        i + 1,
+        e.streamName,
+        e.streamPosition,
+        e.eventId,
+        e.type,
+        e.schemaVersion,
+        e.dataJson,
+        e.recordedAt,
+        JSON.stringify(e.actor),
+        e.prevHash,
+        e.hash,
+      )
+    raw.close()
+
+    const upgraded = openSqliteEventLog({ path, clock: fixedClock('2026-11-22T09:00:00Z') })
+    expect(upgraded.schemaVersion).toBe(latestSchemaVersion)
+    const before = await collect(upgraded.readAll(all))
+    expect(before.map((e) => e.committedAt)).toEqual([times[0], times[0], times[2]])
+    // A store clock behind the last commit time commits at that time, never earlier.
+    const [appended] = await upgraded.append('order-1', [pendingNote('v4')], 3)
+    expect(appended!.committedAt).toBe(times[2])
+    expect((await verify(upgraded)).ok).toBe(true)
+    await upgraded.close()
   })
 
   it('refuses a file written by a newer schema version with a typed error, and leaves it alone', async () => {

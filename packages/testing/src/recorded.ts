@@ -7,6 +7,11 @@ export interface RecordedOptions {
   readonly fromPosition?: bigint
   /** Recorded time of every event, or per event (default 2026-01-01, one second apart). */
   readonly recordedAt?: Date | ((event: Event, index: number) => Date)
+  /**
+   * Commit time of every event, or per event (give them in non-decreasing order, as a store does).
+   * Default: the greatest recorded time so far, what a store whose clock is the writer's gives.
+   */
+  readonly committedAt?: Date | ((event: Event, index: number) => Date)
   readonly actor?: Actor | null
 }
 
@@ -20,6 +25,7 @@ export const recorded = <E extends Event>(
 ): ReadonlyArray<RecordedEvent<E>> => {
   const perStream = new Map<string, number>()
   const start = options.fromPosition ?? 1n
+  let latest = Number.NEGATIVE_INFINITY
   return events.map((event, index) => {
     const streamName =
       typeof options.streamName === 'function'
@@ -31,6 +37,11 @@ export const recorded = <E extends Event>(
       typeof options.recordedAt === 'function'
         ? options.recordedAt(event, index)
         : new Date((options.recordedAt ?? new Date('2026-01-01T00:00:00Z')).getTime() + index * 1000)
+    latest = Math.max(latest, recordedAt.getTime())
+    const committedAt =
+      typeof options.committedAt === 'function'
+        ? options.committedAt(event, index)
+        : (options.committedAt ?? new Date(latest))
     return {
       ...event,
       metadata: {
@@ -38,6 +49,7 @@ export const recorded = <E extends Event>(
         streamName,
         streamPosition,
         globalPosition: start + BigInt(index),
+        committedAt,
         recordedAt,
         schemaVersion: 1,
         correlationId: null,

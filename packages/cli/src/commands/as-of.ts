@@ -46,8 +46,9 @@ export const asOfCommand: Command = {
   help: `Usage: dealer-crm as-of <time|position|now> --db <target> [--projection NAME] [--format json|table]
 
 Folds the dealership's read models (or one) from the start of the log up to a point in its history
-(the kernel's projectAsOf): a global position (digits, inclusive) or an ISO-8601 time (the events
-recorded at or before it). "now" folds the whole log. One pass over the log for all read models.
+(the kernel's projectAsOf): a global position (digits, inclusive) or an ISO-8601 time (the log as
+it stood then: the events the store had committed at or before it, whatever time the writers'
+clocks showed). "now" folds the whole log. One pass over the log for all read models.
 
 Options:
   --projection NAME  one read model: ${readModelNames.join(', ')}

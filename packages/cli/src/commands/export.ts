@@ -48,9 +48,9 @@ export const exportCommand: Command = {
   help: `Usage: dealer-crm export --db <target> [--out FILE] [--with-keys]
 
 Writes every stored event in global order as NDJSON, one JSON object per line: the event as the
-log keeps it (personal fields still encrypted; hashes, ids, times and metadata as stored; the
-global position as a decimal string). Without --out the lines go to stdout. \`dealer-crm import\`
-reads the file into another store, where every hash comes out the same.
+log keeps it (personal fields still encrypted; hashes, ids, recorded and commit times and metadata
+as stored; the global position as a decimal string). Without --out the lines go to stdout.
+\`dealer-crm import\` reads the file into another store, where every hash comes out the same.
 
 The events alone do not carry the personal-data keys: imported elsewhere, personal fields read as
 erased unless that store uses the same key vault. --with-keys appends the key vault's rows

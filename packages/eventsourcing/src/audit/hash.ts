@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto'
-import type { ChainedEvent, PendingEvent, StoredEvent } from '../store/event-log.js'
+import type { ChainedEvent, HashedEvent, PendingEvent } from '../store/stored-event.js'
 
 /** Field names repeat from event to event: their quoted form is memoised (bounded). */
 const quotedKeys = new Map<string, string>()
@@ -91,8 +91,6 @@ export const canonicalJson = (value: unknown): string => {
 
 const json = (v: string | null): string => (v === null ? 'null' : JSON.stringify(v))
 
-type Hashed = Omit<StoredEvent, 'globalPosition' | 'prevHash' | 'hash'>
-
 /**
  * The canonical event up to its data: `{"actor":…,"causationId":…,"commandId":…,"correlationId":…,"data":`.
  * The events of one append usually share it, so chainEvents builds it once for them.
@@ -128,7 +126,11 @@ const envelopeHash = (
  * position is left out, so a log exported and imported into another store still verifies.
  * `dataJson` is `canonicalJson(e.data)` when the caller has it already.
  */
-export const eventHash = (prevHash: string, e: Hashed, dataJson: string = canonicalJson(e.data)): string =>
+export const eventHash = (
+  prevHash: string,
+  e: HashedEvent,
+  dataJson: string = canonicalJson(e.data),
+): string =>
   envelopeHash(
     prevHash,
     envelopeHead(e),

@@ -18,6 +18,12 @@ export interface EventMetadata {
   readonly streamPosition: number
   /** Strictly increasing across the store; a reader never sees a lower one after a higher one. */
   readonly globalPosition: bigint
+  /**
+   * When the store committed the event, by the store's clock: never earlier than the commit time of
+   * an event before it in global order. "As of a time" means the events committed by then.
+   */
+  readonly committedAt: Date
+  /** The writer's clock when it appended (the business time it saw); writers' clocks may disagree. */
   readonly recordedAt: Date
   /** The schema version the event was written with (reads upcast to the latest). */
   readonly schemaVersion: number

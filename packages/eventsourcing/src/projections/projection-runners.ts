@@ -24,13 +24,16 @@ export const rebuildProjection = async <S, E extends Event, P extends E = E>(
   return state
 }
 
-/** A point in the log's history: a global position (inclusive) or a recorded time (inclusive). */
+/** A point in the log's history: a global position (inclusive) or a commit time (inclusive). */
 export type AsOf = { readonly position: bigint } | { readonly time: Date }
 
 /**
- * The projection as it was at a point in history, for audits: "what did we know on 1 March?".
- * Events are read in global order and the fold stops after the given position or at the first
- * event recorded after the given time.
+ * The projection as it was at a point in history, for audits: "what did we know on 1 March?". By
+ * position: the events up to it. By time: the log as it stood at that time, the events the store
+ * had committed by then (`committedAt` at or before it), which are a prefix of the global order
+ * (docs/architecture.md, "As of a time"). Events are read in global order and the fold stops after
+ * the position, or at the first event committed after the time. The writers' `recordedAt` plays no
+ * part: writers' clocks may disagree, and an event can carry a time earlier than one before it.
  */
 export const projectAsOf = async <S, E extends Event, P extends E = E>(
   store: EventStore<E>,
@@ -42,7 +45,7 @@ export const projectAsOf = async <S, E extends Event, P extends E = E>(
   const until = 'time' in asOf ? asOf.time.getTime() : undefined
   let next = 0n
   for await (const e of store.readAll({ types: projection.handles, ...(to === undefined ? {} : { to }) })) {
-    if (until !== undefined && e.metadata.recordedAt.getTime() > until) break
+    if (until !== undefined && e.metadata.committedAt.getTime() > until) break
     if (e.metadata.globalPosition < next) continue
     state = projection.apply(state, e as RecordedEvent<P>) // read filtered by the projection's types
     next = e.metadata.globalPosition + 1n

@@ -1,40 +1,9 @@
 import { ConcurrencyError, type ExpectedVersion } from '../errors.js'
-import type { Actor } from '../events/envelope.js'
+import type { Clock } from '../ports.js'
+import type { ChainedEvent, PendingEvent, StoredEvent } from './stored-event.js'
 
-/**
- * An event as a store keeps it: personal fields already encrypted, at the schema version it
- * was written with. This is what the hash chain covers and what export/import moves.
- */
-export interface StoredEvent {
-  readonly eventId: string
-  readonly streamName: string
-  readonly streamPosition: number
-  readonly globalPosition: bigint
-  /** ISO-8601 with milliseconds, UTC. */
-  readonly recordedAt: string
-  readonly type: string
-  readonly schemaVersion: number
-  /** The encoded, encrypted data: a JSON value. */
-  readonly data: unknown
-  readonly correlationId: string | null
-  readonly causationId: string | null
-  readonly commandId: string | null
-  readonly actor: Actor | null
-  readonly prevHash: string
-  readonly hash: string
-}
-
-/** An event ready to be written: everything but what its place in the log decides. */
-export type PendingEvent = Omit<
-  StoredEvent,
-  'streamName' | 'streamPosition' | 'globalPosition' | 'prevHash' | 'hash'
->
-
-/** A stored event before the store numbered it globally. */
-export interface ChainedEvent extends Omit<StoredEvent, 'globalPosition'> {
-  /** `data` as canonical JSON: what the hash covers, and the text a store writes (serialised once). */
-  readonly dataJson: string
-}
+/** The envelope's types live with its declaration (stored-event.ts); re-exported for the log's users. */
+export type { ChainedEvent, PendingEvent, StoredEvent } from './stored-event.js'
 
 export interface StreamRange {
   /** First position, inclusive (1-based). */
@@ -62,6 +31,10 @@ export interface AllFilter {
  *
  * `inTransaction` runs after the events are written and before they commit: inline
  * projections use it; if it throws, nothing is written.
+ *
+ * Each append gets a commit time (`committedAt`) from the store, in the step that gives it its
+ * global positions: never below the commit time of the events before it in global order, whatever
+ * the writers' clocks (docs/architecture.md, "As of a time").
  */
 export interface EventLog<Tx = unknown> {
   readonly append: (
@@ -106,12 +79,20 @@ export const isExpectedVersion = (v: unknown): v is ExpectedVersion =>
   v === 'stream_exists' ||
   (typeof v === 'number' && Number.isInteger(v) && v >= 0)
 
-/** A chained event at its global position (built field by field: a spread is slow on this path). */
-export const atGlobalPosition = (e: ChainedEvent, globalPosition: bigint): StoredEvent => ({
+/**
+ * A chained event as committed: at its global position, with the store's commit time (built field
+ * by field: a spread is slow on this path).
+ */
+export const committedEvent = (
+  e: ChainedEvent,
+  globalPosition: bigint,
+  committedAt: string,
+): StoredEvent => ({
   eventId: e.eventId,
   streamName: e.streamName,
   streamPosition: e.streamPosition,
   globalPosition,
+  committedAt,
   recordedAt: e.recordedAt,
   type: e.type,
   schemaVersion: e.schemaVersion,
@@ -123,6 +104,13 @@ export const atGlobalPosition = (e: ChainedEvent, globalPosition: bigint): Store
   prevHash: e.prevHash,
   hash: e.hash,
 })
+
+/**
+ * The commit time a store gives an append (ms since the epoch): its clock's time, or the commit time
+ * before it when the clock is behind that, so commit times never decrease in global order.
+ */
+export const nextCommitTime = (clock: Clock, previous: number): number =>
+  Math.max(clock.now().getTime(), previous)
 
 /** Every stored event of a log, in global order (audits, export, statistics). */
 export const readWholeLog = (log: EventLog, batchSize = 1000): AsyncIterable<StoredEvent> =>

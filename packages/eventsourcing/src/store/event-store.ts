@@ -7,7 +7,7 @@ import {
   StoreError,
   UnknownEventTypeError,
 } from '../errors.js'
-import type { AppendMetadata, RecordedEvent } from '../events/envelope.js'
+import type { AppendMetadata, EventMetadata, RecordedEvent } from '../events/envelope.js'
 import type { EventRegistry } from '../events/registry.js'
 import { assertStreamName } from '../events/stream-name.js'
 import { type Clock, type IdGenerator, systemClock, uuidV7Ids } from '../ports.js'
@@ -19,13 +19,8 @@ import {
   unsealPersonalData,
 } from '../privacy/personal-data.js'
 import { isTransient } from '../retry.js'
-import {
-  checkExpectedVersion,
-  type EventLog,
-  isExpectedVersion,
-  type PendingEvent,
-  type StoredEvent,
-} from './event-log.js'
+import { checkExpectedVersion, type EventLog, isExpectedVersion } from './event-log.js'
+import type { PendingEvent, StoredEvent } from './stored-event.js'
 import { type FollowOptions, type Subscription, tailLog } from './tail.js'
 
 export interface AppendOptions {
@@ -106,11 +101,22 @@ export interface EventStoreOptions<E extends Event, Tx> {
   readonly inline?: ReadonlyArray<InlineProjection<E, Tx>>
 }
 
-/** `recordedAt` is given when the caller has it as a number already (an append): no string to parse. */
+/** The last commit time parsed: the events of an append share it, so a replay parses it once per append. */
+let lastCommit = { text: '', ms: Number.NaN }
+const commitMs = (text: string): number => {
+  if (text !== lastCommit.text) lastCommit = { text, ms: Date.parse(text) }
+  return lastCommit.ms
+}
+
+/**
+ * The recorded form of a stored event (built field by field: this runs for every event read). The
+ * times are given as numbers when the caller has them already (an append): no text to parse.
+ */
 const toRecorded = <E extends Event>(
   stored: StoredEvent,
   data: unknown,
-  recordedAt: Date = new Date(stored.recordedAt),
+  recordedAt: number = Date.parse(stored.recordedAt),
+  committedAt: number = commitMs(stored.committedAt),
 ): RecordedEvent<E> =>
   ({
     type: stored.type,
@@ -120,7 +126,8 @@ const toRecorded = <E extends Event>(
       streamName: stored.streamName,
       streamPosition: stored.streamPosition,
       globalPosition: stored.globalPosition,
-      recordedAt,
+      committedAt: new Date(committedAt),
+      recordedAt: new Date(recordedAt),
       schemaVersion: stored.schemaVersion,
       correlationId: stored.correlationId,
       causationId: stored.causationId,
@@ -128,7 +135,7 @@ const toRecorded = <E extends Event>(
       actor: stored.actor,
       prevHash: stored.prevHash,
       hash: stored.hash,
-    },
+    } satisfies EventMetadata,
   }) as RecordedEvent<E>
 
 /**
@@ -228,7 +235,8 @@ export const createEventStore = <E extends Event, Tx = unknown>(
   const inlineFor = (events: ReadonlyArray<E>, at: number) => {
     if (inline.length === 0) return undefined
     return async (stored: ReadonlyArray<StoredEvent>, tx: Tx) => {
-      const recorded = stored.map((s, i) => toRecorded<E>(s, events[i]?.data, new Date(at)))
+      const committed = Date.parse(stored[0]?.committedAt ?? '')
+      const recorded = stored.map((s, i) => toRecorded<E>(s, events[i]?.data, at, committed))
       for (const projection of inline) {
         const handled = recorded.filter((e) => (projection.handles as ReadonlyArray<string>).includes(e.type))
         if (handled.length > 0) await projection.apply(handled, tx)
@@ -283,10 +291,12 @@ export const createEventStore = <E extends Event, Tx = unknown>(
       }
       const stored = await log.append(streamName, pending, expected, inlineFor(events, now))
       const last = stored[stored.length - 1]
+      // One append, one commit time.
+      const committed = Date.parse(last?.committedAt ?? '')
       return {
         nextExpectedVersion: last?.streamPosition ?? 0,
         globalPositions: stored.map((s) => s.globalPosition),
-        events: stored.map((s, i) => toRecorded<E>(s, events[i]?.data, new Date(now))),
+        events: stored.map((s, i) => toRecorded<E>(s, events[i]?.data, now, committed)),
       }
     },
     readStream: async function* (streamName, o = {}) {

@@ -3,20 +3,32 @@ import { serial } from '../decider/algebra.js'
 import type { Event } from '../decider/decider.js'
 import { StoreError } from '../errors.js'
 import { categoryOf } from '../events/stream-name.js'
-import { atGlobalPosition, checkExpectedVersion, type EventLog, type StoredEvent } from './event-log.js'
+import { type Clock, systemClock } from '../ports.js'
+import { checkExpectedVersion, committedEvent, type EventLog, nextCommitTime } from './event-log.js'
 import { createEventStore, type EventStore, type EventStoreOptions } from './event-store.js'
+import type { StoredEvent } from './stored-event.js'
 
 /** The in-memory log has no transaction object; inline projections receive this marker. */
 export interface MemoryTransaction {
   readonly kind: 'memory'
 }
 
+export interface InMemoryEventLogOptions {
+  /** The clock of commit times (default: the system clock). */
+  readonly clock?: Clock
+}
+
 /**
  * A complete EventLog in process memory. Appends are serialised through one queue, so the
- * version check, the hash chain and the write happen as one step.
+ * version check, the hash chain, the commit time and the write happen as one step.
  */
-export const createInMemoryEventLog = (): EventLog<MemoryTransaction> => {
+export const createInMemoryEventLog = (
+  options: InMemoryEventLogOptions = {},
+): EventLog<MemoryTransaction> => {
+  const clock = options.clock ?? systemClock
   const all: StoredEvent[] = []
+  /** The commit time of the last append (ms). */
+  let lastCommit = Number.NEGATIVE_INFINITY
   const streams = new Map<string, StoredEvent[]>()
   const listeners = new Set<() => void>()
   let closed = false
@@ -34,8 +46,11 @@ export const createInMemoryEventLog = (): EventLog<MemoryTransaction> => {
         const conflict = checkExpectedVersion(streamName, expected, stream.length)
         if (conflict) throw conflict
         const chained = chainEvents(streamName, stream.length, stream[stream.length - 1]?.hash ?? '', events)
-        const stored = chained.map((e, i) => atGlobalPosition(e, BigInt(all.length + i + 1)))
+        const commit = nextCommitTime(clock, lastCommit)
+        const committedAt = new Date(commit).toISOString()
+        const stored = chained.map((e, i) => committedEvent(e, BigInt(all.length + i + 1), committedAt))
         if (inTransaction) await inTransaction(stored, { kind: 'memory' })
+        lastCommit = commit
         if (stream.length === 0) streams.set(streamName, stream)
         stream.push(...stored)
         all.push(...stored)
@@ -76,7 +91,14 @@ export const createInMemoryEventLog = (): EventLog<MemoryTransaction> => {
   }
 }
 
-/** The in-memory EventStore: the reference implementation of the port. */
+/**
+ * The in-memory EventStore: the reference implementation of the port. Its `clock` stamps both the
+ * writer's `recordedAt` and the log's commit times.
+ */
 export const createInMemoryEventStore = <E extends Event>(
   options: EventStoreOptions<E, MemoryTransaction>,
-): EventStore<E> => createEventStore(createInMemoryEventLog(), options)
+): EventStore<E> =>
+  createEventStore(
+    createInMemoryEventLog(options.clock === undefined ? {} : { clock: options.clock }),
+    options,
+  )

@@ -1,4 +1,4 @@
-import type { EventRegistry, EventStore } from '@dealer-crm/eventsourcing'
+import type { Clock, EventRegistry, EventStore } from '@dealer-crm/eventsourcing'
 import type { ConformanceEvent } from '../conformance-events.js'
 
 export interface ConformanceSetup {
@@ -7,6 +7,13 @@ export interface ConformanceSetup {
   readonly teardown?: () => Promise<void>
   /** Alter one stored event in place (e.g. an SQL UPDATE of its data), to prove tampering is detected. */
   readonly tamper?: (streamName: string, streamPosition: number) => Promise<void>
+  /**
+   * Open another writer on the same log, as another process or app server would, with its own
+   * clock: the clock stamps its `recordedAt`, and its commit times where the store takes its commit
+   * clock from the writer's options. The test closes it. Without it the commit-time tests run with
+   * the store alone.
+   */
+  readonly writer?: (clock: Clock) => Promise<EventStore<ConformanceEvent>>
 }
 
 export type ConformanceFactory = (context: {

@@ -1,6 +1,7 @@
 import { conformanceRegistry } from '../conformance-events.js'
 import { appendConformance } from './append.js'
 import { badInputConformance } from './bad-input.js'
+import { commitTimeConformance } from './commit-time.js'
 import { concurrencyConformance } from './concurrency.js'
 import type {
   ConformanceContext,
@@ -20,7 +21,7 @@ export type { ConformanceFactory, ConformanceOptions, ConformanceSetup } from '.
 /**
  * The conformance suite every EventStore runs — ours and third-party adapters alike:
  * expected versions, atomicity, concurrency, global ordering, reads, subscriptions, the
- * hash chain, personal data and bad input. One file per concern in this folder.
+ * hash chain, personal data, bad input, and commit times with as-of by time. One file per concern in this folder.
  */
 export const runEventStoreConformance = (
   name: string,
@@ -61,5 +62,6 @@ export const runEventStoreConformance = (
     hashChainConformance(ctx)
     personalDataConformance(ctx)
     badInputConformance(ctx)
+    commitTimeConformance(ctx)
   })
 }
