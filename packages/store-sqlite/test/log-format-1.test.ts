@@ -22,12 +22,19 @@ let log: SqliteEventLog
 beforeEach(() => {
   file = tempDatabase()
   log = openSqliteEventLog({ path: file.path })
-  const columns = Object.keys(rows[0] as object)
+  // The file's schema is today's; the commit times are what migration 4 gives rows written before it:
+  // the greatest recorded time so far in global order.
+  const columns = [...Object.keys(rows[0] as object), 'committed_at']
   const insert = log.database.prepare(
     `INSERT INTO es_events (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`,
   )
+  let committedAt = ''
   log.database.transaction(() => {
-    for (const row of rows) insert.run(row)
+    for (const row of rows) {
+      const recordedAt = String(row.recorded_at)
+      if (recordedAt > committedAt) committedAt = recordedAt
+      insert.run({ ...row, committed_at: committedAt })
+    }
   })()
 })
 afterEach(async () => {
@@ -60,7 +67,7 @@ describe('a log written before the log commitment (format 1 hashes, no signed he
       format: 1,
       position: 144n,
       count: 144,
-      root: '6a892d6b12e3c3d50e0a6142eb50268e1fbf6551dddf9faee5a04ab68f1f04c8',
+      root: '4c1010279dfe6247bfd7cb1a794d920670debdda4787c0da6f1eaef188e850ac',
       time: '2026-12-02T00:00:00.000Z',
       keyId: null,
       signature: null,

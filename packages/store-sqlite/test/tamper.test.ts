@@ -129,6 +129,7 @@ const readOne = (db: Database.Database, position: number): StoredEvent => {
     streamName: r.stream_name as string,
     streamPosition: r.stream_position as number,
     globalPosition: BigInt(position),
+    committedAt: r.committed_at as string,
     recordedAt: r.recorded_at as string,
     type: r.type as string,
     schemaVersion: r.schema_version as number,

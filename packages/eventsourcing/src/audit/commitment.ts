@@ -23,18 +23,16 @@ export interface LogHead {
 export const emptyLogHead: LogHead = { format: commitmentFormat, position: 0n, count: 0, root: '' }
 
 /**
- * What the commitment covers of one event, as canonical JSON with sorted keys: its global position,
- * stream name and position, and its per-stream hash, which covers everything else of the event
- * (ADR 0003). So editing, deleting, inserting, reordering or renumbering an event changes every
- * root from there on, and so does re-hashing a stream: its hashes change.
- *
- * Every envelope field the per-stream hash leaves out belongs here. `committedAt` (a store-assigned
- * commit time, not yet in the envelope) is the one to add when it lands, as a member of this object;
- * events without it must keep this exact text, so heads signed before it still verify.
+ * What the commitment covers of one event, as canonical JSON with sorted keys: its commit time, global
+ * position, stream name and position, and its per-stream hash, which covers everything else of the
+ * event (ADR 0003). So editing, deleting, inserting, reordering or renumbering an event, moving its
+ * commit time, or re-hashing a stream changes every root from there on. Every envelope field that the
+ * per-stream hash leaves out belongs here (`envelopeFields`, `store/stored-event.ts`).
  */
 export const commitmentLeaf = (e: StoredEvent): string =>
-  `{"globalPosition":"${e.globalPosition}","hash":${JSON.stringify(e.hash)},` +
-  `"streamName":${JSON.stringify(e.streamName)},"streamPosition":${e.streamPosition}}`
+  `{"committedAt":${JSON.stringify(e.committedAt)},"globalPosition":"${e.globalPosition}",` +
+  `"hash":${JSON.stringify(e.hash)},"streamName":${JSON.stringify(e.streamName)},` +
+  `"streamPosition":${e.streamPosition}}`
 
 /** The root after one more event: SHA-256 over the previous root, a newline and the event's leaf. */
 export const extendRoot = (root: string, e: StoredEvent): string =>
