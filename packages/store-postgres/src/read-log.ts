@@ -108,6 +108,7 @@ export const createLogReads = (
     let from = filter.from < 1n ? 1n : filter.from
     let waitedSince: number | null = null
     let pause = 1
+    let rereadAfterCheck = false
     for (;;) {
       if (from > to) return
       // Positions are distinct integers: no more than to - from + 1 events lie in the range.
@@ -128,7 +129,14 @@ export const createLogReads = (
       if (!pastEnd && result.rows.length === limit) continue
       if (lateCommitWaitMs <= 0) return
       const hidden = await hiddenUpTo(from, to, filter).catch(flagTransient('reading the log'))
-      if (hidden === null) return
+      if (hidden === null) {
+        // Nothing is hidden now, but the page was read earlier: a batch it could not show yet (behind
+        // an open transaction that has ended since) is below the horizon now. One more page shows it;
+        // after that, whatever the page misses committed after this check.
+        if (rereadAfterCheck) return
+        rereadAfterCheck = true
+        continue
+      }
       to = hidden
       waitedSince ??= Date.now()
       if (Date.now() - waitedSince >= lateCommitWaitMs) return
