@@ -1,4 +1,5 @@
 import { ConcurrencyError } from '@dealer-crm/eventsourcing'
+import { describe, expect, it } from 'vitest'
 import type { ConformanceEvent } from '../conformance-events.js'
 import type { ConformanceContext } from './context.js'
 import { collect, freshStream, note, rejection } from './support.js'

@@ -1,4 +1,5 @@
 import { ConcurrencyError, verify } from '@dealer-crm/eventsourcing'
+import { describe, expect, it } from 'vitest'
 import type { ConformanceContext } from './context.js'
 import { collect, freshStream, note, waitFor } from './support.js'
 

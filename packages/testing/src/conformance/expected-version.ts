@@ -1,4 +1,5 @@
 import { ConcurrencyError, type ExpectedVersion } from '@dealer-crm/eventsourcing'
+import { describe, expect, it } from 'vitest'
 import type { ConformanceContext } from './context.js'
 import { freshStream, note, rejection } from './support.js'
 

@@ -1,4 +1,5 @@
 import { type StoredEvent, verify, verifyEvents } from '@dealer-crm/eventsourcing'
+import { describe, expect, it } from 'vitest'
 import type { ConformanceContext } from './context.js'
 import { collect, freshStream, note } from './support.js'
 
