@@ -5,8 +5,8 @@ import {
   chainEvents,
   checkExpectedVersion,
   type EventLog,
-  EventSourcingError,
   type ExpectedVersion,
+  isEventSourcingError,
   type PendingEvent,
   type StoredEvent,
   StoreError,
@@ -236,7 +236,7 @@ export const openSqliteEventLog = (options: SqliteEventLogOptions): SqliteEventL
 
   /** The kernel's typed errors (conflict, corrupt head) as they are; anything else as a StoreError. */
   const appendError = (streamName: string, error: unknown): unknown =>
-    error instanceof EventSourcingError ? error : asStoreError(`append to ${streamName}`, error)
+    isEventSourcingError(error) ? error : asStoreError(`append to ${streamName}`, error)
 
   const grouped = createGroupCommit({
     db,
