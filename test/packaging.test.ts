@@ -173,6 +173,10 @@ describe('the packed packages, installed outside the workspace', { timeout: 0 },
     }
   })
 
+  it('link the dealer-crm command', () => {
+    expect(run(join(app, 'node_modules/.bin/dealer-crm'), ['--help'], app)).toContain('dealer-crm')
+  })
+
   it('run a CommonJS program on the SQLite store', () => {
     expect(JSON.parse(run(process.execPath, ['embedding.cjs'], app))).toEqual({
       events: [2, 3],
