@@ -2,7 +2,7 @@
 // first tsconfig.json (type-check, ESM and declarations into dist/esm), then tsconfig.cjs.json
 // (CommonJS into dist/cjs, unchecked: the first pass checked). Only out-of-date projects are
 // rebuilt, each named as it starts, so a long build says what it is doing and an unchanged tree
-// takes about a second. See docs/adr/0010-install-build-and-packaging.md.
+// takes about a second. See docs/adr/0012-install-build-and-packaging.md.
 //
 //   node scripts/build.mjs          ESM and CommonJS (pnpm build)
 //   node scripts/build.mjs --esm    ESM only: what pnpm demo and pnpm start load

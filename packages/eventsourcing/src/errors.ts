@@ -1,4 +1,6 @@
 import type * as t from 'io-ts'
+import type { KeyEncryptionKeyMissingError } from './privacy/key-encryption.js'
+import type { InvalidPhoneError } from './privacy/phone.js'
 
 /**
  * Errors are values: every error the kernel produces carries a stable `code`, a message a
@@ -184,6 +186,8 @@ export type KernelError =
   | CommandValidationError
   | PersonalDataError
   | StoreError
+  | InvalidPhoneError
+  | KeyEncryptionKeyMissingError
 
 /** True when `error` is the kernel's error with this `code`, from either module format. */
 export const hasErrorCode = <C extends KernelError['code']>(

@@ -1,4 +1,4 @@
-import { isEventSourcingError, StoreError } from '@dealer-crm/eventsourcing'
+import { EventSourcingError, isEventSourcingError, StoreError } from '@dealer-crm/eventsourcing'
 import { CancelledError, DeadlineExceededError, UnavailableError } from '@eventstore/db-client'
 
 /** The connection failed or was cut: worth retrying once the server answers again. */
