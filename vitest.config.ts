@@ -13,8 +13,8 @@ const alias = readdirSync(packagesDir).flatMap((name) => [
 export default defineConfig({
   resolve: { alias },
   test: {
-    // The testing kit (@dealer-crm/testing) uses the runner's globals, so it also works under Jest.
-    globals: true,
+    // No globals: every test file, and the testing kit, imports what it uses from vitest.
+    globals: false,
     include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
     // No test may fail because the machine is slow: the limits are a hang detector, not a speed check.
     // The whole suite runs in a few minutes on 2 cores, so a single test or hook still running after

@@ -1,15 +1,14 @@
 import { join } from 'node:path'
-import { emmettSqlite } from '@dealer-crm/bench-emmett-sqlite'
 import { createEventStoreDbEventStore } from '@dealer-crm/store-eventstoredb'
 import { createPostgresEventStore } from '@dealer-crm/store-postgres'
 import { createSqliteEventStore } from '@dealer-crm/store-sqlite'
 import pg from 'pg'
 import { startEsdbTestServer } from '../../test/esdb-test-server/index.js'
-import { emmettPostgres } from './emmett-postgres.js'
 import { benchRegistry, oursContender } from './ours.js'
+import { asContender, peers } from './peers.js'
 import { rawPostgres } from './raw-postgres.js'
 import { rawSqlite } from './raw-sqlite.js'
-import { type Contender, EVENT_TYPE, type VisitData } from './workload.js'
+import { type Contender, EVENT_TYPE } from './workload.js'
 
 export interface OpenContext {
   readonly dir: string
@@ -27,6 +26,8 @@ export interface ContenderFactory {
   readonly name: string
   /** Why the store is measured alone (opened after the others are closed), if it is. */
   readonly runAlone?: string
+  /** A peer library's store: installed by `pnpm bench:peers`, left out (with a hint) until then. */
+  readonly peer?: true
   readonly open: (context: OpenContext) => Promise<Contender | null>
 }
 
@@ -87,11 +88,13 @@ export const contenders: ReadonlyArray<ContenderFactory> = [
     // error is thrown outside its promises. So it runs in a child process, retried if it dies.
     runAlone:
       'in a child process of its own (its sqlite3 connections have ended the process with SQLITE_BUSY)',
+    peer: true,
     open: async ({ dir, tag }) => {
-      const c = await emmettSqlite(join(dir, `emmett-${tag}.db`), EVENT_TYPE)
+      const emmett = await peers()
+      if (emmett === null) return null
+      const c = asContender(await emmett.emmettSqlite(join(dir, `emmett-${tag}.db`), EVENT_TYPE))
       return {
         ...c,
-        replay: (apply) => c.replay((data) => apply(data as unknown as VisitData)),
         // Seen in this bench: concurrent appends on its one sqlite3 connection end the process with
         // SQLITE_BUSY ("cannot commit transaction - SQL statements in progress"), thrown outside the promise.
         concurrentWriters: 'concurrent appends on its sqlite3 connection fail with SQLITE_BUSY',
@@ -100,6 +103,11 @@ export const contenders: ReadonlyArray<ContenderFactory> = [
   },
   {
     name: 'Emmett PostgreSQL',
-    open: async ({ pgUrl, tag }) => (tag === 'w' ? emmettPostgres(pgUrl, 'bench_emmett') : null),
+    peer: true,
+    open: async ({ pgUrl, tag }) => {
+      const emmett = await peers()
+      if (emmett === null || tag !== 'w') return null
+      return asContender(await emmett.emmettPostgres(pgUrl, 'bench_emmett', EVENT_TYPE))
+    },
   },
 ]

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { contenders } from './contenders.js'
 import { rate } from './measure.js'
+import { installPeersHint, peers } from './peers.js'
 import type { FillReply, RebuildStep, ReplayReply } from './rebuild.js'
 import { printTable } from './report.js'
 import { batch, type Contender, projection, type Result } from './workload.js'
@@ -220,9 +221,12 @@ const main = async () => {
     `dealer-crm bench: ${streams} streams × 100, ${singles} × 1, ${writers} writers, rebuild ${rebuildCount}, best of ${rounds} rounds\n`,
   )
   const wanted = args.only?.split(',') ?? null
-  const chosen = contenders.filter(
+  const named = contenders.filter(
     (f) => wanted === null || wanted.some((w) => f.name.toLowerCase().includes(w.toLowerCase())),
   )
+  const peersMissing = named.some((f) => f.peer) && (await peers()) === null
+  if (peersMissing) process.stdout.write(`  ${installPeersHint}; its rows are left out of this run\n`)
+  const chosen = named.filter((f) => !(peersMissing && f.peer))
   const open: Contender[] = []
   try {
     for (const factory of chosen.filter((f) => f.runAlone === undefined)) {

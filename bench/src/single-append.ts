@@ -11,10 +11,10 @@
 import { parseArgs } from 'node:util'
 import pg from 'pg'
 import { contenders } from './contenders.js'
-import { emmettPostgres } from './emmett-postgres.js'
+import { asContender, installPeersHint, peers } from './peers.js'
 import { rawPostgres } from './raw-postgres.js'
 import { rawRow } from './raw-row.js'
-import { type Contender, visit } from './workload.js'
+import { type Contender, EVENT_TYPE, visit } from './workload.js'
 
 const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '40' } } })
 const rounds = Number(args.rounds)
@@ -42,8 +42,13 @@ const measure = async (pool: pg.Pool, opened: Contender[]) => {
   const store = await ours?.open({ dir: '', pgUrl, tag: 'single' })
   if (store == null) throw new Error('no dealer-crm PostgreSQL contender')
   opened.push(store)
-  const emmett = await emmettPostgres(pgUrl, 'bench_emmett_single')
-  opened.push(emmett)
+  const emmettPeer = await peers()
+  if (emmettPeer === null) process.stdout.write(`  ${installPeersHint}; its row is left out\n`)
+  const emmett =
+    emmettPeer === null
+      ? null
+      : asContender(await emmettPeer.emmettPostgres(pgUrl, 'bench_emmett_single', EVENT_TYPE))
+  if (emmett !== null) opened.push(emmett)
   // Only for its table (the batch rows, indexes and storage of our schema); its own appends take
   // three round trips (BEGIN, INSERT, COMMIT), so this script inserts with one statement instead.
   opened.push(await rawPostgres(pgUrl, 'bench_raw_single'))
@@ -78,7 +83,7 @@ const measure = async (pool: pg.Pool, opened: Contender[]) => {
       ),
     ],
     [store.name, () => store.append(`visits-o${n++}`, [visit(n)])],
-    [emmett.name, () => emmett.append(`visits-e${n++}`, [visit(n)])],
+    ...(emmett === null ? [] : [[emmett.name, () => emmett.append(`visits-e${n++}`, [visit(n)])] as const]),
   ]
   const means = new Map<string, number[]>(ops.map(([name]) => [name, []]))
   for (let round = 0; round < rounds; round++)
@@ -89,13 +94,12 @@ const measure = async (pool: pg.Pool, opened: Contender[]) => {
       if (round >= 3) means.get(name)?.push(Number(process.hrtime.bigint() - start) / 1000 / block)
     }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? Number.NaN
-  const emmettUs = median(means.get(emmett.name) ?? [])
+  const emmettUs = emmett === null ? null : median(means.get(emmett.name) ?? [])
   process.stdout.write(`one single-event append, median of ${rounds - 3} rounds of ${block}, µs\n`)
   for (const [name] of ops) {
     const us = median(means.get(name) ?? [])
-    process.stdout.write(
-      `  ${name.padEnd(26)} ${us.toFixed(0).padStart(6)}   Emmett ÷ this ${(emmettUs / us).toFixed(2)}\n`,
-    )
+    const ratio = emmettUs === null ? '' : `   Emmett ÷ this ${(emmettUs / us).toFixed(2)}`
+    process.stdout.write(`  ${name.padEnd(26)} ${us.toFixed(0).padStart(6)}${ratio}\n`)
   }
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { afterEach, describe, expect, it } from 'vitest'
 import { jsonMessage, type Proposed, type RawClient, rawClient, stringUuid } from './raw-client/client.js'
 import { type EsdbTestServer, startEsdbTestServer } from './server.js'
 

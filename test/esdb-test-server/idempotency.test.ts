@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type Expectation, jsonMessage, type RawClient, rawClient, stringUuid } from './raw-client/client.js'
 import { type EsdbTestServer, startEsdbTestServer } from './server.js'
 

@@ -2,11 +2,10 @@
 // URI, a `title` that names the kind of problem, the HTTP `status`, a `detail` for this occurrence
 // and, for bad input, `errors` naming each field path.
 import {
-  CommandValidationError,
-  ConcurrencyError,
-  DomainRejectedError,
   type FieldError,
-  MalformedStreamNameError,
+  hasErrorCode,
+  isConcurrencyError,
+  isDomainRejectedError,
 } from '@dealer-crm/eventsourcing'
 
 export const problemContentType = 'application/problem+json'
@@ -83,13 +82,13 @@ const httpTitles: Readonly<Record<number, string>> = {
 
 /** What a client may see of an error thrown while handling its request. */
 export const problemOf = (error: unknown): Problem => {
-  if (error instanceof CommandValidationError)
+  if (hasErrorCode(error, 'CommandValidationError'))
     return invalidRequest(`The command ${error.commandType} is malformed; nothing was written.`, error.errors)
-  if (error instanceof MalformedStreamNameError)
+  if (hasErrorCode(error, 'MalformedStreamName'))
     return invalidRequest('The id in the URL cannot name a stream; nothing was written.', [
       { path: 'params.id', message: error.message },
     ])
-  if (error instanceof DomainRejectedError)
+  if (isDomainRejectedError(error))
     return {
       type: problemTypes.domainRejected,
       title: 'The dealership rules refuse this command',
@@ -97,7 +96,7 @@ export const problemOf = (error: unknown): Problem => {
       detail: error.message,
       code: error.code,
     }
-  if (error instanceof ConcurrencyError)
+  if (isConcurrencyError(error))
     return {
       type: problemTypes.concurrencyConflict,
       title: 'The resource has changed since you read it',

@@ -2,6 +2,7 @@ import { defaultPolicy, type LoyaltyPolicy, loyaltyDecider } from '@dealer-crm/l
 import { memberCommandsArb } from '@dealer-crm/loyalty-points/testing'
 import { runCommands } from '@dealer-crm/testing'
 import fc from 'fast-check'
+import { expect, it } from 'vitest'
 
 // Your programme: points last 12 months, and spent points of a refunded invoice are written off.
 const myPolicy: LoyaltyPolicy = { ...defaultPolicy, lotLifetimeMonths: 12, refundShortfall: 'write-off' }

@@ -8,10 +8,11 @@ import {
   type CommandContext,
   type Decider,
   type DomainError,
-  EventSourcingError,
+  type EventSourcingError,
   type HandleError,
   type HandleOptions,
   handleCommand,
+  isEventSourcingError,
   streamName,
 } from '@dealer-crm/eventsourcing'
 import type { LoyaltyCommand, LoyaltyError, Member } from '@dealer-crm/loyalty-points'
@@ -75,7 +76,7 @@ export const createProcessDispatch = (options: ProcessDispatchOptions) => {
   ) => {
     const result = await outcome
     if (result._tag === 'Right') return
-    if (result.left instanceof EventSourcingError) throw result.left
+    if (isEventSourcingError(result.left)) throw result.left
     reject(command, context, result.left.code, result.left.message)
   }
   const decoded = <A>(

@@ -1,13 +1,30 @@
 import type * as t from 'io-ts'
+import type { KeyEncryptionKeyMissingError } from './privacy/key-encryption.js'
+import type { InvalidPhoneError } from './privacy/phone.js'
 
 /**
  * Errors are values: every error the kernel produces carries a stable `code`, a message a
  * clerk can read, and the facts that explain it. They extend `Error` so that they can also
  * travel through rejected promises and async iterators.
+ *
+ * Decide them by `code` with the `is…` functions below, not with `instanceof`: an application
+ * that loads one package with `require` and another with `import` holds two copies of each class
+ * (the dual-package hazard), and an error made by one copy is no instance of the other. Each
+ * error carries a registered symbol (`Symbol.for`), which is the same in every copy.
  */
+const brand = Symbol.for('@dealer-crm/eventsourcing/EventSourcingError')
+
 export abstract class EventSourcingError extends Error {
   abstract readonly code: string
+  constructor(message?: string, options?: { cause?: unknown }) {
+    super(message, options)
+    Object.defineProperty(this, brand, { value: true })
+  }
 }
+
+/** True for every error of the kernel, its stores and its handlers, whichever copy of the package made it. */
+export const isEventSourcingError = (error: unknown): error is EventSourcingError =>
+  typeof error === 'object' && error !== null && Reflect.get(error, brand) === true
 
 /** A domain rule said no. Returned by `decide`, never thrown by the domain. */
 export interface DomainError {
@@ -158,3 +175,26 @@ export class StoreError extends EventSourcingError {
     this.transient = options?.transient ?? false
   }
 }
+
+/** The kernel's errors, each with its own `code`. */
+export type KernelError =
+  | ConcurrencyError
+  | MalformedStreamNameError
+  | UnknownEventTypeError
+  | EventDecodeError
+  | CorruptEventError
+  | CommandValidationError
+  | PersonalDataError
+  | StoreError
+  | InvalidPhoneError
+  | KeyEncryptionKeyMissingError
+
+/** True when `error` is the kernel's error with this `code`, from either module format. */
+export const hasErrorCode = <C extends KernelError['code']>(
+  error: unknown,
+  code: C,
+): error is Extract<KernelError, { readonly code: C }> => isEventSourcingError(error) && error.code === code
+
+/** An append's expected version did not match: the case a command handler retries. */
+export const isConcurrencyError = (error: unknown): error is ConcurrencyError =>
+  hasErrorCode(error, 'ConcurrencyError')

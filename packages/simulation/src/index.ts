@@ -3,6 +3,7 @@ export type { LogSummary } from './log-summary.js'
 export type { DemoMetrics, Rate } from './metrics.js'
 export {
   defaults,
+  isSimulationOptionsError,
   maximumCustomers,
   maximumDays,
   minimumCustomers,

@@ -34,6 +34,10 @@ export class SimulationOptionsError extends Error {
   }
 }
 
+/** Decides by `code`, not `instanceof`, so that it holds across the ESM and CommonJS builds. */
+export const isSimulationOptionsError = (error: unknown): error is SimulationOptionsError =>
+  typeof error === 'object' && error !== null && Reflect.get(error, 'code') === 'SimulationOptionsError'
+
 export const defaults = { customers: 2000, seed: 1, start: '2026-01-01', days: 365 } as const
 
 /** The fewest customers that leave room for the opening book, new prospects and referrals. */

@@ -1,5 +1,5 @@
 import type { Dealership } from '@dealer-crm/dealership'
-import { DomainRejectedError, type ManualClock, type Random } from '@dealer-crm/eventsourcing'
+import { isDomainRejectedError, type ManualClock, type Random } from '@dealer-crm/eventsourcing'
 import type { Agenda } from './agenda.js'
 import type { Car, Identity } from './people.js'
 import type { StaffMember } from './staff.js'
@@ -121,7 +121,7 @@ export const attempt = async <A>(sim: Sim, work: () => Promise<A>): Promise<A | 
   try {
     return await work()
   } catch (error) {
-    if (!(error instanceof DomainRejectedError)) throw error
+    if (!isDomainRejectedError(error)) throw error
     const code = String(error.code)
     sim.refusals[code] = (sim.refusals[code] ?? 0) + 1
     return null

@@ -7,6 +7,7 @@ import { createSqliteEventStore } from '@dealer-crm/store-sqlite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   consentAuditProjection,
+  isSimulationOptionsError,
   renderMetrics,
   runSimulation,
   SimulationOptionsError,
@@ -154,6 +155,7 @@ describe('bad options', () => {
     const path = join(dir, `bad-${option}.sqlite`)
     const error = await runSimulation({ path, ...bad }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(SimulationOptionsError)
+    expect(isSimulationOptionsError(error)).toBe(true)
     expect((error as SimulationOptionsError).option).toBe(option)
     expect((error as Error).message).toMatch(new RegExp(`^${option}: `))
     expect(existsSync(path)).toBe(false)

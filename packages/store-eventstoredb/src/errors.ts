@@ -1,4 +1,4 @@
-import { EventSourcingError, StoreError } from '@dealer-crm/eventsourcing'
+import { EventSourcingError, isEventSourcingError, StoreError } from '@dealer-crm/eventsourcing'
 import { CancelledError, DeadlineExceededError, UnavailableError } from '@eventstore/db-client'
 
 /** The connection failed or was cut: worth retrying once the server answers again. */
@@ -9,7 +9,7 @@ export const isTransient = (error: unknown): boolean =>
 
 /** Our typed errors pass through; any failure of the client becomes a StoreError naming the operation. */
 export const storeErrorOf = (operation: string, error: unknown): Error => {
-  if (error instanceof EventSourcingError) return error
+  if (isEventSourcingError(error)) return error
   const reason = error instanceof Error ? error.message : String(error)
   return new StoreError(
     `EventStoreDB ${operation} failed${isTransient(error) ? ' (server unreachable or connection lost)' : ''}: ${reason}`,

@@ -1,4 +1,4 @@
-import { type AllFilter, categoryOf, EventSourcingError, type StoredEvent } from '@dealer-crm/eventsourcing'
+import { type AllFilter, categoryOf, isEventSourcingError, type StoredEvent } from '@dealer-crm/eventsourcing'
 import {
   BACKWARDS,
   END,
@@ -98,7 +98,7 @@ async function* readPages(client: EventStoreDBClient, filter: AllFilter, known: 
 /** The server refused to start at `from` itself (InvalidPosition), not a connection or decoding failure. */
 const refusedStart = (error: unknown, filter: AllFilter, start: Position | typeof START): boolean =>
   !isTransient(error) &&
-  !(error instanceof EventSourcingError) &&
+  !isEventSourcingError(error) &&
   start !== START &&
   filter.from > 1n &&
   start.commit === filter.from
@@ -136,7 +136,7 @@ async function* readFiltered(client: EventStoreDBClient, filter: AllFilter, know
     }
     return
   } catch (error) {
-    if (delivered || isTransient(error) || error instanceof EventSourcingError) throw error
+    if (delivered || isTransient(error) || isEventSourcingError(error)) throw error
   }
   // ... which the server refused: then `from` is an event's own position. Read it, then subscribe after it.
   for (const resolved of await readPage(client, { commit: filter.from, prepare: filter.from }, 1)) {

@@ -1,5 +1,6 @@
 import { createEventStoreDbEventStore, DEFAULT_MAX_APPEND_SIZE } from '@dealer-crm/store-eventstoredb'
 import { CarOrdered, conformanceRegistry, NoteAdded } from '@dealer-crm/testing'
+import { afterEach, describe, expect, it } from 'vitest'
 import { type EsdbTestServer, startEsdbTestServer } from './test-server.js'
 
 const note = (text: string) => NoteAdded.make({ text, tags: [] })

@@ -2,6 +2,7 @@ import { verify } from '@dealer-crm/eventsourcing'
 import { createEventStoreDbEventStore } from '@dealer-crm/store-eventstoredb'
 import { conformanceRegistry, NoteAdded } from '@dealer-crm/testing'
 import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type EsdbTestServer, startEsdbTestServer } from './test-server.js'
 
 const note = (text: string) => NoteAdded.make({ text, tags: [] })

@@ -1,6 +1,7 @@
 import { type Projection, projectAsOf } from '@dealer-crm/eventsourcing'
 import { createEventStoreDbEventStore } from '@dealer-crm/store-eventstoredb'
 import { type ConformanceEvent, conformanceRegistry, NoteAdded } from '@dealer-crm/testing'
+import { describe, expect, it } from 'vitest'
 import { InMemoryLog } from '../../../test/esdb-test-server/index.js'
 import { startEsdbTestServer } from './test-server.js'
 

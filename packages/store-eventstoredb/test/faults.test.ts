@@ -3,6 +3,7 @@ import { createServer } from 'node:net'
 import type { RecordedEvent } from '@dealer-crm/eventsourcing'
 import { createEventStoreDbEventStore } from '@dealer-crm/store-eventstoredb'
 import { type ConformanceEvent, conformanceRegistry, NoteAdded } from '@dealer-crm/testing'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type EsdbTestServer, startEsdbTestServer, testRetries } from './test-server.js'
 
 const note = (text: string) => NoteAdded.make({ text, tags: ['fault'] })

@@ -1,6 +1,7 @@
 import { createEventStoreDbEventStore } from '@dealer-crm/store-eventstoredb'
 import { conformanceRegistry, NoteAdded } from '@dealer-crm/testing'
 import { EventStoreDBClient } from '@eventstore/db-client'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type EsdbTestServer, startEsdbTestServer } from './test-server.js'
 
 const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {

@@ -1,4 +1,4 @@
-import { EventSourcingError, StoreError } from '@dealer-crm/eventsourcing'
+import { isEventSourcingError, StoreError } from '@dealer-crm/eventsourcing'
 import pg from 'pg'
 
 /** Pool or checked-out client: anything that runs a query. */
@@ -87,7 +87,7 @@ export const isTransientFailure = (error: unknown): boolean => {
 export const flagTransient =
   (what: string) =>
   (error: unknown): never => {
-    if (error instanceof EventSourcingError || !isTransientFailure(error)) throw error
+    if (isEventSourcingError(error) || !isTransientFailure(error)) throw error
     const message = error instanceof Error ? error.message : String(error)
     throw new StoreError(`${what} failed: ${message}`, { cause: error, transient: true })
   }

@@ -5,6 +5,7 @@ import {
   type StoredEvent,
   verifyEvents,
 } from '@dealer-crm/eventsourcing'
+import { afterAll, describe, expect, it } from 'vitest'
 import { binaryIntArray, binaryTextArray } from '../src/binary-arrays.js'
 import { createPostgresEventLog, type PostgresEventLog } from '../src/index.js'
 import { latestSchemaVersion, migrations } from '../src/schema.js'

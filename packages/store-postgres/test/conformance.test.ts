@@ -1,4 +1,5 @@
 import { runEventStoreConformance } from '@dealer-crm/testing'
+import { afterAll, it } from 'vitest'
 import { createPostgresEventStore } from '../src/index.js'
 import {
   connectionString,

@@ -11,6 +11,7 @@ import {
 } from '@dealer-crm/eventsourcing'
 import { CarOrdered, type ConformanceEvent, conformanceRegistry } from '@dealer-crm/testing'
 import type * as t from 'io-ts'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPostgresEventStore, type PostgresEventStore, postgresKeyVault } from '../src/index.js'
 import { migrations } from '../src/schema.js'
 import { dropSchema, freshSchema, serverAvailable, testPool } from './database.js'

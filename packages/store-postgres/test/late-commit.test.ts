@@ -1,4 +1,5 @@
 import { type StoredEvent, tailLog } from '@dealer-crm/eventsourcing'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPostgresEventLog, type PostgresEventLog } from '../src/index.js'
 import { dropSchema, freshSchema, serverAvailable, testPool } from './database.js'
 import { all, collect, deferred, pending, positions, sleep, waitFor } from './pending.js'

@@ -1,5 +1,6 @@
 import { chainEvents, type LogFields, seededRandom, verifyEvents } from '@dealer-crm/eventsourcing'
 import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type AppendOutcome, type AppendRequest, callAppendEvents } from '../src/append-call.js'
 import { binaryIntArray, binaryTextArray } from '../src/binary-arrays.js'
 import { createPostgresEventLog, type PostgresEventLog } from '../src/index.js'

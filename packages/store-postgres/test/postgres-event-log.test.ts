@@ -1,4 +1,5 @@
 import { CorruptEventError, chainEvents, verifyEvents } from '@dealer-crm/eventsourcing'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   createPostgresEventLog,
   type PostgresEventLog,

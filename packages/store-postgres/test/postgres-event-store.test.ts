@@ -1,6 +1,7 @@
 import type { InlineProjection, RecordedEvent } from '@dealer-crm/eventsourcing'
 import { type ConformanceEvent, conformanceRegistry, NoteAdded } from '@dealer-crm/testing'
 import type pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   catchUpSqlProjection,
   createPostgresEventStore,

@@ -1,4 +1,5 @@
 import pg from 'pg'
+import { afterAll, describe, expect, it } from 'vitest'
 import { createPostgresEventLog } from '../src/index.js'
 import { connectionString, dropSchema, freshSchema, serverAvailable } from './database.js'
 import { collect, pending } from './pending.js'

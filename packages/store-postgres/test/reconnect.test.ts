@@ -7,6 +7,7 @@ import {
   type Subscription,
 } from '@dealer-crm/eventsourcing'
 import { type ConformanceEvent, conformanceRegistry, NoteAdded } from '@dealer-crm/testing'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPostgresEventStore, type PostgresEventStore, runSqlProjection } from '../src/index.js'
 import { dropSchema, freshSchema, serverAvailable, testPool } from './database.js'
 import { sleep } from './pending.js'

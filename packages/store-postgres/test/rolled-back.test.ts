@@ -1,4 +1,5 @@
 import { type LogFields, verifyEvents } from '@dealer-crm/eventsourcing'
+import { afterAll, describe, expect, it } from 'vitest'
 import { createPostgresEventLog, type PostgresEventLog } from '../src/index.js'
 import { dropSchema, freshSchema, serverAvailable, testPool } from './database.js'
 import { pending } from './pending.js'

@@ -8,6 +8,7 @@ import {
   type VerifyOptions,
   verify,
 } from '@dealer-crm/eventsourcing'
+import { afterAll, describe, expect, it } from 'vitest'
 import { createPostgresEventLog, type PostgresEventLog, postgresCheckpointStore } from '../src/index.js'
 import { dropSchema, freshSchema, serverAvailable, testPool } from './database.js'
 import { collect, sleep } from './pending.js'

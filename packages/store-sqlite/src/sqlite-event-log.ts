@@ -6,8 +6,8 @@ import {
   checkExpectedVersion,
   committedEvent,
   type EventLog,
-  EventSourcingError,
   type ExpectedVersion,
+  isEventSourcingError,
   nextCommitTime,
   type PendingEvent,
   type StoredEvent,
@@ -259,7 +259,7 @@ export const openSqliteEventLog = (options: SqliteEventLogOptions): SqliteEventL
 
   /** The kernel's typed errors (conflict, corrupt head) as they are; anything else as a StoreError. */
   const appendError = (streamName: string, error: unknown): unknown =>
-    error instanceof EventSourcingError ? error : asStoreError(`append to ${streamName}`, error)
+    isEventSourcingError(error) ? error : asStoreError(`append to ${streamName}`, error)
 
   const grouped = createGroupCommit({
     db,

@@ -1,4 +1,5 @@
 import type { Decider, DomainError, Event } from '@dealer-crm/eventsourcing'
+import { expect } from 'vitest'
 
 export interface Then<E, Err extends DomainError> {
   /** The command succeeds with exactly these events (a readable diff otherwise). */

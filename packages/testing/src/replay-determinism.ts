@@ -7,9 +7,9 @@ import {
   type Event,
   type EventLog,
   type EventRegistry,
-  EventSourcingError,
   fixedClock,
   handleCommand,
+  isEventSourcingError,
   type MemoryTransaction,
 } from '@dealer-crm/eventsourcing'
 import fc from 'fast-check'
@@ -75,7 +75,7 @@ export const checkReplayDeterminism = async <C, E extends Event, S, Err extends 
       const before = await store.streamVersion(streamName)
       const result = await handleCommand(store, decider, streamName, command, { retry: false })()
       if (result._tag === 'Left') {
-        if (result.left instanceof EventSourcingError)
+        if (isEventSourcingError(result.left))
           throw new Error(`command ${index} (${show(command)}) failed in the store: ${result.left.message}`)
         const after = await store.streamVersion(streamName)
         if (after !== before)

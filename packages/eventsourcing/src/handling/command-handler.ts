@@ -1,10 +1,11 @@
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js'
 import type { Decider, Event } from '../decider/decider.js'
 import {
-  ConcurrencyError,
   type DomainError,
   EventSourcingError,
   type ExpectedVersion,
+  isConcurrencyError,
+  isEventSourcingError,
   StoreError,
 } from '../errors.js'
 import type { Actor, RecordedEvent } from '../events/envelope.js'
@@ -73,7 +74,7 @@ const load = async <C, E extends Event, S, Err extends DomainError>(
 }
 
 const asKernelError = (error: unknown): EventSourcingError =>
-  error instanceof EventSourcingError
+  isEventSourcingError(error)
     ? error
     : new StoreError(String((error as Error)?.message ?? error), { cause: error })
 
@@ -130,7 +131,7 @@ export const handleCommand =
           },
         }
       } catch (error) {
-        if (error instanceof ConcurrencyError && retry !== null && attempt < attempts) {
+        if (isConcurrencyError(error) && retry !== null && attempt < attempts) {
           await sleep(backoffDelay(retry, attempt))
           continue
         }
@@ -139,15 +140,22 @@ export const handleCommand =
     }
   }
 
-/** A domain rejection, as an Error, for callers who use promises instead of fp-ts. */
+const domainRejected = Symbol.for('@dealer-crm/eventsourcing/DomainRejectedError')
+
+/** A domain rejection, as an Error, for callers who use promises instead of fp-ts. Its `code` is the rule's. */
 export class DomainRejectedError<Err extends DomainError = DomainError> extends EventSourcingError {
   readonly code: Err['code']
   constructor(readonly error: Err) {
     super(error.message)
     this.code = error.code
     this.name = 'DomainRejectedError'
+    Object.defineProperty(this, domainRejected, { value: true })
   }
 }
+
+/** True for a `DomainRejectedError` from either module format (see `isEventSourcingError`). */
+export const isDomainRejectedError = (error: unknown): error is DomainRejectedError =>
+  isEventSourcingError(error) && Reflect.get(error, domainRejected) === true
 
 /** `handleCommand` for callers who do not use fp-ts: resolves with the result or rejects with a typed error. */
 export const handle = async <C, E extends Event, S, Err extends DomainError>(
@@ -159,5 +167,5 @@ export const handle = async <C, E extends Event, S, Err extends DomainError>(
 ): Promise<HandleResult<E, S>> => {
   const result = await handleCommand(store, decider, streamName, command, options)()
   if (result._tag === 'Right') return result.right
-  throw result.left instanceof EventSourcingError ? result.left : new DomainRejectedError(result.left)
+  throw isEventSourcingError(result.left) ? result.left : new DomainRejectedError(result.left)
 }

@@ -1,5 +1,6 @@
 import type { ExpectedVersion } from '@dealer-crm/eventsourcing'
 import type * as t from 'io-ts'
+import { describe, expect, it } from 'vitest'
 import { CarOrdered, type ConformanceEvent } from '../conformance-events.js'
 import type { ConformanceContext } from './context.js'
 import { freshStream, note, rejection } from './support.js'

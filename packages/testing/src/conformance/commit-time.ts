@@ -7,6 +7,7 @@ import {
   type RecordedEvent,
 } from '@dealer-crm/eventsourcing'
 import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
 import type { ConformanceEvent } from '../conformance-events.js'
 import type { ConformanceContext } from './context.js'
 import { collect, freshStream, note } from './support.js'

@@ -1,4 +1,5 @@
-import { ConcurrencyError, verify } from '@dealer-crm/eventsourcing'
+import { isConcurrencyError, verify } from '@dealer-crm/eventsourcing'
+import { describe, expect, it } from 'vitest'
 import type { ConformanceContext } from './context.js'
 import { collect, freshStream, note, waitFor } from './support.js'
 
@@ -15,7 +16,7 @@ export const concurrencyConformance = (ctx: ConformanceContext): void => {
       )
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
       for (const r of results.filter((r) => r.status === 'rejected'))
-        expect((r as PromiseRejectedResult).reason).toBeInstanceOf(ConcurrencyError)
+        expect(isConcurrencyError((r as PromiseRejectedResult).reason)).toBe(true)
       expect(await ctx.store.streamVersion(s)).toBe(2)
     })
 
@@ -30,7 +31,7 @@ export const concurrencyConformance = (ctx: ConformanceContext): void => {
               await ctx.store.appendToStream(s, [note(`${w}:${i}`)], { expectedVersion: version })
               break
             } catch (error) {
-              if (!(error instanceof ConcurrencyError)) throw error
+              if (!isConcurrencyError(error)) throw error
             }
           }
         }

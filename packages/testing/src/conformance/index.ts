@@ -1,3 +1,4 @@
+import { afterEach, beforeEach, describe } from 'vitest'
 import { conformanceRegistry } from '../conformance-events.js'
 import { appendConformance } from './append.js'
 import { badInputConformance } from './bad-input.js'

@@ -1,4 +1,5 @@
 import { isErased, verify } from '@dealer-crm/eventsourcing'
+import { describe, expect, it } from 'vitest'
 import type { ConformanceContext } from './context.js'
 import { collect, freshStream, ordered, rejection } from './support.js'
 

@@ -1,3 +1,4 @@
+import { describe, expect, it } from 'vitest'
 import { CarDelivered } from '../conformance-events.js'
 import type { ConformanceContext } from './context.js'
 import { collect, freshStream, note } from './support.js'

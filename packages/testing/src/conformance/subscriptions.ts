@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '@dealer-crm/eventsourcing'
+import { describe, expect, it } from 'vitest'
 import type { ConformanceEvent } from '../conformance-events.js'
 import type { ConformanceContext } from './context.js'
 import { freshStream, note, waitFor } from './support.js'

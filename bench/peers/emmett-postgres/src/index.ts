@@ -1,12 +1,13 @@
 import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql'
 import pg from 'pg'
-import { type Contender, EVENT_TYPE } from './workload.js'
+
+type Data = object
 
 /**
  * Emmett's PostgreSQL store (@event-driven-io/emmett-postgresql 0.42.0), the peer library the
  * issue names. It keeps its tables in the database's default schema; the bench uses its own database.
  */
-export const emmettPostgres = async (adminUrl: string, database: string): Promise<Contender> => {
+export const emmettPostgres = async (adminUrl: string, database: string, eventType: string) => {
   const admin = new pg.Client({ connectionString: adminUrl })
   await admin.connect()
   await admin.query(`DROP DATABASE IF EXISTS ${database}`)
@@ -16,13 +17,13 @@ export const emmettPostgres = async (adminUrl: string, database: string): Promis
   const store = getPostgreSQLEventStore(url.toString())
   return {
     name: 'Emmett PostgreSQL 0.42.0',
-    append: async (stream, events) => {
+    append: async (stream: string, events: ReadonlyArray<Data>) => {
       await store.appendToStream(
         stream,
-        events.map((data) => ({ type: EVENT_TYPE, data: { ...data } })),
+        events.map((data) => ({ type: eventType, data: { ...data } })),
       )
     },
-    readStream: async (stream) => (await store.readStream(stream)).events.length,
+    readStream: async (stream: string) => (await store.readStream(stream)).events.length,
     replay: async () => Number.NaN,
     replayUnsupported: true,
     close: async () => {
