@@ -11,6 +11,7 @@ import {
   keyedHash,
   normalizePhone,
   PersonalDataError,
+  PhoneHash,
   PII_KEY,
   personal,
   SEALED_KEY,
@@ -185,6 +186,14 @@ describe('keyed hashes for matching', () => {
     expect(keyedHash('other', phone)).not.toBe(h)
     expect(keyedHash('secret', normalizePhone('13800138001'))).not.toBe(h)
     expect(keyedHash(new TextEncoder().encode('secret'), phone)).toBe(h)
+  })
+
+  it('the PhoneHash codec takes what keyedHash returns and refuses a phone in its place, without echoing it', () => {
+    expect(PhoneHash.decode(keyedHash('secret', phone))._tag).toBe('Right')
+    for (const bad of ['13800138000', 'A'.repeat(64), 'a'.repeat(63), '', 42, null])
+      expect(PhoneHash.decode(bad)._tag, JSON.stringify(bad)).toBe('Left')
+    const refused = PhoneHash.decode('13800138000')
+    expect(refused._tag === 'Left' && refused.left[0]?.message).not.toContain('13800138000')
   })
 
   it('normalizePhone gives one form for every notation of a mainland mobile number', () => {
