@@ -2,7 +2,6 @@ import { ComplaintCommand } from '@dealer-crm/complaint-workflow'
 import { Command as LifecycleCommand } from '@dealer-crm/customer-lifecycle'
 import { CommandValidationError, decodeCommand, fieldErrors } from '@dealer-crm/eventsourcing'
 import { LoyaltyCommand, MemberId } from '@dealer-crm/loyalty-points'
-import { decodeReferralCommand } from '@dealer-crm/referral-verification'
 import { type Either, left, right } from 'fp-ts/lib/Either.js'
 
 /**
@@ -12,8 +11,6 @@ import { type Either, left, right } from 'fp-ts/lib/Either.js'
 export const decodeLifecycleCommand = (input: unknown) => decodeCommand(LifecycleCommand, input)
 
 export const decodeComplaintCommand = (input: unknown) => decodeCommand(ComplaintCommand, input)
-
-export { decodeReferralCommand }
 
 const typeOf = (input: unknown): unknown =>
   typeof input === 'object' && input !== null ? (input as { type?: unknown }).type : undefined

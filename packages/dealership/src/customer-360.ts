@@ -15,7 +15,7 @@ import {
 } from '@dealer-crm/customer-lifecycle'
 import { handlesEvent, idOf, type Projection, type RecordedEvent } from '@dealer-crm/eventsourcing'
 import { type Member, memberLedgers, pendingPoints, spendablePoints } from '@dealer-crm/loyalty-points'
-import type { Reward } from '@dealer-crm/referral-verification'
+import type { ReferralReward } from '@dealer-crm/referral-verification'
 import type { DealershipEvent } from './registry.js'
 
 /** Where one referral a customer made stands, as the referrer sees it. */
@@ -37,7 +37,7 @@ export interface ReferralMade {
     | 'review-closed'
     | 'reopened'
     | 'voided'
-  reward: Reward | null
+  reward: ReferralReward | null
   rewardStatus: 'none' | 'released' | 'clawed-back'
   updatedAt: string
 }

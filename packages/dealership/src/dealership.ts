@@ -16,6 +16,7 @@ import {
   createProcessManagerRunner,
   type Decider,
   type DomainError,
+  decodeCommand,
   defaultRetry,
   type Erasure,
   type EventRegistry,
@@ -37,11 +38,14 @@ import {
 } from '@dealer-crm/eventsourcing'
 import { loyaltyDecider, loyaltyPointsEvents, type Member } from '@dealer-crm/loyalty-points'
 import {
+  type CallBackDraw,
   drawCallBack,
+  ReferralCommand,
   type ReferralState,
   referralDecider,
-  referralVerificationEvents,
-  type ScheduleCallBack,
+  referralEvents,
+  referralStream,
+  referralStreamOf,
 } from '@dealer-crm/referral-verification'
 import type { Either } from 'fp-ts/lib/Either.js'
 import {
@@ -49,7 +53,6 @@ import {
   decodeLifecycleCommand,
   decodeLoyaltyCommand,
   decodeMemberId,
-  decodeReferralCommand,
 } from './command-codecs.js'
 import { type Customer360, customer360Of } from './customer-360.js'
 import { membersByCustomerProjection } from './members-by-customer.js'
@@ -125,7 +128,7 @@ export interface Dealership {
     options?: CommandOptions,
   ) => Promise<HandleResult<DealershipEvent, Member>>
   /** The call-back draw for a referral, from the facade's Random (for `ScheduleCallBack`); null if not possible. */
-  readonly drawCallBack: (referralId: string) => Promise<ScheduleCallBack['data']['draw'] | null>
+  readonly drawCallBack: (referralId: string) => Promise<CallBackDraw | null>
   /** One customer across the four domains, now (or at `at`), caught up with the log. */
   readonly customer360: (customerId: string, at?: Date) => Promise<Customer360 | undefined>
   /** A read model by name, caught up with the log. */
@@ -170,7 +173,7 @@ export const createDealership = (options: DealershipOptions): Dealership => {
   const retry: RetryPolicy = { ...defaultRetry, random }
 
   const lifecycle = overLog(customerLifecycle(policies.customerLifecycle), customerLifecycleEvents)
-  const referrals = overLog(referralDecider(policies.referralVerification), referralVerificationEvents)
+  const referrals = overLog(referralDecider(policies.referralVerification), referralEvents)
   const complaints = overLog(complaintDecider(policies.complaintWorkflow), complaintWorkflowEvents)
   const loyalty = overLog(loyaltyDecider(policies.loyaltyPoints), loyaltyPointsEvents)
 
@@ -265,14 +268,8 @@ export const createDealership = (options: DealershipOptions): Dealership => {
       return handle(store, lifecycle, customerStream(command.data.customerId), command, handleOptions(o))
     },
     referralVerification: async (input, o) => {
-      const command = orThrow(decodeReferralCommand(input))
-      return handle(
-        store,
-        referrals,
-        streamName('referral', command.data.referralId),
-        command,
-        handleOptions(o),
-      )
+      const command = orThrow(decodeCommand(ReferralCommand, input))
+      return handle(store, referrals, referralStreamOf(command), command, handleOptions(o))
     },
     complaintWorkflow: async (input, o) => {
       const command = orThrow(decodeComplaintCommand(input))
@@ -293,7 +290,7 @@ export const createDealership = (options: DealershipOptions): Dealership => {
       const state = await foldAsync(
         referrals.evolve,
         referrals.initialState,
-        store.readStream(streamName('referral', referralId)),
+        store.readStream(referralStream(referralId)),
       )
       return 'referee' in state ? drawCallBack(random, state) : null
     },

@@ -13,11 +13,11 @@ import {
 import { type Projection, widenProjection } from '@dealer-crm/eventsourcing'
 import { levelDistribution, loyaltyTotals, memberLedgers } from '@dealer-crm/loyalty-points'
 import {
-  callBackQueue,
-  fraudReport,
-  refereeReferrals,
-  referralMetrics,
-  referrerLedger,
+  callBackQueueProjection,
+  fraudReportProjection,
+  refereeReferralsProjection,
+  referralMetricsProjection,
+  referrerLedgerProjection,
 } from '@dealer-crm/referral-verification'
 import { customer360Projection } from './customer-360.js'
 import type { DealershipEvent } from './registry.js'
@@ -31,11 +31,11 @@ export const dealershipReadModels = {
   churnRisk: over(churnRiskProjection),
   touchpointCalendar: over(touchpointCalendarProjection),
   lifecycleMetrics: over(lifecycleMetrics),
-  callBackQueue: over(callBackQueue),
-  referrerLedger: over(referrerLedger),
-  fraudReport: over(fraudReport),
-  referralMetrics: over(referralMetrics),
-  refereeReferrals: over(refereeReferrals),
+  callBackQueue: over(callBackQueueProjection),
+  referrerLedger: over(referrerLedgerProjection),
+  fraudReport: over(fraudReportProjection),
+  referralMetrics: over(referralMetricsProjection),
+  refereeReferrals: over(refereeReferralsProjection),
   slaBoard: over(slaBoardProjection),
   complaintTimelines: over(timelineProjection),
   complaintCauses: over(causeRankingProjection),

@@ -9,12 +9,12 @@ import {
   mergeRegistries,
 } from '@dealer-crm/eventsourcing'
 import { loyaltyPointsEvents } from '@dealer-crm/loyalty-points'
-import { referralVerificationEvents } from '@dealer-crm/referral-verification'
+import { referralEvents } from '@dealer-crm/referral-verification'
 
 /** Every event type of the four domains: the registry a dealership's store is built with. */
 export const dealershipRegistry = mergeRegistries(
   customerLifecycleEvents,
-  referralVerificationEvents,
+  referralEvents,
   complaintWorkflowEvents,
   loyaltyPointsEvents,
 )

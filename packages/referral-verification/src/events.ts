@@ -1,10 +1,25 @@
-import { type EventOf, eventRegistry, eventType, personal } from '@dealer-crm/eventsourcing'
+import {
+  Count,
+  CustomerId,
+  type EventOf,
+  type EventsIn,
+  eventRegistry,
+  eventType,
+  Fen,
+  Instant,
+  PhoneHash,
+  personal,
+  StaffId,
+} from '@dealer-crm/eventsourcing'
 import * as t from 'io-ts'
-import { CustomerId, ReferralId, StaffId } from './ids.js'
+import { ReferralId } from './ids.js'
+import { StoredPhone } from './phone.js'
 import { ReferralPolicy } from './policy.js'
-import { Answer, Callee, Question } from './questions.js'
-import { Reward } from './rewards.js'
-import { At, Count, Fen, PersonName, PhoneHash, Reason, Staff, StoredPhone, Vehicle } from './values.js'
+import { CallBackAnswer, CallBackQuestion, Callee } from './questions.js'
+import { ReferralReward } from './rewards.js'
+import { ReferralActor } from './roles.js'
+import { PersonName, ReviewReason } from './text.js'
+import { DescribedVehicle } from './vehicle.js'
 
 /** The referee (新客户) as registered: personal fields are encrypted under the referee's key. */
 export const RegisteredReferee = t.type(
@@ -13,7 +28,7 @@ export const RegisteredReferee = t.type(
     phoneHash: PhoneHash,
     name: personal(PersonName),
     phone: personal(StoredPhone),
-    purchase: personal(Vehicle),
+    purchase: personal(DescribedVehicle),
   },
   'RegisteredReferee',
 )
@@ -25,7 +40,7 @@ export const RegisteredReferrer = t.type(
     phoneHash: PhoneHash,
     name: personal(PersonName),
     phone: personal(StoredPhone),
-    vehicle: personal(Vehicle),
+    vehicle: personal(DescribedVehicle),
   },
   'RegisteredReferrer',
 )
@@ -35,9 +50,9 @@ export const ReferralRegistered = eventType(
   'ReferralRegistered',
   t.type({
     referralId: ReferralId,
-    registeredAt: At,
-    reportedBy: Staff,
-    registeredBy: Staff,
+    registeredAt: Instant,
+    reportedBy: ReferralActor,
+    registeredBy: ReferralActor,
     referee: RegisteredReferee,
     referrer: RegisteredReferrer,
     policy: ReferralPolicy,
@@ -51,10 +66,10 @@ export const LateClaimRejected = eventType(
     referralId: ReferralId,
     refereeId: CustomerId,
     referrerId: CustomerId,
-    reportedBy: Staff,
-    registeredBy: Staff,
-    claimedAt: At,
-    deliveredAt: At,
+    reportedBy: ReferralActor,
+    registeredBy: ReferralActor,
+    claimedAt: Instant,
+    deliveredAt: Instant,
     reason: t.literal('late-claim'),
   }),
 )
@@ -64,11 +79,11 @@ export const ReferralScreened = eventType(
   'ReferralScreened',
   t.type({
     referralId: ReferralId,
-    by: Staff,
+    by: ReferralActor,
     ownersReferral: t.boolean,
     referrerHelped: t.boolean,
     outcome: t.keyof({ passed: null, 'screened-out': null }),
-    at: At,
+    at: Instant,
   }),
 )
 
@@ -77,10 +92,10 @@ export const DeliveryChecked = eventType(
   'DeliveryChecked',
   t.type({
     referralId: ReferralId,
-    by: Staff,
+    by: ReferralActor,
     licenceMatches: t.boolean,
     outcome: t.keyof({ matches: null, 'licence-mismatch': null }),
-    deliveredAt: At,
+    deliveredAt: Instant,
   }),
 )
 
@@ -89,12 +104,12 @@ export const CallBackScheduled = eventType(
   'CallBackScheduled',
   t.type({
     referralId: ReferralId,
-    by: Staff,
+    by: ReferralActor,
     verifierId: StaffId,
     callee: Callee,
     calleeId: CustomerId,
-    questions: t.array(Question),
-    at: At,
+    questions: t.array(CallBackQuestion),
+    at: Instant,
     policyVersion: t.string,
   }),
 )
@@ -102,13 +117,19 @@ export const CallBackScheduled = eventType(
 /** docs/domain.md §2.5: the answers, right or wrong per question. */
 export const CallBackAnswered = eventType(
   'CallBackAnswered',
-  t.type({ referralId: ReferralId, verifier: Staff, answers: t.array(Answer), wrongAnswers: Count, at: At }),
+  t.type({
+    referralId: ReferralId,
+    verifier: ReferralActor,
+    answers: t.array(CallBackAnswer),
+    wrongAnswers: Count,
+    at: Instant,
+  }),
 )
 
 /** docs/domain.md §5 Referrals: the callee could not be reached on this attempt. */
 export const CallBackUnreachable = eventType(
   'CallBackUnreachable',
-  t.type({ referralId: ReferralId, verifier: Staff, attempt: Count, at: At }),
+  t.type({ referralId: ReferralId, verifier: ReferralActor, attempt: Count, at: Instant }),
 )
 
 /** docs/domain.md §2.5–2.6: the call-back passed; the referral is genuine. */
@@ -118,7 +139,7 @@ export const ReferralVerified = eventType(
     referralId: ReferralId,
     referrerId: CustomerId,
     wrongAnswers: Count,
-    at: At,
+    at: Instant,
     policyVersion: t.string,
   }),
 )
@@ -132,7 +153,7 @@ export const ReferralFaked = eventType(
     reportedBy: StaffId,
     wrongAnswers: Count,
     threshold: Count,
-    at: At,
+    at: Instant,
     policyVersion: t.string,
   }),
 )
@@ -144,7 +165,7 @@ export const VerificationInconclusive = eventType(
     referralId: ReferralId,
     attempts: Count,
     queue: t.literal('manual-review'),
-    at: At,
+    at: Instant,
     policyVersion: t.string,
   }),
 )
@@ -152,13 +173,19 @@ export const VerificationInconclusive = eventType(
 /** docs/domain.md §2.7, §5 Referrals: the fine on the consultant who reported a faked referral. */
 export const FraudPenaltyRecorded = eventType(
   'FraudPenaltyRecorded',
-  t.type({ referralId: ReferralId, consultantId: StaffId, amountFen: Fen, at: At, policyVersion: t.string }),
+  t.type({
+    referralId: ReferralId,
+    consultantId: StaffId,
+    amountFen: Fen,
+    at: Instant,
+    policyVersion: t.string,
+  }),
 )
 
 /** docs/domain.md §2.7: by policy, the referrer of a faked referral gets no further rewards. */
 export const ReferrerBlocked = eventType(
   'ReferrerBlocked',
-  t.type({ referralId: ReferralId, referrerId: CustomerId, at: At, policyVersion: t.string }),
+  t.type({ referralId: ReferralId, referrerId: CustomerId, at: Instant, policyVersion: t.string }),
 )
 
 /**
@@ -172,7 +199,7 @@ export const FraudPenaltyLifted = eventType(
     consultantId: StaffId,
     amountFen: Fen,
     reason: t.literal('fake-overturned'),
-    at: At,
+    at: Instant,
     policyVersion: t.string,
   }),
 )
@@ -180,7 +207,7 @@ export const FraudPenaltyLifted = eventType(
 /** docs/domain.md §2, §2.7: the fake that blocked the referrer was overturned by a new call-back; this block is lifted. */
 export const ReferrerUnblocked = eventType(
   'ReferrerUnblocked',
-  t.type({ referralId: ReferralId, referrerId: CustomerId, at: At, policyVersion: t.string }),
+  t.type({ referralId: ReferralId, referrerId: CustomerId, at: Instant, policyVersion: t.string }),
 )
 
 /**
@@ -192,11 +219,11 @@ export const RewardReleased = eventType(
   t.type({
     referralId: ReferralId,
     referrerId: CustomerId,
-    by: Staff,
+    by: ReferralActor,
     tier: t.string,
     nthSuccessfulReferral: Count,
-    reward: Reward,
-    at: At,
+    reward: ReferralReward,
+    at: Instant,
     policyVersion: t.string,
   }),
 )
@@ -207,7 +234,7 @@ export const ReferralVoided = eventType(
   t.type({
     referralId: ReferralId,
     reason: t.keyof({ 'sale-returned': null, 'sale-cancelled': null }),
-    at: At,
+    at: Instant,
     policyVersion: t.string,
   }),
 )
@@ -215,7 +242,7 @@ export const ReferralVoided = eventType(
 /** docs/domain.md §5 Referrals: a reward already paid on a voided referral is claimed back. */
 export const RewardClawedBack = eventType(
   'RewardClawedBack',
-  t.type({ referralId: ReferralId, referrerId: CustomerId, reward: Reward, at: At }),
+  t.type({ referralId: ReferralId, referrerId: CustomerId, reward: ReferralReward, at: Instant }),
 )
 
 /** docs/domain.md §2 ("a new attempt needs an explicit, audited reopen"): a manager reopened a final outcome. */
@@ -223,10 +250,10 @@ export const ReferralReopened = eventType(
   'ReferralReopened',
   t.type({
     referralId: ReferralId,
-    by: Staff,
+    by: ReferralActor,
     previousOutcome: t.keyof({ verified: null, faked: null, inconclusive: null }),
-    reason: Reason,
-    at: At,
+    reason: ReviewReason,
+    at: Instant,
   }),
 )
 
@@ -236,10 +263,17 @@ export const ReferralReopened = eventType(
  */
 export const ManualReviewClosed = eventType(
   'ManualReviewClosed',
-  t.type({ referralId: ReferralId, by: Staff, reason: Reason, at: At, policyVersion: t.string }),
+  t.type({
+    referralId: ReferralId,
+    by: ReferralActor,
+    reason: ReviewReason,
+    at: Instant,
+    policyVersion: t.string,
+  }),
 )
 
-export const referralVerificationEvents = eventRegistry([
+/** The event types of a referral stream. */
+export const referralEvents = eventRegistry([
   ReferralRegistered,
   LateClaimRejected,
   ReferralScreened,
@@ -282,23 +316,4 @@ export type ReferrerUnblocked = EventOf<typeof ReferrerUnblocked>
 export type ManualReviewClosed = EventOf<typeof ManualReviewClosed>
 
 /** Every event of a referral stream. */
-export type ReferralEvent =
-  | ReferralRegistered
-  | LateClaimRejected
-  | ReferralScreened
-  | DeliveryChecked
-  | CallBackScheduled
-  | CallBackAnswered
-  | CallBackUnreachable
-  | ReferralVerified
-  | ReferralFaked
-  | VerificationInconclusive
-  | FraudPenaltyRecorded
-  | ReferrerBlocked
-  | RewardReleased
-  | ReferralVoided
-  | RewardClawedBack
-  | ReferralReopened
-  | FraudPenaltyLifted
-  | ReferrerUnblocked
-  | ManualReviewClosed
+export type ReferralEvent = EventsIn<typeof referralEvents>

@@ -1,32 +1,70 @@
-import type { Decider } from '@dealer-crm/eventsourcing'
-import type { ReferralCommand } from './commands.js'
-import { decide } from './decide.js'
-import type { ReferralError } from './errors.js'
-import type { ReferralEvent } from './events.js'
-import { defaultReferralPolicy, type ReferralPolicy } from './policy.js'
-import { evolve, initialState, type ReferralState } from './state.js'
-
-export * from './commands.js'
-export * from './decide.js'
-export * from './draw.js'
-export * from './errors.js'
-export * from './events.js'
-export * from './ids.js'
-export * from './policy.js'
+export {
+  CheckAtDelivery,
+  CloseManualReview,
+  RecordCallBackAnswers,
+  RecordCallBackUnreachable,
+  RecordSaleReturned,
+  ReferralCommand,
+  RegisterReferral,
+  ReleaseReward,
+  ReopenReferral,
+  referralCommandTypes,
+  referralStream,
+  referralStreamOf,
+  ScheduleCallBack,
+  ScreenReferral,
+} from './commands.js'
+export { type ReferralDecider, referralDecider } from './decide.js'
+export { referralDomain } from './domain.js'
+export { drawCallBack } from './draw.js'
+export { type ReferralError, type ReferralErrorCode, referralError } from './errors.js'
+export {
+  CallBackAnswered,
+  CallBackScheduled,
+  CallBackUnreachable,
+  DeliveryChecked,
+  FraudPenaltyLifted,
+  FraudPenaltyRecorded,
+  LateClaimRejected,
+  ManualReviewClosed,
+  type ReferralEvent,
+  ReferralFaked,
+  ReferralRegistered,
+  ReferralReopened,
+  ReferralScreened,
+  ReferralVerified,
+  ReferralVoided,
+  ReferrerBlocked,
+  ReferrerUnblocked,
+  RegisteredReferee,
+  RegisteredReferrer,
+  RewardClawedBack,
+  RewardReleased,
+  referralEvents,
+  VerificationInconclusive,
+} from './events.js'
+export { ReferralId } from './ids.js'
+export { Phone, type PhoneBrand, StoredPhone, samePhone } from './phone.js'
+export { defaultReferralPolicy, ReferralPolicy, ReferralRewardTier, referralTierFor } from './policy.js'
 export * from './projections/index.js'
-export * from './questions.js'
-export * from './rewards.js'
-export * from './state.js'
-export * from './values.js'
-
-/** The referral decider under a policy; the policy is recorded on each registration. */
-export const referralDecider = (
-  policy: ReferralPolicy,
-): Decider<ReferralCommand, ReferralEvent, ReferralState, ReferralError> => ({
-  decide: decide(policy),
-  evolve,
-  initialState,
-})
-
-/** The referral decider under the defaults of docs/domain.md. */
-export const decider = referralDecider(defaultReferralPolicy)
+export {
+  AssertedVehicle,
+  CallBackAnswer,
+  CallBackDraw,
+  CallBackQuestion,
+  CallBackTopic,
+  Callee,
+} from './questions.js'
+export { ReferralReward, ReferralRewardKind } from './rewards.js'
+export { ReferralActor, ReferralRole, referralRoles } from './roles.js'
+export {
+  type CallBack,
+  isLiveReferral,
+  type Referral,
+  type ReferralParty,
+  type ReferralRewardState,
+  type ReferralStage,
+  type ReferralState,
+} from './state.js'
+export { PersonName, ReviewReason } from './text.js'
+export { CarModel, Colour, DescribedVehicle, Gearbox } from './vehicle.js'

@@ -1,11 +1,12 @@
+import { Count, describeFieldErrors, Fen, fieldErrors } from '@dealer-crm/eventsourcing'
 import * as t from 'io-ts'
-import { Count, Fen, Role } from './values.js'
+import { ReferralRole } from './roles.js'
 
 /**
  * One reward tier: from the referrer's n-th successful referral on, what each kind of reward is worth
  * (docs/domain.md §5 Referrals: "tier rewards by the number of successful referrals").
  */
-export const RewardTier = t.type(
+export const ReferralRewardTier = t.type(
   {
     name: t.string,
     fromSuccessfulReferral: Count,
@@ -14,9 +15,15 @@ export const RewardTier = t.type(
     purchaseVoucherFen: Fen,
     loyaltyPoints: Count,
   },
-  'RewardTier',
+  'ReferralRewardTier',
 )
-export type RewardTier = t.TypeOf<typeof RewardTier>
+export type ReferralRewardTier = t.TypeOf<typeof ReferralRewardTier>
+
+/**
+ * A number of days a policy waits (the reward hold, the return window): whole, and at most 36,500 (a hundred
+ * years), so that delivery plus the days is still an instant.
+ */
+const PolicyDays = t.refinement(Count, (days) => days <= 36_500, 'PolicyDays')
 
 /**
  * The tunable rules of referral verification, recorded on the registration so that every later
@@ -36,23 +43,23 @@ export const ReferralPolicy = t.intersection(
       /** docs/domain.md §5 Referrals: unreachable call-backs have a retry budget, then manual review. */
       callBackAttempts: Count,
       /** docs/domain.md §5 Referrals: a hold after delivery before the reward is paid (the seed pays at once: 0). */
-      rewardHoldDays: Count,
+      rewardHoldDays: PolicyDays,
       /** docs/domain.md §5 Referrals: a sale returned or cancelled within this many days of delivery voids the referral. */
-      returnWindowDays: Count,
+      returnWindowDays: PolicyDays,
       /** docs/domain.md §2.7, §5 Referrals: the fine on the consultant who reported a faked referral (¥500). */
       fraudPenaltyFen: Fen,
       /** docs/domain.md §2.7: whether a faked referral blocks the referrer from further rewards. */
       blockReferrerOnFraud: t.boolean,
       /** docs/domain.md §2: roles that may register a referral (the duty manager, 值班经理). */
-      registeringRoles: t.array(Role),
+      registeringRoles: t.array(ReferralRole),
       /** docs/domain.md §2.3: roles that may screen a referral (the sales consultant, 销售顾问自行判断). */
-      screeningRoles: t.array(Role),
+      screeningRoles: t.array(ReferralRole),
       /** docs/domain.md §2.4: roles that may check the registration at delivery (the showroom manager, 展厅经理). */
-      deliveryCheckRoles: t.array(Role),
+      deliveryCheckRoles: t.array(ReferralRole),
       /** docs/domain.md §2: roles that may reopen a final outcome. */
-      reopeningRoles: t.array(Role),
+      reopeningRoles: t.array(ReferralRole),
       /** Reward tiers; a referral earns the tier with the highest start at or below its number. */
-      rewardTiers: t.array(RewardTier),
+      rewardTiers: t.array(ReferralRewardTier),
     }),
     t.partial({
       /**
@@ -60,18 +67,30 @@ export const ReferralPolicy = t.intersection(
        * the car, 销售顾问须将此情况及时报告给值班经理). New in `referral-policy-2`; optional so that policies
        * recorded before it still read back, and a policy without it allows the sales consultant only.
        */
-      reportingRoles: t.array(Role),
+      reportingRoles: t.array(ReferralRole),
     }),
   ],
   'ReferralPolicy',
 )
 
-/** Who may report a referral when a policy does not say (docs/domain.md §2.1: the sales consultant). */
-export const defaultReportingRoles: ReadonlyArray<Role> = ['sales-consultant']
 export type ReferralPolicy = t.TypeOf<typeof ReferralPolicy>
 
+/** Who may report a referral when a policy does not say (docs/domain.md §2.1: the sales consultant). */
+export const defaultReportingRoles: ReadonlyArray<ReferralRole> = ['sales-consultant']
+
+/**
+ * A policy written in code, through its codec (counts and amounts are whole numbers, roles are known), so that its
+ * values carry their kernel types. Throws on an invalid policy: a policy in code is the programmer's to fix.
+ */
+export const checkedPolicy = (policy: t.OutputOf<typeof ReferralPolicy>): ReferralPolicy => {
+  const decoded = ReferralPolicy.decode(policy)
+  if (decoded._tag === 'Left')
+    throw new Error(`invalid referral policy: ${describeFieldErrors(fieldErrors(decoded.left))}`)
+  return decoded.right
+}
+
 /** The defaults of docs/domain.md §2 and §5; amounts other than the ¥500 fine are a dealer's choice, not the seed's. */
-export const defaultReferralPolicy: ReferralPolicy = {
+export const defaultReferralPolicy: ReferralPolicy = checkedPolicy({
   policyVersion: 'referral-policy-2',
   questionsAtLeast: 3,
   questionsAtMost: 4,
@@ -113,11 +132,14 @@ export const defaultReferralPolicy: ReferralPolicy = {
       loyaltyPoints: 12_000,
     },
   ],
-}
+})
 
 /** The tier of a referrer's n-th successful referral: the last tier starting at or before n. */
-export const tierFor = (policy: ReferralPolicy, nthSuccessfulReferral: number): RewardTier | undefined =>
-  policy.rewardTiers.reduce<RewardTier | undefined>(
+export const referralTierFor = (
+  policy: ReferralPolicy,
+  nthSuccessfulReferral: number,
+): ReferralRewardTier | undefined =>
+  policy.rewardTiers.reduce<ReferralRewardTier | undefined>(
     (found, tier) =>
       tier.fromSuccessfulReferral <= nthSuccessfulReferral &&
       (found === undefined || tier.fromSuccessfulReferral >= found.fromSuccessfulReferral)

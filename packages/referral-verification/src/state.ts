@@ -1,13 +1,15 @@
-import type { Personal } from '@dealer-crm/eventsourcing'
+import type { CustomerId, Fen, Instant, Personal, StaffId } from '@dealer-crm/eventsourcing'
 import type { ReferralEvent } from './events.js'
-import type { CustomerId, ReferralId, StaffId } from './ids.js'
+import type { ReferralId } from './ids.js'
+import type { Phone } from './phone.js'
 import type { ReferralPolicy } from './policy.js'
-import type { Callee, Question } from './questions.js'
-import type { Reward } from './rewards.js'
-import type { At, PersonName, Phone, Vehicle } from './values.js'
+import type { CallBackQuestion, Callee } from './questions.js'
+import type { ReferralReward } from './rewards.js'
+import type { PersonName } from './text.js'
+import type { DescribedVehicle } from './vehicle.js'
 
 /** Where a registered referral stands (docs/domain.md §2 steps 1–6, §5 Referrals). */
-export type Stage =
+export type ReferralStage =
   | 'registered'
   | 'screened'
   | 'delivered'
@@ -18,46 +20,47 @@ export type Stage =
   | 'rejected'
   | 'voided'
 
-export interface Party {
+/** The referee or the referrer as registered. */
+export interface ReferralParty {
   readonly subjectId: CustomerId
   readonly name: Personal<PersonName>
   readonly phone: Personal<Phone>
   /** The referee's new car, or the referrer's owned car. */
-  readonly vehicle: Personal<Vehicle>
+  readonly vehicle: Personal<DescribedVehicle>
 }
 
 export interface CallBack {
   readonly callee: Callee
   readonly calleeId: CustomerId
   readonly verifierId: StaffId
-  readonly questions: ReadonlyArray<Question>
+  readonly questions: ReadonlyArray<CallBackQuestion>
   readonly unreachableAttempts: number
 }
 
 /** The reward is tracked apart from the referral (docs/domain.md §5 Referrals). */
-export type RewardState =
+export type ReferralRewardState =
   | { readonly status: 'none' }
-  | { readonly status: 'released'; readonly reward: Reward; readonly at: At }
-  | { readonly status: 'clawed-back'; readonly reward: Reward }
+  | { readonly status: 'released'; readonly reward: ReferralReward; readonly at: Instant }
+  | { readonly status: 'clawed-back'; readonly reward: ReferralReward }
 
 export interface Referral {
-  readonly stage: Stage
+  readonly stage: ReferralStage
   readonly referralId: ReferralId
-  readonly registeredAt: At
+  readonly registeredAt: Instant
   /** The consultant who reported the referral and sold the car: never its verifier, fined if it is faked. */
   readonly sellingConsultant: StaffId
-  readonly referee: Party
-  readonly referrer: Party
+  readonly referee: ReferralParty
+  readonly referrer: ReferralParty
   readonly policy: ReferralPolicy
   readonly rejection: 'screened-out' | 'licence-mismatch' | 'review-closed' | null
-  readonly deliveredAt: At | null
+  readonly deliveredAt: Instant | null
   readonly callBack: CallBack | null
-  readonly reward: RewardState
+  readonly reward: ReferralRewardState
   /**
    * The fine this referral's fake put on the reporting consultant, while it stands (docs/domain.md §2.7): recorded
    * once, kept through a reopen, lifted only when the new call-back verifies the referral.
    */
-  readonly standingPenalty: { readonly consultantId: StaffId; readonly amountFen: number } | null
+  readonly standingPenalty: { readonly consultantId: StaffId; readonly amountFen: Fen } | null
   /** Whether this referral's fake blocks its referrer from rewards (docs/domain.md §2.7), until overturned. */
   readonly blocksReferrer: boolean
 }
@@ -68,17 +71,19 @@ export type ReferralState =
   | { readonly stage: 'late-claim'; readonly referralId: ReferralId }
   | Referral
 
+/** Before the first event: the state `referralDecider().initialState`. */
 export const initialState: ReferralState = { stage: 'unregistered' }
 
 /** Referrals that still hold the referee: the referee may have no other (docs/domain.md §5, "sticky advocate"). */
-export const isLive = (state: ReferralState): boolean =>
+export const isLiveReferral = (state: ReferralState): boolean =>
   state.stage !== 'unregistered' &&
   state.stage !== 'late-claim' &&
   state.stage !== 'rejected' &&
   state.stage !== 'faked' &&
   state.stage !== 'voided'
 
-const isRegistered = (state: ReferralState): state is Referral =>
+/** A referral on file: neither unregistered nor a refused late claim. */
+export const isRegistered = (state: ReferralState): state is Referral =>
   state.stage !== 'unregistered' && state.stage !== 'late-claim'
 
 /** Total: an event that does not fit the state leaves it as it is. */

@@ -2,6 +2,7 @@ import {
   CommandValidationError,
   createInMemoryEventStore,
   DomainRejectedError,
+  decodeCommand,
   handle,
   project,
   type RecordedEvent,
@@ -10,16 +11,16 @@ import {
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
-  decider,
-  decodeReferralCommand,
   drawCallBack,
+  ReferralCommand,
   type ReferralEvent,
   type ReferralState,
-  referralVerificationEvents,
-  referrerLedger,
+  referralDecider,
+  referralEvents,
+  referrerLedgerProjection,
   referrerStanding,
 } from '../src/index.js'
-import { referralPolicyArbitrary } from '../src/testing.js'
+import { referralPolicyArb } from '../src/testing.js'
 import {
   answers,
   caller,
@@ -33,6 +34,8 @@ import {
   screen,
   zhangSan,
 } from './fixtures.js'
+
+const decider = referralDecider()
 
 const stream = `referral-${referralId}`
 
@@ -49,7 +52,7 @@ const registered = (state: ReferralState) => {
 
 describe('embedding: a referral from registration to reward through the store', () => {
   it('the application draws the call-back with its Random, passes read-model lookups in, and pays the reward', async () => {
-    const store = createInMemoryEventStore({ registry: referralVerificationEvents })
+    const store = createInMemoryEventStore({ registry: referralEvents })
     for (const c of [register(), screen()]) await handle(store, decider, stream, c)
     const delivered = await handle(store, decider, stream, checkAtDelivery())
 
@@ -68,7 +71,7 @@ describe('embedding: a referral from registration to reward through the store', 
     expect(scheduled.events[0]?.data).toMatchObject({ callee: draw.callee, questions: draw.questions })
 
     await handle(store, decider, stream, answers(draw.questions.map(() => 'right')))
-    const ledger = project(referrerLedger, await all(store.readAll()))
+    const ledger = project(referrerLedgerProjection, await all(store.readAll()))
     const paid = await handle(
       store,
       decider,
@@ -103,7 +106,7 @@ describe('embedding: a referral from registration to reward through the store', 
 
   it('every draw satisfies the policy it is drawn under', () => {
     fc.assert(
-      fc.property(referralPolicyArbitrary, fc.integer(), (policy, seed) => {
+      fc.property(referralPolicyArb, fc.integer(), (policy, seed) => {
         const history = historyUnder(policy)(register(), screen(), checkAtDelivery())
         const state = registered(history.reduce(decider.evolve, decider.initialState))
         const draw = drawCallBack(seededRandom(seed), state)
@@ -121,9 +124,9 @@ describe('embedding: a referral from registration to reward through the store', 
 
 describe('bad input writes nothing (ARCHITECTURE.md: "Bad input never writes anything")', () => {
   it('a malformed command is refused naming its field, and the stream stays empty', async () => {
-    const store = createInMemoryEventStore({ registry: referralVerificationEvents })
+    const store = createInMemoryEventStore({ registry: referralEvents })
     const input = { ...register(), data: { ...register().data, referrer: { ...zhangSan, phone: '12345' } } }
-    const decoded = decodeReferralCommand(input)
+    const decoded = decodeCommand(ReferralCommand, input)
     if (decoded._tag === 'Right') throw new Error('a bad phone was accepted')
     expect(decoded.left).toBeInstanceOf(CommandValidationError)
     expect(decoded.left.message).toContain('data.referrer.phone')
@@ -131,7 +134,7 @@ describe('bad input writes nothing (ARCHITECTURE.md: "Bad input never writes any
   })
 
   it('a command the rules refuse is a DomainRejectedError with its code, and appends nothing', async () => {
-    const store = createInMemoryEventStore({ registry: referralVerificationEvents })
+    const store = createInMemoryEventStore({ registry: referralEvents })
     await handle(store, decider, stream, register())
     const refusal = await handle(store, decider, stream, checkAtDelivery()).catch((e: unknown) => e)
     expect(refusal).toBeInstanceOf(DomainRejectedError)

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { deciderSpec } from '@dealer-crm/testing'
 import { describe, expect, it } from 'vitest'
-import { decider, defaultReferralPolicy, referralDecider, tierFor } from '../src/index.js'
+import { defaultReferralPolicy, referralDecider, referralTierFor } from '../src/index.js'
 import {
   answers,
   blackJetta,
@@ -10,6 +10,7 @@ import {
   faked,
   historyOf,
   historyUnder,
+  policyWith,
   register,
   releaseReward,
   saleReturned,
@@ -18,6 +19,8 @@ import {
   unreachable,
   verified,
 } from './fixtures.js'
+
+const decider = referralDecider()
 
 // Every threshold of the default policy at −1 / 0 / +1 of its bound, and the defaults pinned to the rules
 // of docs/domain.md (issue #18: a changed bound or default must fail a test, not pass by chance).
@@ -211,7 +214,7 @@ describe('the reward hold after delivery (docs/domain.md §5 Referrals; default 
     else when.thenError('RewardOnHold')
   })
 
-  const held = { ...defaultReferralPolicy, policyVersion: 'hold-7', rewardHoldDays: 7 }
+  const held = policyWith({ policyVersion: 'hold-7', rewardHoldDays: 7 })
   const heldHistory = () =>
     historyUnder(held)(
       register(),
@@ -251,7 +254,7 @@ describe('reward tiers by the referrer’s n-th successful referral (docs/domain
       type: 'RewardReleased',
       data: { tier, nthSuccessfulReferral: nth, reward: { kind: 'gift', valueFen: giftFen } },
     })
-    expect(tierFor(defaultReferralPolicy, nth)?.name).toBe(tier)
+    expect(referralTierFor(defaultReferralPolicy, nth)?.name).toBe(tier)
   })
 })
 

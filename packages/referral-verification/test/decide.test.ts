@@ -2,8 +2,8 @@ import { normalizePhone } from '@dealer-crm/eventsourcing'
 import { deciderSpec } from '@dealer-crm/testing'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { decider, defaultReferralPolicy, type ReferralPolicy, referralDecider } from '../src/index.js'
-import { mainlandMobileArbitrary, phoneNotationArbitrary } from '../src/testing.js'
+import { defaultReferralPolicy, type ReferralPolicy, referralDecider } from '../src/index.js'
+import { referralPhoneArb, referralPhoneNotationArb } from '../src/testing.js'
 import {
   answers,
   blackJetta,
@@ -19,8 +19,10 @@ import {
   historyOf,
   historyUnder,
   inconclusive,
+  instant,
   liSi,
   phoneHash,
+  policyWith,
   referralId,
   register,
   releaseReward,
@@ -35,6 +37,8 @@ import {
   zhangSan,
 } from './fixtures.js'
 
+const decider = referralDecider()
+
 const spec = deciderSpec(decider)
 
 describe('advance registration (docs/domain.md §2.1)', () => {
@@ -44,7 +48,7 @@ describe('advance registration (docs/domain.md §2.1)', () => {
         type: 'ReferralRegistered',
         data: {
           referralId,
-          registeredAt: '2026-03-01T10:00:00+08:00',
+          registeredAt: instant('2026-03-01T10:00:00+08:00'),
           reportedBy: consultant,
           registeredBy: dutyManager,
           referee: {
@@ -132,8 +136,8 @@ describe('late claims (docs/domain.md §2.2)', () => {
           referrerId: zhangSan.customerId,
           reportedBy: consultant,
           registeredBy: dutyManager,
-          claimedAt: '2026-03-01T10:00:00+08:00',
-          deliveredAt: '2026-03-01T10:00:00+08:00',
+          claimedAt: instant('2026-03-01T10:00:00+08:00'),
+          deliveredAt: instant('2026-03-01T10:00:00+08:00'),
           reason: 'late-claim',
         },
       },
@@ -218,8 +222,8 @@ describe('guards (docs/domain.md §2, §5 Referrals)', () => {
   it('no self-referral by phone, for any notation of any mainland mobile (docs/domain.md §5 Referrals)', () => {
     fc.assert(
       fc.property(
-        mainlandMobileArbitrary.chain((phone) =>
-          fc.tuple(fc.constant(phone), phoneNotationArbitrary(phone), phoneNotationArbitrary(phone)),
+        referralPhoneArb.chain((phone) =>
+          fc.tuple(fc.constant(phone), referralPhoneNotationArb(phone), referralPhoneNotationArb(phone)),
         ),
         ([phone, asReferee, asReferrer]) => {
           expect([normalizePhone(asReferee), normalizePhone(asReferrer)]).toEqual([phone, phone])
@@ -298,7 +302,7 @@ describe('delivery check (docs/domain.md §2.4)', () => {
           by: showroomManager,
           licenceMatches: true,
           outcome: 'matches',
-          deliveredAt: '2026-03-10T15:00:00+08:00',
+          deliveredAt: instant('2026-03-10T15:00:00+08:00'),
         },
       },
     ])
@@ -447,7 +451,7 @@ describe('call-back answers (docs/domain.md §2.5, §2.7)', () => {
           verifier: caller,
           answers: ['wrong', 'wrong', 'right'],
           wrongAnswers: 2,
-          at: '2026-03-11T09:10:00+08:00',
+          at: instant('2026-03-11T09:10:00+08:00'),
         },
       },
       {
@@ -458,7 +462,7 @@ describe('call-back answers (docs/domain.md §2.5, §2.7)', () => {
           reportedBy: consultant.id,
           wrongAnswers: 2,
           threshold: 2,
-          at: '2026-03-11T09:10:00+08:00',
+          at: instant('2026-03-11T09:10:00+08:00'),
           policyVersion: 'referral-policy-2',
         },
       },
@@ -468,7 +472,7 @@ describe('call-back answers (docs/domain.md §2.5, §2.7)', () => {
           referralId,
           consultantId: consultant.id,
           amountFen: 50_000,
-          at: '2026-03-11T09:10:00+08:00',
+          at: instant('2026-03-11T09:10:00+08:00'),
           policyVersion: 'referral-policy-2',
         },
       },
@@ -477,7 +481,7 @@ describe('call-back answers (docs/domain.md §2.5, §2.7)', () => {
         data: {
           referralId,
           referrerId: zhangSan.customerId,
-          at: '2026-03-11T09:10:00+08:00',
+          at: instant('2026-03-11T09:10:00+08:00'),
           policyVersion: 'referral-policy-2',
         },
       },
@@ -485,7 +489,7 @@ describe('call-back answers (docs/domain.md §2.5, §2.7)', () => {
   })
 
   it('the threshold and the block are policy', () => {
-    const policy = { ...defaultReferralPolicy, wrongAnswersForFake: 3, blockReferrerOnFraud: false }
+    const policy = policyWith({ wrongAnswersForFake: 3, blockReferrerOnFraud: false })
     const lenient = deciderSpec(referralDecider(policy))
     const scheduled = historyUnder(policy)(register(), screen(), checkAtDelivery(), scheduleCallBack())
     expect(
@@ -505,7 +509,7 @@ describe('call-back answers (docs/domain.md §2.5, §2.7)', () => {
   })
 
   it('the fine is policy', () => {
-    const policy = { ...defaultReferralPolicy, fraudPenaltyFen: 20_000 }
+    const policy = policyWith({ fraudPenaltyFen: 20_000 })
     const scheduled = historyUnder(policy)(register(), screen(), checkAtDelivery(), scheduleCallBack())
     expect(
       deciderSpec(referralDecider(policy))
@@ -543,7 +547,7 @@ describe('unreachable callee (docs/domain.md §5 Referrals)', () => {
   })
 
   it('the budget is policy', () => {
-    const policy = { ...defaultReferralPolicy, callBackAttempts: 1 }
+    const policy = policyWith({ callBackAttempts: 1 })
     const scheduled = historyUnder(policy)(register(), screen(), checkAtDelivery(), scheduleCallBack())
     expect(
       deciderSpec(referralDecider(policy))
@@ -576,7 +580,7 @@ describe('unreachable callee (docs/domain.md §5 Referrals)', () => {
           referralId,
           by: salesManager,
           reason: 'three calls and a visit: the referrer cannot be reached; no reward',
-          at: '2026-03-20T09:00:00+08:00',
+          at: instant('2026-03-20T09:00:00+08:00'),
           policyVersion: 'referral-policy-2',
         },
       },
@@ -662,7 +666,7 @@ describe('reward (docs/domain.md §2.6, §5 Referrals)', () => {
   })
 
   it('waits for the hold period after delivery when the policy has one', () => {
-    const policy = { ...defaultReferralPolicy, rewardHoldDays: 7 }
+    const policy = policyWith({ rewardHoldDays: 7 })
     const held = deciderSpec(referralDecider(policy))
     const history = historyUnder(policy)(
       register(),
@@ -727,7 +731,7 @@ describe('returned or cancelled sale (docs/domain.md §5 Referrals)', () => {
   })
 
   it('the window is policy', () => {
-    const policy = { ...defaultReferralPolicy, returnWindowDays: 7 }
+    const policy = policyWith({ returnWindowDays: 7 })
     const history = historyUnder(policy)(
       register(),
       screen(),
@@ -798,7 +802,7 @@ describe('an overturned fake (docs/domain.md §2 reopen, §2.7 penalties)', () =
           verifier: caller,
           answers: ['right', 'right', 'right'],
           wrongAnswers: 0,
-          at: '2026-03-13T09:10:00+08:00',
+          at: instant('2026-03-13T09:10:00+08:00'),
         },
       },
       {
@@ -807,7 +811,7 @@ describe('an overturned fake (docs/domain.md §2 reopen, §2.7 penalties)', () =
           referralId,
           referrerId: zhangSan.customerId,
           wrongAnswers: 0,
-          at: '2026-03-13T09:10:00+08:00',
+          at: instant('2026-03-13T09:10:00+08:00'),
           policyVersion: 'referral-policy-2',
         },
       },
@@ -818,7 +822,7 @@ describe('an overturned fake (docs/domain.md §2 reopen, §2.7 penalties)', () =
           consultantId: consultant.id,
           amountFen: 50_000,
           reason: 'fake-overturned',
-          at: '2026-03-13T09:10:00+08:00',
+          at: instant('2026-03-13T09:10:00+08:00'),
           policyVersion: 'referral-policy-2',
         },
       },
@@ -827,7 +831,7 @@ describe('an overturned fake (docs/domain.md §2 reopen, §2.7 penalties)', () =
         data: {
           referralId,
           referrerId: zhangSan.customerId,
-          at: '2026-03-13T09:10:00+08:00',
+          at: instant('2026-03-13T09:10:00+08:00'),
           policyVersion: 'referral-policy-2',
         },
       },
@@ -867,7 +871,7 @@ describe('an overturned fake (docs/domain.md §2 reopen, §2.7 penalties)', () =
   })
 
   it('without the block policy only the fine is lifted', () => {
-    const policy = { ...defaultReferralPolicy, blockReferrerOnFraud: false }
+    const policy = policyWith({ blockReferrerOnFraud: false })
     const lenient = deciderSpec(referralDecider(policy))
     const history = historyUnder(policy)(
       register(),

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { commandCodecs, referralVerificationEvents } from '../src/index.js'
+import { referralCommandTypes, referralEvents } from '../src/index.js'
 
 const read = (relative: string) => readFileSync(new URL(relative, import.meta.url), 'utf8')
 
@@ -8,13 +8,13 @@ const read = (relative: string) => readFileSync(new URL(relative, import.meta.ur
 describe('docs cover the code', () => {
   it('the event catalogue has an entry per registered event, at its schema version', () => {
     const catalogue = read('../../../docs/events/referral-verification.md')
-    for (const type of referralVerificationEvents.types)
-      expect(catalogue).toContain(`## ${type} (v${referralVerificationEvents.get(type)?.schemaVersion})`)
+    for (const type of referralEvents.types)
+      expect(catalogue).toContain(`## ${type} (v${referralEvents.get(type)?.schemaVersion})`)
   })
 
   it('the README names every command and every event', () => {
     const readme = read('../README.md')
-    for (const name of [...Object.keys(commandCodecs), ...referralVerificationEvents.types])
+    for (const name of [...referralCommandTypes, ...referralEvents.types])
       expect(readme).toContain(`\`${name}\``)
   })
 })

@@ -1,24 +1,42 @@
 import {
+  decodeCommand,
+  describeFieldErrors,
   type Event,
   type EventMetadata,
+  fieldErrors,
+  Instant,
   keyedHash,
   normalizePhone,
   type RecordedEvent,
 } from '@dealer-crm/eventsourcing'
 import { runCommands } from '@dealer-crm/testing'
+import type * as t from 'io-ts'
 import {
-  decodeReferralCommand,
   defaultReferralPolicy,
-  type ReferralCommand,
+  ReferralCommand,
   type ReferralEvent,
-  type ReferralPolicy,
+  ReferralPolicy,
   referralDecider,
 } from '../src/index.js'
 
 /** Decode a command as the application would receive it; a fixture that does not decode is a broken test. */
 export const command = (raw: unknown): ReferralCommand => {
-  const decoded = decodeReferralCommand(raw)
+  const decoded = decodeCommand(ReferralCommand, raw)
   if (decoded._tag === 'Left') throw decoded.left
+  return decoded.right
+}
+
+/** An instant as the application would pass it (ISO 8601 with an offset, decoded to UTC). */
+export const instant = (text: string): Instant => {
+  const decoded = Instant.decode(text)
+  if (decoded._tag === 'Left') throw new Error(`not an instant: ${text}`)
+  return decoded.right
+}
+
+/** The default policy with some settings changed, through the policy's codec. */
+export const policyWith = (changes: Partial<t.OutputOf<typeof ReferralPolicy>>): ReferralPolicy => {
+  const decoded = ReferralPolicy.decode({ ...defaultReferralPolicy, ...changes })
+  if (decoded._tag === 'Left') throw new Error(describeFieldErrors(fieldErrors(decoded.left)))
   return decoded.right
 }
 

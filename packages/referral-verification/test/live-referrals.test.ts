@@ -2,15 +2,15 @@ import { project } from '@dealer-crm/eventsourcing'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
-  decider,
-  isLive,
+  isLiveReferral,
   liveReferralOf,
   type ReferralCommand,
   type ReferralEvent,
   type ReferralState,
-  refereeReferrals,
+  refereeReferralsProjection,
+  referralDecider,
 } from '../src/index.js'
-import { referralCommandArbitrary } from '../src/testing.js'
+import { referralCommandArb } from '../src/testing.js'
 import {
   callBackScheduled,
   checkAtDelivery,
@@ -28,6 +28,8 @@ import {
   screen,
   verified,
 } from './fixtures.js'
+
+const decider = referralDecider()
 
 // docs/domain.md §2, §5 Referrals ("sticky advocate"): a referral holds its referee while it is live; a dead
 // end (screened out, licence mismatch, faked, voided, review closed, late claim) frees the referee at once.
@@ -73,20 +75,20 @@ const stateOf = (events: ReadonlyArray<ReferralEvent>): ReferralState =>
   events.reduce(decider.evolve, decider.initialState)
 
 /** The same referee, registered again under another referral, with the lookup the application passes in. */
-const registerAgain = (lookup: ReturnType<typeof refereeReferrals.init>) =>
+const registerAgain = (lookup: ReturnType<typeof refereeReferralsProjection.init>) =>
   register({
     referralId: 'referral-0002',
     refereeLiveReferralId: liveReferralOf(lookup, liSi),
     at: '2026-04-01T10:00:00+08:00',
   })
 
-describe('which referrals hold their referee (isLive)', () => {
+describe('which referrals hold their referee (isLiveReferral)', () => {
   it.each(stages)('$name: live $live', ({ history, live }) => {
-    expect(isLive(stateOf(history()))).toBe(live)
+    expect(isLiveReferral(stateOf(history()))).toBe(live)
   })
 
-  it.each(stages)('$name: the referee lookup agrees with isLive', ({ history, live }) => {
-    const lookup = project(refereeReferrals, recorded(history()))
+  it.each(stages)('$name: the referee lookup agrees with isLiveReferral', ({ history, live }) => {
+    const lookup = project(refereeReferralsProjection, recorded(history()))
     expect(liveReferralOf(lookup, liSi)).toBe(live ? referralId : null)
   })
 
@@ -94,7 +96,7 @@ describe('which referrals hold their referee (isLive)', () => {
     '$name: a new referral of the same referee is refused exactly while this one is live',
     ({ history, live }) => {
       const decision = decider.decide(
-        registerAgain(project(refereeReferrals, recorded(history()))),
+        registerAgain(project(refereeReferralsProjection, recorded(history()))),
         decider.initialState,
       )
       if (live) expect(decision._tag === 'Left' && decision.left.code).toBe('RefereeAlreadyReferred')
@@ -114,16 +116,16 @@ describe('the referee lookup and the referrals agree at every step (docs/domain.
     fc.assert(
       fc.property(
         start,
-        fc.array(referralCommandArbitrary({ referralIds }), { maxLength: 40 }),
+        fc.array(referralCommandArb({ referralIds }), { maxLength: 40 }),
         ({ history }, commands) => {
           const first = history().map((e) => retarget(e, 'referral-1'))
           const states = new Map<string, ReferralState>([['referral-1', stateOf(first)]])
-          const lookup = project(refereeReferrals, recorded(first, 'referral-referral-1'))
+          const lookup = project(refereeReferralsProjection, recorded(first, 'referral-referral-1'))
           let position = first.length + 1
           const agrees = () => {
             const holders = new Map<string, string[]>()
             for (const [id, state] of states)
-              if (isLive(state) && 'referee' in state)
+              if (isLiveReferral(state) && 'referee' in state)
                 holders.set(state.referee.subjectId, [...(holders.get(state.referee.subjectId) ?? []), id])
             const referees = new Set([...Object.keys(lookup.byReferee), ...holders.keys()])
             return [...referees].every((referee) => {
@@ -139,7 +141,7 @@ describe('the referee lookup and the referrals agree at every step (docs/domain.
             if (decision._tag === 'Left') continue
             states.set(c.data.referralId, decision.right.reduce(decider.evolve, before))
             for (const e of recorded(decision.right, `referral-${c.data.referralId}`, undefined, position))
-              refereeReferrals.apply(lookup, e)
+              refereeReferralsProjection.apply(lookup, e)
             position += decision.right.length
             if (!agrees()) return false
           }
@@ -156,7 +158,7 @@ const retarget = (e: ReferralEvent, id: string): ReferralEvent =>
 
 const withLookup = (
   c: ReferralCommand,
-  lookup: ReturnType<typeof refereeReferrals.init>,
+  lookup: ReturnType<typeof refereeReferralsProjection.init>,
 ): ReferralCommand => {
   if (c.type === 'RegisterReferral')
     return { ...c, data: { ...c.data, refereeLiveReferralId: liveReferralOf(lookup, c.data.referee) } }

@@ -6,8 +6,10 @@ import {
 } from '@dealer-crm/eventsourcing'
 import { deciderSpec } from '@dealer-crm/testing'
 import { describe, expect, it } from 'vitest'
-import { decider, type ReferralEvent, referralVerificationEvents } from '../src/index.js'
+import { type ReferralEvent, referralDecider, referralEvents } from '../src/index.js'
 import { delivered, liSi, referralId, scheduleCallBack, zhangSan } from './fixtures.js'
+
+const decider = referralDecider()
 
 const readAll = async (store: { readStream: (s: string) => AsyncIterable<RecordedEvent<ReferralEvent>> }) => {
   const events: RecordedEvent<ReferralEvent>[] = []
@@ -19,7 +21,7 @@ const readAll = async (store: { readStream: (s: string) => AsyncIterable<Recorde
 describe('personal data of a referral in the store', () => {
   it('is stored encrypted, each party under their own key, and reads back in clear', async () => {
     const store = createInMemoryEventStore({
-      registry: referralVerificationEvents,
+      registry: referralEvents,
       keyVault: inMemoryKeyVault(),
     })
     await store.appendToStream(`referral-${referralId}`, [...delivered()])
@@ -35,7 +37,7 @@ describe('personal data of a referral in the store', () => {
 
   it('forgetting the referee erases only the referee; the call-back cannot check facts it no longer has', async () => {
     const store = createInMemoryEventStore({
-      registry: referralVerificationEvents,
+      registry: referralEvents,
       keyVault: inMemoryKeyVault(),
     })
     await store.appendToStream(`referral-${referralId}`, [...delivered()])

@@ -1,18 +1,17 @@
 import { project, type RecordedEvent } from '@dealer-crm/eventsourcing'
 import { describe, expect, it } from 'vitest'
 import {
-  callBackQueue,
+  callBackQueueProjection,
   callsDueOn,
   consultantsByFraud,
-  defaultReferralPolicy,
-  fraudReport,
+  fraudReportProjection,
   liveReferralOf,
   type ReferralCommand,
   type ReferralEvent,
-  refereeReferrals,
-  referralMetrics,
+  refereeReferralsProjection,
+  referralMetricsProjection,
   referralMetricsSummary,
-  referrerLedger,
+  referrerLedgerProjection,
   referrerStanding,
 } from '../src/index.js'
 import {
@@ -23,7 +22,9 @@ import {
   consultant,
   historyOf,
   historyUnder,
+  instant,
   liSi,
+  policyWith,
   recorded,
   referralId,
   register,
@@ -126,8 +127,11 @@ const all = store(referralA, referralB, referralC, referralD)
 
 describe('call-back queue (docs/domain.md §2.5, §5 Referrals)', () => {
   it('shows whom to call, about whom, and the drawn questions', () => {
-    const queue = project(callBackQueue, store(historyFor('referral-a', ...upToTheCall('referral-a', liSi))))
-    const [call] = callsDueOn(queue, '2026-03-11T10:00:00+08:00')
+    const queue = project(
+      callBackQueueProjection,
+      store(historyFor('referral-a', ...upToTheCall('referral-a', liSi))),
+    )
+    const [call] = callsDueOn(queue, instant('2026-03-11T10:00:00+08:00'))
     expect(call).toMatchObject({
       referralId: 'referral-a',
       callee: 'referee',
@@ -143,19 +147,21 @@ describe('call-back queue (docs/domain.md §2.5, §5 Referrals)', () => {
 
   it('a callee not reached today is called again tomorrow', () => {
     const queue = project(
-      callBackQueue,
+      callBackQueueProjection,
       store(historyFor('referral-a', ...upToTheCall('referral-a', liSi), unreachable())),
     )
-    expect(callsDueOn(queue, '2026-03-11T15:59:00Z')).toEqual([])
-    expect(callsDueOn(queue, '2026-03-11T16:00:00Z')).toHaveLength(1)
-    expect(callsDueOn(queue, '2026-03-12T09:00:00+08:00')).toMatchObject([{ unreachableAttempts: 1 }])
+    expect(callsDueOn(queue, instant('2026-03-11T15:59:00Z'))).toEqual([])
+    expect(callsDueOn(queue, instant('2026-03-11T16:00:00Z'))).toHaveLength(1)
+    expect(callsDueOn(queue, instant('2026-03-12T09:00:00+08:00'))).toMatchObject([
+      { unreachableAttempts: 1 },
+    ])
   })
 
   it('answered calls leave the queue; inconclusive ones go to manual review', () => {
-    const queue = project(callBackQueue, all)
+    const queue = project(callBackQueueProjection, all)
     expect(Object.keys(queue.calls)).toEqual([])
     expect(queue.manualReview).toEqual({
-      'referral-c': { referralId: 'referral-c', attempts: 3, since: '2026-03-11T09:10:00+08:00' },
+      'referral-c': { referralId: 'referral-c', attempts: 3, since: instant('2026-03-11T09:10:00+08:00') },
     })
   })
 
@@ -168,7 +174,7 @@ describe('call-back queue (docs/domain.md §2.5, §5 Referrals)', () => {
       unreachable(),
       closeReview(),
     )
-    expect(project(callBackQueue, store(closed)).manualReview).toEqual({})
+    expect(project(callBackQueueProjection, store(closed)).manualReview).toEqual({})
   })
 
   it('a forgotten person shows as erased', () => {
@@ -179,13 +185,13 @@ describe('call-back queue (docs/domain.md §2.5, §5 Referrals)', () => {
       ...registered,
       data: { ...registered.data, referee: { ...registered.data.referee, name: erased, phone: erased } },
     }
-    const queue = project(callBackQueue, store([forgotten, ...rest]))
+    const queue = project(callBackQueueProjection, store([forgotten, ...rest]))
     expect(queue.calls['referral-a']?.phone).toMatchObject({ name: erased, phone: erased })
   })
 })
 
 describe('referrer ledger (docs/domain.md §2.6, §5 Referrals)', () => {
-  const ledger = project(referrerLedger, all)
+  const ledger = project(referrerLedgerProjection, all)
   const account = ledger.accounts[zhangSan.customerId]
 
   it('counts successful referrals, the tier, and rewards paid, pending and clawed back', () => {
@@ -203,7 +209,7 @@ describe('referrer ledger (docs/domain.md §2.6, §5 Referrals)', () => {
 
   it('a verified referral waits in pending until its reward is paid', () => {
     const pending = project(
-      referrerLedger,
+      referrerLedgerProjection,
       store(
         historyFor('referral-a', ...upToTheCall('referral-a', liSi), answers(['right', 'right', 'right'])),
       ),
@@ -240,16 +246,18 @@ describe('referrer ledger after a fake is overturned (docs/domain.md §2, §2.7)
   )
 
   it('the referrer is unblocked and the overturned referral counts as successful and pending', () => {
-    expect(project(referrerLedger, store(overturnedB)).accounts[zhangSan.customerId]).toMatchObject({
-      successful: ['referral-b'],
-      pending: ['referral-b'],
-      blocked: false,
-      blockedBy: [],
-    })
+    expect(project(referrerLedgerProjection, store(overturnedB)).accounts[zhangSan.customerId]).toMatchObject(
+      {
+        successful: ['referral-b'],
+        pending: ['referral-b'],
+        blocked: false,
+        blockedBy: [],
+      },
+    )
   })
 
   it('another fake that still stands keeps the referrer blocked', () => {
-    const ledger = project(referrerLedger, store(fakedE, overturnedB))
+    const ledger = project(referrerLedgerProjection, store(fakedE, overturnedB))
     expect(ledger.accounts[zhangSan.customerId]).toMatchObject({ blocked: true, blockedBy: ['referral-e'] })
     expect(referrerStanding(ledger, zhangSan.customerId, 'referral-b')).toEqual({
       successfulReferralsBefore: 0,
@@ -259,7 +267,7 @@ describe('referrer ledger after a fake is overturned (docs/domain.md §2, §2.7)
 })
 
 describe('referrer ledger with a reward hold (docs/domain.md §5 Referrals)', () => {
-  const policy = { ...defaultReferralPolicy, rewardHoldDays: 7 }
+  const policy = policyWith({ rewardHoldDays: 7 })
   const verifiedUnderHold = historyUnder(policy)(
     register(),
     screen(),
@@ -269,7 +277,9 @@ describe('referrer ledger with a reward hold (docs/domain.md §5 Referrals)', ()
   )
 
   it('shows when each pending reward may be paid: delivery (10 March 15:00 CST) plus the hold', () => {
-    expect(project(referrerLedger, store(verifiedUnderHold)).accounts[zhangSan.customerId]).toMatchObject({
+    expect(
+      project(referrerLedgerProjection, store(verifiedUnderHold)).accounts[zhangSan.customerId],
+    ).toMatchObject({
       pending: [referralId],
       payableFrom: { [referralId]: '2026-03-17T07:00:00.000Z' },
     })
@@ -284,7 +294,7 @@ describe('referrer ledger with a reward hold (docs/domain.md §5 Referrals)', ()
       answers(['right', 'right', 'right']),
       releaseReward('gift', undefined, '2026-03-17T15:00:00+08:00'),
     )
-    expect(project(referrerLedger, store(paid)).accounts[zhangSan.customerId]).toMatchObject({
+    expect(project(referrerLedgerProjection, store(paid)).accounts[zhangSan.customerId]).toMatchObject({
       pending: [],
       payableFrom: {},
     })
@@ -293,7 +303,7 @@ describe('referrer ledger with a reward hold (docs/domain.md §5 Referrals)', ()
 
 describe('fraud report by consultant (docs/domain.md §2.7)', () => {
   it('records each faked referral and its fine against the consultant who reported it', () => {
-    const report = project(fraudReport, all)
+    const report = project(fraudReportProjection, all)
     expect(consultantsByFraud(report)).toEqual([
       {
         consultantId: otherConsultant.id,
@@ -308,7 +318,9 @@ describe('fraud report by consultant (docs/domain.md §2.7)', () => {
   })
 
   it('marks a faked referral reopened by a manager; its fine stands meanwhile', () => {
-    expect(project(fraudReport, store(referralBReopened)).consultants[otherConsultant.id]).toMatchObject({
+    expect(
+      project(fraudReportProjection, store(referralBReopened)).consultants[otherConsultant.id],
+    ).toMatchObject({
       faked: ['referral-b'],
       penaltiesFen: 50_000,
       reopened: ['referral-b'],
@@ -325,7 +337,7 @@ describe('fraud report by consultant (docs/domain.md §2.7)', () => {
         answers(['right', 'right', 'right']),
       ].map((c) => aimedAt('referral-b', c)),
     )
-    expect(project(fraudReport, store(history)).consultants[otherConsultant.id]).toEqual({
+    expect(project(fraudReportProjection, store(history)).consultants[otherConsultant.id]).toEqual({
       consultantId: otherConsultant.id,
       reported: 1,
       faked: [],
@@ -345,7 +357,7 @@ describe('fraud report by consultant (docs/domain.md §2.7)', () => {
         answers(['wrong', 'wrong', 'wrong']),
       ].map((c) => aimedAt('referral-b', c)),
     )
-    expect(project(fraudReport, store(history)).consultants[otherConsultant.id]).toMatchObject({
+    expect(project(fraudReportProjection, store(history)).consultants[otherConsultant.id]).toMatchObject({
       faked: ['referral-b'],
       penaltiesFen: 50_000,
       reopened: [],
@@ -359,7 +371,10 @@ describe('referral metrics', () => {
     const late = historyOf(
       register({ referralId: 'referral-late', refereeDeliveredAt: '2026-02-20T10:00:00+08:00' }),
     )
-    const metrics = project(referralMetrics, store(referralA, referralB, referralC, referralD, late))
+    const metrics = project(
+      referralMetricsProjection,
+      store(referralA, referralB, referralC, referralD, late),
+    )
     expect(metrics).toMatchObject({
       claims: 5,
       lateClaims: 1,
@@ -387,13 +402,13 @@ describe('referral metrics', () => {
         answers(['right', 'right', 'right']),
       ].map((c) => aimedAt('referral-b', c)),
     )
-    const metrics = project(referralMetrics, store(overturned))
+    const metrics = project(referralMetricsProjection, store(overturned))
     expect(metrics).toMatchObject({ claims: 1, verified: 1, faked: 0, inconclusive: 0, reopened: 1 })
     expect(referralMetricsSummary(metrics)).toMatchObject({ verificationPassRate: 1, fraudRate: 0 })
   })
 
   it('has no rates before any referral', () => {
-    expect(referralMetricsSummary(referralMetrics.init())).toEqual({
+    expect(referralMetricsSummary(referralMetricsProjection.init())).toEqual({
       conversion: null,
       verificationPassRate: null,
       fraudRate: null,
@@ -404,7 +419,7 @@ describe('referral metrics', () => {
 
 describe('referee lookup for "one referrer per referee" (docs/domain.md §2, §5 Referrals)', () => {
   it('names the earliest live referral of a referee, by customer or by phone, and frees it when it fails', () => {
-    const lookup = project(refereeReferrals, all)
+    const lookup = project(refereeReferralsProjection, all)
     expect(liveReferralOf(lookup, { customerId: liSi.customerId, phoneHash: liSi.phoneHash })).toBe(
       'referral-a',
     )
@@ -427,7 +442,7 @@ describe('referee lookup for "one referrer per referee" (docs/domain.md §2, §5
       unreachable(),
       closeReview(),
     )
-    const lookup = project(refereeReferrals, store(closed))
+    const lookup = project(refereeReferralsProjection, store(closed))
     expect(
       liveReferralOf(lookup, { customerId: zhaoLiu.customerId, phoneHash: zhaoLiu.phoneHash }),
     ).toBeNull()

@@ -1,31 +1,26 @@
 import { isDeepStrictEqual } from 'node:util'
+import { epochMs, type Instant } from '@dealer-crm/eventsourcing'
 import { checkCommandSequences, checkReplayDeterminism, runCommands, type Step } from '@dealer-crm/testing'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
-  daysBetween,
-  decider,
   defaultReferralPolicy,
-  isLive,
+  isLiveReferral,
   liveReferralOf,
   type ReferralCommand,
   type ReferralError,
   type ReferralEvent,
+  type ReferralReward,
+  type ReferralRewardTier,
   type ReferralState,
-  type Reward,
-  type RewardTier,
-  refereeReferrals,
+  refereeReferralsProjection,
   referralDecider,
-  referralVerificationEvents,
-  referrerLedger,
+  referralEvents,
+  referralTierFor,
+  referrerLedgerProjection,
   referrerStanding,
-  tierFor,
 } from '../src/index.js'
-import {
-  referralCommandArbitrary,
-  referralHistoryArbitrary,
-  referralPolicyArbitrary,
-} from '../src/testing.js'
+import { referralCommandArb, referralHistoryArb, referralPolicyArb } from '../src/testing.js'
 import {
   answers,
   callBackScheduled,
@@ -48,10 +43,12 @@ import {
   verified,
 } from './fixtures.js'
 
+const decider = referralDecider()
+
 // Longer sequences than fast-check's small default, so random commands walk deep into the process.
 fc.configureGlobal({ baseSize: 'large' })
 
-const commands = referralCommandArbitrary({ referralIds: [referralId] })
+const commands = referralCommandArb({ referralIds: [referralId] })
 
 /** Where random sequences start: every stage of the process, so each rule is reached often. */
 const startingPoints: ReadonlyArray<ReadonlyArray<ReferralEvent>> = [
@@ -101,7 +98,7 @@ const fakedOrVoidedNeverPays = (step: ReferralStep) => {
   return paid === clawedBack
 }
 
-const withinTier = (reward: Reward, tier: RewardTier): boolean => {
+const withinTier = (reward: ReferralReward, tier: ReferralRewardTier): boolean => {
   switch (reward.kind) {
     case 'gift':
       return reward.valueFen <= tier.giftFen
@@ -120,7 +117,7 @@ const rewardWithinTier = (step: ReferralStep) =>
     if (e.type !== 'RewardReleased' || step.command.type !== 'ReleaseReward' || !('policy' in step.before))
       return true
     const nth = step.command.data.referrerStanding.successfulReferralsBefore + 1
-    const tier = tierFor(step.before.policy, nth)
+    const tier = referralTierFor(step.before.policy, nth)
     if (tier === undefined || e.data.nthSuccessfulReferral !== nth) return false
     return withinTier(e.data.reward, tier)
   })
@@ -165,6 +162,9 @@ const outcomesAreFinal = (step: ReferralStep) => {
 // docs/domain.md §5 Referrals, §2.5: each time and count bound is decided on the right side of the bound. The
 // arbitraries aim returns and rewards at 1 ms either side of the window and hold, and wrong answers one either
 // side of the threshold, so a bound moved by one (">" for ">=") is found, not left to chance.
+/** Days of 24 hours, with the fraction, from `from` to `to`: the oracle the decider's bounds are checked against. */
+const daysBetween = (from: Instant, to: Instant): number => (epochMs(to) - epochMs(from)) / 86_400_000
+
 const boundsDecidedExactly = (step: ReferralStep) => {
   const s = step.before
   if (!('policy' in s)) return true
@@ -261,10 +261,10 @@ describe('properties over random command sequences', () => {
   })
 
   it('the same holds under policies a dealer might set', () => {
-    for (const policy of fc.sample(referralPolicyArbitrary, { numRuns: 8, seed: 11 }))
+    for (const policy of fc.sample(referralPolicyArb, { numRuns: 8, seed: 11 }))
       checkCommandSequences({
         decider: referralDecider(policy),
-        commands: referralCommandArbitrary({ referralIds: [referralId], policy }),
+        commands: referralCommandArb({ referralIds: [referralId], policy }),
         invariant: invariants,
         numRuns: 40,
       })
@@ -272,9 +272,9 @@ describe('properties over random command sequences', () => {
 
   it('stored events read back through their codecs reproduce the state (lossless JSON)', () => {
     fc.assert(
-      fc.property(referralHistoryArbitrary(), (history) => {
+      fc.property(referralHistoryArb(), (history) => {
         const readBack = history.map((event) => {
-          const type = referralVerificationEvents.get(event.type)
+          const type = referralEvents.get(event.type)
           if (type === undefined) throw new Error(`${event.type} is not registered`)
           const stored = JSON.parse(JSON.stringify(type.codec.encode(event.data)))
           const decoded = type.decodeVersion(type.schemaVersion, stored)
@@ -294,9 +294,9 @@ describe('one referrer per referee, across referrals (docs/domain.md §2, §5 Re
   it('a referee never has two live referrals when the application passes the lookup in', () => {
     const referralIds = ['referral-1', 'referral-2', 'referral-3']
     fc.assert(
-      fc.property(fc.array(referralCommandArbitrary({ referralIds }), { maxLength: 60 }), (commands) => {
+      fc.property(fc.array(referralCommandArb({ referralIds }), { maxLength: 60 }), (commands) => {
         const states = new Map<string, ReferralState>()
-        const lookup = refereeReferrals.init()
+        const lookup = refereeReferralsProjection.init()
         let position = 1
         for (const raw of commands) {
           const command = withLookup(raw, lookup)
@@ -310,11 +310,11 @@ describe('one referrer per referee, across referrals (docs/domain.md §2, §5 Re
             undefined,
             position,
           ))
-            refereeReferrals.apply(lookup, e)
+            refereeReferralsProjection.apply(lookup, e)
           position += decision.right.length
           const liveByReferee = new Map<string, number>()
           for (const state of states.values())
-            if (isLive(state) && 'referee' in state)
+            if (isLiveReferral(state) && 'referee' in state)
               liveByReferee.set(
                 state.referee.subjectId,
                 (liveByReferee.get(state.referee.subjectId) ?? 0) + 1,
@@ -328,10 +328,10 @@ describe('one referrer per referee, across referrals (docs/domain.md §2, §5 Re
   })
 })
 
-/** What the application does: fill the referee's live referral from the `refereeReferrals` read model. */
+/** What the application does: fill the referee's live referral from the `refereeReferralsProjection` read model. */
 const withLookup = (
   command: ReferralCommand,
-  lookup: ReturnType<typeof refereeReferrals.init>,
+  lookup: ReturnType<typeof refereeReferralsProjection.init>,
 ): ReferralCommand => {
   if (command.type === 'RegisterReferral')
     return {
@@ -393,18 +393,18 @@ describe('rewards across referrals, with the referrer ledger passed in (docs/dom
     fc.assert(
       fc.property(
         start,
-        fc.array(referralCommandArbitrary({ referralIds }), { maxLength: 40 }),
+        fc.array(referralCommandArb({ referralIds }), { maxLength: 40 }),
         (kinds, commands) => {
           const states = new Map<string, ReferralState>()
-          const lookup = refereeReferrals.init()
-          const ledger = referrerLedger.init()
+          const lookup = refereeReferralsProjection.init()
+          const ledger = referrerLedgerProjection.init()
           let position = 1
           const apply = (referralId: string, events: ReadonlyArray<ReferralEvent>) => {
             const before = states.get(referralId) ?? decider.initialState
             states.set(referralId, events.reduce(decider.evolve, before))
             for (const e of recorded(events, `referral-${referralId}`, undefined, position)) {
-              refereeReferrals.apply(lookup, e)
-              referrerLedger.apply(ledger, e)
+              refereeReferralsProjection.apply(lookup, e)
+              referrerLedgerProjection.apply(ledger, e)
             }
             position += events.length
           }
@@ -430,7 +430,7 @@ describe('rewards across referrals, with the referrer ledger passed in (docs/dom
               if (others.some(([, s]) => 'blocksReferrer' in s && s.blocksReferrer)) return false
               // §5: the tier of the referrer's n-th successful referral, counted from the referrals themselves.
               const nth = others.filter(([, s]) => s.stage === 'verified').length + 1
-              const tier = tierFor(before.policy, nth)
+              const tier = referralTierFor(before.policy, nth)
               if (
                 tier === undefined ||
                 paid.data.nthSuccessfulReferral !== nth ||
@@ -457,7 +457,7 @@ describe('replaying the stored events (docs/domain.md §2: "tests and replays ar
     for (const history of [[], delivered(), faked()])
       await checkReplayDeterminism({
         decider,
-        registry: referralVerificationEvents,
+        registry: referralEvents,
         streamName: `referral-${referralId}`,
         commands: fc.array(commands, { maxLength: 25 }),
         history,
@@ -466,10 +466,10 @@ describe('replaying the stored events (docs/domain.md §2: "tests and replays ar
   })
 })
 
-/** What the application does: fill the referrer's standing from the `referrerLedger` read model. */
+/** What the application does: fill the referrer's standing from the `referrerLedgerProjection` read model. */
 const withStanding = (
   command: ReferralCommand,
-  ledger: ReturnType<typeof referrerLedger.init>,
+  ledger: ReturnType<typeof referrerLedgerProjection.init>,
   states: ReadonlyMap<string, ReferralState>,
 ): ReferralCommand => {
   if (command.type !== 'ReleaseReward') return command

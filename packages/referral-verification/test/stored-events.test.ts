@@ -1,6 +1,6 @@
-import { createInMemoryEventStore, type StoredEvent } from '@dealer-crm/eventsourcing'
+import { createInMemoryEventStore, decodeCommand, type StoredEvent } from '@dealer-crm/eventsourcing'
 import { describe, expect, it } from 'vitest'
-import { decodeReferralCommand, ReferralRegistered, referralVerificationEvents } from '../src/index.js'
+import { ReferralCommand, ReferralRegistered, referralEvents } from '../src/index.js'
 import { delivered, referralId, register, zhangSan } from './fixtures.js'
 
 // Until 2026-12 the Phone codec took any ASCII digits, spaces, +, - and parentheses whose digits made a
@@ -10,7 +10,7 @@ describe('phones in events stored before the phone normaliser (issue #20)', () =
   const oldNotations = ['+13800138000', '138+0013+8000', '0086+138 0013 8000', '13800138000+']
 
   it.each(oldNotations)('%s, stored in a ReferralRegistered, still reads', async (phone) => {
-    const store = createInMemoryEventStore({ registry: referralVerificationEvents })
+    const store = createInMemoryEventStore({ registry: referralEvents })
     const [first] = delivered()
     if (first?.type !== 'ReferralRegistered') throw new Error('the fixture starts with a registration')
     await store.appendToStream(`referral-${referralId}`, [first])
@@ -31,7 +31,7 @@ describe('phones in events stored before the phone normaliser (issue #20)', () =
 
   it.each(oldNotations)('%s is refused in a new command, naming the field', (phone) => {
     const raw = { type: 'RegisterReferral', data: { ...register().data, referrer: { ...zhangSan, phone } } }
-    const decoded = decodeReferralCommand(raw)
+    const decoded = decodeCommand(ReferralCommand, raw)
     expect(decoded._tag === 'Left' && decoded.left.errors.map((e) => e.path)).toEqual(['data.referrer.phone'])
   })
 })

@@ -1,12 +1,13 @@
 import { project } from '@dealer-crm/eventsourcing'
 import { deciderSpec } from '@dealer-crm/testing'
 import { describe, expect, it } from 'vitest'
-import { callBackQueue, callsDueOn, decider } from '../src/index.js'
+import { callBackQueueProjection, callsDueOn, referralDecider } from '../src/index.js'
 import {
   answers,
   checkAtDelivery,
   command,
   historyOf,
+  instant,
   liSi,
   recorded,
   register,
@@ -14,6 +15,8 @@ import {
   screen,
   zhangSan,
 } from './fixtures.js'
+
+const decider = referralDecider()
 
 // Seed 000, 推荐购买真实性判断 — the worked example, as the seed tells it (docs/domain.md §2).
 describe('Zhang San refers Li Si', () => {
@@ -64,8 +67,8 @@ describe('Zhang San refers Li Si', () => {
   })
 
   it('on the day of the call, the queue tells the caller to phone Li Si, with Zhang San’s white automatic Sagitar to check against', () => {
-    const queue = project(callBackQueue, recorded(calling))
-    expect(callsDueOn(queue, '2026-03-11T09:00:00+08:00')).toMatchObject([
+    const queue = project(callBackQueueProjection, recorded(calling))
+    expect(callsDueOn(queue, instant('2026-03-11T09:00:00+08:00'))).toMatchObject([
       {
         callee: 'referee',
         phone: { name: '李四', phone: liSi.phone },

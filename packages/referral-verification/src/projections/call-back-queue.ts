@@ -1,14 +1,25 @@
-import type { Personal, Projection } from '@dealer-crm/eventsourcing'
+import {
+  businessDate,
+  type CustomerId,
+  defaultBusinessZone,
+  epochMs,
+  type Instant,
+  type Personal,
+  type Projection,
+  type StaffId,
+} from '@dealer-crm/eventsourcing'
 import type { ReferralEvent } from '../events.js'
-import type { CustomerId, ReferralId, StaffId } from '../ids.js'
-import type { Callee, Question } from '../questions.js'
-import type { At, PersonName, Phone, Vehicle } from '../values.js'
+import type { ReferralId } from '../ids.js'
+import type { Phone } from '../phone.js'
+import type { CallBackQuestion, Callee } from '../questions.js'
+import type { PersonName } from '../text.js'
+import type { DescribedVehicle } from '../vehicle.js'
 
 interface Person {
   readonly customerId: CustomerId
   readonly name: Personal<PersonName>
   readonly phone: Personal<Phone>
-  readonly vehicle: Personal<Vehicle>
+  readonly vehicle: Personal<DescribedVehicle>
 }
 
 /** One call to make: whom to phone, about whom, and the drawn questions (docs/domain.md §2.5). */
@@ -18,11 +29,11 @@ export interface CallToMake {
   readonly phone: Person
   /** The other party, whose registered facts the verifier checks the answers against. */
   readonly about: Person
-  readonly questions: ReadonlyArray<Question>
+  readonly questions: ReadonlyArray<CallBackQuestion>
   readonly verifierId: StaffId
-  readonly scheduledAt: At
+  readonly scheduledAt: Instant
   readonly unreachableAttempts: number
-  readonly lastAttemptAt: At | null
+  readonly lastAttemptAt: Instant | null
 }
 
 /**
@@ -34,11 +45,11 @@ export interface CallBackQueue {
   readonly calls: Record<string, CallToMake>
   readonly manualReview: Record<
     string,
-    { readonly referralId: ReferralId; readonly attempts: number; readonly since: At }
+    { readonly referralId: ReferralId; readonly attempts: number; readonly since: Instant }
   >
 }
 
-export const callBackQueue: Projection<CallBackQueue, ReferralEvent> = {
+export const callBackQueueProjection: Projection<CallBackQueue, ReferralEvent> = {
   name: 'referral-verification.call-back-queue',
   version: 2,
   handles: [
@@ -119,20 +130,17 @@ export const callBackQueue: Projection<CallBackQueue, ReferralEvent> = {
   },
 }
 
-const dayOf = (at: string, utcOffsetMinutes: number): string =>
-  new Date(Date.parse(at) + utcOffsetMinutes * 60_000).toISOString().slice(0, 10)
-
 /**
- * Calls to make on the showroom's day of `at` (an ISO instant; the day in China Standard Time unless told
+ * Calls to make on the showroom's day of `at` (the day in the business zone, Asia/Shanghai unless told
  * otherwise): every queued call not already tried that day, the longest waiting first.
  */
 export const callsDueOn = (
   queue: CallBackQueue,
-  at: string,
-  utcOffsetMinutes = 480,
+  at: Instant,
+  zone: string = defaultBusinessZone,
 ): ReadonlyArray<CallToMake> => {
-  const today = dayOf(at, utcOffsetMinutes)
+  const today = businessDate(at, zone)
   return Object.values(queue.calls)
-    .filter((call) => call.lastAttemptAt === null || dayOf(call.lastAttemptAt, utcOffsetMinutes) !== today)
-    .sort((a, b) => Date.parse(a.scheduledAt) - Date.parse(b.scheduledAt))
+    .filter((call) => call.lastAttemptAt === null || businessDate(call.lastAttemptAt, zone) !== today)
+    .sort((a, b) => epochMs(a.scheduledAt) - epochMs(b.scheduledAt))
 }

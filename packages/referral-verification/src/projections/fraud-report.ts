@@ -1,6 +1,6 @@
-import type { Projection } from '@dealer-crm/eventsourcing'
+import type { Projection, StaffId } from '@dealer-crm/eventsourcing'
 import type { ReferralEvent } from '../events.js'
-import type { ReferralId, StaffId } from '../ids.js'
+import type { ReferralId } from '../ids.js'
 
 /** One consultant's record (docs/domain.md §2.7: a faked referral is recorded against the staff member who reported it). */
 export interface ConsultantFraudRecord {
@@ -21,7 +21,7 @@ export interface FraudReport {
   readonly reportedBy: Record<string, StaffId>
 }
 
-export const fraudReport: Projection<FraudReport, ReferralEvent> = {
+export const fraudReportProjection: Projection<FraudReport, ReferralEvent> = {
   name: 'referral-verification.fraud-report',
   version: 2,
   handles: [

@@ -1,4 +1,4 @@
-import type { Projection } from '@dealer-crm/eventsourcing'
+import { epochMs, type Instant, type Projection } from '@dealer-crm/eventsourcing'
 import type { ReferralEvent } from '../events.js'
 
 /** Counts and sums behind the referral metrics; `referralMetricsSummary` turns them into rates. */
@@ -22,7 +22,7 @@ export interface ReferralMetrics {
   readonly clawedBack: number
   /** Sum over rewarded referrals of the time from delivery to reward, in milliseconds. */
   readonly deliveryToRewardMs: number
-  readonly deliveredAt: Record<string, string>
+  readonly deliveredAt: Record<string, Instant>
 }
 
 type Counter = Exclude<keyof ReferralMetrics, 'deliveredAt'>
@@ -32,7 +32,7 @@ const bump = (s: ReferralMetrics, counter: Counter, by = 1): ReferralMetrics => 
   [counter]: s[counter] + by,
 })
 
-export const referralMetrics: Projection<ReferralMetrics, ReferralEvent> = {
+export const referralMetricsProjection: Projection<ReferralMetrics, ReferralEvent> = {
   name: 'referral-verification.metrics',
   version: 2,
   handles: [
@@ -84,7 +84,7 @@ export const referralMetrics: Projection<ReferralMetrics, ReferralEvent> = {
         return bump(s, 'voided')
       case 'RewardReleased': {
         const delivered = s.deliveredAt[e.data.referralId]
-        const waited = delivered === undefined ? 0 : Date.parse(e.data.at) - Date.parse(delivered)
+        const waited = delivered === undefined ? 0 : epochMs(e.data.at) - epochMs(delivered)
         return bump(bump(s, 'rewarded'), 'deliveryToRewardMs', waited)
       }
       case 'RewardClawedBack':

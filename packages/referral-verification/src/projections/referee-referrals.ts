@@ -1,7 +1,6 @@
-import type { Projection } from '@dealer-crm/eventsourcing'
+import type { CustomerId, PhoneHash, Projection } from '@dealer-crm/eventsourcing'
 import type { ReferralEvent } from '../events.js'
-import type { CustomerId, ReferralId } from '../ids.js'
-import type { PhoneHash } from '../values.js'
+import type { ReferralId } from '../ids.js'
 
 interface Referee {
   readonly refereeId: CustomerId
@@ -31,7 +30,7 @@ const release = (s: RefereeReferrals, referralId: ReferralId) => {
   if (s.byPhoneHash[referee.phoneHash] === referralId) delete s.byPhoneHash[referee.phoneHash]
 }
 
-export const refereeReferrals: Projection<RefereeReferrals, ReferralEvent> = {
+export const refereeReferralsProjection: Projection<RefereeReferrals, ReferralEvent> = {
   name: 'referral-verification.referee-referrals',
   version: 2,
   handles: [

@@ -1,8 +1,14 @@
-import type { Projection } from '@dealer-crm/eventsourcing'
+import {
+  addElapsedDays,
+  type Count,
+  type CustomerId,
+  type Instant,
+  type Projection,
+} from '@dealer-crm/eventsourcing'
 import type { ReferralEvent } from '../events.js'
-import type { CustomerId, ReferralId } from '../ids.js'
-import { type ReferralPolicy, tierFor } from '../policy.js'
-import type { Reward } from '../rewards.js'
+import type { ReferralId } from '../ids.js'
+import { type ReferralPolicy, referralTierFor } from '../policy.js'
+import type { ReferralReward } from '../rewards.js'
 
 /** One referrer's account: successful referrals, tier, and rewards paid and pending (docs/domain.md §2.6, §5). */
 export interface ReferrerAccount {
@@ -14,9 +20,9 @@ export interface ReferrerAccount {
   /** Verified, not yet paid. */
   readonly pending: ReadonlyArray<ReferralId>
   /** When each pending reward may be paid: delivery plus the policy's hold (docs/domain.md §5 Referrals). */
-  readonly payableFrom: Record<string, string>
-  readonly paid: ReadonlyArray<{ readonly referralId: ReferralId; readonly reward: Reward }>
-  readonly clawedBack: ReadonlyArray<{ readonly referralId: ReferralId; readonly reward: Reward }>
+  readonly payableFrom: Record<string, Instant>
+  readonly paid: ReadonlyArray<{ readonly referralId: ReferralId; readonly reward: ReferralReward }>
+  readonly clawedBack: ReadonlyArray<{ readonly referralId: ReferralId; readonly reward: ReferralReward }>
   readonly paidFen: number
   readonly paidPoints: number
   /** Blocked from rewards while any of their fakes stands (docs/domain.md §2.7). */
@@ -31,20 +37,18 @@ export interface ReferrerLedger {
   readonly policyOf: Record<string, ReferralPolicy>
   /** Per referral: its reward hold in days, and when a reward may be paid (delivery plus the hold). */
   readonly holdDaysOf: Record<string, number>
-  readonly payableFromOf: Record<string, string>
+  readonly payableFromOf: Record<string, Instant>
 }
 
-const worth = (reward: Reward) =>
+const worth = (reward: ReferralReward) =>
   reward.kind === 'loyalty-points' ? { fen: 0, points: reward.points } : { fen: reward.valueFen, points: 0 }
 
 const without = (ids: ReadonlyArray<ReferralId>, id: ReferralId) => ids.filter((i) => i !== id)
 
-const withoutKey = (record: Record<string, string>, key: string): Record<string, string> =>
+const withoutKey = <V>(record: Record<string, V>, key: string): Record<string, V> =>
   Object.fromEntries(Object.entries(record).filter(([k]) => k !== key))
 
-const DAY = 86_400_000
-
-export const referrerLedger: Projection<ReferrerLedger, ReferralEvent> = {
+export const referrerLedgerProjection: Projection<ReferrerLedger, ReferralEvent> = {
   name: 'referral-verification.referrer-ledger',
   version: 2,
   handles: [
@@ -69,8 +73,7 @@ export const referrerLedger: Projection<ReferrerLedger, ReferralEvent> = {
       s.holdDaysOf[referralId] = e.data.policy.rewardHoldDays
     }
     if (e.type === 'DeliveryChecked') {
-      const payableFrom = Date.parse(e.data.deliveredAt) + (s.holdDaysOf[referralId] ?? 0) * DAY
-      s.payableFromOf[referralId] = new Date(payableFrom).toISOString()
+      s.payableFromOf[referralId] = addElapsedDays(e.data.deliveredAt, s.holdDaysOf[referralId] ?? 0)
       return s
     }
     const referrerId = s.referrerOf[referralId]
@@ -140,7 +143,7 @@ export const referrerLedger: Projection<ReferrerLedger, ReferralEvent> = {
       }
     })()
     const policy = s.policyOf[referrerId]
-    const tier = policy === undefined ? undefined : tierFor(policy, next.successful.length)
+    const tier = policy === undefined ? undefined : referralTierFor(policy, next.successful.length)
     s.accounts[referrerId] = { ...next, tier: tier?.name ?? null, blocked: next.blockedBy.length > 0 }
     return s
   },
@@ -154,12 +157,8 @@ export const referrerStanding = (
   ledger: ReferrerLedger,
   referrerId: string,
   referralId: string,
-): { successfulReferralsBefore: number; blocked: boolean } => {
+): { successfulReferralsBefore: Count; blocked: boolean } => {
   const account = ledger.accounts[referrerId]
-  return account === undefined
-    ? { successfulReferralsBefore: 0, blocked: false }
-    : {
-        successfulReferralsBefore: account.successful.filter((id) => id !== referralId).length,
-        blocked: account.blocked,
-      }
+  const others = account?.successful.filter((id) => id !== referralId) ?? []
+  return { successfulReferralsBefore: others.length as Count, blocked: account?.blocked ?? false } // a length is a count
 }
