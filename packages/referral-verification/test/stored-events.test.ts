@@ -35,3 +35,21 @@ describe('phones in events stored before the phone normaliser (issue #20)', () =
     expect(decoded._tag === 'Left' && decoded.left.errors.map((e) => e.path)).toEqual(['data.referrer.phone'])
   })
 })
+
+// Until the kernel's Instant (issue #19) an instant was kept as written, offset and all; it now reads in UTC.
+describe('instants stored before the kernel vocabulary', () => {
+  it('an instant stored with +08:00 and without seconds reads as the same instant in UTC', async () => {
+    const store = createInMemoryEventStore({ registry: referralEvents })
+    const [first] = delivered()
+    if (first?.type !== 'ReferralRegistered') throw new Error('the fixture starts with a registration')
+    await store.appendToStream(`referral-${referralId}`, [first])
+    const rows: StoredEvent[] = []
+    for await (const row of store.log.readStream(`referral-${referralId}`, { from: 1, to: 1, maxCount: 1 }))
+      rows.push(row)
+    const [row] = rows
+    if (row === undefined) throw new Error('nothing was stored')
+    const encoded = JSON.parse(JSON.stringify(ReferralRegistered.codec.encode(first.data)))
+    const read = await store.decode({ ...row, data: { ...encoded, registeredAt: '2026-03-01T10:00+08:00' } })
+    expect(read.data).toMatchObject({ registeredAt: '2026-03-01T02:00:00.000Z' })
+  })
+})
