@@ -20,7 +20,7 @@ import { DescribedVehicle } from './vehicle.js'
 /**
  * docs/domain.md §2.1: the referee names the referrer; the consultant reports it, the duty manager registers it.
  * The application passes in what one referral cannot see: the referee's delivery time if the car was already
- * handed over, and the referee's live referral from the `refereeReferrals` read model (or null).
+ * handed over, and the referee's live referral from the `refereeReferralsProjection` read model (or null).
  */
 export const RegisterReferral = command(
   'RegisterReferral',
@@ -112,7 +112,7 @@ export type RecordCallBackUnreachable = t.TypeOf<typeof RecordCallBackUnreachabl
 
 /**
  * docs/domain.md §2.6: pay the referrer. The application passes the referrer's standing from the
- * `referrerLedger` read model: successful referrals before this one and whether the referrer is blocked.
+ * `referrerLedgerProjection` read model: successful referrals before this one and whether the referrer is blocked.
  */
 export const ReleaseReward = command(
   'ReleaseReward',
@@ -141,7 +141,7 @@ export type RecordSaleReturned = t.TypeOf<typeof RecordSaleReturned>
 /**
  * docs/domain.md §2: a final outcome is reopened only by an explicit, recorded command of a manager. A faked
  * referral that is reopened holds its referee again, so the application passes the referee's live referral
- * (from `refereeReferrals`) as on registration.
+ * (from `refereeReferralsProjection`) as on registration.
  */
 export const ReopenReferral = command(
   'ReopenReferral',

@@ -44,7 +44,7 @@ export {
   VerificationInconclusive,
 } from './events.js'
 export { ReferralId } from './ids.js'
-export { Phone, type PhoneBrand, StoredPhone, samePhone } from './phone.js'
+export { Phone, StoredPhone, samePhone } from './phone.js'
 export { defaultReferralPolicy, ReferralPolicy, ReferralRewardTier, referralTierFor } from './policy.js'
 export * from './projections/index.js'
 export {

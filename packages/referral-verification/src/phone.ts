@@ -1,9 +1,7 @@
 import { isMainlandMobile, normalizePhone } from '@dealer-crm/eventsourcing'
 import * as t from 'io-ts'
 
-export interface PhoneBrand {
-  readonly Phone: unique symbol
-}
+type PhoneBrand = { readonly Phone: symbol }
 /**
  * A mainland mobile number as it was given: with or without +86 / 0086, spaces, dashes, parentheses,
  * full-width digits. Whatever the kernel's `normalizePhone` accepts; compare phones with `samePhone`.
