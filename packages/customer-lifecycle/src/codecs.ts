@@ -26,44 +26,14 @@ const refinedInt = (name: string, min: number, max: number): t.Type<number> =>
     t.identity,
   )
 
-const isoDateTime = /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/
-const isoDate = /^(\d{4})-(\d{2})-(\d{2})$/
-
-const isCalendarDay = (s: string): boolean => {
-  const m = isoDate.exec(s)
-  if (m === null) return false
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])))
-  return d.toISOString().slice(0, 10) === s
-}
-
-/** A moment with its offset (ISO-8601), as stamped by the application's clock. */
-export const IsoDateTime = refinedString(
-  'IsoDateTime',
-  (s) => isoDateTime.test(s) && isCalendarDay(s.slice(0, 10)) && !Number.isNaN(Date.parse(s)),
-  'expected an ISO-8601 date and time with an offset, such as 2026-03-01T09:30:00+08:00',
-)
-
-/** A calendar day (birthdays). */
-export const IsoDate = refinedString('IsoDate', isCalendarDay, 'expected a calendar day such as 1985-06-30')
-
-export const NonEmptyString = refinedString(
-  'NonEmptyString',
-  (s) => s.trim().length > 0,
-  'expected some text',
-)
+/** Text of a policy (its version): it must say something. */
+export const PolicyText = refinedString('PolicyText', (s) => s.trim().length > 0, 'expected some text')
 
 /** A mainland mobile (1[3-9]… with or without +86) or a landline with its area code. */
 export const PhoneNumber = refinedString(
   'PhoneNumber',
   (s) => /^(\+?86[ -]?)?1[3-9]\d{9}$/.test(s.replace(/ /g, '')) || /^0\d{2,3}-?\d{7,8}$/.test(s),
   'expected a mainland mobile number (11 digits starting 13–19) or a landline with area code',
-)
-
-/** A keyed hash of the normalised phone (`keyedHash` in the kernel), computed by the application. */
-export const PhoneHash = refinedString(
-  'PhoneHash',
-  (s) => /^[0-9a-f]{64}$/.test(s),
-  'expected the keyed hash of the phone (64 hex digits)',
 )
 
 /** ISO 3779 / GB 16735 vehicle identification number: 17 characters, never I, O or Q. */
@@ -102,16 +72,14 @@ export const LicencePlate = refinedString(
 /** Odometer reading in kilometres. */
 export const Kilometres = refinedInt('Kilometres', 0, 3_000_000)
 
-/** Money in fen (integer minor units). */
-export const Fen = refinedInt('Fen', 0, Number.MAX_SAFE_INTEGER)
-
 /** A whole number of days, a rank or a count. */
 export const WholeNumber = refinedInt('WholeNumber', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)
 
-export const PositiveInt = refinedInt('PositiveInt', 1, Number.MAX_SAFE_INTEGER)
+/** A policy's number of days or things, above zero. */
+export const PolicyPositive = refinedInt('PolicyPositive', 1, Number.MAX_SAFE_INTEGER)
 
-/** A count that may be zero. */
-export const Count = refinedInt('Count', 0, Number.MAX_SAFE_INTEGER)
+/** A policy's count that may be zero. */
+export const PolicyCount = refinedInt('PolicyCount', 0, Number.MAX_SAFE_INTEGER)
 
 /** Minutes after local midnight. */
 export const MinuteOfDay = refinedInt('MinuteOfDay', 0, 1439)
@@ -141,18 +109,3 @@ export const RfmScore = refinedInt('RfmScore', 1, 5)
 
 /** A survey score, and the customer's expectation, on the same 1–10 scale. */
 export const SurveyScore = refinedInt('SurveyScore', 1, 10)
-
-/** The dealership staff of docs/domain.md §1, plus the scheduler that sends evaluations. */
-export const StaffRole = t.keyof({
-  'sales-consultant': null,
-  'customer-manager': null,
-  'service-advisor': null,
-  'showroom-manager': null,
-  'duty-manager': null,
-  'call-back-staff': null,
-  scheduler: null,
-})
-
-/** Who did it. */
-export const Actor = t.type({ id: NonEmptyString, role: StaffRole })
-export type Actor = t.TypeOf<typeof Actor>

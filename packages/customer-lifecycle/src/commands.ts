@@ -1,33 +1,33 @@
-import * as t from 'io-ts'
 import {
-  Actor,
+  businessDate,
+  CalendarDate,
+  CustomerId,
+  command,
+  commandUnion,
   Fen,
-  IsoDate,
-  IsoDateTime,
-  Kilometres,
-  LicencePlate,
-  NonEmptyString,
+  Instant,
+  isBefore,
   PhoneHash,
-  PhoneNumber,
   PositiveInt,
-  RfmScore,
-  SurveyScore,
-  Vin,
-} from './codecs.js'
+  StaffId,
+  Text,
+} from '@dealer-crm/eventsourcing'
+import * as t from 'io-ts'
+import { Kilometres, LicencePlate, PhoneNumber, RfmScore, SurveyScore, Vin } from './codecs.js'
 import { withRule } from './field-rule.js'
 import {
   ContactId,
-  CustomerId,
   FamilyMemberId,
+  lifecycleStream,
   RepairOrderNumber,
-  StaffId,
   SurveyId,
   TouchpointId,
 } from './ids.js'
+import { LifecycleActor } from './roles.js'
 import {
   AccountFlag,
-  Channel,
   ConsentSource,
+  ContactChannel,
   ContactTopic,
   CustomerKind,
   InboundChannel,
@@ -42,33 +42,28 @@ import {
 
 const Nullable = <C extends t.Mixed>(codec: C) => t.union([codec, t.null])
 
-const dayOf = (at: string): string => new Date(Date.parse(at) + 8 * 3_600_000).toISOString().slice(0, 10)
-
-/** A birthday cannot lie after the day the command is made (days in China time). */
-const birthdayNotInFuture = (d: { at: string; birthday: string | null }) =>
-  d.birthday !== null && d.birthday > dayOf(d.at)
+/** A birthday cannot lie after the day the command is made (the day in the business zone, docs/domain.md §1). */
+const birthdayNotInFuture = (d: { at: Instant; birthday: string | null }) =>
+  d.birthday !== null && d.birthday > businessDate(d.at)
     ? {
         field: 'birthday',
-        message: `a birthday cannot be in the future (${d.birthday} is after ${dayOf(d.at)})`,
+        message: `a birthday cannot be in the future (${d.birthday} is after ${businessDate(d.at)})`,
       }
     : null
-
-const command = <T extends string, C extends t.Mixed>(type: T, data: C) =>
-  t.type({ type: t.literal(type), data }, type)
 
 export const RegisterProspect = command(
   'RegisterProspect',
   withRule(
     t.type({
       customerId: CustomerId,
-      at: IsoDateTime,
-      by: Actor,
+      at: Instant,
+      by: LifecycleActor,
       source: ProspectSource,
       kind: CustomerKind,
-      name: NonEmptyString,
+      name: Text,
       phone: PhoneNumber,
       phoneHash: PhoneHash,
-      birthday: Nullable(IsoDate),
+      birthday: Nullable(CalendarDate),
     }),
     birthdayNotInFuture,
   ),
@@ -80,11 +75,11 @@ export const RecordFamilyMember = command(
     t.type({
       customerId: CustomerId,
       memberId: FamilyMemberId,
-      at: IsoDateTime,
-      by: Actor,
-      relation: NonEmptyString,
-      name: NonEmptyString,
-      birthday: Nullable(IsoDate),
+      at: Instant,
+      by: LifecycleActor,
+      relation: Text,
+      name: Text,
+      birthday: Nullable(CalendarDate),
     }),
     birthdayNotInFuture,
   ),
@@ -94,11 +89,11 @@ export const RecordDelivery = command(
   'RecordDelivery',
   t.type({
     customerId: CustomerId,
-    at: IsoDateTime,
-    by: Actor,
+    at: Instant,
+    by: LifecycleActor,
     vin: Vin,
-    model: NonEmptyString,
-    colour: NonEmptyString,
+    model: Text,
+    colour: Text,
     plate: Nullable(LicencePlate),
     mileageKm: Kilometres,
     previousOwnerId: Nullable(CustomerId),
@@ -109,8 +104,8 @@ export const RecordServiceVisit = command(
   'RecordServiceVisit',
   t.type({
     customerId: CustomerId,
-    at: IsoDateTime,
-    by: Actor,
+    at: Instant,
+    by: LifecycleActor,
     vin: Vin,
     repairOrderNumber: RepairOrderNumber,
     mileageKm: Kilometres,
@@ -121,35 +116,35 @@ export const RecordServiceVisit = command(
 
 export const TransferOwnership = command(
   'TransferOwnership',
-  t.type({ customerId: CustomerId, at: IsoDateTime, by: Actor, vin: Vin, newOwnerId: CustomerId }),
+  t.type({ customerId: CustomerId, at: Instant, by: LifecycleActor, vin: Vin, newOwnerId: CustomerId }),
 )
 
 export const SetAccountFlag = command(
   'SetAccountFlag',
   t.type({
     customerId: CustomerId,
-    at: IsoDateTime,
-    by: Actor,
+    at: Instant,
+    by: LifecycleActor,
     flag: AccountFlag,
     value: t.boolean,
-    reason: NonEmptyString,
+    reason: Text,
   }),
 )
 
 export const AssignCustomerManager = command(
   'AssignCustomerManager',
-  t.type({ customerId: CustomerId, at: IsoDateTime, by: Actor, managerId: StaffId }),
+  t.type({ customerId: CustomerId, at: Instant, by: LifecycleActor, managerId: StaffId }),
 )
 
 export const ReassignCustomerManager = command(
   'ReassignCustomerManager',
-  t.type({ customerId: CustomerId, at: IsoDateTime, by: Actor, managerId: StaffId, reason: NonEmptyString }),
+  t.type({ customerId: CustomerId, at: Instant, by: LifecycleActor, managerId: StaffId, reason: Text }),
 )
 
-/** Sent by the scheduler with the current time; the only way time moves a stage. */
-export const EvaluateAt = command(
-  'EvaluateAt',
-  t.type({ customerId: CustomerId, at: IsoDateTime, by: Actor }),
+/** Sent by the scheduler with the current time; the only way time moves a stage (docs/domain.md §1). */
+export const EvaluateCustomer = command(
+  'EvaluateCustomer',
+  t.type({ customerId: CustomerId, at: Instant, by: LifecycleActor }),
 )
 
 export const OverrideStage = command(
@@ -157,14 +152,14 @@ export const OverrideStage = command(
   withRule(
     t.type({
       customerId: CustomerId,
-      at: IsoDateTime,
-      by: Actor,
+      at: Instant,
+      by: LifecycleActor,
       stage: OwnerStage,
-      reason: NonEmptyString,
-      expiresAt: IsoDateTime,
+      reason: Text,
+      expiresAt: Instant,
     }),
     (d) =>
-      Date.parse(d.expiresAt) <= Date.parse(d.at)
+      !isBefore(d.at, d.expiresAt)
         ? { field: 'expiresAt', message: `an override must expire after it is made (${d.at})` }
         : null,
   ),
@@ -176,20 +171,20 @@ export const AssignValueTier = command(
   withRule(
     t.type({
       customerId: CustomerId,
-      at: IsoDateTime,
-      by: Actor,
+      at: Instant,
+      by: LifecycleActor,
       valueFen: Fen,
       rank: PositiveInt,
       portfolioSize: PositiveInt,
-      windowFrom: IsoDateTime,
-      windowTo: IsoDateTime,
+      windowFrom: Instant,
+      windowTo: Instant,
     }),
     (d) =>
       d.rank > d.portfolioSize
         ? { field: 'rank', message: `rank ${d.rank} is beyond the portfolio of ${d.portfolioSize}` }
-        : Date.parse(d.windowFrom) >= Date.parse(d.windowTo)
+        : !isBefore(d.windowFrom, d.windowTo)
           ? { field: 'windowTo', message: 'the value window must end after it starts' }
-          : Date.parse(d.windowTo) > Date.parse(d.at)
+          : isBefore(d.at, d.windowTo)
             ? { field: 'windowTo', message: `the value window cannot end in the future (after ${d.at})` }
             : null,
   ),
@@ -200,8 +195,8 @@ export const ScoreRfm = command(
   'ScoreRfm',
   t.type({
     customerId: CustomerId,
-    at: IsoDateTime,
-    by: Actor,
+    at: Instant,
+    by: LifecycleActor,
     recency: RfmScore,
     frequency: RfmScore,
     monetary: RfmScore,
@@ -210,17 +205,17 @@ export const ScoreRfm = command(
 
 export const RecordPersonalityType = command(
   'RecordPersonalityType',
-  t.type({ customerId: CustomerId, at: IsoDateTime, by: Actor, personalityType: PersonalityType }),
+  t.type({ customerId: CustomerId, at: Instant, by: LifecycleActor, personalityType: PersonalityType }),
 )
 
 export const AssessReferralPotential = command(
   'AssessReferralPotential',
   t.type({
     customerId: CustomerId,
-    at: IsoDateTime,
-    by: Actor,
+    at: Instant,
+    by: LifecycleActor,
     potential: ReferralPotential,
-    reason: NonEmptyString,
+    reason: Text,
   }),
 )
 
@@ -233,8 +228,8 @@ export const RecordInboundContact = command(
   t.type({
     customerId: CustomerId,
     contactId: ContactId,
-    at: IsoDateTime,
-    by: Actor,
+    at: Instant,
+    by: LifecycleActor,
     channel: InboundChannel,
     topic: ContactTopic,
     note: t.string,
@@ -246,11 +241,11 @@ export const PlanTouchpoint = command(
   t.type({
     customerId: CustomerId,
     touchpointId: TouchpointId,
-    at: IsoDateTime,
-    by: Actor,
+    at: Instant,
+    by: LifecycleActor,
     kind: TouchpointKind,
-    channel: Channel,
-    dueAt: IsoDateTime,
+    channel: ContactChannel,
+    dueAt: Instant,
     familyMemberId: Nullable(FamilyMemberId),
   }),
 )
@@ -260,8 +255,8 @@ export const RecordTouchpointOutcome = command(
   t.type({
     customerId: CustomerId,
     touchpointId: TouchpointId,
-    at: IsoDateTime,
-    by: Actor,
+    at: Instant,
+    by: LifecycleActor,
     outcome: TouchpointOutcome,
     note: t.string,
   }),
@@ -272,18 +267,18 @@ export const CancelTouchpoint = command(
   t.type({
     customerId: CustomerId,
     touchpointId: TouchpointId,
-    at: IsoDateTime,
-    by: Actor,
-    reason: NonEmptyString,
+    at: Instant,
+    by: LifecycleActor,
+    reason: Text,
   }),
 )
 
 const ConsentChange = t.type({
   customerId: CustomerId,
-  at: IsoDateTime,
-  by: Actor,
+  at: Instant,
+  by: LifecycleActor,
   purpose: Purpose,
-  channel: Channel,
+  channel: ContactChannel,
   source: ConsentSource,
 })
 
@@ -295,16 +290,16 @@ export const RecordSatisfaction = command(
   t.type({
     customerId: CustomerId,
     surveyId: SurveyId,
-    at: IsoDateTime,
-    by: Actor,
+    at: Instant,
+    by: LifecycleActor,
     touchpointId: Nullable(TouchpointId),
-    channel: Channel,
+    channel: ContactChannel,
     expectation: SurveyScore,
     score: SurveyScore,
   }),
 )
 
-const commandCodecs = [
+const lifecycleCommands = [
   RegisterProspect,
   RecordFamilyMember,
   RecordDelivery,
@@ -313,7 +308,7 @@ const commandCodecs = [
   SetAccountFlag,
   AssignCustomerManager,
   ReassignCustomerManager,
-  EvaluateAt,
+  EvaluateCustomer,
   OverrideStage,
   AssignValueTier,
   ScoreRfm,
@@ -328,26 +323,18 @@ const commandCodecs = [
   RecordSatisfaction,
 ] as const
 
-export type Command = t.TypeOf<(typeof commandCodecs)[number]>
-export type CommandOf<T extends Command['type']> = Extract<Command, { type: T }>
+/** Every lifecycle command, chosen by its `type`; a malformed one is refused naming its own fields (`data.vin`). */
+export const LifecycleCommand = commandUnion('LifecycleCommand', lifecycleCommands)
+export type LifecycleCommand = t.TypeOf<typeof LifecycleCommand>
 
-/**
- * Every command, chosen by its `type`: errors name the fields of that one command
- * ("data.vin: …"), not of every member of a union.
- */
-export const Command = new t.Type<Command, unknown, unknown>(
-  'CustomerLifecycleCommand',
-  (u): u is Command => commandCodecs.some((c) => c.is(u)),
-  (u, c) => {
-    const type = typeof u === 'object' && u !== null ? (u as { type?: unknown }).type : undefined
-    const codec = commandCodecs.find((k) => k.name === type)
-    return codec === undefined
-      ? t.failure(
-          type,
-          t.appendContext(c, 'type', t.string, type),
-          `expected one of ${commandCodecs.map((k) => k.name).join(', ')}`,
-        )
-      : codec.validate(u, c)
-  },
-  (a) => a,
+/** The lifecycle command of one type. */
+export type LifecycleCommandOf<T extends LifecycleCommand['type']> = Extract<LifecycleCommand, { type: T }>
+
+/** The type of every lifecycle command, e.g. to route untrusted input to this domain. */
+export const lifecycleCommandTypes: ReadonlyArray<LifecycleCommand['type']> = lifecycleCommands.map(
+  (codec) => codec.props.type.value,
 )
+
+/** The stream a command acts on: its customer's, `customer-<customerId>`. */
+export const lifecycleStreamOf = (command: LifecycleCommand): string =>
+  lifecycleStream(command.data.customerId)

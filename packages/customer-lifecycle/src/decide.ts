@@ -1,27 +1,28 @@
-import { type Either, left, right } from 'fp-ts/lib/Either.js'
-import { isBefore, ms } from './calendar.js'
+import { type CustomerId, type Decider, epochMs, type Instant, isBefore } from '@dealer-crm/eventsourcing'
+import { right } from 'fp-ts/lib/Either.js'
 import { hasVinCheckDigit, vinCheckDigit } from './codecs.js'
-import type { Command, CommandOf } from './commands.js'
-import { type LifecycleError, lifecycleError } from './errors.js'
-import type { CustomerLifecycleEvent, StageChanged } from './events.js'
-import type { LifecyclePolicy } from './policy.js'
-import { contactStyleOf, rfmSegmentOf, satisfactionOf, valueTierOf, valueWindow } from './segments.js'
+import type { LifecycleCommand } from './commands.js'
+import {
+  cancelTouchpoint,
+  grantConsent,
+  planTouchpoint,
+  recordSatisfaction,
+  recordTouchpointOutcome,
+  withdrawConsent,
+} from './decisions/care.js'
+import { type Decision, none, type Rule, refuse } from './decisions/rule.js'
+import type { LifecycleError } from './errors.js'
+import type { LifecycleEvent, StageChanged } from './events.js'
+import { defaultLifecyclePolicy, type LifecyclePolicy } from './policy.js'
+import { contactStyleOf, rfmSegmentOf, valueTierOf, valueWindow } from './segments.js'
 import { nextStage } from './stage.js'
-import { type Customer, consentKey, evolve } from './state.js'
-import { busiestMarketingWindow, hasLiveConsent, inQuietHours, purposeOf } from './touchpoints.js'
+import { evolve, initialLifecycleState, type LifecycleState } from './state.js'
 import type { StageCause } from './vocabulary.js'
-
-type Decision = Either<LifecycleError, ReadonlyArray<CustomerLifecycleEvent>>
-type Rule<T extends Command['type']> = (c: CommandOf<T>, s: Customer, policy: LifecyclePolicy) => Decision
-
-const refuse = (code: LifecycleError['code'], message: string): Decision =>
-  left(lifecycleError(code, message))
-const none: Decision = right([])
 
 /** The rules of the customer lifecycle, one function per command (docs/domain.md §1, §5). */
 export const decideWith =
   (policy: LifecyclePolicy) =>
-  (command: Command, state: Customer): Decision => {
+  (command: LifecycleCommand, state: LifecycleState): Decision => {
     if (command.type === 'RegisterProspect') return registerProspect(command, state, policy)
     if (state.customerId === null)
       return refuse('NotRegistered', `customer ${command.data.customerId} is not registered yet`)
@@ -45,8 +46,8 @@ export const decideWith =
         return assignCustomerManager(command, state, policy)
       case 'ReassignCustomerManager':
         return reassignCustomerManager(command, state, policy)
-      case 'EvaluateAt':
-        return evaluateAt(command, state, policy)
+      case 'EvaluateCustomer':
+        return evaluateCustomer(command, state, policy)
       case 'OverrideStage':
         return overrideStage(command, state, policy)
       case 'AssignValueTier':
@@ -75,7 +76,7 @@ export const decideWith =
   }
 
 /** Facts that move the lifecycle clock arrive in time order: nothing before the last evaluation. */
-const beforeLastEvaluation = (at: string, s: Customer): Decision | null =>
+const beforeLastEvaluation = (at: Instant, s: LifecycleState): Decision | null =>
   s.lastEvaluatedAt !== null && isBefore(at, s.lastEvaluatedAt)
     ? refuse(
         'BeforeLastEvaluation',
@@ -85,10 +86,10 @@ const beforeLastEvaluation = (at: string, s: Customer): Decision | null =>
 
 /** The stage change a fact or an evaluation brings, with its evidence (docs/domain.md §5). */
 const stageChange = (
-  customerId: string,
-  before: Customer,
-  after: Customer,
-  at: string,
+  customerId: CustomerId,
+  before: LifecycleState,
+  after: LifecycleState,
+  at: Instant,
   cause: StageCause,
   policy: LifecyclePolicy,
 ): ReadonlyArray<StageChanged> => {
@@ -111,12 +112,13 @@ const stageChange = (
       ]
 }
 
-const overrideLive = (s: Customer, at: string) => s.override !== null && isBefore(at, s.override.expiresAt)
+const overrideLive = (s: LifecycleState, at: Instant) =>
+  s.override !== null && isBefore(at, s.override.expiresAt)
 
 /** A fact may move the stage unless a manager's override still holds it (docs/domain.md §5). */
 const afterFact = (
-  s: Customer,
-  fact: CustomerLifecycleEvent,
+  s: LifecycleState,
+  fact: LifecycleEvent,
   cause: StageCause,
   policy: LifecyclePolicy,
 ): Decision => {
@@ -183,7 +185,7 @@ const transferOwnership: Rule<'TransferOwnership'> = (c, s, policy) => {
   if (c.data.newOwnerId === s.customerId) return refuse('SellerIsBuyer', 'the new owner is this customer')
   const early = beforeLastEvaluation(c.data.at, s)
   if (early !== null) return early
-  const fact: CustomerLifecycleEvent = { type: 'VehicleOwnershipTransferred', data: c.data }
+  const fact: LifecycleEvent = { type: 'VehicleOwnershipTransferred', data: c.data }
   const after = evolve(s, fact)
   const noVehicleLeft = Object.values(after.vehicles).every((v) => !v.owned)
   return right([
@@ -198,7 +200,7 @@ const transferOwnership: Rule<'TransferOwnership'> = (c, s, policy) => {
 const setAccountFlag: Rule<'SetAccountFlag'> = (c, s) =>
   s.flags[c.data.flag] === c.data.value ? none : right([{ type: 'AccountFlagSet', data: c.data }])
 
-const isOwner = (s: Customer) => Object.keys(s.vehicles).length > 0
+const isOwner = (s: LifecycleState) => Object.keys(s.vehicles).length > 0
 
 // §1 one-to-one service (一对一顾问式服务): each owner has one customer manager.
 const assignCustomerManager: Rule<'AssignCustomerManager'> = (c, s) =>
@@ -225,12 +227,12 @@ const reassignCustomerManager: Rule<'ReassignCustomerManager'> = (c, s) =>
         ])
 
 // §1 rules: time moves a stage only through an evaluation carrying the current date; never backwards.
-const evaluateAt: Rule<'EvaluateAt'> = (c, s, policy) => {
+const evaluateCustomer: Rule<'EvaluateCustomer'> = (c, s, policy) => {
   const early = beforeLastEvaluation(c.data.at, s)
   if (early !== null) return early
   const { at, customerId } = c.data
   const expired = s.override !== null && !isBefore(at, s.override.expiresAt) ? s.override : null
-  const expiry: ReadonlyArray<CustomerLifecycleEvent> =
+  const expiry: ReadonlyArray<LifecycleEvent> =
     expired === null
       ? []
       : [
@@ -277,7 +279,7 @@ const overrideStage: Rule<'OverrideStage'> = (c, s) =>
 // ranked by value over the policy's window.
 const assignValueTier: Rule<'AssignValueTier'> = (c, s, policy) => {
   const expected = valueWindow(policy, c.data.windowTo).windowFrom
-  if (ms(c.data.windowFrom) !== ms(expected))
+  if (epochMs(c.data.windowFrom) !== epochMs(expected))
     return refuse(
       'WrongValueWindow',
       `the value is measured over the policy's ${policy.valueWindowDays} days: from ${expected} to ${c.data.windowTo}, not from ${c.data.windowFrom}`,
@@ -328,90 +330,17 @@ const assessReferralPotential: Rule<'AssessReferralPotential'> = (c) =>
 const recordInboundContact: Rule<'RecordInboundContact'> = (c, s, policy) => {
   if (s.inboundContacts[c.data.contactId] !== undefined)
     return refuse('ContactAlreadyRecorded', `contact ${c.data.contactId} is already recorded`)
-  const fact: CustomerLifecycleEvent = { type: 'InboundContactRecorded', data: c.data }
+  const fact: LifecycleEvent = { type: 'InboundContactRecorded', data: c.data }
   return c.data.topic !== 'went-elsewhere'
     ? right([fact])
     : (beforeLastEvaluation(c.data.at, s) ?? afterFact(s, fact, 'inbound-contact', policy))
 }
 
-const greetings = new Set(['birthday-greeting', 'holiday-greeting'])
+export type LifecycleDecider = Decider<LifecycleCommand, LifecycleEvent, LifecycleState, LifecycleError>
 
-// §1 care touchpoints; §5 consent per purpose × channel, frequency caps and quiet hours.
-const planTouchpoint: Rule<'PlanTouchpoint'> = (c, s, policy) => {
-  const { touchpointId, kind, channel, dueAt, familyMemberId } = c.data
-  const purpose = purposeOf[kind]
-  if (s.touchpoints[touchpointId] !== undefined)
-    return refuse('TouchpointAlreadyPlanned', `touchpoint ${touchpointId} is already planned`)
-  if (isBefore(dueAt, c.data.at)) return refuse('DueInThePast', `the touchpoint is due ${dueAt}, before now`)
-  if (familyMemberId !== null && !greetings.has(kind))
-    return refuse('GreetingOnlyForFamily', 'only birthday and holiday greetings go to family members')
-  if (familyMemberId !== null && s.familyMembers[familyMemberId] === undefined)
-    return refuse('UnknownFamilyMember', `family member ${familyMemberId} is not recorded`)
-  if (kind === 'vip-gift' && !s.flags.vip) return refuse('NotEligible', 'gifts go to VIP customers')
-  if (kind === 'annual-reception' && !s.flags.vip && !s.flags['big-account'] && s.valueTier !== 'key')
-    return refuse('NotEligible', 'the annual reception is for VIP, big-account and key-tier customers')
-  if (!hasLiveConsent(s, purpose, channel, policy))
-    return refuse('NoLiveConsent', `the customer has no live ${purpose} consent for ${channel}`)
-  if (inQuietHours(dueAt, policy))
-    return refuse('QuietHours', `${dueAt} falls in the quiet hours when customers are not contacted`)
-  if (purpose === 'marketing' && busiestMarketingWindow(s, dueAt, policy) > policy.marketingCap.max)
-    return refuse(
-      'FrequencyCapReached',
-      `more than ${policy.marketingCap.max} marketing contacts within ${policy.marketingCap.withinDays} days`,
-    )
-  return right([
-    { type: 'TouchpointPlanned', data: { ...c.data, purpose, policyVersion: policy.policyVersion } },
-  ])
-}
-
-// §1: each touchpoint is done with an outcome; consent is checked again when the contact is made.
-const recordTouchpointOutcome: Rule<'RecordTouchpointOutcome'> = (c, s, policy) => {
-  const tp = s.touchpoints[c.data.touchpointId]
-  if (tp === undefined) return refuse('UnknownTouchpoint', `touchpoint ${c.data.touchpointId} is not planned`)
-  if (tp.status !== 'planned')
-    return refuse('TouchpointClosed', `touchpoint ${tp.touchpointId} is ${tp.status}`)
-  if (!hasLiveConsent(s, tp.purpose, tp.channel, policy))
-    return refuse(
-      'NoLiveConsent',
-      `the customer withdrew ${tp.purpose} consent for ${tp.channel}; cancel the touchpoint instead`,
-    )
-  return right([
-    { type: 'TouchpointDone', data: { ...c.data, kind: tp.kind, purpose: tp.purpose, channel: tp.channel } },
-  ])
-}
-
-const cancelTouchpoint: Rule<'CancelTouchpoint'> = (c, s) => {
-  const tp = s.touchpoints[c.data.touchpointId]
-  return tp === undefined
-    ? refuse('UnknownTouchpoint', `touchpoint ${c.data.touchpointId} is not planned`)
-    : tp.status !== 'planned'
-      ? refuse('TouchpointClosed', `touchpoint ${tp.touchpointId} is ${tp.status}`)
-      : right([{ type: 'TouchpointCancelled', data: c.data }])
-}
-
-// §5 consent: granted with its source and time; granting live consent again changes nothing.
-const grantConsent: Rule<'GrantConsent'> = (c, s) =>
-  s.consents[consentKey(c.data.purpose, c.data.channel)]?.status === 'granted'
-    ? none
-    : right([{ type: 'ConsentGranted', data: c.data }])
-
-// §5 consent: an opt-out is always recorded, even before any grant.
-const withdrawConsent: Rule<'WithdrawConsent'> = (c, s) =>
-  s.consents[consentKey(c.data.purpose, c.data.channel)]?.status === 'withdrawn'
-    ? none
-    : right([{ type: 'ConsentWithdrawn', data: c.data }])
-
-// §1 satisfaction (seed 001): the score against the expectation, recorded per contact.
-const recordSatisfaction: Rule<'RecordSatisfaction'> = (c, s, policy) =>
-  s.surveys[c.data.surveyId] !== undefined
-    ? refuse('SurveyAlreadyRecorded', `survey ${c.data.surveyId} is already recorded`)
-    : c.data.touchpointId !== null && s.touchpoints[c.data.touchpointId] === undefined
-      ? refuse('UnknownTouchpoint', `touchpoint ${c.data.touchpointId} is not planned`)
-      : !hasLiveConsent(s, 'survey', c.data.channel, policy)
-        ? refuse('NoLiveConsent', `the customer opted out of surveys by ${c.data.channel}`)
-        : right([
-            {
-              type: 'SatisfactionRecorded',
-              data: { ...c.data, classification: satisfactionOf(c.data.score, c.data.expectation) },
-            },
-          ])
+/** The customer lifecycle under a policy (the defaults of docs/domain.md unless given): one decider per customer stream. */
+export const lifecycleDecider = (policy: LifecyclePolicy = defaultLifecyclePolicy): LifecycleDecider => ({
+  decide: decideWith(policy),
+  evolve,
+  initialState: initialLifecycleState,
+})

@@ -1,69 +1,64 @@
-import { type EventOf, eventRegistry, eventType, personal } from '@dealer-crm/eventsourcing'
-import * as t from 'io-ts'
-import { daysBetween, latest } from './calendar.js'
 import {
-  Actor,
-  Fen,
-  IsoDate,
-  IsoDateTime,
-  Kilometres,
-  LicencePlate,
-  NonEmptyString,
-  PhoneHash,
-  PhoneNumber,
-  RfmScore,
-  SurveyScore,
-  Vin,
-  WholeNumber,
-} from './codecs.js'
-import {
-  ContactId,
+  CalendarDate,
   CustomerId,
-  FamilyMemberId,
-  RepairOrderNumber,
+  type EventOf,
+  type EventsIn,
+  eventRegistry,
+  eventType,
+  Fen,
+  Instant,
+  PhoneHash,
+  personal,
   StaffId,
-  SurveyId,
-  TouchpointId,
-} from './ids.js'
+  Text,
+} from '@dealer-crm/eventsourcing'
+import * as t from 'io-ts'
+import { Kilometres, LicencePlate, PhoneNumber, RfmScore, SurveyScore, Vin, WholeNumber } from './codecs.js'
+import { ContactId, FamilyMemberId, RepairOrderNumber, SurveyId, TouchpointId } from './ids.js'
+import { LifecycleActor } from './roles.js'
+import {
+  lifecycleEvaluated,
+  StageEvidence,
+  stageChanged,
+  stageOverridden,
+  stageOverrideExpired,
+} from './stage-events.js'
 import {
   AccountFlag,
-  Channel,
   ConsentSource,
+  ContactChannel,
   ContactStyle,
   ContactTopic,
   CustomerKind,
   InboundChannel,
-  IntervalBasis,
-  OwnerStage,
   PersonalityType,
   ProspectSource,
   Purpose,
   ReferralPotential,
   RfmSegment,
   SatisfactionClass,
-  Stage,
-  StageCause,
   TouchpointKind,
   TouchpointOutcome,
   ValueTier,
 } from './vocabulary.js'
 
+export { lifecycleEvaluated, StageEvidence, stageChanged, stageOverridden, stageOverrideExpired }
+
 const bySubject = { subject: (d: { customerId: string }) => d.customerId }
 const Nullable = <C extends t.Mixed>(codec: C) => t.union([codec, t.null])
-const Days = WholeNumber
 
 export const prospectRegistered = eventType(
   'ProspectRegistered',
   t.type({
     customerId: CustomerId,
-    at: IsoDateTime,
-    by: Actor,
+    at: Instant,
+    by: LifecycleActor,
     source: ProspectSource,
     kind: CustomerKind,
-    name: personal(NonEmptyString),
+    name: personal(Text),
     phone: personal(PhoneNumber),
     phoneHash: PhoneHash,
-    birthday: Nullable(personal(IsoDate)),
+    birthday: Nullable(personal(CalendarDate)),
   }),
   bySubject,
 )
@@ -73,11 +68,11 @@ export const familyMemberRecorded = eventType(
   t.type({
     customerId: CustomerId,
     memberId: FamilyMemberId,
-    at: IsoDateTime,
-    by: Actor,
-    relation: NonEmptyString,
-    name: personal(NonEmptyString),
-    birthday: Nullable(personal(IsoDate)),
+    at: Instant,
+    by: LifecycleActor,
+    relation: Text,
+    name: personal(Text),
+    birthday: Nullable(personal(CalendarDate)),
   }),
   bySubject,
 )
@@ -86,11 +81,11 @@ export const vehicleDelivered = eventType(
   'VehicleDelivered',
   t.type({
     customerId: CustomerId,
-    at: IsoDateTime,
-    by: Actor,
+    at: Instant,
+    by: LifecycleActor,
     vin: Vin,
-    model: NonEmptyString,
-    colour: NonEmptyString,
+    model: Text,
+    colour: Text,
     plate: Nullable(personal(LicencePlate)),
     mileageKm: Kilometres,
     previousOwnerId: Nullable(CustomerId),
@@ -102,8 +97,8 @@ export const serviceVisitRecorded = eventType(
   'ServiceVisitRecorded',
   t.type({
     customerId: CustomerId,
-    at: IsoDateTime,
-    by: Actor,
+    at: Instant,
+    by: LifecycleActor,
     vin: Vin,
     repairOrderNumber: RepairOrderNumber,
     mileageKm: Kilometres,
@@ -114,147 +109,50 @@ export const serviceVisitRecorded = eventType(
 
 export const vehicleOwnershipTransferred = eventType(
   'VehicleOwnershipTransferred',
-  t.type({ customerId: CustomerId, at: IsoDateTime, by: Actor, vin: Vin, newOwnerId: CustomerId }),
+  t.type({ customerId: CustomerId, at: Instant, by: LifecycleActor, vin: Vin, newOwnerId: CustomerId }),
 )
 
 export const accountFlagSet = eventType(
   'AccountFlagSet',
   t.type({
     customerId: CustomerId,
-    at: IsoDateTime,
-    by: Actor,
+    at: Instant,
+    by: LifecycleActor,
     flag: AccountFlag,
     value: t.boolean,
-    reason: NonEmptyString,
+    reason: Text,
   }),
 )
 
 export const customerManagerAssigned = eventType(
   'CustomerManagerAssigned',
-  t.type({ customerId: CustomerId, at: IsoDateTime, by: Actor, managerId: StaffId }),
+  t.type({ customerId: CustomerId, at: Instant, by: LifecycleActor, managerId: StaffId }),
 )
 
 export const customerManagerReassigned = eventType(
   'CustomerManagerReassigned',
   t.type({
     customerId: CustomerId,
-    at: IsoDateTime,
-    by: Actor,
+    at: Instant,
+    by: LifecycleActor,
     previousManagerId: StaffId,
     managerId: StaffId,
-    reason: NonEmptyString,
+    reason: Text,
   }),
-)
-
-const StageEvidenceV1 = t.type({
-  lastVisitAt: Nullable(IsoDateTime),
-  lastDeliveryAt: Nullable(IsoDateTime),
-  projectedDueDate: Nullable(IsoDateTime),
-  daysSinceLastVisit: Nullable(Days),
-  daysOverdue: Days,
-  expectedIntervalDays: Nullable(Days),
-  intervalBasis: IntervalBasis,
-  atRiskAfterDays: Days,
-  lostAfterDays: Days,
-  vehiclesOwned: Days,
-  policyVersion: t.string,
-})
-
-/**
- * Why a customer is in a stage: enough to explain and audit it (docs/domain.md §5). The thresholds
- * are measured from `lastSeenAt`, the later of the last visit and the last delivery.
- */
-export const StageEvidence = t.type({
-  ...StageEvidenceV1.props,
-  lastSeenAt: Nullable(IsoDateTime),
-  daysSinceLastSeen: Nullable(Days),
-  /** The latest time the customer said they went elsewhere (docs/domain.md §1 stage 7), or null. */
-  saidWentElsewhereAt: Nullable(IsoDateTime),
-  /** Null on events recorded before v2, which did not carry it (the policy version names it). */
-  neverServicedAfterDays: Nullable(Days),
-})
-export type StageEvidence = t.TypeOf<typeof StageEvidence>
-
-const stageChangedV1 = eventType(
-  'StageChanged',
-  t.type({
-    customerId: CustomerId,
-    at: IsoDateTime,
-    from: Stage,
-    to: Stage,
-    cause: t.keyof({ delivery: null, 'service-visit': null, evaluation: null, 'ownership-transfer': null }),
-    evidence: StageEvidenceV1,
-    probationEndsAt: Nullable(IsoDateTime),
-  }),
-)
-
-/**
- * v2 adds `lastSeenAt`, `daysSinceLastSeen`, `saidWentElsewhereAt` and `neverServicedAfterDays` to
- * the evidence, and the cause `inbound-contact`. A v1 event is read with the point the thresholds
- * were measured from (the later of its last visit and last delivery, as v1 measured them), no
- * statement of going elsewhere (v1 had none), and the never-serviced threshold unknown.
- */
-export const stageChanged = stageChangedV1.upgrade(
-  t.type({
-    customerId: CustomerId,
-    at: IsoDateTime,
-    from: Stage,
-    to: Stage,
-    cause: StageCause,
-    evidence: StageEvidence,
-    probationEndsAt: Nullable(IsoDateTime),
-  }),
-  (v1) => {
-    const { lastVisitAt, lastDeliveryAt } = v1.evidence
-    const lastSeenAt = latest([lastVisitAt, lastDeliveryAt].filter((at): at is string => at !== null))
-    return {
-      ...v1,
-      evidence: {
-        ...v1.evidence,
-        lastSeenAt,
-        daysSinceLastSeen: lastSeenAt === null ? null : daysBetween(lastSeenAt, v1.at),
-        saidWentElsewhereAt: null,
-        neverServicedAfterDays: null,
-      },
-    }
-  },
-)
-
-export const stageOverridden = eventType(
-  'StageOverridden',
-  t.type({
-    customerId: CustomerId,
-    at: IsoDateTime,
-    by: Actor,
-    from: Stage,
-    to: OwnerStage,
-    reason: NonEmptyString,
-    expiresAt: IsoDateTime,
-  }),
-)
-
-export const stageOverrideExpired = eventType(
-  'StageOverrideExpired',
-  t.type({ customerId: CustomerId, at: IsoDateTime, stage: Stage, expiredAt: IsoDateTime }),
-)
-
-export const lifecycleEvaluated = eventType(
-  'LifecycleEvaluated',
-  t.type({ customerId: CustomerId, at: IsoDateTime, stage: Stage, policyVersion: t.string }),
 )
 
 export const valueTierAssigned = eventType(
   'ValueTierAssigned',
   t.type({
     customerId: CustomerId,
-    at: IsoDateTime,
-    by: Actor,
+    at: Instant,
+    by: LifecycleActor,
     tier: ValueTier,
     valueFen: Fen,
     rank: WholeNumber,
     portfolioSize: WholeNumber,
-    windowFrom: IsoDateTime,
-    windowTo: IsoDateTime,
+    windowFrom: Instant,
+    windowTo: Instant,
     policyVersion: t.string,
   }),
 )
@@ -263,8 +161,8 @@ export const rfmScored = eventType(
   'RfmScored',
   t.type({
     customerId: CustomerId,
-    at: IsoDateTime,
-    by: Actor,
+    at: Instant,
+    by: LifecycleActor,
     recency: RfmScore,
     frequency: RfmScore,
     monetary: RfmScore,
@@ -277,8 +175,8 @@ export const personalityTypeRecorded = eventType(
   'PersonalityTypeRecorded',
   t.type({
     customerId: CustomerId,
-    at: IsoDateTime,
-    by: Actor,
+    at: Instant,
+    by: LifecycleActor,
     personalityType: PersonalityType,
     contactStyle: ContactStyle,
   }),
@@ -288,10 +186,10 @@ export const referralPotentialAssessed = eventType(
   'ReferralPotentialAssessed',
   t.type({
     customerId: CustomerId,
-    at: IsoDateTime,
-    by: Actor,
+    at: Instant,
+    by: LifecycleActor,
     potential: ReferralPotential,
-    reason: NonEmptyString,
+    reason: Text,
   }),
 )
 
@@ -304,8 +202,8 @@ export const inboundContactRecorded = eventType(
   t.type({
     customerId: CustomerId,
     contactId: ContactId,
-    at: IsoDateTime,
-    by: Actor,
+    at: Instant,
+    by: LifecycleActor,
     channel: InboundChannel,
     topic: ContactTopic,
     note: personal(t.string),
@@ -318,12 +216,12 @@ export const touchpointPlanned = eventType(
   t.type({
     customerId: CustomerId,
     touchpointId: TouchpointId,
-    at: IsoDateTime,
-    by: Actor,
+    at: Instant,
+    by: LifecycleActor,
     kind: TouchpointKind,
     purpose: Purpose,
-    channel: Channel,
-    dueAt: IsoDateTime,
+    channel: ContactChannel,
+    dueAt: Instant,
     familyMemberId: Nullable(FamilyMemberId),
     policyVersion: t.string,
   }),
@@ -334,11 +232,11 @@ export const touchpointDone = eventType(
   t.type({
     customerId: CustomerId,
     touchpointId: TouchpointId,
-    at: IsoDateTime,
-    by: Actor,
+    at: Instant,
+    by: LifecycleActor,
     kind: TouchpointKind,
     purpose: Purpose,
-    channel: Channel,
+    channel: ContactChannel,
     outcome: TouchpointOutcome,
     note: t.string,
   }),
@@ -349,18 +247,18 @@ export const touchpointCancelled = eventType(
   t.type({
     customerId: CustomerId,
     touchpointId: TouchpointId,
-    at: IsoDateTime,
-    by: Actor,
-    reason: NonEmptyString,
+    at: Instant,
+    by: LifecycleActor,
+    reason: Text,
   }),
 )
 
 const ConsentChange = t.type({
   customerId: CustomerId,
-  at: IsoDateTime,
-  by: Actor,
+  at: Instant,
+  by: LifecycleActor,
   purpose: Purpose,
-  channel: Channel,
+  channel: ContactChannel,
   source: ConsentSource,
 })
 
@@ -372,17 +270,18 @@ export const satisfactionRecorded = eventType(
   t.type({
     customerId: CustomerId,
     surveyId: SurveyId,
-    at: IsoDateTime,
-    by: Actor,
+    at: Instant,
+    by: LifecycleActor,
     touchpointId: Nullable(TouchpointId),
-    channel: Channel,
+    channel: ContactChannel,
     expectation: SurveyScore,
     score: SurveyScore,
     classification: SatisfactionClass,
   }),
 )
 
-export const customerLifecycleEvents = eventRegistry([
+/** Every event type of a customer's stream, for a store's registry. */
+export const lifecycleEvents = eventRegistry([
   prospectRegistered,
   familyMemberRecorded,
   vehicleDelivered,
@@ -433,4 +332,4 @@ export type ConsentWithdrawn = EventOf<typeof consentWithdrawn>
 export type SatisfactionRecorded = EventOf<typeof satisfactionRecorded>
 
 /** Every event of a customer's stream. */
-export type CustomerLifecycleEvent = NonNullable<(typeof customerLifecycleEvents)['_E']>
+export type LifecycleEvent = EventsIn<typeof lifecycleEvents>

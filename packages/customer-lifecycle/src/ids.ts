@@ -1,17 +1,25 @@
-import { NonEmptyString } from './codecs.js'
+import { identifier, streamName } from '@dealer-crm/eventsourcing'
+import type * as t from 'io-ts'
 
-/**
- * Identifiers. They are plain non-empty strings, not io-ts brands (ARCHITECTURE.md asks for
- * brands): the names say which thing they identify so that codecs and read models read in the
- * dealer's words, and callers and arbitraries pass plain strings without casts.
- */
-export const CustomerId = NonEmptyString
-export const StaffId = NonEmptyString
-export const TouchpointId = NonEmptyString
-export const FamilyMemberId = NonEmptyString
-export const SurveyId = NonEmptyString
-export const ContactId = NonEmptyString
-export const RepairOrderNumber = NonEmptyString
+/** A care touchpoint of one customer. */
+export const TouchpointId = identifier('TouchpointId')
+export type TouchpointId = t.TypeOf<typeof TouchpointId>
 
-/** The stream of one customer: `customer-<customerId>`. */
-export const customerStream = (customerId: string): string => `customer-${customerId}`
+/** A family member recorded for greetings. */
+export const FamilyMemberId = identifier('FamilyMemberId')
+export type FamilyMemberId = t.TypeOf<typeof FamilyMemberId>
+
+/** A satisfaction survey. */
+export const SurveyId = identifier('SurveyId')
+export type SurveyId = t.TypeOf<typeof SurveyId>
+
+/** An inbound contact (a call, a message, a walk-in). */
+export const ContactId = identifier('ContactId')
+export type ContactId = t.TypeOf<typeof ContactId>
+
+/** The workshop's repair order of a service visit. */
+export const RepairOrderNumber = identifier('RepairOrderNumber')
+export type RepairOrderNumber = t.TypeOf<typeof RepairOrderNumber>
+
+/** The stream of one customer's lifecycle: `customer-<customerId>`. */
+export const lifecycleStream = (customerId: string): string => streamName('customer', customerId)

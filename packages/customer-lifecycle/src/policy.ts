@@ -1,10 +1,10 @@
 import * as t from 'io-ts'
 import {
-  Count,
   MinuteOfDay,
-  NonEmptyString,
+  PolicyCount,
+  PolicyPositive,
+  PolicyText,
   PositiveFactor,
-  PositiveInt,
   Share,
   UtcOffsetMinutes,
 } from './codecs.js'
@@ -19,31 +19,31 @@ import { withRule } from './field-rule.js'
 export const LifecyclePolicy = withRule(
   t.type(
     {
-      policyVersion: NonEmptyString,
+      policyVersion: PolicyText,
       /** Brand service interval by time, used when a customer has no history of their own. */
-      serviceIntervalDays: PositiveInt,
+      serviceIntervalDays: PolicyPositive,
       /** Brand service interval by distance; with the owner's mileage history it projects the due date. */
-      serviceIntervalKm: PositiveInt,
+      serviceIntervalKm: PolicyPositive,
       /** At risk after this many times the customer's usual interval with no visit (docs/domain.md §1: 1.5×). */
       atRiskIntervalFactor: PositiveFactor,
       /** At risk after this long with no visit when the usual interval is unknown (docs/domain.md §1: 9 months). */
-      atRiskFallbackDays: PositiveInt,
+      atRiskFallbackDays: PolicyPositive,
       /** The at-risk threshold stays within 6–12 months (docs/domain.md §5, Chinese 4S practice). */
-      atRiskMinDays: PositiveInt,
-      atRiskMaxDays: PositiveInt,
+      atRiskMinDays: PolicyPositive,
+      atRiskMaxDays: PolicyPositive,
       /** Lost after this long with no visit (docs/domain.md §1: 18 months; §5: over 12). */
-      lostAfterDays: PositiveInt,
+      lostAfterDays: PolicyPositive,
       /** An owner who has not come back within this long is "never serviced" (docs/domain.md §5, Service Lens). */
-      neverServicedAfterDays: PositiveInt,
+      neverServicedAfterDays: PolicyPositive,
       /** Visits within the stable window that make a customer stable rather than active. */
-      visitsForStable: PositiveInt,
-      stableWindowDays: PositiveInt,
+      visitsForStable: PolicyPositive,
+      stableWindowDays: PolicyPositive,
       /** Probation of a won-back customer (docs/domain.md §5: they churn again more often). */
-      wonBackProbationDays: PositiveInt,
+      wonBackProbationDays: PolicyPositive,
       /** The top share of the portfolio by value forms the key tier (seed 003 20/80原则). */
       keyTierShare: Share,
       /** The window the portfolio's value is measured over for the value tier, ending when it is assigned. */
-      valueWindowDays: PositiveInt,
+      valueWindowDays: PolicyPositive,
       /**
        * Purposes a customer must have opted into before contact; the others run until opted out.
        * Marketing always needs opting in (docs/domain.md §5 Consent, PIPL), so it is not a choice.
@@ -54,7 +54,7 @@ export const LifecyclePolicy = withRule(
         survey: t.boolean,
       }),
       /** At most this many marketing touchpoints within the window (docs/domain.md §5, Consent). */
-      marketingCap: t.type({ max: Count, withinDays: PositiveInt }),
+      marketingCap: t.type({ max: PolicyCount, withinDays: PolicyPositive }),
       /** No contact between these local times (minutes after midnight), at this offset from UTC. */
       quietHours: t.type({
         fromMinute: MinuteOfDay,
@@ -83,7 +83,8 @@ export const LifecyclePolicy = withRule(
 )
 export type LifecyclePolicy = t.TypeOf<typeof LifecyclePolicy>
 
-export const defaultPolicy: LifecyclePolicy = {
+/** The defaults of docs/domain.md §1 and §5. */
+export const defaultLifecyclePolicy: LifecyclePolicy = {
   policyVersion: 'lifecycle-2026.2',
   serviceIntervalDays: 180,
   serviceIntervalKm: 10_000,

@@ -1,4 +1,4 @@
-import { addDays } from './calendar.js'
+import { addElapsedDays, type Instant } from '@dealer-crm/eventsourcing'
 import type { LifecyclePolicy } from './policy.js'
 import type { ContactStyle, PersonalityType, RfmSegment, SatisfactionClass, ValueTier } from './vocabulary.js'
 
@@ -13,8 +13,8 @@ export const valueTierOf = (rank: number, portfolioSize: number, keyTierShare: n
  * The window the policy measures the portfolio's value over, ending at `windowTo`: rank the
  * portfolio by the value each customer brought in this window, then assign the tiers.
  */
-export const valueWindow = (policy: LifecyclePolicy, windowTo: string) => ({
-  windowFrom: addDays(windowTo, -policy.valueWindowDays),
+export const valueWindow = (policy: LifecyclePolicy, windowTo: Instant) => ({
+  windowFrom: addElapsedDays(windowTo, -policy.valueWindowDays),
   windowTo,
 })
 

@@ -1,11 +1,18 @@
-import { addDays, daysBetween, isBefore, latest, ms } from './calendar.js'
+import {
+  addElapsedDays,
+  elapsedDays,
+  epochMs,
+  type Instant,
+  isBefore,
+  later,
+} from '@dealer-crm/eventsourcing'
 import type { StageEvidence } from './events.js'
 import type { LifecyclePolicy } from './policy.js'
-import type { Customer, Vehicle } from './state.js'
-import type { IntervalBasis, Stage } from './vocabulary.js'
+import type { LifecycleState, Vehicle } from './state.js'
+import type { IntervalBasis, LifecycleStage } from './vocabulary.js'
 
 export interface Assessment {
-  readonly stage: Stage
+  readonly stage: LifecycleStage
   readonly evidence: StageEvidence
 }
 
@@ -22,7 +29,7 @@ const daysToDistanceInterval = (v: Vehicle, policy: LifecyclePolicy): number | n
   const first = v.readings[0]
   const last = v.readings[v.readings.length - 1]
   if (first === undefined || last === undefined) return null
-  const days = daysBetween(first.at, last.at)
+  const days = elapsedDays(first.at, last.at)
   const km = last.km - first.km
   return days < 1 || km <= 0 ? null : Math.ceil(policy.serviceIntervalKm / (km / days))
 }
@@ -31,25 +38,29 @@ const daysToDistanceInterval = (v: Vehicle, policy: LifecyclePolicy): number | n
  * The customer's expected interval between visits: projected from mileage when there is a
  * history (whichever of time and distance comes first), else their usual gap between visits.
  */
-export const expectedInterval = (s: Customer, policy: LifecyclePolicy): ExpectedInterval => {
+export const expectedInterval = (s: LifecycleState, policy: LifecyclePolicy): ExpectedInterval => {
   const owned = Object.values(s.vehicles).filter((v) => v.owned)
   const byMileage = owned.map((v) => daysToDistanceInterval(v, policy)).filter((d): d is number => d !== null)
   if (byMileage.length > 0)
     return { days: Math.min(policy.serviceIntervalDays, ...byMileage), basis: 'mileage' }
   const visits = ownedVisitTimes(s)
   if (visits.length >= 2) {
-    const gaps = visits.slice(1).map((at, i) => daysBetween(visits[i] ?? at, at))
+    const gaps = visits.slice(1).map((at, i) => elapsedDays(visits[i] ?? at, at))
     const mean = Math.round(gaps.reduce((a, b) => a + b, 0) / gaps.length)
     if (mean > 0) return { days: mean, basis: 'visit-history' }
   }
   return { days: null, basis: 'policy-default' }
 }
 
-const ownedVisitTimes = (s: Customer): ReadonlyArray<string> =>
+const ownedVisitTimes = (s: LifecycleState): ReadonlyArray<Instant> =>
   s.visits
     .filter((v) => s.vehicles[v.vin]?.owned === true)
     .map((v) => v.at)
-    .sort((a, b) => ms(a) - ms(b))
+    .sort((a, b) => epochMs(a) - epochMs(b))
+
+/** The latest of some instants, or null when there are none. */
+const latest = (times: ReadonlyArray<Instant>): Instant | null =>
+  times.reduce<Instant | null>((acc, at) => (acc === null ? at : later(acc, at)), null)
 
 const clamp = (n: number, min: number, max: number) => Math.max(min, Math.min(max, n))
 
@@ -60,7 +71,7 @@ const clamp = (n: number, min: number, max: number) => Math.max(min, Math.min(ma
  * when the customer said they went elsewhere after they were last seen; "never serviced" for
  * owners who never came back.
  */
-export const assess = (s: Customer, at: string, policy: LifecyclePolicy): Assessment => {
+export const assess = (s: LifecycleState, at: Instant, policy: LifecyclePolicy): Assessment => {
   const all = Object.values(s.vehicles)
   const owned = all.filter((v) => v.owned)
   const lastDeliveryAt = latest((owned.length > 0 ? owned : all).map((v) => v.deliveredAt))
@@ -75,16 +86,16 @@ export const assess = (s: Customer, at: string, policy: LifecyclePolicy): Assess
           policy.atRiskMinDays,
           policy.atRiskMaxDays,
         )
-  const lastSeenAt = latest([lastVisitAt, lastDeliveryAt].filter((x): x is string => x !== null))
+  const lastSeenAt = latest([lastVisitAt, lastDeliveryAt].filter((x): x is Instant => x !== null))
   const projectedDueDate =
-    lastSeenAt === null ? null : addDays(lastSeenAt, interval.days ?? policy.serviceIntervalDays)
-  const daysSinceLastSeen = lastSeenAt === null ? null : daysBetween(lastSeenAt, at)
+    lastSeenAt === null ? null : addElapsedDays(lastSeenAt, interval.days ?? policy.serviceIntervalDays)
+  const daysSinceLastSeen = lastSeenAt === null ? null : elapsedDays(lastSeenAt, at)
   const evidence: StageEvidence = {
     lastVisitAt,
     lastDeliveryAt,
     projectedDueDate,
-    daysSinceLastVisit: lastVisitAt === null ? null : daysBetween(lastVisitAt, at),
-    daysOverdue: projectedDueDate === null ? 0 : Math.max(0, daysBetween(projectedDueDate, at)),
+    daysSinceLastVisit: lastVisitAt === null ? null : elapsedDays(lastVisitAt, at),
+    daysOverdue: projectedDueDate === null ? 0 : Math.max(0, elapsedDays(projectedDueDate, at)),
     expectedIntervalDays: interval.days,
     intervalBasis: interval.basis,
     atRiskAfterDays,
@@ -98,7 +109,7 @@ export const assess = (s: Customer, at: string, policy: LifecyclePolicy): Assess
   }
   const wentElsewhere =
     s.saidWentElsewhereAt !== null && lastSeenAt !== null && isBefore(lastSeenAt, s.saidWentElsewhereAt)
-  const stage = ((): Stage => {
+  const stage = ((): LifecycleStage => {
     if (all.length === 0) return 'prospect'
     if (owned.length === 0 || wentElsewhere) return 'lost'
     const since = daysSinceLastSeen ?? 0
@@ -106,16 +117,16 @@ export const assess = (s: Customer, at: string, policy: LifecyclePolicy): Assess
     if (since > policy.lostAfterDays) return 'lost'
     if (since > atRiskAfterDays) return 'at-risk'
     if (evidence.daysOverdue > 0) return 'declining'
-    const recent = visits.filter((v) => daysBetween(v, at) <= policy.stableWindowDays)
+    const recent = visits.filter((v) => elapsedDays(v, at) <= policy.stableWindowDays)
     return recent.length >= policy.visitsForStable ? 'stable' : 'active'
   })()
   return { stage, evidence }
 }
 
 export interface StageMove {
-  readonly to: Stage
+  readonly to: LifecycleStage
   readonly evidence: StageEvidence
-  readonly probationEndsAt: string | null
+  readonly probationEndsAt: Instant | null
 }
 
 /**
@@ -124,11 +135,11 @@ export interface StageMove {
  * probation; while on probation a healthy customer stays "won back" until the timer runs out,
  * and falls straight back if they drift again (docs/domain.md §1 stage 8, §5).
  */
-export const nextStage = (s: Customer, at: string, policy: LifecyclePolicy): StageMove => {
+export const nextStage = (s: LifecycleState, at: Instant, policy: LifecyclePolicy): StageMove => {
   const { stage, evidence } = assess(s, at, policy)
   const healthy = stage === 'active' || stage === 'stable'
   if (healthy && (s.stage === 'at-risk' || s.stage === 'lost'))
-    return { to: 'won-back', evidence, probationEndsAt: addDays(at, policy.wonBackProbationDays) }
+    return { to: 'won-back', evidence, probationEndsAt: addElapsedDays(at, policy.wonBackProbationDays) }
   if (s.stage === 'won-back' && healthy && s.probationEndsAt !== null && isBefore(at, s.probationEndsAt))
     return { to: 'won-back', evidence, probationEndsAt: s.probationEndsAt }
   return { to: stage, evidence, probationEndsAt: null }

@@ -1,16 +1,16 @@
-import type { Personal } from '@dealer-crm/eventsourcing'
-import type { CustomerLifecycleEvent, StageEvidence } from './events.js'
+import { type CustomerId, type Instant, later, type Personal, type StaffId } from '@dealer-crm/eventsourcing'
+import type { LifecycleEvent, StageEvidence } from './events.js'
 import type {
   AccountFlag,
-  Channel,
+  ContactChannel,
   ContactStyle,
   ContactTopic,
+  LifecycleStage,
   OwnerStage,
   PersonalityType,
   Purpose,
   RfmSegment,
   SatisfactionClass,
-  Stage,
   TouchpointKind,
   TouchpointOutcome,
   ValueTier,
@@ -21,15 +21,15 @@ export interface Vehicle {
   readonly model: string
   readonly colour: string
   readonly plate: Personal<string> | null
-  readonly deliveredAt: string
+  readonly deliveredAt: Instant
   /** False once the vehicle is transferred to another owner. */
   readonly owned: boolean
   /** Odometer readings, oldest first: the delivery and every visit. */
-  readonly readings: ReadonlyArray<{ readonly at: string; readonly km: number }>
+  readonly readings: ReadonlyArray<{ readonly at: Instant; readonly km: number }>
 }
 
 export interface ServiceVisit {
-  readonly at: string
+  readonly at: Instant
   readonly vin: string
   readonly repairOrderNumber: string
   readonly mileageKm: number
@@ -41,8 +41,8 @@ export interface Touchpoint {
   readonly touchpointId: string
   readonly kind: TouchpointKind
   readonly purpose: Purpose
-  readonly channel: Channel
-  readonly dueAt: string
+  readonly channel: ContactChannel
+  readonly dueAt: Instant
   readonly familyMemberId: string | null
   readonly status: 'planned' | 'done' | 'cancelled'
   readonly outcome: TouchpointOutcome | null
@@ -50,7 +50,7 @@ export interface Touchpoint {
 
 export interface Consent {
   readonly status: 'granted' | 'withdrawn'
-  readonly at: string
+  readonly at: Instant
   readonly source: string
 }
 
@@ -63,11 +63,12 @@ export interface FamilyMember {
 export interface StageOverride {
   readonly stage: OwnerStage
   readonly reason: string
-  readonly expiresAt: string
+  readonly expiresAt: Instant
 }
 
-export interface Customer {
-  readonly customerId: string | null
+/** What the lifecycle decider knows of one customer. */
+export interface LifecycleState {
+  readonly customerId: CustomerId | null
   readonly name: Personal<string> | null
   readonly phoneHash: string | null
   readonly birthday: Personal<string> | null
@@ -75,14 +76,14 @@ export interface Customer {
   readonly vehicles: Readonly<Record<string, Vehicle>>
   readonly visits: ReadonlyArray<ServiceVisit>
   readonly flags: Readonly<Record<AccountFlag, boolean>>
-  readonly managerId: string | null
-  readonly stage: Stage
-  readonly stageSince: string | null
+  readonly managerId: StaffId | null
+  readonly stage: LifecycleStage
+  readonly stageSince: Instant | null
   readonly stageEvidence: StageEvidence | null
-  readonly probationEndsAt: string | null
+  readonly probationEndsAt: Instant | null
   readonly override: StageOverride | null
   /** The time of the latest fact or evaluation that moved the lifecycle clock. */
-  readonly lastEvaluatedAt: string | null
+  readonly lastEvaluatedAt: Instant | null
   readonly valueTier: ValueTier | null
   readonly rfm: {
     readonly recency: number
@@ -96,15 +97,15 @@ export interface Customer {
   /** Inbound contacts by id: what each was about. */
   readonly inboundContacts: Readonly<Record<string, ContactTopic>>
   /** The latest time the customer said they went elsewhere (docs/domain.md §1 stage 7). */
-  readonly saidWentElsewhereAt: string | null
+  readonly saidWentElsewhereAt: Instant | null
   /** Keyed by `${purpose}/${channel}`. */
   readonly consents: Readonly<Record<string, Consent>>
   readonly surveys: Readonly<Record<string, SatisfactionClass>>
 }
 
-export const consentKey = (purpose: Purpose, channel: Channel): string => `${purpose}/${channel}`
+export const consentKey = (purpose: Purpose, channel: ContactChannel): string => `${purpose}/${channel}`
 
-export const initialState: Customer = {
+export const initialLifecycleState: LifecycleState = {
   customerId: null,
   name: null,
   phoneHash: null,
@@ -131,20 +132,24 @@ export const initialState: Customer = {
   surveys: {},
 }
 
-const later = (a: string | null, b: string): string => (a !== null && Date.parse(a) > Date.parse(b) ? a : b)
+const laterOf = (a: Instant | null, b: Instant): Instant => (a === null ? b : later(a, b))
 
-const withVehicle = (s: Customer, vin: string, change: (v: Vehicle) => Vehicle): Customer => {
+const withVehicle = (s: LifecycleState, vin: string, change: (v: Vehicle) => Vehicle): LifecycleState => {
   const v = s.vehicles[vin]
   return v === undefined ? s : { ...s, vehicles: { ...s.vehicles, [vin]: change(v) } }
 }
 
-const withTouchpoint = (s: Customer, id: string, change: (tp: Touchpoint) => Touchpoint): Customer => {
+const withTouchpoint = (
+  s: LifecycleState,
+  id: string,
+  change: (tp: Touchpoint) => Touchpoint,
+): LifecycleState => {
   const tp = s.touchpoints[id]
   return tp === undefined ? s : { ...s, touchpoints: { ...s.touchpoints, [id]: change(tp) } }
 }
 
 /** Total: every event folds; an event about something unknown leaves the state as it was. */
-export const evolve = (s: Customer, e: CustomerLifecycleEvent): Customer => {
+export const evolve = (s: LifecycleState, e: LifecycleEvent): LifecycleState => {
   switch (e.type) {
     case 'ProspectRegistered':
       return {
@@ -179,7 +184,7 @@ export const evolve = (s: Customer, e: CustomerLifecycleEvent): Customer => {
             readings: [{ at: e.data.at, km: e.data.mileageKm }],
           },
         },
-        lastEvaluatedAt: later(s.lastEvaluatedAt, e.data.at),
+        lastEvaluatedAt: laterOf(s.lastEvaluatedAt, e.data.at),
       }
     case 'ServiceVisitRecorded': {
       const { customerId: _c, by: _b, ...visit } = e.data
@@ -187,17 +192,21 @@ export const evolve = (s: Customer, e: CustomerLifecycleEvent): Customer => {
         {
           ...s,
           visits: [...s.visits, visit],
-          lastEvaluatedAt: later(s.lastEvaluatedAt, e.data.at),
+          lastEvaluatedAt: laterOf(s.lastEvaluatedAt, e.data.at),
         },
         e.data.vin,
         (v) => ({ ...v, readings: [...v.readings, { at: e.data.at, km: e.data.mileageKm }] }),
       )
     }
     case 'VehicleOwnershipTransferred':
-      return withVehicle({ ...s, lastEvaluatedAt: later(s.lastEvaluatedAt, e.data.at) }, e.data.vin, (v) => ({
-        ...v,
-        owned: false,
-      }))
+      return withVehicle(
+        { ...s, lastEvaluatedAt: laterOf(s.lastEvaluatedAt, e.data.at) },
+        e.data.vin,
+        (v) => ({
+          ...v,
+          owned: false,
+        }),
+      )
     case 'AccountFlagSet':
       return { ...s, flags: { ...s.flags, [e.data.flag]: e.data.value } }
     case 'CustomerManagerAssigned':
@@ -218,12 +227,12 @@ export const evolve = (s: Customer, e: CustomerLifecycleEvent): Customer => {
         stageSince: e.data.at,
         override: { stage: e.data.to, reason: e.data.reason, expiresAt: e.data.expiresAt },
         probationEndsAt: null,
-        lastEvaluatedAt: later(s.lastEvaluatedAt, e.data.at),
+        lastEvaluatedAt: laterOf(s.lastEvaluatedAt, e.data.at),
       }
     case 'StageOverrideExpired':
       return { ...s, override: null }
     case 'LifecycleEvaluated':
-      return { ...s, lastEvaluatedAt: later(s.lastEvaluatedAt, e.data.at) }
+      return { ...s, lastEvaluatedAt: laterOf(s.lastEvaluatedAt, e.data.at) }
     case 'ValueTierAssigned':
       return { ...s, valueTier: e.data.tier }
     case 'RfmScored':
@@ -245,8 +254,8 @@ export const evolve = (s: Customer, e: CustomerLifecycleEvent): Customer => {
         ? {
             ...s,
             inboundContacts: { ...s.inboundContacts, [e.data.contactId]: e.data.topic },
-            saidWentElsewhereAt: later(s.saidWentElsewhereAt, e.data.at),
-            lastEvaluatedAt: later(s.lastEvaluatedAt, e.data.at),
+            saidWentElsewhereAt: laterOf(s.saidWentElsewhereAt, e.data.at),
+            lastEvaluatedAt: laterOf(s.lastEvaluatedAt, e.data.at),
           }
         : { ...s, inboundContacts: { ...s.inboundContacts, [e.data.contactId]: e.data.topic } }
     case 'TouchpointPlanned':

@@ -1,7 +1,7 @@
-import { localMinuteOfDay, ms } from './calendar.js'
+import { epochMs, type Instant } from '@dealer-crm/eventsourcing'
 import type { LifecyclePolicy } from './policy.js'
-import { type Customer, consentKey } from './state.js'
-import type { Channel, Purpose, TouchpointKind } from './vocabulary.js'
+import { consentKey, type LifecycleState } from './state.js'
+import type { ContactChannel, Purpose, TouchpointKind } from './vocabulary.js'
 
 /**
  * Which consent a touchpoint needs (docs/domain.md §1 care touchpoints, §5 Consent): reminders of
@@ -26,14 +26,26 @@ export const purposeOf: Readonly<Record<TouchpointKind, Purpose>> = {
  * others if the policy says so), the latest word is "granted"; for the others, the customer has
  * not opted out (docs/domain.md §1: opted-out customers receive only service-necessary contact).
  */
-export const hasLiveConsent = (s: Customer, purpose: Purpose, channel: Channel, policy: LifecyclePolicy) => {
+export const hasLiveConsent = (
+  s: LifecycleState,
+  purpose: Purpose,
+  channel: ContactChannel,
+  policy: LifecyclePolicy,
+) => {
   const consent = s.consents[consentKey(purpose, channel)]
   return purpose === 'marketing' || policy.consentRequired[purpose]
     ? consent?.status === 'granted'
     : consent?.status !== 'withdrawn'
 }
 
-export const inQuietHours = (at: string, policy: LifecyclePolicy): boolean => {
+/** Minutes after local midnight at the policy's offset from UTC. */
+const localMinuteOfDay = (at: Instant, utcOffsetMinutes: number): number => {
+  const minutes = Math.floor(epochMs(at) / 60_000) + utcOffsetMinutes
+  return ((minutes % 1440) + 1440) % 1440
+}
+
+/** Contact is not made between the policy's quiet hours, local time (docs/domain.md §5 Consent). */
+export const inQuietHours = (at: Instant, policy: LifecyclePolicy): boolean => {
   const { fromMinute, toMinute, utcOffsetMinutes } = policy.quietHours
   const m = localMinuteOfDay(at, utcOffsetMinutes)
   return fromMinute > toMinute ? m >= fromMinute || m < toMinute : m >= fromMinute && m < toMinute
@@ -43,14 +55,18 @@ export const inQuietHours = (at: string, policy: LifecyclePolicy): boolean => {
  * The most marketing touchpoints (planned or done) that any window of the cap's length holding
  * `dueAt` would contain if one more were planned then.
  */
-export const busiestMarketingWindow = (s: Customer, dueAt: string, policy: LifecyclePolicy): number => {
+export const busiestMarketingWindow = (
+  s: LifecycleState,
+  dueAt: Instant,
+  policy: LifecyclePolicy,
+): number => {
   const width = policy.marketingCap.withinDays * 86_400_000
-  const due = ms(dueAt)
+  const due = epochMs(dueAt)
   const times = [
     due,
     ...Object.values(s.touchpoints)
       .filter((tp) => tp.purpose === 'marketing' && tp.status !== 'cancelled')
-      .map((tp) => ms(tp.dueAt))
+      .map((tp) => epochMs(tp.dueAt))
       .filter((t) => Math.abs(t - due) < width),
   ]
   const starts = times.filter((t) => t <= due)

@@ -7,7 +7,7 @@ export type ProspectSource = t.TypeOf<typeof ProspectSource>
 export const CustomerKind = t.keyof({ person: null, company: null })
 
 /** The lifecycle stages of docs/domain.md §1, plus "never serviced" (§5, Service Lens). */
-export const Stage = t.keyof({
+export const LifecycleStage = t.keyof({
   prospect: null,
   owner: null,
   active: null,
@@ -18,7 +18,7 @@ export const Stage = t.keyof({
   'won-back': null,
   'never-serviced': null,
 })
-export type Stage = t.TypeOf<typeof Stage>
+export type LifecycleStage = t.TypeOf<typeof LifecycleStage>
 
 /** The stages a manager may set by hand: any stage of an owner. */
 export const OwnerStage = t.keyof({
@@ -72,8 +72,8 @@ export const ReferralPotential = t.keyof({ high: null, medium: null, low: null }
 export const Purpose = t.keyof({ 'service-reminder': null, marketing: null, survey: null })
 export type Purpose = t.TypeOf<typeof Purpose>
 
-export const Channel = t.keyof({ sms: null, call: null, wechat: null })
-export type Channel = t.TypeOf<typeof Channel>
+export const ContactChannel = t.keyof({ sms: null, call: null, wechat: null })
+export type ContactChannel = t.TypeOf<typeof ContactChannel>
 
 export const ConsentSource = t.keyof({
   'showroom-form': null,

@@ -2,7 +2,7 @@ import { decodeCommand } from '@dealer-crm/eventsourcing'
 import { describe, expect, it } from 'vitest'
 import {
   AssignValueTier,
-  Command,
+  LifecycleCommand,
   OverrideStage,
   RecordDelivery,
   RecordFamilyMember,
@@ -54,7 +54,10 @@ describe('commands reject malformed input with the field path', () => {
     expect(errors[0]?.message).toContain('never the letters I, O or Q')
   })
   it('a VIN on a service visit too', () => {
-    const errors = failingPaths(Command, withData(visit('2024-03-01T10:00:00+08:00', 10), { vin: 'SHORT' }))
+    const errors = failingPaths(
+      LifecycleCommand,
+      withData(visit('2024-03-01T10:00:00+08:00', 10), { vin: 'SHORT' }),
+    )
     expect(errors.map((e) => e.path)).toEqual(['data.vin'])
   })
   it.each([
@@ -62,7 +65,9 @@ describe('commands reject malformed input with the field path', () => {
     ['2024-02-01 10:00', 'no T and no offset'],
     ['yesterday', 'words'],
   ])('time %s (%s)', (at) => {
-    expect(failingPaths(Command, withData(register(), { at })).map((e) => e.path)).toContain('data.at')
+    expect(failingPaths(LifecycleCommand, withData(register(), { at })).map((e) => e.path)).toContain(
+      'data.at',
+    )
   })
   it('a birthday in the future', () => {
     const errors = failingPaths(
@@ -115,12 +120,13 @@ describe('commands reject malformed input with the field path', () => {
   })
   it('money in fen, whole and not negative; RFM scores 1–5; survey scores 1–10', () => {
     expect(
-      failingPaths(Command, withData(visit('2024-03-01T10:00:00+08:00', 10), { amountFen: 12.5 })).map(
-        (e) => e.path,
-      ),
+      failingPaths(
+        LifecycleCommand,
+        withData(visit('2024-03-01T10:00:00+08:00', 10), { amountFen: 12.5 }),
+      ).map((e) => e.path),
     ).toEqual(['data.amountFen'])
     expect(
-      failingPaths(Command, withData(visit('2024-03-01T10:00:00+08:00', 10), { mileageKm: -1 })).map(
+      failingPaths(LifecycleCommand, withData(visit('2024-03-01T10:00:00+08:00', 10), { mileageKm: -1 })).map(
         (e) => e.path,
       ),
     ).toEqual(['data.mileageKm'])
@@ -144,23 +150,29 @@ describe('commands reject malformed input with the field path', () => {
       topic: 'went-elsewhere',
       note: '',
     })
-    expect(decodeCommand(Command, contact)._tag).toBe('Right')
+    expect(decodeCommand(LifecycleCommand, contact)._tag).toBe('Right')
     expect(
-      failingPaths(Command, withData(contact, { channel: 'fax', topic: 'gossip', at: '' })).map(
+      failingPaths(LifecycleCommand, withData(contact, { channel: 'fax', topic: 'gossip', at: '' })).map(
         (e) => e.path,
       ),
     ).toEqual(['data.at', 'data.channel', 'data.topic'])
   })
   it('an unknown command type, a missing actor, an unknown role', () => {
-    expect(failingPaths(Command, { type: 'DeleteCustomer', data: {} }).map((e) => e.path)).toEqual(['type'])
+    expect(failingPaths(LifecycleCommand, { type: 'DeleteCustomer', data: {} }).map((e) => e.path)).toEqual([
+      'type',
+    ])
     const { by: _by, ...data } = register().data
-    expect(failingPaths(Command, { type: 'RegisterProspect', data }).map((e) => e.path)).toEqual(['data.by'])
+    expect(failingPaths(LifecycleCommand, { type: 'RegisterProspect', data }).map((e) => e.path)).toEqual([
+      'data.by',
+    ])
     expect(
-      failingPaths(Command, withData(register(), { by: { id: 'x', role: 'janitor' } })).map((e) => e.path),
+      failingPaths(LifecycleCommand, withData(register(), { by: { id: 'x', role: 'janitor' } })).map(
+        (e) => e.path,
+      ),
     ).toEqual(['data.by.role'])
   })
   it('names the command in the error', () => {
-    const result = decodeCommand(Command, withData(register(), { phone: '1' }))
+    const result = decodeCommand(LifecycleCommand, withData(register(), { phone: '1' }))
     expect(result._tag === 'Left' && result.left.message).toContain('RegisterProspect')
   })
 })

@@ -1,7 +1,9 @@
 import { deciderSpec } from '@dealer-crm/testing'
 import { describe, expect, it } from 'vitest'
-import { type Command, customerLifecycle, decider, defaultPolicy, valueWindow } from '../src/index.js'
+import { defaultLifecyclePolicy, type LifecycleCommand, lifecycleDecider, valueWindow } from '../src/index.js'
 import { cmd, deliver, eventsOf, register } from './support.js'
+
+const decider = lifecycleDecider()
 
 const spec = deciderSpec(decider)
 const owner = [register(), deliver('2024-02-01T10:00:00+08:00')] as const
@@ -14,7 +16,7 @@ const consent = (
 
 let touchpoints = 0
 const plan = (
-  kind: Command & { type: 'PlanTouchpoint' } extends { data: { kind: infer K } } ? K : never,
+  kind: LifecycleCommand & { type: 'PlanTouchpoint' } extends { data: { kind: infer K } } ? K : never,
   dueAt = '2024-03-01T10:00:00+08:00',
   channel: 'sms' | 'call' | 'wechat' = 'sms',
 ) =>
@@ -75,7 +77,7 @@ describe('consent per purpose × channel (docs/domain.md §5 Consent)', () => {
       .then([
         {
           type: 'TouchpointPlanned',
-          data: { ...p.data, purpose: 'marketing', policyVersion: defaultPolicy.policyVersion },
+          data: { ...p.data, purpose: 'marketing', policyVersion: defaultLifecyclePolicy.policyVersion },
         },
       ])
   })
@@ -108,9 +110,9 @@ describe('consent per purpose × channel (docs/domain.md §5 Consent)', () => {
   })
   it('a policy may require opting in to service reminders too', () => {
     const strict = deciderSpec(
-      customerLifecycle({
-        ...defaultPolicy,
-        consentRequired: { ...defaultPolicy.consentRequired, 'service-reminder': true },
+      lifecycleDecider({
+        ...defaultLifecyclePolicy,
+        consentRequired: { ...defaultLifecyclePolicy.consentRequired, 'service-reminder': true },
       }),
     )
     strict
@@ -324,7 +326,7 @@ describe('segmentation (docs/domain.md §1, §5)', () => {
         .given(eventsOf(...owner))
         .when(tier(20))
         .events()[0]?.data,
-    ).toMatchObject({ tier: 'key', policyVersion: defaultPolicy.policyVersion })
+    ).toMatchObject({ tier: 'key', policyVersion: defaultLifecyclePolicy.policyVersion })
     expect(
       spec
         .given(eventsOf(...owner))
@@ -339,12 +341,15 @@ describe('segmentation (docs/domain.md §1, §5)', () => {
       .when({ ...t, data: { ...t.data, windowFrom: '2024-01-01T00:00:00+08:00' } })
       .thenError('WrongValueWindow')
     expect(error.message).toContain('from 2023-06-01T16:00:00.000Z')
-    const quarterly = deciderSpec(customerLifecycle({ ...defaultPolicy, valueWindowDays: 91 }))
+    const quarterly = deciderSpec(lifecycleDecider({ ...defaultLifecyclePolicy, valueWindowDays: 91 }))
     quarterly
       .given(eventsOf(...owner))
       .when({
         ...t,
-        data: { ...t.data, ...valueWindow({ ...defaultPolicy, valueWindowDays: 91 }, t.data.windowTo) },
+        data: {
+          ...t.data,
+          ...valueWindow({ ...defaultLifecyclePolicy, valueWindowDays: 91 }, t.data.windowTo),
+        },
       })
       .events()
   })

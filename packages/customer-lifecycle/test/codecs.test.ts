@@ -1,32 +1,25 @@
 import { decodeCommand } from '@dealer-crm/eventsourcing'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { inboundContactRecorded, prospectRegistered, stageChanged } from '../src/events.js'
+import { defaultLifecyclePolicy, LifecycleCommand, LifecyclePolicy, lifecycleEvents } from '../src/index.js'
 import {
-  Command,
-  customerLifecycleEvents,
-  defaultPolicy,
-  inboundContactRecorded,
-  LifecyclePolicy,
-  prospectRegistered,
-  stageChanged,
-} from '../src/index.js'
-import {
-  anyVinArb,
-  badPhoneArb,
-  badVinArb,
-  commandArb,
-  customerHistoryArb,
-  phoneArb,
-  policyArb,
+  lifecycleAnyVinArb,
+  lifecycleBadPhoneArb,
+  lifecycleBadVinArb,
+  lifecycleCommandArb,
+  lifecycleHistoryArb,
+  lifecyclePhoneArb,
+  lifecyclePolicyArb,
 } from '../src/testing.js'
 import { deliver, eventsOf, register } from './support.js'
 
 describe('event codecs', () => {
   it('every recorded event encodes to JSON and decodes back unchanged', () => {
     fc.assert(
-      fc.property(customerHistoryArb(), (events) => {
+      fc.property(lifecycleHistoryArb(), (events) => {
         for (const e of events) {
-          const type = customerLifecycleEvents.get(e.type)
+          const type = lifecycleEvents.get(e.type)
           if (type === undefined) throw new Error(`${e.type} is not registered`)
           const stored = JSON.parse(JSON.stringify(type.codec.encode(e.data)))
           const decoded = type.decodeVersion(type.schemaVersion, stored)
@@ -53,7 +46,7 @@ describe('event codecs', () => {
       'VehicleDelivered',
       'InboundContactRecorded',
     ])
-      expect(customerLifecycleEvents.get(type)?.subject).toBeDefined()
+      expect(lifecycleEvents.get(type)?.subject).toBeDefined()
   })
   it('keeps the note of an inbound contact as personal data', () => {
     const stored = inboundContactRecorded.codec.encode({
@@ -79,29 +72,42 @@ describe('event codecs', () => {
 describe('command codecs over generated input', () => {
   it('accept every generated command', () => {
     fc.assert(
-      fc.property(commandArb(), (c) => {
-        expect(decodeCommand(Command, c)._tag).toBe('Right')
+      fc.property(lifecycleCommandArb(), (c) => {
+        expect(decodeCommand(LifecycleCommand, c)._tag).toBe('Right')
       }),
       { numRuns: 300 },
     )
   })
   it('accept valid phones and VINs, and refuse bad ones at their field path', () => {
     fc.assert(
-      fc.property(phoneArb, anyVinArb, badPhoneArb, badVinArb, (phone, vin, badPhone, badVin) => {
-        const prospect = register()
-        const delivery = deliver('2024-02-01T10:00:00+08:00')
-        expect(decodeCommand(Command, { ...prospect, data: { ...prospect.data, phone } })._tag).toBe('Right')
-        expect(decodeCommand(Command, { ...delivery, data: { ...delivery.data, vin } })._tag).toBe('Right')
-        const phoneResult = decodeCommand(Command, {
-          ...prospect,
-          data: { ...prospect.data, phone: badPhone },
-        })
-        expect(phoneResult._tag === 'Left' && phoneResult.left.errors.map((e) => e.path)).toEqual([
-          'data.phone',
-        ])
-        const vinResult = decodeCommand(Command, { ...delivery, data: { ...delivery.data, vin: badVin } })
-        expect(vinResult._tag === 'Left' && vinResult.left.errors.map((e) => e.path)).toEqual(['data.vin'])
-      }),
+      fc.property(
+        lifecyclePhoneArb,
+        lifecycleAnyVinArb,
+        lifecycleBadPhoneArb,
+        lifecycleBadVinArb,
+        (phone, vin, badPhone, badVin) => {
+          const prospect = register()
+          const delivery = deliver('2024-02-01T10:00:00+08:00')
+          expect(
+            decodeCommand(LifecycleCommand, { ...prospect, data: { ...prospect.data, phone } })._tag,
+          ).toBe('Right')
+          expect(decodeCommand(LifecycleCommand, { ...delivery, data: { ...delivery.data, vin } })._tag).toBe(
+            'Right',
+          )
+          const phoneResult = decodeCommand(LifecycleCommand, {
+            ...prospect,
+            data: { ...prospect.data, phone: badPhone },
+          })
+          expect(phoneResult._tag === 'Left' && phoneResult.left.errors.map((e) => e.path)).toEqual([
+            'data.phone',
+          ])
+          const vinResult = decodeCommand(LifecycleCommand, {
+            ...delivery,
+            data: { ...delivery.data, vin: badVin },
+          })
+          expect(vinResult._tag === 'Left' && vinResult.left.errors.map((e) => e.path)).toEqual(['data.vin'])
+        },
+      ),
       { numRuns: 200 },
     )
   })
@@ -153,11 +159,12 @@ describe('StageChanged v1 (before the evidence said when the customer was last s
 })
 
 describe('the policy codec', () => {
-  const decodePolicy = (patch: object) => decodeCommand(LifecyclePolicy, { ...defaultPolicy, ...patch })
+  const decodePolicy = (patch: object) =>
+    decodeCommand(LifecyclePolicy, { ...defaultLifecyclePolicy, ...patch })
   it('accepts the default policy and every generated one', () => {
-    expect(decodePolicy({})).toEqual({ _tag: 'Right', right: defaultPolicy })
+    expect(decodePolicy({})).toEqual({ _tag: 'Right', right: defaultLifecyclePolicy })
     fc.assert(
-      fc.property(policyArb, (policy) => {
+      fc.property(lifecyclePolicyArb, (policy) => {
         expect(decodeCommand(LifecyclePolicy, policy)._tag).toBe('Right')
       }),
       { numRuns: 100 },

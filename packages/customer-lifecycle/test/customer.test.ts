@@ -1,7 +1,9 @@
 import { deciderSpec } from '@dealer-crm/testing'
 import { describe, expect, it } from 'vitest'
-import { decider } from '../src/index.js'
+import { lifecycleDecider } from '../src/index.js'
 import { clerk, cmd, customerId, deliver, eventsOf, otherVin, register, vin, visit } from './support.js'
+
+const decider = lifecycleDecider()
 
 const spec = deciderSpec(decider)
 const registered = eventsOf(register())

@@ -1,7 +1,9 @@
 import { deciderSpec } from '@dealer-crm/testing'
 import { describe, expect, it } from 'vitest'
-import { type CustomerLifecycleEvent, decider } from '../src/index.js'
+import { type LifecycleEvent, lifecycleDecider } from '../src/index.js'
 import { cmd, deliver, evaluate, eventsOf, register, visit } from './support.js'
+
+const decider = lifecycleDecider()
 
 const spec = deciderSpec(decider)
 const owner = [
@@ -17,7 +19,7 @@ const contact = (
   channel: 'call' | 'sms' | 'wechat' | 'walk-in' = 'call',
 ) => cmd('RecordInboundContact', { contactId, at, channel, topic, note: '' })
 
-const stageChanges = (events: ReadonlyArray<CustomerLifecycleEvent>) =>
+const stageChanges = (events: ReadonlyArray<LifecycleEvent>) =>
   events.flatMap((e) => (e.type === 'StageChanged' ? [e.data] : []))
 
 describe('inbound contacts: the customer calls, writes or walks in (docs/domain.md §1)', () => {

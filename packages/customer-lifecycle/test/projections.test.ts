@@ -7,18 +7,18 @@ import {
 } from '@dealer-crm/eventsourcing'
 import { describe, expect, it } from 'vitest'
 import {
-  type CustomerLifecycleEvent,
   churnRate,
   churnRiskProjection,
   cohortReturn,
   contactThisWeek,
-  customerLifecycleEvents,
   customerProfileProjection,
-  customerStream,
-  decider,
-  defaultPolicy,
+  defaultLifecyclePolicy,
   dueBetween,
-  lifecycleMetrics,
+  type LifecycleEvent,
+  lifecycleDecider,
+  lifecycleEvents,
+  lifecycleMetricsProjection,
+  lifecycleStream,
   overdueAt,
   reChurnRate,
   reminderConversion,
@@ -29,6 +29,8 @@ import {
   winBackRate,
 } from '../src/index.js'
 import { cmd, customerEvents, deliver, evaluate, recorded, register, visit } from './support.js'
+
+const decider = lifecycleDecider()
 
 const endOf2025 = '2026-01-01T10:00:00+08:00'
 
@@ -198,7 +200,7 @@ describe('churn-risk list and inbound contacts', () => {
   const atRisk = customerEvents('c-1', ...atRiskCommands)
   const called = (at: string, topic: 'enquiry' | 'went-elsewhere') =>
     cmd('RecordInboundContact', { contactId: `in-${at}`, at, channel: 'call', topic, note: '' })
-  const listed = (events: ReadonlyArray<CustomerLifecycleEvent>, weekStart: string) =>
+  const listed = (events: ReadonlyArray<LifecycleEvent>, weekStart: string) =>
     contactThisWeek(project(churnRiskProjection, recorded(events)), weekStart).map((e) => [e.stage, e.why])
 
   it('leaves out a customer the dealership spoke with in the week before, and lists them again after', () => {
@@ -264,7 +266,7 @@ describe('touchpoint calendar', () => {
 })
 
 describe('metrics', () => {
-  const metrics = project(lifecycleMetrics, recorded(portfolio))
+  const metrics = project(lifecycleMetricsProjection, recorded(portfolio))
   it('service retention = Active ÷ (Active + Recently Lost + Defected + Never Serviced)', () => {
     expect(serviceRetention(metrics, endOf2025)).toEqual({
       active: 1,
@@ -286,7 +288,7 @@ describe('metrics', () => {
   })
   it('win-back and re-churn rates', () => {
     const m = project(
-      lifecycleMetrics,
+      lifecycleMetricsProjection,
       recorded([...portfolio.filter((e) => e.data.customerId !== 'c-2'), ...wonBackThenSlipped]),
     )
     expect(winBackRate(m)).toEqual({ slipped: 2, wonBack: 1, rate: 0.5 })
@@ -308,8 +310,8 @@ describe('metrics', () => {
 describe('segments as of a date', () => {
   it('answers "which segment was this customer in on 1 March" by replaying the store up to then', async () => {
     const clock = manualClock('2024-01-10T02:00:00Z')
-    const store = createInMemoryEventStore({ registry: customerLifecycleEvents, clock })
-    const stream = customerStream('c-1')
+    const store = createInMemoryEventStore({ registry: lifecycleEvents, clock })
+    const stream = lifecycleStream('c-1')
     const score = (at: string, recency: number, frequency: number, monetary: number) =>
       cmd('ScoreRfm', { at, recency, frequency, monetary })
     const tier = (at: string, rank: number) =>
@@ -318,7 +320,7 @@ describe('segments as of a date', () => {
         valueFen: 100_000,
         rank,
         portfolioSize: 100,
-        ...valueWindow(defaultPolicy, at),
+        ...valueWindow(defaultLifecyclePolicy, at),
       })
     const steps = [
       register(),

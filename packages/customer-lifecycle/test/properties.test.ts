@@ -2,42 +2,43 @@ import { checkCommandSequences, checkReplayDeterminism, runCommands, type Step }
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
-  type Channel,
-  type Command,
-  type Customer,
-  type CustomerLifecycleEvent,
-  customerLifecycle,
-  customerLifecycleEvents,
-  customerStream,
-  decider,
-  defaultPolicy,
+  type ContactChannel,
+  defaultLifecyclePolicy,
   hasLiveConsent,
   inQuietHours,
   isBefore,
+  type LifecycleCommand,
   type LifecycleError,
+  type LifecycleEvent,
   type LifecyclePolicy,
+  type LifecycleStage,
+  type LifecycleState,
+  lifecycleDecider,
+  lifecycleEvents,
+  lifecycleStream,
   ms,
   type Purpose,
   purposeOf,
-  type Stage,
   type StageCause,
   type TouchpointKind,
 } from '../src/index.js'
-import { commandArb, commandTimelineArb, policyArb } from '../src/testing.js'
+import { lifecycleCommandArb, lifecyclePolicyArb, lifecycleTimelineArb } from '../src/testing.js'
 import { deliver, eventsOf, register } from './support.js'
+
+const decider = lifecycleDecider()
 
 const history = eventsOf(register('2023-12-01T10:00:00+08:00'), deliver('2023-12-15T10:00:00+08:00'))
 const numRuns = 150
 
-type LifecycleStep = Step<Command, CustomerLifecycleEvent, Customer, LifecycleError>
+type LifecycleStep = Step<LifecycleCommand, LifecycleEvent, LifecycleState, LifecycleError>
 
-const timelineOrRandom = fc.oneof(commandTimelineArb(), fc.array(commandArb(), { maxLength: 40 }))
+const timelineOrRandom = fc.oneof(lifecycleTimelineArb(), fc.array(lifecycleCommandArb(), { maxLength: 40 }))
 
 /** A random policy with timelines aimed at its own thresholds, or random commands. */
-const policyAndCommands = policyArb.chain((policy) =>
+const policyAndCommands = lifecyclePolicyArb.chain((policy) =>
   fc.tuple(
     fc.constant(policy),
-    fc.oneof(commandTimelineArb(40, policy), fc.array(commandArb(), { maxLength: 40 })),
+    fc.oneof(lifecycleTimelineArb(40, policy), fc.array(lifecycleCommandArb(), { maxLength: 40 })),
   ),
 )
 
@@ -48,14 +49,14 @@ const policyAndCommands = policyArb.chain((policy) =>
 const checkSteps = (invariant: (step: LifecycleStep, policy: LifecyclePolicy) => boolean | undefined) => {
   checkCommandSequences({
     decider,
-    commands: commandArb(),
+    commands: lifecycleCommandArb(),
     history,
     numRuns,
-    invariant: (step) => invariant(step, defaultPolicy),
+    invariant: (step) => invariant(step, defaultLifecyclePolicy),
   })
   fc.assert(
     fc.property(policyAndCommands, ([policy, commands]) => {
-      const lifecycle = customerLifecycle(policy)
+      const lifecycle = lifecycleDecider(policy)
       const steps = runCommands(lifecycle, commands, history)
       for (const step of steps) expect(invariant(step, policy)).not.toBe(false)
       const last = steps[steps.length - 1]
@@ -71,20 +72,20 @@ const checkSteps = (invariant: (step: LifecycleStep, policy: LifecyclePolicy) =>
  * a stage. Inbound contacts stay, as one may say the customer went elsewhere (and an earlier
  * contact with the same id makes that one a duplicate).
  */
-const isLifecycleFact = (c: Command) =>
+const isLifecycleFact = (c: LifecycleCommand) =>
   c.type === 'RegisterProspect' ||
   c.type === 'RecordDelivery' ||
   c.type === 'RecordServiceVisit' ||
   c.type === 'TransferOwnership' ||
-  c.type === 'EvaluateAt' ||
+  c.type === 'EvaluateCustomer' ||
   c.type === 'OverrideStage' ||
   c.type === 'RecordInboundContact'
 
-const stageSetBy = (e: CustomerLifecycleEvent) =>
+const stageSetBy = (e: LifecycleEvent) =>
   e.type === 'StageChanged' || e.type === 'StageOverridden' ? e.data.to : null
 
 /** The stages a fact can bring by itself; the time-driven ones (declining, at risk, never serviced) only come from an evaluation. */
-const reachableByFact: Readonly<Record<Exclude<StageCause, 'evaluation'>, ReadonlyArray<Stage>>> = {
+const reachableByFact: Readonly<Record<Exclude<StageCause, 'evaluation'>, ReadonlyArray<LifecycleStage>>> = {
   delivery: ['owner', 'active', 'stable', 'won-back'],
   'service-visit': ['active', 'stable', 'won-back'],
   'ownership-transfer': ['lost'],
@@ -104,8 +105,8 @@ describe('properties over random command sequences', () => {
 
   it('a stage is a function of the recorded facts, the evaluation times and the policy', () => {
     fc.assert(
-      fc.property(policyArb, timelineOrRandom, (policy, commands) => {
-        const lifecycle = customerLifecycle(policy)
+      fc.property(lifecyclePolicyArb, timelineOrRandom, (policy, commands) => {
+        const lifecycle = lifecycleDecider(policy)
         const all = runCommands(lifecycle, commands, history)
         const onlyFacts = runCommands(lifecycle, commands.filter(isLifecycleFact), history)
         const start = history.reduce(lifecycle.evolve, lifecycle.initialState)
@@ -126,16 +127,16 @@ describe('properties over random command sequences', () => {
 
   it('evaluating again at the time of the last evaluation changes nothing', () => {
     fc.assert(
-      fc.property(policyArb, commandTimelineArb(), (policy, commands) => {
-        const lifecycle = customerLifecycle(policy)
+      fc.property(lifecyclePolicyArb, lifecycleTimelineArb(), (policy, commands) => {
+        const lifecycle = lifecycleDecider(policy)
         const steps = runCommands(lifecycle, commands, history)
         const state =
           steps[steps.length - 1]?.after ?? history.reduce(lifecycle.evolve, lifecycle.initialState)
         const at = state.lastEvaluatedAt ?? '2024-01-01T10:00:00+08:00'
-        const evaluate = (s: Customer) =>
+        const evaluate = (s: LifecycleState) =>
           lifecycle.decide(
             {
-              type: 'EvaluateAt',
+              type: 'EvaluateCustomer',
               data: { customerId: 'c-1', at, by: { id: 'scheduler', role: 'scheduler' } },
             },
             s,
@@ -149,7 +150,7 @@ describe('properties over random command sequences', () => {
     )
   })
 
-  it('time moves a stage only through EvaluateAt: a fact never brings a time-driven stage', () => {
+  it('time moves a stage only through EvaluateCustomer: a fact never brings a time-driven stage', () => {
     checkSteps(({ outcome }) => {
       for (const e of outcome.ok ? outcome.events : [])
         if (e.type === 'StageChanged' && e.data.cause !== 'evaluation')
@@ -188,13 +189,13 @@ describe('properties over random command sequences', () => {
 
   it('consent is checked exactly, when a contact is planned and again when it is made', () => {
     const common = { customerId: 'c-1', by: { id: 'cm-1', role: 'customer-manager' as const } }
-    const channel = fc.constantFrom<Channel>('sms', 'wechat')
+    const channel = fc.constantFrom<ContactChannel>('sms', 'wechat')
     const id = fc.constantFrom('tp-1', 'tp-2')
     const move = fc.oneof(
       fc
         .tuple(fc.constantFrom<Purpose>('marketing', 'service-reminder', 'survey'), channel, fc.boolean())
         .map(
-          ([purpose, ch, grant]): Command => ({
+          ([purpose, ch, grant]): LifecycleCommand => ({
             type: grant ? 'GrantConsent' : 'WithdrawConsent',
             data: { ...common, at: '2024-01-05T10:00:00+08:00', purpose, channel: ch, source: 'phone-call' },
           }),
@@ -211,7 +212,7 @@ describe('properties over random command sequences', () => {
           channel,
         )
         .map(
-          ([touchpointId, kind, ch]): Command => ({
+          ([touchpointId, kind, ch]): LifecycleCommand => ({
             type: 'PlanTouchpoint',
             data: {
               ...common,
@@ -225,7 +226,7 @@ describe('properties over random command sequences', () => {
           }),
         ),
       id.map(
-        (touchpointId): Command => ({
+        (touchpointId): LifecycleCommand => ({
           type: 'RecordTouchpointOutcome',
           data: { ...common, at: '2024-01-20T11:00:00+08:00', touchpointId, outcome: 'reached', note: '' },
         }),
@@ -233,14 +234,10 @@ describe('properties over random command sequences', () => {
     )
     const seen = new Set<string>()
     const property = fc.property(
-      policyArb,
+      lifecyclePolicyArb,
       fc.array(move, { minLength: 10, maxLength: 30 }),
       (policy, commands) => {
-        for (const { command, before, outcome } of runCommands(
-          customerLifecycle(policy),
-          commands,
-          history,
-        )) {
+        for (const { command, before, outcome } of runCommands(lifecycleDecider(policy), commands, history)) {
           const contact =
             command.type === 'PlanTouchpoint'
               ? { purpose: purposeOf[command.data.kind], channel: command.data.channel }
@@ -300,8 +297,8 @@ describe('properties over random command sequences', () => {
       },
       fc.constantFrom('tp-1', 'tp-2', 'tp-3').map((touchpointId) => ({ plan: false as const, touchpointId })),
     )
-    const property = fc.property(policyArb, fc.array(step, { maxLength: 20 }), (policy, steps) => {
-      const lifecycle = customerLifecycle(policy)
+    const property = fc.property(lifecyclePolicyArb, fc.array(step, { maxLength: 20 }), (policy, steps) => {
+      const lifecycle = lifecycleDecider(policy)
       const consent = lifecycle.decide(
         {
           type: 'GrantConsent',
@@ -325,7 +322,7 @@ describe('properties over random command sequences', () => {
           at: '2023-12-31T10:00:00+08:00',
           by: { id: 'cm-1', role: 'customer-manager' as const },
         }
-        const command: Command = s.plan
+        const command: LifecycleCommand = s.plan
           ? {
               type: 'PlanTouchpoint',
               data: {
@@ -366,11 +363,11 @@ describe('properties over random command sequences', () => {
 
   it('the generated sequences do reach marketing contacts, refusals and every stage', () => {
     const seen = new Set<string>()
-    for (const [policy, commands] of fc.sample(fc.tuple(policyArb, commandTimelineArb()), {
+    for (const [policy, commands] of fc.sample(fc.tuple(lifecyclePolicyArb, lifecycleTimelineArb()), {
       numRuns: 150,
       seed: 7,
     }))
-      for (const step of runCommands(customerLifecycle(policy), commands, history)) {
+      for (const step of runCommands(lifecycleDecider(policy), commands, history)) {
         if (!step.outcome.ok) seen.add(step.outcome.error.code)
         for (const e of step.outcome.ok ? step.outcome.events : []) {
           if (e.type === 'TouchpointPlanned' || e.type === 'TouchpointDone')
@@ -411,7 +408,7 @@ describe('properties over random command sequences', () => {
 
   it('an evaluation earlier than the last one is rejected', () => {
     checkSteps(({ command, before, outcome }) => {
-      if (command.type !== 'EvaluateAt' || command.data.customerId !== before.customerId) return true
+      if (command.type !== 'EvaluateCustomer' || command.data.customerId !== before.customerId) return true
       const early = before.lastEvaluatedAt !== null && isBefore(command.data.at, before.lastEvaluatedAt)
       expect(outcome.ok ? 'accepted' : outcome.error.code).toBe(early ? 'BeforeLastEvaluation' : 'accepted')
       return true
@@ -421,9 +418,9 @@ describe('properties over random command sequences', () => {
   it('replay reproduces the state: events stored as JSON, personal data sealed, read back and folded', async () => {
     await checkReplayDeterminism({
       decider,
-      registry: customerLifecycleEvents,
-      streamName: customerStream('c-1'),
-      commands: commandTimelineArb(30),
+      registry: lifecycleEvents,
+      streamName: lifecycleStream('c-1'),
+      commands: lifecycleTimelineArb(30),
       history,
       numRuns: 60,
     })
@@ -441,7 +438,11 @@ const DAY_MS = 86_400_000
  * no distance driven); never serviced after `neverServicedAfterDays` for an owner who never came back.
  * `null` when other rules decide (no car left, went elsewhere) or the interval is the customer's own.
  */
-const thresholdStage = (s: Customer, at: string, policy: LifecyclePolicy): Stage | 'not-lost' | null => {
+const thresholdStage = (
+  s: LifecycleState,
+  at: string,
+  policy: LifecyclePolicy,
+): LifecycleStage | 'not-lost' | null => {
   const owned = Object.values(s.vehicles).filter((v) => v.owned)
   if (owned.length === 0) return null
   const visits = s.visits.filter((v) => s.vehicles[v.vin]?.owned === true).map((v) => ms(v.at))
@@ -457,15 +458,16 @@ const thresholdStage = (s: Customer, at: string, policy: LifecyclePolicy): Stage
 
 describe('time thresholds (docs/domain.md §1 rules, §5)', () => {
   const policyAndTimeline = fc
-    .oneof(fc.constant(defaultPolicy), policyArb)
-    .chain((policy) => fc.tuple(fc.constant(policy), commandTimelineArb(40, policy)))
+    .oneof(fc.constant(defaultLifecyclePolicy), lifecyclePolicyArb)
+    .chain((policy) => fc.tuple(fc.constant(policy), lifecycleTimelineArb(40, policy)))
 
   it('every evaluation gives the stage the thresholds give, counted from the facts: lost after 540 whole days, not at 540', () => {
     fc.assert(
       fc.property(policyAndTimeline, ([policy, commands]) => {
-        for (const step of runCommands(customerLifecycle(policy), commands, history)) {
+        for (const step of runCommands(lifecycleDecider(policy), commands, history)) {
           const { command, before, after } = step
-          if (command.type !== 'EvaluateAt' || !step.outcome.ok || command.data.customerId !== 'c-1') continue
+          if (command.type !== 'EvaluateCustomer' || !step.outcome.ok || command.data.customerId !== 'c-1')
+            continue
           const held = before.override !== null && !isBefore(before.override.expiresAt, command.data.at)
           if (held || after.override !== null) continue
           const expected = thresholdStage(before, command.data.at, policy)
@@ -480,16 +482,16 @@ describe('time thresholds (docs/domain.md §1 rules, §5)', () => {
 
   it('the timelines do evaluate a day before, on and a day after the lost threshold', () => {
     const seen = new Set<number>()
-    for (const commands of fc.sample(commandTimelineArb(40), { numRuns: 300, seed: 540 }))
+    for (const commands of fc.sample(lifecycleTimelineArb(40), { numRuns: 300, seed: 540 }))
       for (const step of runCommands(decider, commands, history)) {
-        if (step.command.type !== 'EvaluateAt' || !step.outcome.ok) continue
+        if (step.command.type !== 'EvaluateCustomer' || !step.outcome.ok) continue
         const s = step.before
         const visits = s.visits.filter((v) => s.vehicles[v.vin]?.owned === true).map((v) => ms(v.at))
         const owned = Object.values(s.vehicles).filter((v) => v.owned)
         if (visits.length === 0 || owned.length === 0) continue
         const lastSeen = Math.max(...owned.map((v) => ms(v.deliveredAt)), ...visits)
         const days = Math.floor((ms(step.command.data.at) - lastSeen) / DAY_MS)
-        if (Math.abs(days - defaultPolicy.lostAfterDays) <= 1) seen.add(days)
+        if (Math.abs(days - defaultLifecyclePolicy.lostAfterDays) <= 1) seen.add(days)
       }
     expect([...seen].sort()).toEqual([539, 540, 541])
   })

@@ -1,18 +1,20 @@
 import { deciderSpec } from '@dealer-crm/testing'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { type CustomerLifecycleEvent, customerLifecycle, decider, defaultPolicy } from '../src/index.js'
-import { policyArb } from '../src/testing.js'
+import { defaultLifecyclePolicy, type LifecycleEvent, lifecycleDecider } from '../src/index.js'
+import { lifecyclePolicyArb } from '../src/testing.js'
 import { cmd, deliver, evaluate, eventsOf, otherVin, register, vin, visit } from './support.js'
+
+const decider = lifecycleDecider()
 
 const spec = deciderSpec(decider)
 const delivered = [register(), deliver('2024-02-01T10:00:00+08:00')] as const
 const active = [...delivered, visit('2024-03-01T10:00:00+08:00', 10)] as const
 
-const stageChanges = (events: ReadonlyArray<CustomerLifecycleEvent>) =>
+const stageChanges = (events: ReadonlyArray<LifecycleEvent>) =>
   events.flatMap((e) => (e.type === 'StageChanged' ? [e.data] : []))
 
-describe('time moves a stage only through EvaluateAt (docs/domain.md §1 rules)', () => {
+describe('time moves a stage only through EvaluateCustomer (docs/domain.md §1 rules)', () => {
   it('records every evaluation, changed or not', () => {
     spec
       .given(eventsOf(...delivered))
@@ -24,7 +26,7 @@ describe('time moves a stage only through EvaluateAt (docs/domain.md §1 rules)'
             customerId: 'c-1',
             at: '2024-06-01T02:00:00+08:00',
             stage: 'owner',
-            policyVersion: defaultPolicy.policyVersion,
+            policyVersion: defaultLifecyclePolicy.policyVersion,
           },
         },
       ])
@@ -83,7 +85,7 @@ describe('declining, at risk and lost by the policy thresholds (docs/domain.md �
       daysOverdue: 4,
       intervalBasis: 'policy-default',
       atRiskAfterDays: 270,
-      policyVersion: defaultPolicy.policyVersion,
+      policyVersion: defaultLifecyclePolicy.policyVersion,
     })
   })
   it('is at risk after 9 months with no visit when the usual interval is unknown', () => {
@@ -163,7 +165,7 @@ describe('declining, at risk and lost by the policy thresholds (docs/domain.md �
   })
   it('follows the thresholds of the policy it is given', () => {
     const strict = deciderSpec(
-      customerLifecycle({ ...defaultPolicy, policyVersion: 'strict', atRiskFallbackDays: 200 }),
+      lifecycleDecider({ ...defaultLifecyclePolicy, policyVersion: 'strict', atRiskFallbackDays: 200 }),
     )
     const [change] = stageChanges(
       strict
@@ -294,8 +296,8 @@ describe('the thresholds hold to the day, under any policy (docs/domain.md §1 r
 
   it('one visit, then an evaluation d days later: active, declining, at risk, lost', () => {
     fc.assert(
-      fc.property(policyArb, fc.integer({ min: 0, max: 800 }), (policy, d) => {
-        const lifecycle = customerLifecycle(policy)
+      fc.property(lifecyclePolicyArb, fc.integer({ min: 0, max: 800 }), (policy, d) => {
+        const lifecycle = lifecycleDecider(policy)
         const given = eventsOf(register(), deliver(delivery), visit(lastVisit, 10))
         const state = given.reduce(lifecycle.evolve, lifecycle.initialState)
         const decision = lifecycle.decide(evaluate(daysAfter(lastVisit, d)), state)
@@ -326,9 +328,12 @@ describe('the thresholds hold to the day, under any policy (docs/domain.md §1 r
 
   it('no visit after the delivery, then an evaluation d days later: owner, then never serviced', () => {
     fc.assert(
-      fc.property(policyArb, fc.integer({ min: 0, max: 800 }), (policy, d) => {
-        const lifecycle = customerLifecycle(policy)
-        const state = eventsOf(register(), deliver(delivery)).reduce(lifecycle.evolve, lifecycle.initialState)
+      fc.property(lifecyclePolicyArb, fc.integer({ min: 0, max: 800 }), (policy, d) => {
+        const lifecycle = lifecycleDecider(policy)
+        const state = eventsOf(register(), deliver(delivery)).reduce(
+          lifecycle.evolve,
+          lifecycle.initialState,
+        )
         const decision = lifecycle.decide(evaluate(daysAfter(delivery, d)), state)
         if (decision._tag === 'Left') throw new Error(decision.left.message)
         expect(decision.right.reduce(lifecycle.evolve, state).stage).toBe(

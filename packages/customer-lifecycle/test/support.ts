@@ -1,5 +1,13 @@
-import type { EventMetadata, RecordedEvent } from '@dealer-crm/eventsourcing'
-import { type Command, type CommandOf, type CustomerLifecycleEvent, decider } from '../src/index.js'
+import { type CustomerId, decodeCommand, type EventMetadata, type RecordedEvent } from '@dealer-crm/eventsourcing'
+import {
+  LifecycleCommand,
+  type LifecycleCommandOf,
+  type LifecycleEvent,
+  lifecycleDecider,
+} from '../src/index.js'
+import type { LifecycleCommandInput } from '../src/testing.js'
+
+const decider = lifecycleDecider()
 
 export const clerk = { id: 'staff-1', role: 'customer-manager' } as const
 export const scheduler = { id: 'scheduler', role: 'scheduler' } as const
@@ -7,15 +15,23 @@ export const customerId = 'c-1'
 export const vin = 'LSGKB54U0BA123456'
 export const otherVin = 'LFV2A21K5G3045678'
 
-type Data<T extends Command['type']> = CommandOf<T>['data']
-type Extra<T extends Command['type']> = Omit<Data<T>, 'customerId' | 'by'> & Partial<Pick<Data<T>, 'by'>>
+type Data<T extends LifecycleCommand['type']> = Extract<LifecycleCommandInput, { type: T }>['data']
+type Extra<T extends LifecycleCommand['type']> = Omit<Data<T>, 'customerId' | 'by'> &
+  Partial<Pick<Data<T>, 'by'>>
 
-const isCommandOf = <T extends Command['type']>(type: T, c: { type: string }): c is CommandOf<T> =>
-  c.type === type
+const isCommandOf = <T extends LifecycleCommand['type']>(
+  type: T,
+  c: { type: string },
+): c is LifecycleCommandOf<T> => c.type === type
 
-/** A command for customer c-1, by the clerk unless told otherwise (not validated: bad input is tested too). */
-export const cmd = <T extends Command['type']>(type: T, data: Extra<T>): CommandOf<T> => {
-  const c = { type, data: { customerId, by: clerk, ...data } }
+/**
+ * A command for customer c-1, by the clerk unless told otherwise, decoded as the application decodes it
+ * (instants to UTC). Input the codec refuses is passed on as written: bad input is tested too.
+ */
+export const cmd = <T extends LifecycleCommand['type']>(type: T, data: Extra<T>): LifecycleCommandOf<T> => {
+  const raw = { type, data: { customerId, by: clerk, ...data } }
+  const decoded = decodeCommand(LifecycleCommand, raw)
+  const c: { type: string } = decoded._tag === 'Right' ? decoded.right : raw
   if (!isCommandOf(type, c)) throw new Error(`not a ${type}`)
   return c
 }
@@ -53,11 +69,11 @@ export const visit = (at: string, mileageKm: number, v = vin) =>
     amountFen: 50_000,
   })
 
-export const evaluate = (at: string) => cmd('EvaluateAt', { at, by: scheduler })
+export const evaluate = (at: string) => cmd('EvaluateCustomer', { at, by: scheduler })
 
 /** The events the commands produce, one after the other; fails on the first refusal. */
-export const eventsOf = (...commands: ReadonlyArray<Command>): ReadonlyArray<CustomerLifecycleEvent> => {
-  const events: CustomerLifecycleEvent[] = []
+export const eventsOf = (...commands: ReadonlyArray<LifecycleCommand>): ReadonlyArray<LifecycleEvent> => {
+  const events: LifecycleEvent[] = []
   for (const c of commands) {
     const state = events.reduce(decider.evolve, decider.initialState)
     const decision = decider.decide(c, state)
@@ -69,9 +85,9 @@ export const eventsOf = (...commands: ReadonlyArray<Command>): ReadonlyArray<Cus
 
 /** Recorded events, as a store would hand them to a projection. */
 export const recorded = (
-  events: ReadonlyArray<CustomerLifecycleEvent>,
+  events: ReadonlyArray<LifecycleEvent>,
   streamName = `customer-${customerId}`,
-): ReadonlyArray<RecordedEvent<CustomerLifecycleEvent>> =>
+): ReadonlyArray<RecordedEvent<LifecycleEvent>> =>
   events.map((e, i) => {
     const metadata: EventMetadata = {
       eventId: `00000000-0000-7000-8000-${String(i).padStart(12, '0')}`,
@@ -92,11 +108,11 @@ export const recorded = (
   })
 
 /** The same command for another customer. */
-export const forCustomer = <C extends Command>(id: string, c: C): C => ({
+export const forCustomer = <C extends LifecycleCommand>(id: string, c: C): C => ({
   ...c,
-  data: { ...c.data, customerId: id },
+  data: { ...c.data, customerId: id as CustomerId },
 })
 
 /** The events of one customer's commands, written for customer `id`. */
-export const customerEvents = (id: string, ...commands: ReadonlyArray<Command>) =>
+export const customerEvents = (id: string, ...commands: ReadonlyArray<LifecycleCommand>) =>
   eventsOf(...commands.map((c) => forCustomer(id, c)))

@@ -2,13 +2,15 @@ import { readFileSync } from 'node:fs'
 import { deciderSpec } from '@dealer-crm/testing'
 import { describe, expect, it } from 'vitest'
 import {
-  type Command,
-  type CustomerLifecycleEvent,
-  decider,
-  defaultPolicy,
+  defaultLifecyclePolicy,
+  type LifecycleCommand,
+  type LifecycleEvent,
+  lifecycleDecider,
   valueWindow,
 } from '../src/index.js'
 import { cmd, deliver, evaluate, eventsOf, register, visit } from './support.js'
+
+const decider = lifecycleDecider()
 
 // Every threshold of the default lifecycle policy at −1 / 0 / +1 of its bound (days, visits, ranks,
 // minutes, milliseconds), and the defaults pinned to docs/domain.md (issue #18: lost at exactly 540
@@ -20,9 +22,11 @@ const plus = (at: string, ms: number) => new Date(Date.parse(at) + ms).toISOStri
 const days = (at: string, n: number) => plus(at, n * DAY)
 
 const delivery = '2024-02-01T10:00:00+08:00'
-const stageAfter = (history: ReadonlyArray<CustomerLifecycleEvent>, command: Command) =>
-  [...history, ...spec.given(history).when(command).events()].reduce(decider.evolve, decider.initialState)
-    .stage
+const stageAfter = (history: ReadonlyArray<LifecycleEvent>, command: LifecycleCommand) =>
+  [...history, ...spec.given(history).when(command).events()].reduce(
+    decider.evolve,
+    decider.initialState,
+  ).stage
 
 describe('the default lifecycle policy is the rules of docs/domain.md', () => {
   const domain = readFileSync(new URL('../../../docs/domain.md', import.meta.url), 'utf8')
@@ -32,30 +36,33 @@ describe('the default lifecycle policy is the rules of docs/domain.md', () => {
     expect(domain).toContain(
       "at-risk after 1.5× the customer's usual\n  service interval with no visit (fallback 9 months), lost after 18 months",
     )
-    expect(defaultPolicy.atRiskIntervalFactor).toBe(1.5)
-    expect(defaultPolicy.atRiskFallbackDays).toBe(9 * MONTH)
-    expect(defaultPolicy.lostAfterDays).toBe(18 * MONTH)
+    expect(defaultLifecyclePolicy.atRiskIntervalFactor).toBe(1.5)
+    expect(defaultLifecyclePolicy.atRiskFallbackDays).toBe(9 * MONTH)
+    expect(defaultLifecyclePolicy.lostAfterDays).toBe(18 * MONTH)
   })
 
   it('§5: 6–12 months without a visit is at risk (流失风险)', () => {
     expect(domain).toContain('6–12 months without a visit = at risk (流失风险)')
-    expect([defaultPolicy.atRiskMinDays, defaultPolicy.atRiskMaxDays]).toEqual([6 * MONTH, 365])
+    expect([defaultLifecyclePolicy.atRiskMinDays, defaultLifecyclePolicy.atRiskMaxDays]).toEqual([
+      6 * MONTH,
+      365,
+    ])
   })
 
   it('§5 Service Lens: Active = serviced within 12 months; never serviced = bought but never returned', () => {
     expect(domain).toContain('Active = serviced within 12\n  months')
-    expect(defaultPolicy.neverServicedAfterDays).toBe(365)
+    expect(defaultLifecyclePolicy.neverServicedAfterDays).toBe(365)
   })
 
   it('seed 003 20/80原则: the top 20% by value over a year is the key tier', () => {
     expect(domain).toContain('the top 20% of customers by value are the focus')
-    expect(defaultPolicy.keyTierShare).toBe(0.2)
-    expect(defaultPolicy.valueWindowDays).toBe(365)
+    expect(defaultLifecyclePolicy.keyTierShare).toBe(0.2)
+    expect(defaultLifecyclePolicy.valueWindowDays).toBe(365)
   })
 
   it('§5 Consent: marketing needs prior consent (opt-in); service reminders run until opted out', () => {
     expect(domain).toContain('Marketing SMS/calls need prior consent and an easy opt-out')
-    expect(defaultPolicy.consentRequired).toEqual({
+    expect(defaultLifecyclePolicy.consentRequired).toEqual({
       'service-reminder': false,
       marketing: true,
       survey: false,
@@ -63,7 +70,7 @@ describe('the default lifecycle policy is the rules of docs/domain.md', () => {
   })
 
   it('the dealer’s choices the seeds leave open, as the README states them', () => {
-    expect(defaultPolicy).toMatchObject({
+    expect(defaultLifecyclePolicy).toMatchObject({
       serviceIntervalDays: 180,
       serviceIntervalKm: 10_000,
       visitsForStable: 3,
@@ -223,7 +230,7 @@ describe('the key tier: the top 20% of the portfolio (seed 003 20/80原则)', ()
           valueFen: 1_000_000,
           rank,
           portfolioSize,
-          ...valueWindow(defaultPolicy, windowTo),
+          ...valueWindow(defaultLifecyclePolicy, windowTo),
         }),
       )
       .events()

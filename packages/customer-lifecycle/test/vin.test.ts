@@ -3,17 +3,18 @@ import { deciderSpec } from '@dealer-crm/testing'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
-  Command,
-  customerLifecycle,
-  decider,
-  defaultPolicy,
+  defaultLifecyclePolicy,
   hasVinCheckDigit,
+  LifecycleCommand,
+  lifecycleDecider,
   vinCheckDigit,
 } from '../src/index.js'
-import { anyVinArb, vinArb, wrongCheckDigitVinArb } from '../src/testing.js'
+import { lifecycleAnyVinArb, lifecycleVinArb, lifecycleWrongCheckDigitVinArb } from '../src/testing.js'
 import { deliver, eventsOf, register } from './support.js'
 
-const strict = deciderSpec(customerLifecycle({ ...defaultPolicy, requireVinCheckDigit: true }))
+const decider = lifecycleDecider()
+
+const strict = deciderSpec(lifecycleDecider({ ...defaultLifecyclePolicy, requireVinCheckDigit: true }))
 const registered = eventsOf(register())
 const deliverVin = (vin: string) => ({
   ...deliver('2024-02-01T10:00:00+08:00'),
@@ -31,7 +32,7 @@ describe('VIN check digit (GB 16735, FMVSS 115: position 9)', () => {
   })
   it('the check digit does not depend on position 9, and any other digit there is wrong', () => {
     fc.assert(
-      fc.property(anyVinArb, fc.constantFrom(...'0123456789X'), (vin, digit) => {
+      fc.property(lifecycleAnyVinArb, fc.constantFrom(...'0123456789X'), (vin, digit) => {
         const other = `${vin.slice(0, 8)}${digit}${vin.slice(9)}`
         expect(vinCheckDigit(other)).toBe(vinCheckDigit(vin))
         expect(hasVinCheckDigit(other)).toBe(digit === vinCheckDigit(vin))
@@ -41,13 +42,13 @@ describe('VIN check digit (GB 16735, FMVSS 115: position 9)', () => {
   })
   it('the arbitraries’ VINs carry their check digit, and the bad ones do not', () => {
     fc.assert(
-      fc.property(vinArb, anyVinArb, wrongCheckDigitVinArb, (a, b, wrong) => {
+      fc.property(lifecycleVinArb, lifecycleAnyVinArb, lifecycleWrongCheckDigitVinArb, (a, b, wrong) => {
         expect([hasVinCheckDigit(a), hasVinCheckDigit(b), hasVinCheckDigit(wrong)]).toEqual([
           true,
           true,
           false,
         ])
-        expect(decodeCommand(Command, deliverVin(wrong))._tag).toBe('Right')
+        expect(decodeCommand(LifecycleCommand, deliverVin(wrong))._tag).toBe('Right')
       }),
       { numRuns: 100 },
     )
@@ -75,7 +76,7 @@ describe('VIN check digit (GB 16735, FMVSS 115: position 9)', () => {
   })
   it('under the strict policy every wrong check digit is refused and every right one accepted', () => {
     fc.assert(
-      fc.property(anyVinArb, wrongCheckDigitVinArb, (right, wrong) => {
+      fc.property(lifecycleAnyVinArb, lifecycleWrongCheckDigitVinArb, (right, wrong) => {
         strict.given(registered).when(deliverVin(wrong)).thenError('WrongCheckDigit')
         expect(strict.given(registered).when(deliverVin(right)).events()[0]?.type).toBe('VehicleDelivered')
       }),

@@ -1,34 +1,40 @@
-import type { Projection } from '@dealer-crm/eventsourcing'
-import { daysBetween, isBefore, ms } from '../calendar.js'
-import type { CustomerLifecycleEvent, StageEvidence } from '../events.js'
-import type { ContactStyle, Stage } from '../vocabulary.js'
+import {
+  elapsedDays,
+  epochMs,
+  type Instant,
+  isBefore,
+  later,
+  type Projection,
+} from '@dealer-crm/eventsourcing'
+import type { LifecycleEvent, StageEvidence } from '../events.js'
+import type { ContactStyle, LifecycleStage } from '../vocabulary.js'
 
 interface Watched {
   customerId: string
-  stage: Stage
-  stageSince: string
+  stage: LifecycleStage
+  stageSince: Instant
   evidence: StageEvidence | null
-  probationEndsAt: string | null
+  probationEndsAt: Instant | null
   managerId: string | null
   contactStyle: ContactStyle | null
   vip: boolean
   /** Planned touchpoints by id → due time. */
-  planned: Map<string, string>
+  planned: Map<string, Instant>
   /** The last time the dealership spoke with the customer: an inbound contact, or a touchpoint that reached them. */
-  lastSpokenAt: string | null
+  lastSpokenAt: Instant | null
 }
 
 export type ChurnRiskState = Map<string, Watched>
 
 export interface ChurnRiskEntry {
   readonly customerId: string
-  readonly stage: Stage
+  readonly stage: LifecycleStage
   readonly why: string
   readonly daysOverdue: number
   readonly managerId: string | null
   readonly contactStyle: ContactStyle | null
   readonly vip: boolean
-  readonly lastSpokenAt: string | null
+  readonly lastSpokenAt: Instant | null
 }
 
 const handles = [
@@ -43,14 +49,14 @@ const handles = [
   'TouchpointDone',
   'TouchpointCancelled',
   'InboundContactRecorded',
-] as const satisfies ReadonlyArray<CustomerLifecycleEvent['type']>
+] as const satisfies ReadonlyArray<LifecycleEvent['type']>
 
 /**
  * Who to contact this week and why (docs/domain.md §1 stage 6: 发现即将流失的客户,并采取相应的行动留住客户):
  * customers at risk, declining, never serviced, recently lost (or who said they went elsewhere),
  * or won back and on probation.
  */
-export const churnRiskProjection: Projection<ChurnRiskState, CustomerLifecycleEvent> = {
+export const churnRiskProjection: Projection<ChurnRiskState, LifecycleEvent> = {
   name: 'customer-lifecycle.churn-risk',
   version: 2,
   handles,
@@ -100,20 +106,20 @@ export const churnRiskProjection: Projection<ChurnRiskState, CustomerLifecycleEv
         break
       case 'TouchpointDone':
         w.planned.delete(e.data.touchpointId)
-        if (e.data.outcome !== 'not-reached') w.lastSpokenAt = later(w.lastSpokenAt, e.data.at)
+        if (e.data.outcome !== 'not-reached') w.lastSpokenAt = laterOf(w.lastSpokenAt, e.data.at)
         break
       case 'TouchpointCancelled':
         w.planned.delete(e.data.touchpointId)
         break
       case 'InboundContactRecorded':
-        w.lastSpokenAt = later(w.lastSpokenAt, e.data.at)
+        w.lastSpokenAt = laterOf(w.lastSpokenAt, e.data.at)
         break
     }
     return state
   },
 }
 
-const urgency: Partial<Record<Stage, number>> = {
+const urgency: Partial<Record<LifecycleStage, number>> = {
   'at-risk': 0,
   'won-back': 1,
   declining: 2,
@@ -121,9 +127,9 @@ const urgency: Partial<Record<Stage, number>> = {
   lost: 4,
 }
 
-const later = (a: string | null, b: string): string => (a !== null && ms(a) > ms(b) ? a : b)
+const laterOf = (a: Instant | null, b: Instant): Instant => (a === null ? b : later(a, b))
 
-const reason = (w: Watched, weekStart: string): string | null => {
+const reason = (w: Watched, weekStart: Instant): string | null => {
   const overdue = w.evidence?.daysOverdue ?? 0
   const saidElsewhere = w.evidence?.saidWentElsewhereAt ?? null
   switch (w.stage) {
@@ -136,7 +142,7 @@ const reason = (w: Watched, weekStart: string): string | null => {
     case 'won-back':
       return w.probationEndsAt === null ? null : `won back; probation runs until ${w.probationEndsAt}`
     case 'lost':
-      return daysBetween(w.stageSince, weekStart) > 90
+      return elapsedDays(w.stageSince, weekStart) > 90
         ? null
         : saidElsewhere !== null && !isBefore(saidElsewhere, w.stageSince)
           ? `said on ${saidElsewhere} they went elsewhere; try to win back`
@@ -152,16 +158,16 @@ const reason = (w: Watched, weekStart: string): string | null => {
  * dealership spoke with in the seven days before it or since (they called in, walked in, or a
  * touchpoint reached them).
  */
-export const contactThisWeek = (state: ChurnRiskState, weekStart: string): ReadonlyArray<ChurnRiskEntry> => {
+export const contactThisWeek = (state: ChurnRiskState, weekStart: Instant): ReadonlyArray<ChurnRiskEntry> => {
   const week = 7 * 86_400_000
-  const weekEnd = ms(weekStart) + week
+  const weekEnd = epochMs(weekStart) + week
   const entries: ChurnRiskEntry[] = []
   for (const w of state.values()) {
     const why = reason(w, weekStart)
     const plannedThisWeek = [...w.planned.values()].some(
-      (due) => !isBefore(due, weekStart) && ms(due) < weekEnd,
+      (due) => !isBefore(due, weekStart) && epochMs(due) < weekEnd,
     )
-    const spokenLately = w.lastSpokenAt !== null && ms(w.lastSpokenAt) >= ms(weekStart) - week
+    const spokenLately = w.lastSpokenAt !== null && epochMs(w.lastSpokenAt) >= epochMs(weekStart) - week
     if (why === null || plannedThisWeek || spokenLately) continue
     entries.push({
       customerId: w.customerId,

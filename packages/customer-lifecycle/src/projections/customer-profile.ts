@@ -1,11 +1,11 @@
 import type { Personal, Projection } from '@dealer-crm/eventsourcing'
-import type { CustomerLifecycleEvent, StageEvidence } from '../events.js'
+import type { LifecycleEvent, StageEvidence } from '../events.js'
 import type {
   AccountFlag,
   ContactStyle,
+  LifecycleStage,
   PersonalityType,
   RfmSegment,
-  Stage,
   ValueTier,
 } from '../vocabulary.js'
 
@@ -23,7 +23,7 @@ export interface ProfileVehicle {
 export interface CustomerProfile {
   customerId: string
   name: Personal<string>
-  stage: Stage
+  stage: LifecycleStage
   stageSince: string
   stageEvidence: StageEvidence | null
   probationEndsAt: string | null
@@ -58,10 +58,10 @@ const handles = [
   'ReferralPotentialAssessed',
   'ConsentGranted',
   'ConsentWithdrawn',
-] as const satisfies ReadonlyArray<CustomerLifecycleEvent['type']>
+] as const satisfies ReadonlyArray<LifecycleEvent['type']>
 
 /** The customer profile: stage, segment, manager, vehicles and consents (issue "Read models"). */
-export const customerProfileProjection: Projection<CustomerProfiles, CustomerLifecycleEvent> = {
+export const customerProfileProjection: Projection<CustomerProfiles, LifecycleEvent> = {
   name: 'customer-lifecycle.customer-profile',
   version: 1,
   handles,

@@ -1,33 +1,39 @@
-import type { Projection } from '@dealer-crm/eventsourcing'
-import { daysBetween, ms } from '../calendar.js'
-import type { CustomerLifecycleEvent } from '../events.js'
-import type { SatisfactionClass, Stage } from '../vocabulary.js'
+import {
+  businessDate,
+  elapsedDays,
+  epochMs,
+  type Instant,
+  later,
+  type Projection,
+} from '@dealer-crm/eventsourcing'
+import type { LifecycleEvent } from '../events.js'
+import type { LifecycleStage, SatisfactionClass } from '../vocabulary.js'
 
 interface TrackedVehicle {
   owned: boolean
-  lastVisitAt: string | null
+  lastVisitAt: Instant | null
 }
 
 interface Tracked {
-  stage: Stage
-  firstDeliveryAt: string | null
-  latestDeliveryAt: string | null
+  stage: LifecycleStage
+  firstDeliveryAt: Instant | null
+  latestDeliveryAt: Instant | null
   vehicles: Map<string, TrackedVehicle>
-  visits: string[]
+  visits: Instant[]
   everAtRiskOrLost: boolean
   wonBackEpisodes: number
   reChurnEpisodes: number
   /** Times of service reminders that reached the customer and have not led to a visit yet. */
-  pendingReminders: string[]
+  pendingReminders: Instant[]
 }
 
-export interface MetricsState {
+export interface LifecycleMetricsState {
   customers: Map<string, Tracked>
   reminders: { reached: number; converted: number }
   satisfaction: Record<SatisfactionClass, number>
 }
 
-export interface MetricsOptions {
+export interface LifecycleMetricsOptions {
   /** A service reminder converts when a visit follows within this many days. */
   readonly reminderConversionDays: number
 }
@@ -41,14 +47,14 @@ const handles = [
   'StageOverridden',
   'TouchpointDone',
   'SatisfactionRecorded',
-] as const satisfies ReadonlyArray<CustomerLifecycleEvent['type']>
+] as const satisfies ReadonlyArray<LifecycleEvent['type']>
 
-const fallingBack = new Set<Stage>(['declining', 'at-risk', 'lost'])
+const fallingBack = new Set<LifecycleStage>(['declining', 'at-risk', 'lost'])
 
 /** The figures a dealer principal watches (docs/domain.md §5 Lifecycle / retention; seed 001 satisfaction). */
-export const lifecycleMetricsProjection = (
-  options: MetricsOptions = { reminderConversionDays: 30 },
-): Projection<MetricsState, CustomerLifecycleEvent> => ({
+export const lifecycleMetricsProjectionWith = (
+  options: LifecycleMetricsOptions = { reminderConversionDays: 30 },
+): Projection<LifecycleMetricsState, LifecycleEvent> => ({
   name: 'customer-lifecycle.metrics',
   version: 1,
   handles,
@@ -85,7 +91,7 @@ export const lifecycleMetricsProjection = (
         if (v !== undefined) v.lastVisitAt = e.data.at
         c.visits.push(e.data.at)
         const converted = c.pendingReminders.filter(
-          (at) => daysBetween(at, e.data.at) <= options.reminderConversionDays,
+          (at) => elapsedDays(at, e.data.at) <= options.reminderConversionDays,
         ).length
         state.reminders.converted += converted
         c.pendingReminders = []
@@ -120,7 +126,8 @@ export const lifecycleMetricsProjection = (
   },
 })
 
-export const lifecycleMetrics = lifecycleMetricsProjection()
+/** The lifecycle figures with a reminder converting when a visit follows within 30 days. */
+export const lifecycleMetricsProjection = lifecycleMetricsProjectionWith()
 
 const rate = (part: number, whole: number): number | null => (whole === 0 ? null : part / whole)
 
@@ -138,21 +145,21 @@ export interface RetentionBands {
  * they are not due.
  */
 export const serviceRetention = (
-  state: MetricsState,
-  asOf: string,
+  state: LifecycleMetricsState,
+  asOf: Instant,
   bands: RetentionBands = { activeWithinDays: 365, recentlyLostWithinDays: 730 },
 ) => {
   const counts = { active: 0, recentlyLost: 0, defected: 0, neverServiced: 0 }
   for (const c of state.customers.values()) {
     const owned = [...c.vehicles.values()].filter((v) => v.owned)
     if (owned.length === 0 || c.latestDeliveryAt === null) continue
-    const visits = owned.map((v) => v.lastVisitAt).filter((at): at is string => at !== null)
+    const visits = owned.map((v) => v.lastVisitAt).filter((at): at is Instant => at !== null)
     if (visits.length === 0) {
-      if (daysBetween(c.latestDeliveryAt, asOf) > bands.activeWithinDays) counts.neverServiced += 1
+      if (elapsedDays(c.latestDeliveryAt, asOf) > bands.activeWithinDays) counts.neverServiced += 1
       continue
     }
-    const since = daysBetween(
-      visits.reduce((a, b) => (ms(a) > ms(b) ? a : b)),
+    const since = elapsedDays(
+      visits.reduce((a, b) => later(b, a)),
       asOf,
     )
     if (since <= bands.activeWithinDays) counts.active += 1
@@ -164,27 +171,28 @@ export const serviceRetention = (
 }
 
 /** Churn rate = lost ÷ the effective customer base (有效基盘: every customer who has bought; docs/domain.md §5). */
-export const churnRate = (state: MetricsState) => {
+export const churnRate = (state: LifecycleMetricsState) => {
   const base = [...state.customers.values()].filter((c) => c.firstDeliveryAt !== null)
   const lost = base.filter((c) => c.stage === 'lost').length
   return { lost, base: base.length, rate: rate(lost, base.length) }
 }
 
-const monthOf = (at: string): string => new Date(ms(at) + 8 * 3_600_000).toISOString().slice(0, 7)
+/** The month of an instant in the business zone (Asia/Shanghai), `YYYY-MM`. */
+const monthOf = (at: Instant): string => businessDate(at).slice(0, 7)
 
 /**
  * Cohort return rate: of the customers whose first delivery fell in a month, the share who came
  * back for service within `windowDays` (default six months). Only cohorts whose window has closed
  * by `asOf` are counted.
  */
-export const cohortReturn = (state: MetricsState, asOf: string, windowDays = 183) => {
+export const cohortReturn = (state: LifecycleMetricsState, asOf: Instant, windowDays = 183) => {
   const cohorts = new Map<string, { delivered: number; returned: number }>()
   for (const c of state.customers.values()) {
     const first = c.firstDeliveryAt
-    if (first === null || daysBetween(first, asOf) < windowDays) continue
+    if (first === null || elapsedDays(first, asOf) < windowDays) continue
     const cohort = cohorts.get(monthOf(first)) ?? { delivered: 0, returned: 0 }
     cohort.delivered += 1
-    if (c.visits.some((at) => ms(at) > ms(first) && daysBetween(first, at) <= windowDays))
+    if (c.visits.some((at) => epochMs(at) > epochMs(first) && elapsedDays(first, at) <= windowDays))
       cohort.returned += 1
     cohorts.set(monthOf(first), cohort)
   }
@@ -199,14 +207,14 @@ export const cohortReturn = (state: MetricsState, asOf: string, windowDays = 183
 }
 
 /** Win-back rate: of the customers who were ever at risk or lost, the share won back. */
-export const winBackRate = (state: MetricsState) => {
+export const winBackRate = (state: LifecycleMetricsState) => {
   const slipped = [...state.customers.values()].filter((c) => c.everAtRiskOrLost)
   const wonBack = slipped.filter((c) => c.wonBackEpisodes > 0).length
   return { slipped: slipped.length, wonBack, rate: rate(wonBack, slipped.length) }
 }
 
 /** Re-churn rate: of the times customers were won back, the share that fell back again. */
-export const reChurnRate = (state: MetricsState) => {
+export const reChurnRate = (state: LifecycleMetricsState) => {
   let episodes = 0
   let reChurned = 0
   for (const c of state.customers.values()) {
@@ -217,13 +225,13 @@ export const reChurnRate = (state: MetricsState) => {
 }
 
 /** Reminder conversion: service reminders that reached the customer and were followed by a visit. */
-export const reminderConversion = (state: MetricsState) => ({
+export const reminderConversion = (state: LifecycleMetricsState) => ({
   ...state.reminders,
   rate: rate(state.reminders.converted, state.reminders.reached),
 })
 
 /** Satisfaction distribution (seed 001): counts and shares of each class. */
-export const satisfactionDistribution = (state: MetricsState) => {
+export const satisfactionDistribution = (state: LifecycleMetricsState) => {
   const { dissatisfied, satisfied, delighted } = state.satisfaction
   const total = dissatisfied + satisfied + delighted
   return {

@@ -1,20 +1,19 @@
-import type { Projection } from '@dealer-crm/eventsourcing'
-import { isBefore, ms } from '../calendar.js'
-import type { CustomerLifecycleEvent } from '../events.js'
-import type { Channel, Purpose, TouchpointKind, TouchpointOutcome } from '../vocabulary.js'
+import { epochMs, type Instant, isBefore, type Projection } from '@dealer-crm/eventsourcing'
+import type { LifecycleEvent } from '../events.js'
+import type { ContactChannel, Purpose, TouchpointKind, TouchpointOutcome } from '../vocabulary.js'
 
 export interface CalendarEntry {
   customerId: string
   touchpointId: string
   kind: TouchpointKind
   purpose: Purpose
-  channel: Channel
-  dueAt: string
+  channel: ContactChannel
+  dueAt: Instant
   familyMemberId: string | null
   plannedBy: string
   status: 'planned' | 'done' | 'cancelled'
   outcome: TouchpointOutcome | null
-  doneAt: string | null
+  doneAt: Instant | null
 }
 
 /** Keyed by `${customerId}/${touchpointId}`. */
@@ -23,7 +22,7 @@ export type TouchpointCalendar = Map<string, CalendarEntry>
 const key = (customerId: string, touchpointId: string) => `${customerId}/${touchpointId}`
 
 /** The touchpoint calendar: every planned care contact and how it went (docs/domain.md §1 care touchpoints). */
-export const touchpointCalendarProjection: Projection<TouchpointCalendar, CustomerLifecycleEvent> = {
+export const touchpointCalendarProjection: Projection<TouchpointCalendar, LifecycleEvent> = {
   name: 'customer-lifecycle.touchpoint-calendar',
   version: 1,
   handles: ['TouchpointPlanned', 'TouchpointDone', 'TouchpointCancelled'],
@@ -64,15 +63,15 @@ export const touchpointCalendarProjection: Projection<TouchpointCalendar, Custom
 /** Planned contacts due in [from, to), soonest first. */
 export const dueBetween = (
   calendar: TouchpointCalendar,
-  from: string,
-  to: string,
+  from: Instant,
+  to: Instant,
 ): ReadonlyArray<CalendarEntry> =>
   [...calendar.values()]
     .filter((e) => e.status === 'planned' && !isBefore(e.dueAt, from) && isBefore(e.dueAt, to))
-    .sort((a, b) => ms(a.dueAt) - ms(b.dueAt) || a.touchpointId.localeCompare(b.touchpointId))
+    .sort((a, b) => epochMs(a.dueAt) - epochMs(b.dueAt) || a.touchpointId.localeCompare(b.touchpointId))
 
 /** Planned contacts whose time has passed without an outcome. */
-export const overdueAt = (calendar: TouchpointCalendar, at: string): ReadonlyArray<CalendarEntry> =>
+export const overdueAt = (calendar: TouchpointCalendar, at: Instant): ReadonlyArray<CalendarEntry> =>
   [...calendar.values()]
     .filter((e) => e.status === 'planned' && isBefore(e.dueAt, at))
-    .sort((a, b) => ms(a.dueAt) - ms(b.dueAt))
+    .sort((a, b) => epochMs(a.dueAt) - epochMs(b.dueAt))
