@@ -138,13 +138,17 @@ describe('StageChanged v1 (before the evidence said when the customer was last s
   it('is read as v2, measured from the later of the last visit and delivery, as v1 measured it', () => {
     expect(stageChanged.schemaVersion).toBe(2)
     const decoded = stageChanged.decodeVersion(1, v1)
+    // Instants stored with an offset read in UTC (the kernel Instant).
     expect(decoded).toEqual({
       _tag: 'Right',
       right: {
         ...v1,
+        at: '2025-01-01T02:00:00.000Z',
         evidence: {
           ...v1.evidence,
-          lastSeenAt: '2024-04-01T10:00:00+08:00',
+          lastVisitAt: '2024-03-01T02:00:00.000Z',
+          lastDeliveryAt: '2024-04-01T02:00:00.000Z',
+          lastSeenAt: '2024-04-01T02:00:00.000Z',
           daysSinceLastSeen: 275,
           saidWentElsewhereAt: null,
           neverServicedAfterDays: null,

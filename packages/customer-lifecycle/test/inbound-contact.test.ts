@@ -78,7 +78,7 @@ describe('an owner who says they went elsewhere is lost (docs/domain.md §1 stag
     expect(change).toMatchObject({ from: 'active', to: 'lost', cause: 'inbound-contact' })
     expect(change?.evidence).toMatchObject({
       saidWentElsewhereAt: elsewhere.data.at,
-      lastSeenAt: '2024-03-01T10:00:00+08:00',
+      lastSeenAt: '2024-03-01T02:00:00.000Z',
       daysSinceLastSeen: 61,
     })
   })

@@ -136,7 +136,7 @@ describe('customer profile', () => {
       model: 'Sagitar',
       plate: '粤B12345',
       owned: true,
-      lastVisitAt: '2025-06-01T10:00:00+08:00',
+      lastVisitAt: '2025-06-01T02:00:00.000Z',
     })
     expect(p?.stageEvidence?.daysOverdue).toBeGreaterThan(0)
     expect(profiles.get('c-3')?.stage).toBe('lost')
@@ -234,7 +234,7 @@ describe('churn-risk list and inbound contacts', () => {
       called('2024-12-10T10:00:00+08:00', 'went-elsewhere'),
     )
     expect(listed(gone, '2024-12-23T00:00:00+08:00')).toEqual([
-      ['lost', 'said on 2024-12-10T10:00:00+08:00 they went elsewhere; try to win back'],
+      ['lost', 'said on 2024-12-10T02:00:00.000Z they went elsewhere; try to win back'],
     ])
   })
 })

@@ -1,3 +1,4 @@
+import { epochMs, isBefore } from '@dealer-crm/eventsourcing'
 import { checkCommandSequences, checkReplayDeterminism, runCommands, type Step } from '@dealer-crm/testing'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
@@ -6,7 +7,6 @@ import {
   defaultLifecyclePolicy,
   hasLiveConsent,
   inQuietHours,
-  isBefore,
   type LifecycleCommand,
   type LifecycleError,
   type LifecycleEvent,
@@ -16,7 +16,6 @@ import {
   lifecycleDecider,
   lifecycleEvents,
   lifecycleStream,
-  ms,
   type Purpose,
   purposeOf,
   type StageCause,
@@ -177,7 +176,7 @@ describe('properties over random command sequences', () => {
       }
       const marketing = Object.values(after.touchpoints)
         .filter((tp) => tp.purpose === 'marketing' && tp.status !== 'cancelled')
-        .map((tp) => ms(tp.dueAt))
+        .map((tp) => epochMs(tp.dueAt))
       const width = policy.marketingCap.withinDays * 86_400_000
       for (const start of marketing)
         expect(marketing.filter((t) => t >= start && t < start + width).length).toBeLessThanOrEqual(
@@ -340,10 +339,10 @@ describe('properties over random command sequences', () => {
             }
         const live = Object.values(state.touchpoints)
           .filter((tp) => tp.status !== 'cancelled')
-          .map((tp) => ms(tp.dueAt))
+          .map((tp) => epochMs(tp.dueAt))
         const decision = lifecycle.decide(command, state)
         if (command.type === 'PlanTouchpoint' && state.touchpoints[command.data.touchpointId] === undefined) {
-          const times = [...live, ms(command.data.dueAt)]
+          const times = [...live, epochMs(command.data.dueAt)]
           const overCap = times.some(
             (from) => times.filter((t) => t >= from && t < from + width).length > policy.marketingCap.max,
           )
@@ -445,10 +444,10 @@ const thresholdStage = (
 ): LifecycleStage | 'not-lost' | null => {
   const owned = Object.values(s.vehicles).filter((v) => v.owned)
   if (owned.length === 0) return null
-  const visits = s.visits.filter((v) => s.vehicles[v.vin]?.owned === true).map((v) => ms(v.at))
-  const lastSeen = Math.max(...owned.map((v) => ms(v.deliveredAt)), ...visits)
-  if (s.saidWentElsewhereAt !== null && ms(s.saidWentElsewhereAt) > lastSeen) return null
-  const days = Math.floor((ms(at) - lastSeen) / DAY_MS)
+  const visits = s.visits.filter((v) => s.vehicles[v.vin]?.owned === true).map((v) => epochMs(v.at))
+  const lastSeen = Math.max(...owned.map((v) => epochMs(v.deliveredAt)), ...visits)
+  if (s.saidWentElsewhereAt !== null && epochMs(s.saidWentElsewhereAt) > lastSeen) return null
+  const days = Math.floor((epochMs(at) - lastSeen) / DAY_MS)
   if (visits.length === 0) return days > policy.neverServicedAfterDays ? 'never-serviced' : 'owner'
   if (days > policy.lostAfterDays) return 'lost'
   const drove = owned.some((v) => v.readings.some((r) => r.km !== v.readings[0]?.km))
@@ -486,11 +485,11 @@ describe('time thresholds (docs/domain.md §1 rules, §5)', () => {
       for (const step of runCommands(decider, commands, history)) {
         if (step.command.type !== 'EvaluateCustomer' || !step.outcome.ok) continue
         const s = step.before
-        const visits = s.visits.filter((v) => s.vehicles[v.vin]?.owned === true).map((v) => ms(v.at))
+        const visits = s.visits.filter((v) => s.vehicles[v.vin]?.owned === true).map((v) => epochMs(v.at))
         const owned = Object.values(s.vehicles).filter((v) => v.owned)
         if (visits.length === 0 || owned.length === 0) continue
-        const lastSeen = Math.max(...owned.map((v) => ms(v.deliveredAt)), ...visits)
-        const days = Math.floor((ms(step.command.data.at) - lastSeen) / DAY_MS)
+        const lastSeen = Math.max(...owned.map((v) => epochMs(v.deliveredAt)), ...visits)
+        const days = Math.floor((epochMs(step.command.data.at) - lastSeen) / DAY_MS)
         if (Math.abs(days - defaultLifecyclePolicy.lostAfterDays) <= 1) seen.add(days)
       }
     expect([...seen].sort()).toEqual([539, 540, 541])

@@ -24,7 +24,7 @@ describe('time moves a stage only through EvaluateCustomer (docs/domain.md §1 r
           type: 'LifecycleEvaluated',
           data: {
             customerId: 'c-1',
-            at: '2024-06-01T02:00:00+08:00',
+            at: '2024-05-31T18:00:00.000Z',
             stage: 'owner',
             policyVersion: defaultLifecyclePolicy.policyVersion,
           },
@@ -66,7 +66,7 @@ describe('time moves a stage only through EvaluateCustomer (docs/domain.md §1 r
         .events(),
     )
     expect(change).toMatchObject({ from: 'owner', to: 'never-serviced', cause: 'evaluation' })
-    expect(change?.evidence).toMatchObject({ lastVisitAt: null, lastDeliveryAt: '2024-02-01T10:00:00+08:00' })
+    expect(change?.evidence).toMatchObject({ lastVisitAt: null, lastDeliveryAt: '2024-02-01T02:00:00.000Z' })
   })
 })
 
@@ -80,7 +80,7 @@ describe('declining, at risk and lost by the policy thresholds (docs/domain.md �
     )
     expect(change).toMatchObject({ from: 'active', to: 'declining' })
     expect(change?.evidence).toMatchObject({
-      lastVisitAt: '2024-03-01T10:00:00+08:00',
+      lastVisitAt: '2024-03-01T02:00:00.000Z',
       projectedDueDate: '2024-08-28T02:00:00.000Z',
       daysOverdue: 4,
       intervalBasis: 'policy-default',
