@@ -1,7 +1,7 @@
 import { deciderSpec } from '@dealer-crm/testing'
 import { describe, expect, it } from 'vitest'
 import { defaultLifecyclePolicy, type LifecycleCommand, lifecycleDecider, valueWindow } from '../src/index.js'
-import { cmd, deliver, eventsOf, register } from './support.js'
+import { cmd, deliver, eventsOf, register, withData } from './support.js'
 
 const decider = lifecycleDecider()
 
@@ -241,7 +241,7 @@ describe('care touchpoints and outcomes (docs/domain.md §1)', () => {
       birthday: null,
     })
     const greeting = plan('birthday-greeting')
-    const forMember = { ...greeting, data: { ...greeting.data, familyMemberId: 'm-1' } }
+    const forMember = withData(greeting, { familyMemberId: 'm-1' })
     const granted = [...owner, consent('GrantConsent', 'marketing')]
     spec
       .given(eventsOf(...granted, member))
@@ -254,7 +254,7 @@ describe('care touchpoints and outcomes (docs/domain.md §1)', () => {
     const offer = plan('offer')
     spec
       .given(eventsOf(...granted, member))
-      .when({ ...offer, data: { ...offer.data, familyMemberId: 'm-1' } })
+      .when(withData(offer, { familyMemberId: 'm-1' }))
       .thenError('GreetingOnlyForFamily')
   })
   it('gifts go to VIPs; the annual reception to VIP, big-account or key-tier customers (seed 000, 003)', () => {
@@ -338,7 +338,7 @@ describe('segmentation (docs/domain.md §1, §5)', () => {
     const t = tier(3)
     const error = spec
       .given(eventsOf(...owner))
-      .when({ ...t, data: { ...t.data, windowFrom: '2024-01-01T00:00:00+08:00' } })
+      .when(withData(t, { windowFrom: '2024-01-01T00:00:00+08:00' }))
       .thenError('WrongValueWindow')
     expect(error.message).toContain('from 2023-06-01T16:00:00.000Z')
     const quarterly = deciderSpec(lifecycleDecider({ ...defaultLifecyclePolicy, valueWindowDays: 91 }))
@@ -441,7 +441,7 @@ describe('satisfaction against expectation (seed 001)', () => {
     const c = survey('s-2', 7, 7)
     spec
       .given(eventsOf(...owner))
-      .when({ ...c, data: { ...c.data, touchpointId: 'tp-none' } })
+      .when(withData(c, { touchpointId: 'tp-none' }))
       .thenError('UnknownTouchpoint')
     spec
       .given(eventsOf(...owner, consent('WithdrawConsent', 'survey', 'call')))

@@ -12,7 +12,7 @@ import {
   lifecyclePhoneArb,
   lifecyclePolicyArb,
 } from '../src/testing.js'
-import { deliver, eventsOf, register } from './support.js'
+import { cmd, deliver, eventsOf, register, withData } from './support.js'
 
 describe('event codecs', () => {
   it('every recorded event encodes to JSON and decodes back unchanged', () => {
@@ -49,15 +49,18 @@ describe('event codecs', () => {
       expect(lifecycleEvents.get(type)?.subject).toBeDefined()
   })
   it('keeps the note of an inbound contact as personal data', () => {
-    const stored = inboundContactRecorded.codec.encode({
-      customerId: 'c-1',
-      contactId: 'in-1',
-      at: '2024-03-05T10:00:00+08:00',
-      by: { id: 'cm-1', role: 'customer-manager' },
-      channel: 'call',
-      topic: 'went-elsewhere',
-      note: 'her brother-in-law services the car now',
-    })
+    const recordedContact = eventsOf(
+      register(),
+      cmd('RecordInboundContact', {
+        contactId: 'in-1',
+        at: '2024-03-05T10:00:00+08:00',
+        channel: 'call',
+        topic: 'enquiry',
+        note: 'her brother-in-law services the car now',
+      }),
+    ).at(-1)
+    if (recordedContact?.type !== 'InboundContactRecorded') throw new Error('expected an inbound contact')
+    const stored = inboundContactRecorded.codec.encode(recordedContact.data)
     expect(stored.note).toEqual({ $pii: 'her brother-in-law services the car now' })
   })
   it('an erased personal value decodes as erased', () => {
@@ -88,12 +91,8 @@ describe('command codecs over generated input', () => {
         (phone, vin, badPhone, badVin) => {
           const prospect = register()
           const delivery = deliver('2024-02-01T10:00:00+08:00')
-          expect(
-            decodeCommand(LifecycleCommand, { ...prospect, data: { ...prospect.data, phone } })._tag,
-          ).toBe('Right')
-          expect(decodeCommand(LifecycleCommand, { ...delivery, data: { ...delivery.data, vin } })._tag).toBe(
-            'Right',
-          )
+          expect(decodeCommand(LifecycleCommand, withData(prospect, { phone }))._tag).toBe('Right')
+          expect(decodeCommand(LifecycleCommand, withData(delivery, { vin }))._tag).toBe('Right')
           const phoneResult = decodeCommand(LifecycleCommand, {
             ...prospect,
             data: { ...prospect.data, phone: badPhone },

@@ -28,11 +28,11 @@ import {
   valueWindow,
   winBackRate,
 } from '../src/index.js'
-import { cmd, customerEvents, deliver, evaluate, recorded, register, visit } from './support.js'
+import { cmd, customerEvents, deliver, evaluate, instant, recorded, register, visit } from './support.js'
 
 const decider = lifecycleDecider()
 
-const endOf2025 = '2026-01-01T10:00:00+08:00'
+const endOf2025 = instant('2026-01-01T10:00:00+08:00')
 
 const reminder = (id: string, plannedAt: string, dueAt: string) =>
   cmd('PlanTouchpoint', {
@@ -158,7 +158,7 @@ describe('churn-risk list', () => {
       churnRiskProjection,
       recorded([...portfolio.filter((e) => e.data.customerId !== 'c-2'), ...wonBackThenSlipped]),
     )
-    const list = contactThisWeek(risk, '2026-02-02T00:00:00+08:00')
+    const list = contactThisWeek(risk, instant('2026-02-02T00:00:00+08:00'))
     expect(list.map((e) => [e.customerId, e.stage])).toEqual([
       ['c-2', 'at-risk'],
       ['c-1', 'declining'],
@@ -179,12 +179,12 @@ describe('churn-risk list', () => {
     const withPlan = [...portfolio.filter((e) => e.data.customerId !== 'c-4'), ...c4WithPlan]
     const nextWeek = contactThisWeek(
       project(churnRiskProjection, recorded(c4WithPlan)),
-      '2026-01-12T00:00:00+08:00',
+      instant('2026-01-12T00:00:00+08:00'),
     )
     expect(nextWeek.map((e) => e.customerId)).toEqual(['c-4'])
     const list = contactThisWeek(
       project(churnRiskProjection, recorded(withPlan)),
-      '2026-01-05T00:00:00+08:00',
+      instant('2026-01-05T00:00:00+08:00'),
     )
     expect(list.map((e) => e.customerId)).not.toContain('c-4')
   })
@@ -201,7 +201,10 @@ describe('churn-risk list and inbound contacts', () => {
   const called = (at: string, topic: 'enquiry' | 'went-elsewhere') =>
     cmd('RecordInboundContact', { contactId: `in-${at}`, at, channel: 'call', topic, note: '' })
   const listed = (events: ReadonlyArray<LifecycleEvent>, weekStart: string) =>
-    contactThisWeek(project(churnRiskProjection, recorded(events)), weekStart).map((e) => [e.stage, e.why])
+    contactThisWeek(project(churnRiskProjection, recorded(events)), instant(weekStart)).map((e) => [
+      e.stage,
+      e.why,
+    ])
 
   it('leaves out a customer the dealership spoke with in the week before, and lists them again after', () => {
     const withCall = customerEvents('c-1', ...atRiskCommands, called('2024-12-03T20:00:00+08:00', 'enquiry'))
@@ -252,11 +255,13 @@ describe('touchpoint calendar', () => {
     )
     const calendar = project(touchpointCalendarProjection, recorded(events))
     expect(
-      dueBetween(calendar, '2024-06-01T00:00:00+08:00', '2024-09-01T00:00:00+08:00').map(
+      dueBetween(calendar, instant('2024-06-01T00:00:00+08:00'), instant('2024-09-01T00:00:00+08:00')).map(
         (e) => e.touchpointId,
       ),
     ).toEqual(['tp-1'])
-    expect(overdueAt(calendar, '2024-07-15T00:00:00+08:00').map((e) => e.touchpointId)).toEqual(['tp-3'])
+    expect(overdueAt(calendar, instant('2024-07-15T00:00:00+08:00')).map((e) => e.touchpointId)).toEqual([
+      'tp-3',
+    ])
     expect(calendar.get('c-1/tp-2')).toMatchObject({
       status: 'done',
       outcome: 'reached',
@@ -320,7 +325,7 @@ describe('segments as of a date', () => {
         valueFen: 100_000,
         rank,
         portfolioSize: 100,
-        ...valueWindow(defaultLifecyclePolicy, at),
+        ...valueWindow(defaultLifecyclePolicy, instant(at)),
       })
     const steps = [
       register(),

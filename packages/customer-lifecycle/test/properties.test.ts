@@ -1,4 +1,4 @@
-import { epochMs, isBefore } from '@dealer-crm/eventsourcing'
+import { epochMs, type Instant, isBefore } from '@dealer-crm/eventsourcing'
 import { checkCommandSequences, checkReplayDeterminism, runCommands, type Step } from '@dealer-crm/testing'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
@@ -21,7 +21,12 @@ import {
   type StageCause,
   type TouchpointKind,
 } from '../src/index.js'
-import { lifecycleCommandArb, lifecyclePolicyArb, lifecycleTimelineArb } from '../src/testing.js'
+import {
+  decodedLifecycleCommand,
+  lifecycleCommandArb,
+  lifecyclePolicyArb,
+  lifecycleTimelineArb,
+} from '../src/testing.js'
 import { deliver, eventsOf, register } from './support.js'
 
 const decider = lifecycleDecider()
@@ -134,10 +139,10 @@ describe('properties over random command sequences', () => {
         const at = state.lastEvaluatedAt ?? '2024-01-01T10:00:00+08:00'
         const evaluate = (s: LifecycleState) =>
           lifecycle.decide(
-            {
+            decodedLifecycleCommand({
               type: 'EvaluateCustomer',
               data: { customerId: 'c-1', at, by: { id: 'scheduler', role: 'scheduler' } },
-            },
+            }),
             s,
           )
         const first = evaluate(state)
@@ -194,10 +199,17 @@ describe('properties over random command sequences', () => {
       fc
         .tuple(fc.constantFrom<Purpose>('marketing', 'service-reminder', 'survey'), channel, fc.boolean())
         .map(
-          ([purpose, ch, grant]): LifecycleCommand => ({
-            type: grant ? 'GrantConsent' : 'WithdrawConsent',
-            data: { ...common, at: '2024-01-05T10:00:00+08:00', purpose, channel: ch, source: 'phone-call' },
-          }),
+          ([purpose, ch, grant]): LifecycleCommand =>
+            decodedLifecycleCommand({
+              type: grant ? 'GrantConsent' : 'WithdrawConsent',
+              data: {
+                ...common,
+                at: '2024-01-05T10:00:00+08:00',
+                purpose,
+                channel: ch,
+                source: 'phone-call',
+              },
+            }),
         ),
       fc
         .tuple(
@@ -211,24 +223,26 @@ describe('properties over random command sequences', () => {
           channel,
         )
         .map(
-          ([touchpointId, kind, ch]): LifecycleCommand => ({
-            type: 'PlanTouchpoint',
-            data: {
-              ...common,
-              at: '2024-01-05T10:00:00+08:00',
-              touchpointId,
-              kind,
-              channel: ch,
-              dueAt: '2024-01-20T10:00:00+08:00',
-              familyMemberId: null,
-            },
-          }),
+          ([touchpointId, kind, ch]): LifecycleCommand =>
+            decodedLifecycleCommand({
+              type: 'PlanTouchpoint',
+              data: {
+                ...common,
+                at: '2024-01-05T10:00:00+08:00',
+                touchpointId,
+                kind,
+                channel: ch,
+                dueAt: '2024-01-20T10:00:00+08:00',
+                familyMemberId: null,
+              },
+            }),
         ),
       id.map(
-        (touchpointId): LifecycleCommand => ({
-          type: 'RecordTouchpointOutcome',
-          data: { ...common, at: '2024-01-20T11:00:00+08:00', touchpointId, outcome: 'reached', note: '' },
-        }),
+        (touchpointId): LifecycleCommand =>
+          decodedLifecycleCommand({
+            type: 'RecordTouchpointOutcome',
+            data: { ...common, at: '2024-01-20T11:00:00+08:00', touchpointId, outcome: 'reached', note: '' },
+          }),
       ),
     )
     const seen = new Set<string>()
@@ -299,7 +313,7 @@ describe('properties over random command sequences', () => {
     const property = fc.property(lifecyclePolicyArb, fc.array(step, { maxLength: 20 }), (policy, steps) => {
       const lifecycle = lifecycleDecider(policy)
       const consent = lifecycle.decide(
-        {
+        decodedLifecycleCommand({
           type: 'GrantConsent',
           data: {
             customerId: 'c-1',
@@ -309,7 +323,7 @@ describe('properties over random command sequences', () => {
             channel: 'wechat',
             source: 'showroom-form',
           },
-        },
+        }),
         history.reduce(lifecycle.evolve, lifecycle.initialState),
       )
       if (consent._tag === 'Left') throw new Error(consent.left.message)
@@ -321,22 +335,24 @@ describe('properties over random command sequences', () => {
           at: '2023-12-31T10:00:00+08:00',
           by: { id: 'cm-1', role: 'customer-manager' as const },
         }
-        const command: LifecycleCommand = s.plan
-          ? {
-              type: 'PlanTouchpoint',
-              data: {
-                ...common,
-                touchpointId: s.touchpointId,
-                kind: 'offer',
-                channel: 'wechat',
-                dueAt: new Date(start + s.day * 86_400_000).toISOString(),
-                familyMemberId: null,
+        const command: LifecycleCommand = decodedLifecycleCommand(
+          s.plan
+            ? {
+                type: 'PlanTouchpoint',
+                data: {
+                  ...common,
+                  touchpointId: s.touchpointId,
+                  kind: 'offer',
+                  channel: 'wechat',
+                  dueAt: new Date(start + s.day * 86_400_000).toISOString(),
+                  familyMemberId: null,
+                },
+              }
+            : {
+                type: 'CancelTouchpoint',
+                data: { ...common, touchpointId: s.touchpointId, reason: 'not needed' },
               },
-            }
-          : {
-              type: 'CancelTouchpoint',
-              data: { ...common, touchpointId: s.touchpointId, reason: 'not needed' },
-            }
+        )
         const live = Object.values(state.touchpoints)
           .filter((tp) => tp.status !== 'cancelled')
           .map((tp) => epochMs(tp.dueAt))
@@ -439,7 +455,7 @@ const DAY_MS = 86_400_000
  */
 const thresholdStage = (
   s: LifecycleState,
-  at: string,
+  at: Instant,
   policy: LifecyclePolicy,
 ): LifecycleStage | 'not-lost' | null => {
   const owned = Object.values(s.vehicles).filter((v) => v.owned)

@@ -3,7 +3,19 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { defaultLifecyclePolicy, type LifecycleEvent, lifecycleDecider } from '../src/index.js'
 import { lifecyclePolicyArb } from '../src/testing.js'
-import { cmd, deliver, evaluate, eventsOf, otherVin, register, vin, visit } from './support.js'
+import {
+  cmd,
+  customerId,
+  deliver,
+  evaluate,
+  eventsOf,
+  instant,
+  otherVin,
+  register,
+  vin,
+  visit,
+  withData,
+} from './support.js'
 
 const decider = lifecycleDecider()
 
@@ -23,8 +35,8 @@ describe('time moves a stage only through EvaluateCustomer (docs/domain.md §1 r
         {
           type: 'LifecycleEvaluated',
           data: {
-            customerId: 'c-1',
-            at: '2024-05-31T18:00:00.000Z',
+            customerId: customerId,
+            at: instant('2024-05-31T18:00:00.000Z'),
             stage: 'owner',
             policyVersion: defaultLifecyclePolicy.policyVersion,
           },
@@ -242,7 +254,7 @@ describe('manual override with a reason and an expiry (docs/domain.md §5)', () 
         {
           type: 'StageOverridden',
           data: {
-            customerId: 'c-1',
+            customerId: override.data.customerId,
             at: override.data.at,
             by: override.data.by,
             from: 'active',
@@ -270,7 +282,7 @@ describe('manual override with a reason and an expiry (docs/domain.md §5)', () 
     spec.given(eventsOf(register())).when(override).thenError('NotAnOwner')
     spec
       .given(eventsOf(...active))
-      .when({ ...override, data: { ...override.data, stage: 'active' } })
+      .when(withData(override, { stage: 'active' }))
       .thenError('SameStage')
   })
   it('a fact during the override is recorded but does not move the stage', () => {
@@ -330,10 +342,7 @@ describe('the thresholds hold to the day, under any policy (docs/domain.md §1 r
     fc.assert(
       fc.property(lifecyclePolicyArb, fc.integer({ min: 0, max: 800 }), (policy, d) => {
         const lifecycle = lifecycleDecider(policy)
-        const state = eventsOf(register(), deliver(delivery)).reduce(
-          lifecycle.evolve,
-          lifecycle.initialState,
-        )
+        const state = eventsOf(register(), deliver(delivery)).reduce(lifecycle.evolve, lifecycle.initialState)
         const decision = lifecycle.decide(evaluate(daysAfter(delivery, d)), state)
         if (decision._tag === 'Left') throw new Error(decision.left.message)
         expect(decision.right.reduce(lifecycle.evolve, state).stage).toBe(

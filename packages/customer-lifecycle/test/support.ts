@@ -1,4 +1,10 @@
-import { type CustomerId, decodeCommand, type EventMetadata, type RecordedEvent } from '@dealer-crm/eventsourcing'
+import {
+  type CustomerId,
+  decodeCommand,
+  type EventMetadata,
+  Instant,
+  type RecordedEvent,
+} from '@dealer-crm/eventsourcing'
 import {
   LifecycleCommand,
   type LifecycleCommandOf,
@@ -11,7 +17,7 @@ const decider = lifecycleDecider()
 
 export const clerk = { id: 'staff-1', role: 'customer-manager' } as const
 export const scheduler = { id: 'scheduler', role: 'scheduler' } as const
-export const customerId = 'c-1'
+export const customerId = 'c-1' as CustomerId
 export const vin = 'LSGKB54U0BA123456'
 export const otherVin = 'LFV2A21K5G3045678'
 
@@ -116,3 +122,17 @@ export const forCustomer = <C extends LifecycleCommand>(id: string, c: C): C => 
 /** The events of one customer's commands, written for customer `id`. */
 export const customerEvents = (id: string, ...commands: ReadonlyArray<LifecycleCommand>) =>
   eventsOf(...commands.map((c) => forCustomer(id, c)))
+
+/** An instant as the application passes it (ISO 8601 with an offset, decoded to UTC). */
+export const instant = (text: string): Instant => {
+  const decoded = Instant.decode(text)
+  if (decoded._tag === 'Left') throw new Error(`not an instant: ${text}`)
+  return decoded.right
+}
+
+/** The same command with some data changed, decoded again (input the codec refuses is passed on as written). */
+export const withData = <C extends LifecycleCommand>(c: C, patch: Readonly<Record<string, unknown>>): C => {
+  const raw = { ...c, data: { ...c.data, ...patch } }
+  const decoded = decodeCommand(LifecycleCommand, raw)
+  return (decoded._tag === 'Right' ? decoded.right : raw) as C
+}

@@ -8,7 +8,7 @@ import {
   lifecycleDecider,
   valueWindow,
 } from '../src/index.js'
-import { cmd, deliver, evaluate, eventsOf, register, visit } from './support.js'
+import { cmd, deliver, evaluate, eventsOf, instant, register, visit } from './support.js'
 
 const decider = lifecycleDecider()
 
@@ -23,10 +23,8 @@ const days = (at: string, n: number) => plus(at, n * DAY)
 
 const delivery = '2024-02-01T10:00:00+08:00'
 const stageAfter = (history: ReadonlyArray<LifecycleEvent>, command: LifecycleCommand) =>
-  [...history, ...spec.given(history).when(command).events()].reduce(
-    decider.evolve,
-    decider.initialState,
-  ).stage
+  [...history, ...spec.given(history).when(command).events()].reduce(decider.evolve, decider.initialState)
+    .stage
 
 describe('the default lifecycle policy is the rules of docs/domain.md', () => {
   const domain = readFileSync(new URL('../../../docs/domain.md', import.meta.url), 'utf8')
@@ -230,7 +228,7 @@ describe('the key tier: the top 20% of the portfolio (seed 003 20/80原则)', ()
           valueFen: 1_000_000,
           rank,
           portfolioSize,
-          ...valueWindow(defaultLifecyclePolicy, windowTo),
+          ...valueWindow(defaultLifecyclePolicy, instant(windowTo)),
         }),
       )
       .events()
