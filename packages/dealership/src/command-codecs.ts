@@ -1,5 +1,5 @@
 import { ComplaintCommand } from '@dealer-crm/complaint-workflow'
-import { Command as LifecycleCommand } from '@dealer-crm/customer-lifecycle'
+import { LifecycleCommand } from '@dealer-crm/customer-lifecycle'
 import { CommandValidationError, decodeCommand, fieldErrors } from '@dealer-crm/eventsourcing'
 import { LoyaltyCommand, MemberId } from '@dealer-crm/loyalty-points'
 import { type Either, left, right } from 'fp-ts/lib/Either.js'

@@ -4,10 +4,10 @@ import {
   complaintWorkflowEvents,
 } from '@dealer-crm/complaint-workflow'
 import {
-  type Customer,
-  customerLifecycle,
-  customerLifecycleEvents,
-  customerStream,
+  type LifecycleState,
+  lifecycleDecider,
+  lifecycleEvents,
+  lifecycleStreamOf,
 } from '@dealer-crm/customer-lifecycle'
 import {
   type CheckpointStore,
@@ -112,7 +112,7 @@ export interface Dealership {
   readonly customerLifecycle: (
     input: unknown,
     options?: CommandOptions,
-  ) => Promise<HandleResult<DealershipEvent, Customer>>
+  ) => Promise<HandleResult<DealershipEvent, LifecycleState>>
   readonly referralVerification: (
     input: unknown,
     options?: CommandOptions,
@@ -172,7 +172,7 @@ export const createDealership = (options: DealershipOptions): Dealership => {
   const checkpoints = options.checkpoints ?? inMemoryCheckpointStore()
   const retry: RetryPolicy = { ...defaultRetry, random }
 
-  const lifecycle = overLog(customerLifecycle(policies.customerLifecycle), customerLifecycleEvents)
+  const lifecycle = overLog(lifecycleDecider(policies.customerLifecycle), lifecycleEvents)
   const referrals = overLog(referralDecider(policies.referralVerification), referralEvents)
   const complaints = overLog(complaintDecider(policies.complaintWorkflow), complaintWorkflowEvents)
   const loyalty = overLog(loyaltyDecider(policies.loyaltyPoints), loyaltyPointsEvents)
@@ -265,7 +265,7 @@ export const createDealership = (options: DealershipOptions): Dealership => {
     policies,
     customerLifecycle: async (input, o) => {
       const command = orThrow(decodeLifecycleCommand(input))
-      return handle(store, lifecycle, customerStream(command.data.customerId), command, handleOptions(o))
+      return handle(store, lifecycle, lifecycleStreamOf(command), command, handleOptions(o))
     },
     referralVerification: async (input, o) => {
       const command = orThrow(decodeCommand(ReferralCommand, input))

@@ -5,8 +5,8 @@ import {
   type Severity,
 } from '@dealer-crm/complaint-workflow'
 import {
-  type Channel,
-  defaultPolicy as defaultLifecyclePolicy,
+  type ContactChannel,
+  defaultLifecyclePolicy,
   type LifecyclePolicy,
   type OwnerStage,
 } from '@dealer-crm/customer-lifecycle'
@@ -30,7 +30,7 @@ export interface ProcessPolicy {
   }
   readonly complaints: {
     /** The lifecycle's contact channel a complaint's touchpoint is recorded under. */
-    readonly touchpointChannel: Readonly<Record<ComplaintChannel, Channel>>
+    readonly touchpointChannel: Readonly<Record<ComplaintChannel, ContactChannel>>
     /** A complaint of these severities holds the customer's stage for a while; null: never. */
     readonly moveStage: {
       readonly severities: ReadonlyArray<Severity>

@@ -1,7 +1,10 @@
-import type { Command as LifecycleCommand } from '@dealer-crm/customer-lifecycle'
+import type { LifecycleCommand } from '@dealer-crm/customer-lifecycle'
 import type { Actor } from '@dealer-crm/eventsourcing'
 import type { LoyaltyCommand } from '@dealer-crm/loyalty-points'
 import type * as t from 'io-ts'
+
+/** A lifecycle command as plain JSON (identifiers and instants unbranded): the dispatcher decodes it with the codec. */
+export type LifecycleCommandInput = t.OutputOf<typeof LifecycleCommand>
 
 /** A loyalty command as plain JSON (identifiers unbranded): the dispatcher decodes it with the codec. */
 export type LoyaltyCommandInput = t.OutputOf<typeof LoyaltyCommand>
@@ -14,7 +17,7 @@ export type LoyaltyCommandInput = t.OutputOf<typeof LoyaltyCommand>
 export type ProcessCommand =
   | {
       readonly domain: 'customer-lifecycle'
-      readonly command: LifecycleCommand
+      readonly command: LifecycleCommandInput
       /** Domain refusals that mean the intent already holds (nothing to do, not a failure). */
       readonly alreadyDone?: ReadonlyArray<string>
     }

@@ -1,8 +1,8 @@
 import {
-  type Customer,
-  customerStream,
-  type Command as LifecycleCommand,
+  type LifecycleCommand,
   type LifecycleError,
+  type LifecycleState,
+  lifecycleStreamOf,
 } from '@dealer-crm/customer-lifecycle'
 import {
   type CommandContext,
@@ -34,7 +34,7 @@ export interface ProcessRejection {
 
 export interface ProcessDispatchOptions {
   readonly store: DealershipStore
-  readonly lifecycle: Decider<LifecycleCommand, DealershipEvent, Customer, LifecycleError>
+  readonly lifecycle: Decider<LifecycleCommand, DealershipEvent, LifecycleState, LifecycleError>
   readonly loyalty: Decider<LoyaltyCommand, DealershipEvent, Member, LoyaltyError>
   readonly membership: ProcessPolicy['membership']
   /** The member card a customer holds, as of the latest event. */
@@ -126,7 +126,7 @@ export const createProcessDispatch = (options: ProcessDispatchOptions) => {
       handleCommand(
         store,
         options.lifecycle,
-        customerStream(lifecycleCommand.data.customerId),
+        lifecycleStreamOf(lifecycleCommand),
         lifecycleCommand,
         handleOptions(context),
       )(),

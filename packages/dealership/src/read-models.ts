@@ -7,7 +7,7 @@ import {
 import {
   churnRiskProjection,
   customerProfileProjection,
-  lifecycleMetrics,
+  lifecycleMetricsProjection,
   touchpointCalendarProjection,
 } from '@dealer-crm/customer-lifecycle'
 import { type Projection, widenProjection } from '@dealer-crm/eventsourcing'
@@ -30,7 +30,7 @@ export const dealershipReadModels = {
   customerProfiles: over(customerProfileProjection),
   churnRisk: over(churnRiskProjection),
   touchpointCalendar: over(touchpointCalendarProjection),
-  lifecycleMetrics: over(lifecycleMetrics),
+  lifecycleMetrics: over(lifecycleMetricsProjection),
   callBackQueue: over(callBackQueueProjection),
   referrerLedger: over(referrerLedgerProjection),
   fraudReport: over(fraudReportProjection),

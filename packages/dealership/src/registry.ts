@@ -1,5 +1,5 @@
 import { complaintWorkflowEvents } from '@dealer-crm/complaint-workflow'
-import { customerLifecycleEvents } from '@dealer-crm/customer-lifecycle'
+import { lifecycleEvents } from '@dealer-crm/customer-lifecycle'
 import {
   type Clock,
   createInMemoryEventStore,
@@ -13,7 +13,7 @@ import { referralEvents } from '@dealer-crm/referral-verification'
 
 /** Every event type of the four domains: the registry a dealership's store is built with. */
 export const dealershipRegistry = mergeRegistries(
-  customerLifecycleEvents,
+  lifecycleEvents,
   referralEvents,
   complaintWorkflowEvents,
   loyaltyPointsEvents,

@@ -1,4 +1,5 @@
 import { contactThisWeek } from '@dealer-crm/customer-lifecycle'
+import { instantOf } from '@dealer-crm/eventsourcing'
 import { contact } from './contact.js'
 import { award } from './loyalty.js'
 import { visit } from './service.js'
@@ -25,7 +26,7 @@ const comesBack: Readonly<Record<string, number>> = {
  * as they have time for. A reached customer may book a visit: that visit wins them back.
  */
 export const churnRiskCalls = async (sim: Sim, weekStart: number) => {
-  const list = contactThisWeek(await sim.views.churnRisk(), iso(weekStart))
+  const list = contactThisWeek(await sim.views.churnRisk(), instantOf(weekStart))
   const capacity = Math.max(5, Math.round(45 * sim.scale))
   let calls = 0
   for (const entry of list) {

@@ -1,5 +1,5 @@
 import {
-  type Channel,
+  type ContactChannel,
   type Purpose,
   purposeOf,
   type TouchpointKind,
@@ -9,7 +9,7 @@ import type { StaffMember } from './staff.js'
 import { iso } from './time.js'
 import { attempt, now, type Sim, type SimCustomer } from './world.js'
 
-const preferred: Readonly<Record<Purpose, ReadonlyArray<Channel>>> = {
+const preferred: Readonly<Record<Purpose, ReadonlyArray<ContactChannel>>> = {
   'service-reminder': ['sms', 'wechat', 'call'],
   survey: ['call', 'sms', 'wechat'],
   marketing: ['wechat', 'sms', 'call'],
@@ -25,13 +25,13 @@ export const channelFor = async (
   sim: Sim,
   customerId: string,
   kind: TouchpointKind,
-  only?: Channel,
-): Promise<Channel | null> => {
+  only?: ContactChannel,
+): Promise<ContactChannel | null> => {
   const profile = (await sim.views.customerProfiles()).get(customerId)
   if (profile === undefined) return null
   const purpose = purposeOf[kind]
   const optIn = sim.dealership.policies.customerLifecycle.consentRequired[purpose]
-  const allowed = (channel: Channel) => {
+  const allowed = (channel: ContactChannel) => {
     const word = profile.consents[`${purpose}/${channel}`]
     return optIn ? word === 'granted' : word !== 'withdrawn'
   }
@@ -42,7 +42,7 @@ export const channelFor = async (
 
 export interface Planned {
   readonly touchpointId: string
-  readonly channel: Channel
+  readonly channel: ContactChannel
 }
 
 /**

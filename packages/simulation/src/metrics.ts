@@ -8,6 +8,7 @@ import {
   winBackRate,
 } from '@dealer-crm/customer-lifecycle'
 import type { Dealership } from '@dealer-crm/dealership'
+import { instantOf } from '@dealer-crm/eventsourcing'
 import { loyaltyMetrics } from '@dealer-crm/loyalty-points'
 import { referralMetricsSummary } from '@dealer-crm/referral-verification'
 import type { ConsentAudit } from './consent-audit.js'
@@ -188,7 +189,7 @@ export const computeMetrics = async (input: MetricsInput): Promise<DemoMetrics> 
   const totals = await d.readModel('loyaltyTotals')
   const levels = await d.readModel('levelDistribution')
 
-  const retention = serviceRetention(lifecycle, asOf)
+  const retention = serviceRetention(lifecycle, instantOf(Date.parse(asOf)))
   const churn = churnRate(lifecycle)
   const winBack = winBackRate(lifecycle)
   const reChurn = reChurnRate(lifecycle)

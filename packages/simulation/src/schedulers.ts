@@ -5,13 +5,13 @@ import { attempt, now, type Sim } from './world.js'
 // The schedulers of ARCHITECTURE.md ("time-driven rules run when a command such as EvaluateAt(now)
 // arrives"): the domains stay pure, the dealership sends the time.
 
-/** docs/domain.md §1: time moves a stage only through `EvaluateAt` — at risk, lost, never serviced, won back. */
+/** docs/domain.md §1: time moves a stage only through `EvaluateCustomer` — at risk, lost, never serviced, won back. */
 export const evaluateLifecycle = async (sim: Sim) => {
   for (const c of sim.world.customers) {
     if (c.vehicles.length === 0) continue
     await attempt(sim, () =>
       sim.dealership.customerLifecycle(
-        { type: 'EvaluateAt', data: { customerId: c.id, at: now(sim), by: scheduler } },
+        { type: 'EvaluateCustomer', data: { customerId: c.id, at: now(sim), by: scheduler } },
         { actor: scheduler },
       ),
     )

@@ -1,4 +1,4 @@
-import { StaffRole } from '@dealer-crm/customer-lifecycle'
+import { LifecycleRole } from '@dealer-crm/customer-lifecycle'
 import type { Actor, ProcessManager } from '@dealer-crm/eventsourcing'
 import type { DealershipPolicies } from '../policy.js'
 import { type ProcessCommand, processActor, utc } from '../process-command.js'
@@ -10,7 +10,7 @@ const DAY_MS = 86_400_000
 
 /** The lifecycle knows its own staff roles; anyone else acts through the process manager. */
 const lifecycleActor = (by: Actor) =>
-  StaffRole.is(by.role) ? { id: by.id, role: by.role } : processActor(name)
+  LifecycleRole.is(by.role) ? { id: by.id, role: by.role } : processActor(name)
 
 /**
  * A received complaint goes on the customer's contact history (docs/domain.md §1: a touchpoint done
