@@ -39,3 +39,23 @@ export const serial = (): (<T>(work: () => Promise<T>) => Promise<T>) => {
     return result
   }
 }
+
+/**
+ * Sequencing evolves: the events of several steps of one decision, each step deciding on the state
+ * the events before it left (`evolve` folds each event in as it comes). A step that returns no
+ * events leaves the state as it was for the next.
+ */
+export const inSequence = <S, E>(
+  evolve: (state: S, event: E) => S,
+  state: S,
+  ...steps: ReadonlyArray<(now: S) => ReadonlyArray<E>>
+): ReadonlyArray<E> => {
+  const events: E[] = []
+  let now = state
+  for (const step of steps)
+    for (const event of step(now)) {
+      events.push(event)
+      now = evolve(now, event)
+    }
+  return events
+}

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest'
+import { inSequence } from '../src/index.js'
+
+describe('inSequence: the steps of one decision, each on the state the events before it left', () => {
+  const evolve = (total: number, event: number) => total + event
+
+  it('gives every step the state after the events of the steps before it', () => {
+    const seen: number[] = []
+    const events = inSequence(
+      evolve,
+      10,
+      (now) => (seen.push(now), [1, 2]),
+      (now) => (seen.push(now), []),
+      (now) => (seen.push(now), [now]),
+    )
+    expect(seen).toEqual([10, 13, 13])
+    expect(events).toEqual([1, 2, 13])
+  })
+
+  it('with no steps decides nothing', () => {
+    expect(inSequence(evolve, 0)).toEqual([])
+  })
+})
