@@ -8,6 +8,7 @@ import {
   winBackRate,
 } from '@dealer-crm/customer-lifecycle'
 import type { Dealership } from '@dealer-crm/dealership'
+import { instantOf } from '@dealer-crm/eventsourcing'
 import { loyaltyMetrics } from '@dealer-crm/loyalty-points'
 import { referralMetricsSummary } from '@dealer-crm/referral-verification'
 import type { ConsentAudit } from './consent-audit.js'
@@ -196,7 +197,7 @@ export const computeMetrics = async (input: MetricsInput): Promise<DemoMetrics> 
   const satisfaction = satisfactionDistribution(lifecycle)
   const referralRates = referralMetricsSummary(referralCounts)
   const complaintRates = complaintMetrics(tally)
-  const loyalty = loyaltyMetrics(totals, asOf)
+  const loyalty = loyaltyMetrics(totals, instantOf(Date.parse(asOf)))
   const consultants = Object.values(fraud.consultants)
   const complaints = [...board.values()].filter((c) => c.stage !== 'not-received')
   const bySeverity: Record<Severity, number> = { general: 0, escalated: 0, major: 0 }
