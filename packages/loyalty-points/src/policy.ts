@@ -60,7 +60,7 @@ export interface LoyaltyPolicy {
   readonly levels: LevelPolicy
   /**
    * The time zone whose calendar counts months (a lot's lifetime, the qualifying window, the review cycle):
-   * a lot earned on the evening of 31 January in Shanghai expires at the end of February there.
+   * a month after 31 January is the last day of February in that zone, at the same local time.
    */
   readonly businessZone: string
 }
