@@ -140,12 +140,11 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
       idField: 'complaintId',
       handle: (_id, body, o) => dealership.complaintWorkflow(body, o),
     },
-    // Loyalty commands name no card: the member card account is the id in the URL.
     {
       resource: 'members',
       category: 'member',
-      idField: null,
-      handle: (id, body, o) => dealership.loyaltyPoints(id, body, o),
+      idField: 'memberId',
+      handle: (_id, body, o) => dealership.loyaltyPoints(body, o),
     },
   ]
 

@@ -179,7 +179,13 @@ describe('the dealership over HTTP', () => {
 
     const badPoints = await command('/members/zhang-san/commands', {
       type: 'AwardPoints',
-      data: { document: { category: 'goodwill', documentId: 'x' }, points: -5, at: at(3), by: consultant },
+      data: {
+        memberId: 'zhang-san',
+        document: { category: 'goodwill', documentId: 'x' },
+        points: -5,
+        at: at(3),
+        by: consultant,
+      },
     })
     expect(badPoints.body.errors).toMatchObject([{ path: 'data.points', pointer: '/data/points' }])
 

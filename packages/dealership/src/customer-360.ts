@@ -14,7 +14,12 @@ import {
   type TouchpointOutcome,
 } from '@dealer-crm/customer-lifecycle'
 import { handlesEvent, idOf, instantOf, type Projection, type RecordedEvent } from '@dealer-crm/eventsourcing'
-import { type Member, memberLedgers, pendingPoints, spendablePoints } from '@dealer-crm/loyalty-points'
+import {
+  type LoyaltyState,
+  memberLedgersProjection,
+  pendingPoints,
+  spendablePoints,
+} from '@dealer-crm/loyalty-points'
 import type { ReferralReward } from '@dealer-crm/referral-verification'
 import type { DealershipEvent } from './registry.js'
 
@@ -62,7 +67,7 @@ export interface TouchpointSeen {
 export interface Customer360State {
   readonly profiles: CustomerProfiles
   readonly complaints: SlaBoard
-  readonly members: Map<string, Member>
+  readonly members: Map<string, LoyaltyState>
   readonly referrals: Map<string, ReferralMade>
   readonly touchpoints: Map<string, Map<string, TouchpointSeen>>
   readonly complaintsOf: Map<string, Set<string>>
@@ -215,7 +220,7 @@ const handles: ReadonlyArray<DealershipEvent['type']> = [
   ...new Set<DealershipEvent['type']>([
     ...customerProfileProjection.handles,
     ...slaBoardProjection.handles,
-    ...memberLedgers.handles,
+    ...memberLedgersProjection.handles,
     ...referralTypes,
     ...touchpointTypes,
   ]),
@@ -229,7 +234,7 @@ export const customer360Projection: Projection<Customer360State, DealershipEvent
   init: () => ({
     profiles: customerProfileProjection.init(),
     complaints: slaBoardProjection.init(),
-    members: memberLedgers.init(),
+    members: memberLedgersProjection.init(),
     referrals: new Map(),
     touchpoints: new Map(),
     complaintsOf: new Map(),
@@ -242,8 +247,8 @@ export const customer360Projection: Projection<Customer360State, DealershipEvent
       slaBoardProjection.apply(state.complaints, e)
       if (e.type === 'ComplaintReceived') addTo(state.complaintsOf, e.data.customerId, e.data.complaintId)
     }
-    if (handlesEvent(memberLedgers, e)) {
-      memberLedgers.apply(state.members, e)
+    if (handlesEvent(memberLedgersProjection, e)) {
+      memberLedgersProjection.apply(state.members, e)
       if (e.type === 'MemberEnrolled' && !state.memberOf.has(e.data.customerId))
         state.memberOf.set(e.data.customerId, idOf(e.metadata.streamName))
     }
@@ -256,7 +261,7 @@ export const customer360Projection: Projection<Customer360State, DealershipEvent
 export interface Membership {
   readonly memberId: string
   readonly cardNumber: string | null
-  readonly status: Member['status']
+  readonly status: LoyaltyState['status']
   readonly level: string | null
   /** Points the member may redeem at the moment asked about. */
   readonly balance: number
@@ -335,7 +340,7 @@ export const customer360Of = (
             cardNumber: member.cardNumber,
             status: member.status,
             level: member.level,
-            balance: spendablePoints(member, at),
+            balance: spendablePoints(member, instantOf(Date.parse(at))),
             pendingPoints: pendingPoints(member),
             debt: member.debt,
             prepaidFen: member.prepaidFen,

@@ -37,7 +37,13 @@ import {
   streamName,
   widenDecider,
 } from '@dealer-crm/eventsourcing'
-import { loyaltyDecider, loyaltyPointsEvents, type Member } from '@dealer-crm/loyalty-points'
+import {
+  LoyaltyCommand,
+  type LoyaltyState,
+  loyaltyDecider,
+  loyaltyEvents,
+  loyaltyStreamOf,
+} from '@dealer-crm/loyalty-points'
 import {
   type CallBackDraw,
   drawCallBack,
@@ -49,12 +55,7 @@ import {
   referralStreamOf,
 } from '@dealer-crm/referral-verification'
 import type { Either } from 'fp-ts/lib/Either.js'
-import {
-  decodeComplaintCommand,
-  decodeLifecycleCommand,
-  decodeLoyaltyCommand,
-  decodeMemberId,
-} from './command-codecs.js'
+import { decodeComplaintCommand, decodeLifecycleCommand } from './command-codecs.js'
 import { type Customer360, customer360Of } from './customer-360.js'
 import { membersByCustomerProjection } from './members-by-customer.js'
 import { type DealershipPolicies, defaultDealershipPolicies } from './policy.js'
@@ -122,12 +123,11 @@ export interface Dealership {
     input: unknown,
     options?: CommandOptions,
   ) => Promise<HandleResult<DealershipEvent, ComplaintState>>
-  /** Loyalty commands name no card: the member card account is the first argument. */
+  /** Every loyalty command names its member card (`memberId`): it is handled on `member-<memberId>`. */
   readonly loyaltyPoints: (
-    memberId: string,
     input: unknown,
     options?: CommandOptions,
-  ) => Promise<HandleResult<DealershipEvent, Member>>
+  ) => Promise<HandleResult<DealershipEvent, LoyaltyState>>
   /** The call-back draw for a referral, from the facade's Random (for `ScheduleCallBack`); null if not possible. */
   readonly drawCallBack: (referralId: string) => Promise<CallBackDraw | null>
   /** One customer across the four domains, now (or at `at`), caught up with the log. */
@@ -176,7 +176,7 @@ export const createDealership = (options: DealershipOptions): Dealership => {
   const lifecycle = overLog(lifecycleDecider(policies.customerLifecycle), lifecycleEvents)
   const referrals = overLog(referralDecider(policies.referralVerification), referralEvents)
   const complaints = overLog(complaintDecider(policies.complaintWorkflow), complaintEvents)
-  const loyalty = overLog(loyaltyDecider(policies.loyaltyPoints), loyaltyPointsEvents)
+  const loyalty = overLog(loyaltyDecider(policies.loyaltyPoints), loyaltyEvents)
 
   const handleOptions = (o: CommandOptions = {}): HandleOptions => ({ ...o, retry })
 
@@ -276,10 +276,9 @@ export const createDealership = (options: DealershipOptions): Dealership => {
       const command = orThrow(decodeComplaintCommand(input))
       return handle(store, complaints, complaintStreamOf(command), command, handleOptions(o))
     },
-    loyaltyPoints: async (memberId, input, o) => {
-      const id = orThrow(decodeMemberId(memberId))
-      const command = orThrow(decodeLoyaltyCommand(input))
-      return handle(store, loyalty, streamName('member', id), command, handleOptions(o))
+    loyaltyPoints: async (input, o) => {
+      const command = orThrow(decodeCommand(LoyaltyCommand, input))
+      return handle(store, loyalty, loyaltyStreamOf(command), command, handleOptions(o))
     },
     drawCallBack: async (referralId) => {
       const state = await foldAsync(

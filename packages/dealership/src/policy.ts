@@ -10,7 +10,7 @@ import {
   type LifecyclePolicy,
   type OwnerStage,
 } from '@dealer-crm/customer-lifecycle'
-import { defaultPolicy as defaultLoyaltyPolicy, type LoyaltyPolicy } from '@dealer-crm/loyalty-points'
+import { defaultLoyaltyPolicy, type LoyaltyPolicy } from '@dealer-crm/loyalty-points'
 import { defaultReferralPolicy, type ReferralPolicy } from '@dealer-crm/referral-verification'
 
 type ReferralPotential = 'high' | 'medium' | 'low'

@@ -1,13 +1,20 @@
 import type { LifecycleCommand } from '@dealer-crm/customer-lifecycle'
 import type { Actor } from '@dealer-crm/eventsourcing'
-import type { LoyaltyCommand } from '@dealer-crm/loyalty-points'
+import { type LoyaltyCommand, LoyaltyRole } from '@dealer-crm/loyalty-points'
 import type * as t from 'io-ts'
 
 /** A lifecycle command as plain JSON (identifiers and instants unbranded): the dispatcher decodes it with the codec. */
 export type LifecycleCommandInput = t.OutputOf<typeof LifecycleCommand>
 
-/** A loyalty command as plain JSON (identifiers unbranded): the dispatcher decodes it with the codec. */
-export type LoyaltyCommandInput = t.OutputOf<typeof LoyaltyCommand>
+type WithoutMember<C> = C extends { readonly type: infer T; readonly data: infer D }
+  ? { readonly type: T; readonly data: Omit<D, 'memberId'> }
+  : never
+
+/**
+ * A loyalty command as plain JSON (identifiers unbranded), without its `memberId`: the dispatcher names
+ * the card the customer holds, then decodes the command with the codec.
+ */
+export type LoyaltyCommandInput = WithoutMember<t.OutputOf<typeof LoyaltyCommand>>
 
 /**
  * What a process manager asks for: a command of another domain. The dispatcher decodes it with
@@ -37,3 +44,7 @@ export const processActor = (processName: string): Actor & { readonly role: 'sch
   id: processName,
   role: 'scheduler',
 })
+
+/** The actor of a loyalty command: who acted in the other domain if loyalty knows their role, else the process manager. */
+export const loyaltyActorFor = (by: Actor, processName: string): Actor =>
+  LoyaltyRole.is(by.role) ? { id: by.id, role: by.role } : processActor(processName)

@@ -8,15 +8,20 @@ import {
   type CommandContext,
   type Decider,
   type DomainError,
+  decodeCommand,
   type EventSourcingError,
   type HandleError,
   type HandleOptions,
   handleCommand,
   isEventSourcingError,
-  streamName,
 } from '@dealer-crm/eventsourcing'
-import type { LoyaltyCommand, LoyaltyError, Member } from '@dealer-crm/loyalty-points'
-import { decodeLifecycleCommand, decodeLoyaltyCommand, decodeMemberId } from './command-codecs.js'
+import {
+  LoyaltyCommand,
+  type LoyaltyError,
+  type LoyaltyState,
+  loyaltyStreamOf,
+} from '@dealer-crm/loyalty-points'
+import { decodeLifecycleCommand } from './command-codecs.js'
 import type { ProcessPolicy } from './policy.js'
 import type { ProcessCommand } from './process-command.js'
 import type { DealershipEvent, DealershipStore } from './registry.js'
@@ -35,7 +40,7 @@ export interface ProcessRejection {
 export interface ProcessDispatchOptions {
   readonly store: DealershipStore
   readonly lifecycle: Decider<LifecycleCommand, DealershipEvent, LifecycleState, LifecycleError>
-  readonly loyalty: Decider<LoyaltyCommand, DealershipEvent, Member, LoyaltyError>
+  readonly loyalty: Decider<LoyaltyCommand, DealershipEvent, LoyaltyState, LoyaltyError>
   readonly membership: ProcessPolicy['membership']
   /** The member card a customer holds, as of the latest event. */
   readonly memberOf: (customerId: string) => Promise<string | undefined>
@@ -100,16 +105,16 @@ export const createProcessDispatch = (options: ProcessDispatchOptions) => {
       (command.command.type === 'EnrolMember' ? membership.memberIdFor(command.customerId) : undefined)
     if (memberId === undefined)
       return reject(command, context, 'NotAMember', `customer ${command.customerId} holds no member card`)
-    const id = decoded(command, context, decodeMemberId(memberId))
-    const loyaltyCommand = decoded(command, context, decodeLoyaltyCommand(command.command))
-    if (id === undefined || loyaltyCommand === undefined) return
+    const input = { type: command.command.type, data: { ...command.command.data, memberId } }
+    const loyaltyCommand = decoded(command, context, decodeCommand(LoyaltyCommand, input))
+    if (loyaltyCommand === undefined) return
     await settle(
       command,
       context,
       handleCommand(
         store,
         options.loyalty,
-        streamName('member', id),
+        loyaltyStreamOf(loyaltyCommand),
         loyaltyCommand,
         handleOptions(context),
       )(),

@@ -11,7 +11,11 @@ import {
   touchpointCalendarProjection,
 } from '@dealer-crm/customer-lifecycle'
 import { type Projection, widenProjection } from '@dealer-crm/eventsourcing'
-import { levelDistribution, loyaltyTotals, memberLedgers } from '@dealer-crm/loyalty-points'
+import {
+  levelDistributionProjection,
+  loyaltyTotalsProjection,
+  memberLedgersProjection,
+} from '@dealer-crm/loyalty-points'
 import {
   callBackQueueProjection,
   fraudReportProjection,
@@ -40,9 +44,9 @@ export const dealershipReadModels = {
   complaintTimelines: over(complaintTimelineProjection),
   complaintCauses: over(causeRankingProjection),
   complaintMetrics: over(complaintMetricsProjection),
-  memberLedgers: over(memberLedgers),
-  levelDistribution: over(levelDistribution),
-  loyaltyTotals: over(loyaltyTotals),
+  memberLedgers: over(memberLedgersProjection),
+  levelDistribution: over(levelDistributionProjection),
+  loyaltyTotals: over(loyaltyTotalsProjection),
   customer360: customer360Projection,
 } as const
 

@@ -8,7 +8,7 @@ import {
   type KeyVault,
   mergeRegistries,
 } from '@dealer-crm/eventsourcing'
-import { loyaltyPointsEvents } from '@dealer-crm/loyalty-points'
+import { loyaltyEvents } from '@dealer-crm/loyalty-points'
 import { referralEvents } from '@dealer-crm/referral-verification'
 
 /** Every event type of the four domains: the registry a dealership's store is built with. */
@@ -16,7 +16,7 @@ export const dealershipRegistry = mergeRegistries(
   lifecycleEvents,
   referralEvents,
   complaintEvents,
-  loyaltyPointsEvents,
+  loyaltyEvents,
 )
 
 /** Any event of the dealership's log. */

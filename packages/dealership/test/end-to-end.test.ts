@@ -107,13 +107,14 @@ describe('the whole dealership through the facade', () => {
     await expect(badVin).rejects.toBeInstanceOf(CommandValidationError)
     await expect(badVin).rejects.toMatchObject({ errors: [{ path: 'data.vin' }] })
 
-    const badPoints = dealership.loyaltyPoints('m-1', {
+    const badPoints = dealership.loyaltyPoints({
       type: 'AwardPoints',
       data: {
+        memberId: 'm-1',
         document: { category: 'goodwill', documentId: 'x' },
         points: -5,
         at: '2026-03-02T01:00:00Z',
-        by: { id: 'a', role: 'b' },
+        by: { id: 'a', role: 'cashier' },
       },
     })
     await expect(badPoints).rejects.toMatchObject({
@@ -137,9 +138,12 @@ describe('the whole dealership through the facade', () => {
     const badComplaint = dealership.complaintWorkflow({ type: 'AcknowledgeComplaint', data: { complaintId } })
     await expect(badComplaint).rejects.toThrow(/data\.by/)
 
-    await expect(dealership.loyaltyPoints('', { type: 'ResumeMember', data: {} })).rejects.toMatchObject({
-      errors: [{ path: 'memberId' }],
-    })
+    await expect(
+      dealership.loyaltyPoints({
+        type: 'ResumeMember',
+        data: { memberId: '', at: '2026-03-02T09:00:00+08:00', by: { id: 'cashier-yang', role: 'cashier' } },
+      }),
+    ).rejects.toMatchObject({ errors: [{ path: 'data.memberId' }] })
     expect(await countEvents(dealership.store)).toBe(before)
     await dealership.close()
   })

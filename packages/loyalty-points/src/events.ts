@@ -1,19 +1,25 @@
-import { type EventOf, eventRegistry, eventType } from '@dealer-crm/eventsourcing'
-import * as t from 'io-ts'
-import { CardNumber, CustomerId, RedemptionId } from './ids.js'
-import { Instant } from './time.js'
 import {
-  Actor,
-  Fen,
+  CustomerId,
+  type EventOf,
+  type EventsIn,
+  eventRegistry,
+  eventType,
+  Instant,
+  Text,
+} from '@dealer-crm/eventsourcing'
+import * as t from 'io-ts'
+import { CardNumber, RedemptionId } from './ids.js'
+import { RecordedLoyaltyActor } from './roles.js'
+import {
+  FenAmount,
   FenBalance,
   LevelName,
   LotDraw,
   PointCount,
   Points,
+  PointsSource,
+  RedemptionReward,
   Reference,
-  Reward,
-  Source,
-  Text,
 } from './values.js'
 
 // No personal data: the member's name and phone live with the customer (customer-lifecycle);
@@ -29,22 +35,25 @@ export const MemberEnrolled = eventType(
     reviewAt: Instant,
     policyVersion: t.string,
     at: Instant,
-    by: Actor,
+    by: RecordedLoyaltyActor,
   }),
 )
 
-export const MemberSuspended = eventType('MemberSuspended', t.type({ reason: Text, at: Instant, by: Actor }))
+export const MemberSuspended = eventType(
+  'MemberSuspended',
+  t.type({ reason: Text, at: Instant, by: RecordedLoyaltyActor }),
+)
 
-export const MemberResumed = eventType('MemberResumed', t.type({ at: Instant, by: Actor }))
+export const MemberResumed = eventType('MemberResumed', t.type({ at: Instant, by: RecordedLoyaltyActor }))
 
 /** One earning is one lot with its own expiry (docs/domain.md §4, §5 ledger). */
 export const PointsEarned = eventType(
   'PointsEarned',
   t.type({
     lotId: t.string,
-    source: Source,
+    source: PointsSource,
     /** The spend that earned the points (fen), or null for a fixed award. */
-    amountFen: t.union([Fen, t.null]),
+    amountFen: t.union([FenAmount, t.null]),
     points: Points,
     /** What counts towards the level; kept apart from the spendable balance (docs/domain.md §5). */
     qualifyingPoints: PointCount,
@@ -55,7 +64,7 @@ export const PointsEarned = eventType(
     expiresAt: Instant,
     policyVersion: t.string,
     at: Instant,
-    by: Actor,
+    by: RecordedLoyaltyActor,
   }),
 )
 
@@ -73,12 +82,12 @@ export const PointsRedeemed = eventType(
   'PointsRedeemed',
   t.type({
     redemptionId: RedemptionId,
-    reward: Reward,
+    reward: RedemptionReward,
     reference: Reference,
     points: Points,
     drawnFrom: t.array(LotDraw),
     at: Instant,
-    by: Actor,
+    by: RecordedLoyaltyActor,
   }),
 )
 
@@ -89,7 +98,7 @@ export const PointsExpired = eventType('PointsExpired', t.type({ lots: t.array(L
 export const PointsReversed = eventType(
   'PointsReversed',
   t.type({
-    source: Source,
+    source: PointsSource,
     reason: Text,
     /** What the document earned; = taken + alreadyExpired + settled + debtRecorded + writtenOff. */
     points: Points,
@@ -103,7 +112,7 @@ export const PointsReversed = eventType(
     writtenOff: PointCount,
     policyVersion: t.string,
     at: Instant,
-    by: Actor,
+    by: RecordedLoyaltyActor,
   }),
 )
 
@@ -185,22 +194,22 @@ export const LevelReviewed = eventType(
 /** Prepaid balance is money (fen), kept apart from points, never expiring (docs/domain.md §4, §5). */
 export const PrepaidToppedUp = eventType(
   'PrepaidToppedUp',
-  t.type({ amountFen: Fen, reference: Reference, at: Instant, by: Actor }),
+  t.type({ amountFen: FenAmount, reference: Reference, at: Instant, by: RecordedLoyaltyActor }),
 )
 
 export const PrepaidSpent = eventType(
   'PrepaidSpent',
-  t.type({ amountFen: Fen, reference: Reference, at: Instant, by: Actor }),
+  t.type({ amountFen: FenAmount, reference: Reference, at: Instant, by: RecordedLoyaltyActor }),
 )
 
 export const PrepaidRefunded = eventType(
   'PrepaidRefunded',
   t.type({
-    amountFen: Fen,
+    amountFen: FenAmount,
     reference: Reference,
     reason: t.keyof({ 'member-request': null, exit: null }),
     at: Instant,
-    by: Actor,
+    by: RecordedLoyaltyActor,
   }),
 )
 
@@ -215,7 +224,7 @@ export const ExitStatementIssued = eventType(
     privilegesCancelled: t.array(t.string),
     prepaidToRefundFen: FenBalance,
     at: Instant,
-    by: Actor,
+    by: RecordedLoyaltyActor,
   }),
 )
 
@@ -232,7 +241,7 @@ export const MemberExited = eventType(
     pointsForfeited: PointCount,
     prepaidRefundedFen: FenBalance,
     at: Instant,
-    by: Actor,
+    by: RecordedLoyaltyActor,
   }),
 )
 
@@ -258,7 +267,8 @@ const definitions = [
   MemberExited,
 ] as const
 
-export const loyaltyPointsEvents = eventRegistry(definitions)
+/** Every loyalty event type: the registry a store is built with. */
+export const loyaltyEvents = eventRegistry(definitions)
 
 /** Every loyalty event type, for projections that handle them all. */
 export const loyaltyEventTypes = definitions.map((d) => d.type)
@@ -283,23 +293,5 @@ export type ExitStatementIssued = EventOf<typeof ExitStatementIssued>
 export type PointsForfeited = EventOf<typeof PointsForfeited>
 export type MemberExited = EventOf<typeof MemberExited>
 
-export type LoyaltyEvent =
-  | MemberEnrolled
-  | MemberSuspended
-  | MemberResumed
-  | PointsEarned
-  | PendingPointsReleased
-  | PointsRedeemed
-  | PointsExpired
-  | PointsReversed
-  | PointsDebtSettled
-  | LevelUpgraded
-  | LevelDowngradeNoticeSent
-  | LevelGraceStarted
-  | LevelReviewed
-  | PrepaidToppedUp
-  | PrepaidSpent
-  | PrepaidRefunded
-  | ExitStatementIssued
-  | PointsForfeited
-  | MemberExited
+/** Any loyalty event, derived from the registry. */
+export type LoyaltyEvent = EventsIn<typeof loyaltyEvents>

@@ -1,32 +1,85 @@
-import type { Decider } from '@dealer-crm/eventsourcing'
-import type { LoyaltyCommand } from './commands.js'
-import { decideWith } from './decide.js'
-import type { LoyaltyError } from './errors.js'
-import type { LoyaltyEvent } from './events.js'
-import { defaultPolicy, type LoyaltyPolicy } from './policy.js'
-import { evolve, initialMember, type Member } from './state.js'
-
-export * from './commands.js'
-export { decideWith } from './decide.js'
-export * from './errors.js'
-export * from './events.js'
-export * from './ids.js'
+export {
+  AwardPoints,
+  ConfirmExit,
+  EarnPointsForSpend,
+  EnrolMember,
+  EvaluateMember,
+  LoyaltyCommand,
+  loyaltyCommandTypes,
+  loyaltyStreamOf,
+  memberStream,
+  RedeemPoints,
+  RefundDocument,
+  RefundPrepaid,
+  ReleasePendingPoints,
+  RequestExitStatement,
+  ResumeMember,
+  SpendPrepaid,
+  SuspendMember,
+  TopUpPrepaid,
+} from './commands.js'
+export { type LoyaltyDecider, loyaltyDecider } from './decide.js'
+export { loyaltyDomain } from './domain.js'
+export { type LoyaltyError, type LoyaltyErrorCode, loyaltyError } from './errors.js'
+export {
+  ExitStatementIssued,
+  LevelDowngradeNoticeSent,
+  LevelGraceStarted,
+  LevelReviewed,
+  LevelUpgraded,
+  type LoyaltyEvent,
+  loyaltyEvents,
+  loyaltyEventTypes,
+  MemberEnrolled,
+  MemberExited,
+  MemberResumed,
+  MemberSuspended,
+  PendingPointsReleased,
+  PointsDebtSettled,
+  PointsEarned,
+  PointsExpired,
+  PointsForfeited,
+  PointsRedeemed,
+  PointsReversed,
+  PrepaidRefunded,
+  PrepaidSpent,
+  PrepaidToppedUp,
+} from './events.js'
+export { CardNumber, DocumentId, MemberId, RedemptionId } from './ids.js'
 export { drawSoonestExpiring, spendableLots, spendablePoints } from './ledger.js'
-export { levelMeasure, tierFor, tierIndex } from './levels.js'
-export * from './policy.js'
+export { levelMeasure, levelTierFor, levelTierIndex } from './levels.js'
+export {
+  defaultLoyaltyPolicy,
+  type EarningRate,
+  type LevelPolicy,
+  type LevelTier,
+  type LoyaltyPolicy,
+  type PendingRule,
+} from './policy.js'
 export * from './projections/index.js'
-export * from './state.js'
-export { Instant } from './time.js'
-export * from './values.js'
-
-/** The loyalty programme of one member card under a policy (one stream `member-<memberId>`). */
-export const loyaltyDecider = (
-  policy: LoyaltyPolicy = defaultPolicy,
-): Decider<LoyaltyCommand, LoyaltyEvent, Member, LoyaltyError> => ({
-  decide: decideWith(policy),
-  evolve,
-  initialState: initialMember,
-})
-
-/** The decider under the default policy of docs/domain.md §4. */
-export const decider = loyaltyDecider()
+export { LoyaltyActor, LoyaltyRole, loyaltyRoles, RecordedLoyaltyActor } from './roles.js'
+export {
+  availablePoints,
+  type ExitStatement,
+  initialLoyaltyState,
+  type Lot,
+  type LoyaltyState,
+  pendingPoints,
+} from './state.js'
+export {
+  AwardCategory,
+  awardCategories,
+  FenAmount,
+  FenBalance,
+  LevelName,
+  LotDraw,
+  lotIdOf,
+  PointCount,
+  Points,
+  PointsSource,
+  RedemptionReward,
+  redemptionRewards,
+  SourceCategory,
+  SpendCategory,
+  spendCategories,
+} from './values.js'

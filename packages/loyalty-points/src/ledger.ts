@@ -1,5 +1,5 @@
-import type { Lot, Member } from './state.js'
-import { type Instant, isAtOrAfter, isBefore } from './time.js'
+import { type Instant, isBefore } from '@dealer-crm/eventsourcing'
+import type { Lot, LoyaltyState } from './state.js'
 import type { LotDraw } from './values.js'
 
 const soonestExpiringFirst = (a: Lot, b: Lot): number =>
@@ -8,7 +8,7 @@ const soonestExpiringFirst = (a: Lot, b: Lot): number =>
   (a.lotId < b.lotId ? -1 : a.lotId > b.lotId ? 1 : 0)
 
 /** Lots the member may spend at `at`: released, not empty, not yet expired. */
-export const spendableLots = (m: Member, at: Instant, except?: string): ReadonlyArray<Lot> =>
+export const spendableLots = (m: LoyaltyState, at: Instant, except?: string): ReadonlyArray<Lot> =>
   m.lots
     .filter(
       (lot) =>
@@ -16,7 +16,7 @@ export const spendableLots = (m: Member, at: Instant, except?: string): Readonly
     )
     .sort(soonestExpiringFirst)
 
-export const spendablePoints = (m: Member, at: Instant): number =>
+export const spendablePoints = (m: LoyaltyState, at: Instant): number =>
   spendableLots(m, at).reduce((sum, lot) => sum + lot.remaining, 0)
 
 /** docs/domain.md §5 (Odoo's ledger): draw from the soonest-expiring lots first, up to `points`. */
@@ -35,19 +35,19 @@ export const drawSoonestExpiring = (lots: ReadonlyArray<Lot>, points: number): R
 export const totalOf = (draws: ReadonlyArray<LotDraw>): number => draws.reduce((sum, d) => sum + d.points, 0)
 
 /** docs/domain.md §4: what is left of every lot whose expiry has come, and nothing else. */
-export const expiredBy = (m: Member, at: Instant): ReadonlyArray<LotDraw> =>
+export const expiredBy = (m: LoyaltyState, at: Instant): ReadonlyArray<LotDraw> =>
   m.lots
-    .filter((lot) => lot.remaining > 0 && isAtOrAfter(at, lot.expiresAt))
+    .filter((lot) => lot.remaining > 0 && !isBefore(at, lot.expiresAt))
     .map((lot) => ({ lotId: lot.lotId, points: lot.remaining }))
 
 /** Pending lots whose locking period has ended by `at`. */
-export const releasableBy = (m: Member, at: Instant): ReadonlyArray<LotDraw> =>
+export const releasableBy = (m: LoyaltyState, at: Instant): ReadonlyArray<LotDraw> =>
   m.lots
     .filter(
       (lot) =>
         lot.remaining > 0 &&
         lot.pending !== null &&
         lot.pending.availableFrom !== null &&
-        isAtOrAfter(at, lot.pending.availableFrom),
+        !isBefore(at, lot.pending.availableFrom),
     )
     .map((lot) => ({ lotId: lot.lotId, points: lot.remaining }))

@@ -1,3 +1,4 @@
+import { defaultBusinessZone } from '@dealer-crm/eventsourcing'
 import type { SourceCategory, SpendCategory } from './values.js'
 
 /**
@@ -57,9 +58,15 @@ export interface LoyaltyPolicy {
   /** When a refunded document's points were already spent: a recorded debt, or a write-off. */
   readonly refundShortfall: 'debt' | 'write-off'
   readonly levels: LevelPolicy
+  /**
+   * The time zone whose calendar counts months (a lot's lifetime, the qualifying window, the review cycle):
+   * a month after 31 January is the last day of February in that zone, at the same local time.
+   */
+  readonly businessZone: string
 }
 
-export const defaultPolicy: LoyaltyPolicy = {
+/** The defaults of docs/domain.md §4 and §5 Loyalty. */
+export const defaultLoyaltyPolicy: LoyaltyPolicy = {
   policyVersion: 'loyalty-default-1',
   rates: {
     'repair-order': { points: 1, perYuan: 1 },
@@ -113,4 +120,5 @@ export const defaultPolicy: LoyaltyPolicy = {
     graceDays: 30,
     noticeDays: 30,
   },
+  businessZone: defaultBusinessZone,
 }

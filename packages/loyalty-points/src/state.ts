@@ -1,11 +1,11 @@
+import { type Instant, later } from '@dealer-crm/eventsourcing'
 import type { LoyaltyEvent } from './events.js'
-import { type Instant, later } from './time.js'
-import { type LotDraw, lotIdOf, type Source } from './values.js'
+import { type LotDraw, lotIdOf, type PointsSource } from './values.js'
 
 /** One earning and what is left of it (docs/domain.md §5: the history is the balance). */
 export interface Lot {
   readonly lotId: string
-  readonly source: Source
+  readonly source: PointsSource
   readonly earnedAt: Instant
   readonly expiresAt: Instant
   readonly points: number
@@ -25,7 +25,8 @@ export interface ExitStatement {
   readonly prepaidToRefundFen: number
 }
 
-export interface Member {
+/** One member card as its events left it (`initialLoyaltyState` before any). */
+export interface LoyaltyState {
   readonly status: 'not-enrolled' | 'active' | 'suspended' | 'exited'
   readonly customerId: string | null
   readonly cardNumber: string | null
@@ -47,7 +48,7 @@ export interface Member {
   readonly exitStatement: ExitStatement | null
 }
 
-export const initialMember: Member = {
+export const initialLoyaltyState: LoyaltyState = {
   status: 'not-enrolled',
   customerId: null,
   cardNumber: null,
@@ -65,34 +66,37 @@ export const initialMember: Member = {
 }
 
 /** Points the member may redeem now. */
-export const availablePoints = (m: Member): number =>
+export const availablePoints = (m: LoyaltyState): number =>
   m.lots.reduce((sum, lot) => (lot.pending === null ? sum + lot.remaining : sum), 0)
 
 /** Points earned but locked (pending). */
-export const pendingPoints = (m: Member): number =>
+export const pendingPoints = (m: LoyaltyState): number =>
   m.lots.reduce((sum, lot) => (lot.pending === null ? sum : sum + lot.remaining), 0)
 
-export const lotOf = (m: Member, source: Source): Lot | undefined => {
+export const lotOf = (m: LoyaltyState, source: PointsSource): Lot | undefined => {
   const lotId = lotIdOf(source)
   return m.lots.find((lot) => lot.lotId === lotId)
 }
 
-const withLots = (m: Member, change: (lot: Lot) => Lot): Member => ({ ...m, lots: m.lots.map(change) })
+const withLots = (m: LoyaltyState, change: (lot: Lot) => Lot): LoyaltyState => ({
+  ...m,
+  lots: m.lots.map(change),
+})
 
 /** Take drawn points from their lots; never below zero, so evolve stays total even on a history decide would not produce. */
-const draw = (m: Member, draws: ReadonlyArray<LotDraw>): Member =>
+const draw = (m: LoyaltyState, draws: ReadonlyArray<LotDraw>): LoyaltyState =>
   withLots(m, (lot) => {
     const taken = draws.reduce((sum, d) => (d.lotId === lot.lotId ? sum + d.points : sum), 0)
     return taken === 0 ? lot : { ...lot, remaining: Math.max(0, lot.remaining - taken) }
   })
 
-const evaluatedAt = (m: Member, at: Instant): Member => ({
+const evaluatedAt = (m: LoyaltyState, at: Instant): LoyaltyState => ({
   ...m,
   lastEvaluatedAt: m.lastEvaluatedAt === null ? at : later(m.lastEvaluatedAt, at),
 })
 
 /** Total: every event, in any order, yields a state; nothing throws. */
-export const evolve = (state: Member, event: LoyaltyEvent): Member => {
+export const evolveLoyalty = (state: LoyaltyState, event: LoyaltyEvent): LoyaltyState => {
   const m = event.type === 'ExitStatementIssued' ? state : { ...state, exitStatement: null }
   switch (event.type) {
     case 'MemberEnrolled':

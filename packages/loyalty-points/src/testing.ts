@@ -1,12 +1,18 @@
-import { describeFieldErrors, fieldErrors } from '@dealer-crm/eventsourcing'
+import {
+  addElapsedDays,
+  describeFieldErrors,
+  fieldErrors,
+  type Instant,
+  instantOf,
+} from '@dealer-crm/eventsourcing'
 import fc from 'fast-check'
 import type * as t from 'io-ts'
 import { LoyaltyCommand } from './commands.js'
+import { loyaltyDecider } from './decide.js'
 import type { LoyaltyEvent } from './events.js'
-import { loyaltyDecider } from './index.js'
-import { defaultPolicy, type LoyaltyPolicy } from './policy.js'
-import { addDays, addMonths } from './time.js'
-import { awardCategories, rewards, spendCategories } from './values.js'
+import { monthsLater } from './levels.js'
+import { defaultLoyaltyPolicy, type LoyaltyPolicy } from './policy.js'
+import { awardCategories, redemptionRewards, spendCategories } from './values.js'
 
 /**
  * fast-check arbitraries for the loyalty programme, exported as `@dealer-crm/loyalty-points/testing`,
@@ -29,14 +35,19 @@ const START = Date.parse('2026-01-01T00:00:00Z')
 const HOUR = 3_600_000
 
 /** Times over four years, on the hour, so expiries (24 months) and reviews (12 months) happen. */
-export const instantArb: fc.Arbitrary<string> = fc
+export const loyaltyInstantArb: fc.Arbitrary<string> = fc
   .integer({ min: 0, max: 4 * 366 * 24 })
   .map((hours) => new Date(START + hours * HOUR).toISOString())
+
+/** The member every arbitrary command is for. */
+export const loyaltyMemberId = 'member-1'
 
 const actorArb = fc.constantFrom(
   { id: 'clerk-1', role: 'service-advisor' },
   { id: 'clerk-2', role: 'cashier' },
 )
+
+const schedulerArb = fc.constant({ id: 'scheduler', role: 'scheduler' })
 
 /** A few documents and redemptions only, so duplicates and refunds of earned documents are frequent. */
 const documentIdArb = fc.constantFrom('D-1', 'D-2', 'D-3')
@@ -50,24 +61,24 @@ const awardDocumentArb = fc.record({
 })
 const anyDocumentArb = fc.oneof(spendDocumentArb, awardDocumentArb)
 
-export interface CommandArbOptions {
+export interface LoyaltyCommandOptions {
   /** The level names enrolment may use; the policy's by default. */
   readonly levels?: ReadonlyArray<string>
   /**
-   * The policy whose bounds the commands aim at (default `defaultPolicy`): times 1 ms either side of the
+   * The policy whose bounds the commands aim at (default `defaultLoyaltyPolicy`): times 1 ms either side of the
    * moments its periods end (pending days, lot lifetime, the review and its notice and grace periods,
-   * counted from `anchorInstants`), spend around the minimum and around each level's minimum, top-ups
+   * counted from `loyaltyAnchorInstants`), spend around the minimum and around each level's minimum, top-ups
    * around each prepaid level.
    */
   readonly policy?: LoyaltyPolicy
 }
 
 /** Moments the commands often happen at, so the periods that start there end at known moments. */
-export const anchorInstants: ReadonlyArray<string> = [
+export const loyaltyAnchorInstants: ReadonlyArray<Instant> = [
   '2026-01-01T00:00:00.000Z',
   '2026-02-01T00:00:00.000Z',
   '2026-03-01T09:00:00.000Z',
-]
+].map((text) => instantOf(Date.parse(text)))
 
 /** `bound - 1`, `bound` and `bound + 1` of every bound, kept within `min`. */
 const around = (bounds: ReadonlyArray<number>, min: number): ReadonlyArray<number> =>
@@ -78,21 +89,23 @@ const around = (bounds: ReadonlyArray<number>, min: number): ReadonlyArray<numbe
  * a pending lot's release, a lot's expiry, the qualifying window, the review, the notice before it and the
  * grace after it (docs/domain.md §4, §5).
  */
-export const boundaryInstantArb = (policy: LoyaltyPolicy = defaultPolicy): fc.Arbitrary<string> => {
+export const loyaltyBoundaryInstantArb = (
+  policy: LoyaltyPolicy = defaultLoyaltyPolicy,
+): fc.Arbitrary<string> => {
   const { levels } = policy
   const pendingDays = Object.values(policy.pending).flatMap((rule) =>
     rule.kind === 'days' ? [rule.days] : [],
   )
-  const ends = anchorInstants.flatMap((anchor) => {
-    const review = addMonths(anchor, levels.reviewEveryMonths)
+  const ends = loyaltyAnchorInstants.flatMap((anchor) => {
+    const review = monthsLater(policy, anchor, levels.reviewEveryMonths)
     return [
       anchor,
-      ...pendingDays.map((days) => addDays(anchor, days)),
-      addMonths(anchor, policy.lotLifetimeMonths),
-      addMonths(anchor, levels.qualifyingWindowMonths),
+      ...pendingDays.map((days) => addElapsedDays(anchor, days)),
+      monthsLater(policy, anchor, policy.lotLifetimeMonths),
+      monthsLater(policy, anchor, levels.qualifyingWindowMonths),
       review,
-      addDays(review, -levels.noticeDays),
-      addDays(review, levels.graceDays),
+      addElapsedDays(review, -levels.noticeDays),
+      addElapsedDays(review, levels.graceDays),
     ]
   })
   return fc
@@ -103,20 +116,22 @@ export const boundaryInstantArb = (policy: LoyaltyPolicy = defaultPolicy): fc.Ar
 /** Mostly any time; often an anchor or a moment a period of the policy ends. */
 const atArb = (policy: LoyaltyPolicy): fc.Arbitrary<string> =>
   fc.oneof(
-    { weight: 3, arbitrary: instantArb },
-    { weight: 1, arbitrary: fc.constantFrom(...anchorInstants) },
-    { weight: 2, arbitrary: boundaryInstantArb(policy) },
+    { weight: 3, arbitrary: loyaltyInstantArb },
+    { weight: 1, arbitrary: fc.constantFrom(...loyaltyAnchorInstants) },
+    { weight: 2, arbitrary: loyaltyBoundaryInstantArb(policy) },
   )
 
-/** A command as JSON brings it, before its codec checked it. */
-export interface RawCommand {
+/** A loyalty command as JSON brings it, before its codec checked it. */
+export interface LoyaltyCommandInput {
   readonly type: string
   readonly data: Readonly<Record<string, unknown>>
 }
 
 /** Raw commands, as JSON would bring them, all well-formed; the rules may still refuse them. */
-export const rawCommandArb = (options: CommandArbOptions = {}): fc.Arbitrary<RawCommand> => {
-  const policy = options.policy ?? defaultPolicy
+export const loyaltyCommandInputArb = (
+  options: LoyaltyCommandOptions = {},
+): fc.Arbitrary<LoyaltyCommandInput> => {
+  const policy = options.policy ?? defaultLoyaltyPolicy
   const levels = options.levels ?? policy.levels.tiers.map((tier) => tier.name)
   // Spend at the minimum, and spend whose points at ×1 reach a level's minimum (1 point per yuan).
   const pointMinima =
@@ -143,7 +158,7 @@ export const rawCommandArb = (options: CommandArbOptions = {}): fc.Arbitrary<Raw
     { weight: 9, arbitrary: fc.constantFrom(...levels) },
     { weight: 1, arbitrary: fc.constant('diamond') },
   )
-  const common = { at: atArb(policy), by: actorArb }
+  const common = { memberId: fc.constant(loyaltyMemberId), at: atArb(policy), by: actorArb }
   return fc.oneof(
     {
       weight: 3,
@@ -200,7 +215,7 @@ export const rawCommandArb = (options: CommandArbOptions = {}): fc.Arbitrary<Raw
         type: fc.constant('RedeemPoints'),
         data: fc.record({
           redemptionId: fc.constantFrom('R-1', 'R-2', 'R-3', 'R-4'),
-          reward: fc.constantFrom(...rewards),
+          reward: fc.constantFrom(...redemptionRewards),
           points: fc.oneof(fc.integer({ min: 1, max: 500 }), fc.integer({ min: 1, max: 30_000 })),
           reference: fc.constant('voucher'),
           ...common,
@@ -260,23 +275,27 @@ export const rawCommandArb = (options: CommandArbOptions = {}): fc.Arbitrary<Raw
     },
     {
       weight: 5,
-      arbitrary: fc.record({ type: fc.constant('EvaluateAt'), data: fc.record({ at: atArb(policy) }) }),
+      arbitrary: fc.record({
+        type: fc.constant('EvaluateMember'),
+        data: fc.record({ memberId: fc.constant(loyaltyMemberId), at: atArb(policy), by: schedulerArb }),
+      }),
     },
   )
 }
 
 /** Typed commands, valid and invalid for the rules alike (the codecs accept them all). */
-export const commandArb = (options: CommandArbOptions = {}): fc.Arbitrary<LoyaltyCommand> =>
-  rawCommandArb(options).map(decodedAs(LoyaltyCommand))
+export const loyaltyCommandArb = (options: LoyaltyCommandOptions = {}): fc.Arbitrary<LoyaltyCommand> =>
+  loyaltyCommandInputArb(options).map(decodedAs(LoyaltyCommand))
 
 /** Enrolment first, then any commands: sequences that reach the interesting states. */
-export const memberCommandsArb = (options: CommandArbOptions & { readonly maxLength?: number } = {}) =>
+export const loyaltyCommandsArb = (options: LoyaltyCommandOptions & { readonly maxLength?: number } = {}) =>
   fc
     .tuple(
       fc
         .record({
           type: fc.constant('EnrolMember'),
           data: fc.record({
+            memberId: fc.constant(loyaltyMemberId),
             customerId: fc.constant('cust-1'),
             cardNumber: fc.constant('VIP-1'),
             level: fc.constantFrom(...(options.levels ?? ['standard'])),
@@ -285,7 +304,7 @@ export const memberCommandsArb = (options: CommandArbOptions & { readonly maxLen
           }),
         })
         .map(decodedAs(LoyaltyCommand)),
-      fc.array(commandArb(options), { minLength: 1, maxLength: options.maxLength ?? 40, size: 'max' }),
+      fc.array(loyaltyCommandArb(options), { minLength: 1, maxLength: options.maxLength ?? 40, size: 'max' }),
     )
     .map(([first, rest]) => [first, ...rest])
 
@@ -299,16 +318,22 @@ const corruptions: ReadonlyArray<{ readonly field: string; readonly value: unkno
   { field: 'document', value: { category: 'lottery', documentId: 'D-1' } },
   { field: 'redemptionId', value: '' },
   { field: 'level', value: 7 },
+  { field: 'memberId', value: 'member 1' },
+  { field: 'by', value: { id: 'clerk-1', role: 'janitor' } },
+  { field: 'at', value: '2026-03-01T09:00:00' },
 ]
 
 /** Malformed input: a well-formed command with one field broken; the codecs must refuse it. */
-export const malformedCommandArb: fc.Arbitrary<{ readonly raw: RawCommand; readonly field: string }> = fc
-  .tuple(rawCommandArb(), fc.constantFrom(...corruptions))
+export const malformedLoyaltyCommandArb: fc.Arbitrary<{
+  readonly raw: LoyaltyCommandInput
+  readonly field: string
+}> = fc
+  .tuple(loyaltyCommandInputArb(), fc.constantFrom(...corruptions))
   .filter(([raw, c]) => c.field in raw.data)
   .map(([raw, c]) => ({ raw: { ...raw, data: { ...raw.data, [c.field]: c.value } }, field: c.field }))
 
 /** Policies across the choices docs/domain.md §4 and §5 leave open. */
-export const policyArb: fc.Arbitrary<LoyaltyPolicy> = fc
+export const loyaltyPolicyArb: fc.Arbitrary<LoyaltyPolicy> = fc
   .record({
     basis: fc.constantFrom('qualifying-points' as const, 'prepaid' as const),
     evaluation: fc.constantFrom('real-time' as const, 'anniversary' as const),
@@ -320,13 +345,13 @@ export const policyArb: fc.Arbitrary<LoyaltyPolicy> = fc
     minimumSpendFen: fc.integer({ min: 0, max: 100_00 }),
   })
   .map((p) => ({
-    ...defaultPolicy,
+    ...defaultLoyaltyPolicy,
     policyVersion: `generated-${p.basis}-${p.evaluation}-${p.downgrade}-${p.refundShortfall}`,
     minimumSpendFen: p.minimumSpendFen,
     lotLifetimeMonths: p.lotLifetimeMonths,
     refundShortfall: p.refundShortfall,
     levels: {
-      ...defaultPolicy.levels,
+      ...defaultLoyaltyPolicy.levels,
       basis: p.basis,
       evaluation: p.evaluation,
       downgrade: p.downgrade,
@@ -334,16 +359,16 @@ export const policyArb: fc.Arbitrary<LoyaltyPolicy> = fc
       noticeDays: p.noticeDays,
       tiers:
         p.basis === 'prepaid'
-          ? defaultPolicy.levels.tiers.map((tier) => ({ ...tier, minimum: tier.minimum * 100 }))
-          : defaultPolicy.levels.tiers,
+          ? defaultLoyaltyPolicy.levels.tiers.map((tier) => ({ ...tier, minimum: tier.minimum * 100 }))
+          : defaultLoyaltyPolicy.levels.tiers,
     },
   }))
 
 /** Event histories the decider itself accepted, for projections and custom read models. */
-export const historyArb = (
-  policy: LoyaltyPolicy = defaultPolicy,
+export const loyaltyHistoryArb = (
+  policy: LoyaltyPolicy = defaultLoyaltyPolicy,
 ): fc.Arbitrary<ReadonlyArray<LoyaltyEvent>> =>
-  memberCommandsArb({ policy }).map((commands) => {
+  loyaltyCommandsArb({ policy }).map((commands) => {
     const decider = loyaltyDecider(policy)
     const history: LoyaltyEvent[] = []
     let state = decider.initialState

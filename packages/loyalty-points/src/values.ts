@@ -1,3 +1,4 @@
+import { Text } from '@dealer-crm/eventsourcing'
 import * as t from 'io-ts'
 import { DocumentId } from './ids.js'
 
@@ -6,6 +7,8 @@ const isWhole =
   (u: unknown): u is number =>
     typeof u === 'number' && Number.isSafeInteger(u) && u >= min
 
+// Points and fen are plain whole numbers here (the kernel's Count and Fen are branded): the ledger's
+// arithmetic makes them, and each event codec checks them again on append.
 const wholeNumber = (name: string, min: number, what: string) => {
   const is = isWhole(min)
   return new t.Type<number, number, unknown>(
@@ -20,42 +23,21 @@ const wholeNumber = (name: string, min: number, what: string) => {
 export const Points = wholeNumber('Points', 1, 'a whole number of points above zero')
 /** A count or a balance of points: a whole number, zero or more. */
 export const PointCount = wholeNumber('PointCount', 0, 'a whole number of points, zero or more')
-/** An amount of money in fen (integer minor units), above zero. */
-export const Fen = wholeNumber('Fen', 1, 'an amount in fen: a whole number above zero')
-/** A money balance in fen, zero or more. */
+/** Money moved (a spend, a top-up, a refund), in fen: a whole number above zero. */
+export const FenAmount = wholeNumber('FenAmount', 1, 'an amount in fen: a whole number above zero')
+/** A money balance in fen: a whole number, zero or more. */
 export const FenBalance = wholeNumber('FenBalance', 0, 'an amount in fen: a whole number, zero or more')
 
-const nonEmpty = (name: string) =>
-  new t.Type<string, string, unknown>(
-    name,
-    (u): u is string => typeof u === 'string' && u.trim().length > 0,
-    (u, c) =>
-      typeof u === 'string' && u.trim().length > 0
-        ? t.success(u)
-        : t.failure(u, c, `expected a non-empty text, got ${JSON.stringify(u)}`),
-    t.identity,
-  )
-
 /** A free reference the clerk can look up: an invoice, a voucher number, a receipt. */
-export const Reference = nonEmpty('Reference')
-export const Text = nonEmpty('Text')
+export const Reference = Text
+export type Reference = t.TypeOf<typeof Reference>
 
-/** Who did it (ARCHITECTURE.md: actor). */
-export const Actor = t.type({ id: nonEmpty('ActorId'), role: nonEmpty('Role') })
-export type Actor = t.TypeOf<typeof Actor>
+/** The name of a level of the policy (`silver`); the decider checks it is one. */
+export const LevelName = t.refinement(t.string, (s) => s.trim().length > 0, 'LevelName')
+export type LevelName = t.TypeOf<typeof LevelName>
 
-const literals = <A extends string>(name: string, values: ReadonlyArray<A>) => {
-  const is = (u: unknown): u is A => typeof u === 'string' && values.some((v) => v === u)
-  return new t.Type<A, A, unknown>(
-    name,
-    is,
-    (u, c) =>
-      is(u)
-        ? t.success(u)
-        : t.failure(u, c, `expected one of ${values.join(', ')}, got ${JSON.stringify(u)}`),
-    t.identity,
-  )
-}
+const literals = <A extends string>(name: string, values: readonly [A, ...A[]]) =>
+  t.keyof(Object.fromEntries(values.map((v) => [v, null])) as Record<A, null>, name)
 
 /** Spend that earns points by the yuan (docs/domain.md §4: service, parts, purchases). */
 export const spendCategories = ['repair-order', 'parts-invoice', 'vehicle-purchase'] as const
@@ -74,19 +56,17 @@ export const SourceCategory = literals<SpendCategory | AwardCategory>('SourceCat
 export type SourceCategory = t.TypeOf<typeof SourceCategory>
 
 /** The document points come from: every movement states its source (docs/domain.md §5). */
-export const Source = t.type({ category: SourceCategory, documentId: DocumentId })
-export type Source = t.TypeOf<typeof Source>
+export const PointsSource = t.type({ category: SourceCategory, documentId: DocumentId }, 'PointsSource')
+export type PointsSource = t.TypeOf<typeof PointsSource>
 
 /** What points are redeemed for (docs/domain.md §4 会员积分用途). */
-export const rewards = ['maintenance-voucher', 'discount', 'gift'] as const
-export const Reward = literals('Reward', rewards)
-export type Reward = t.TypeOf<typeof Reward>
-
-export const LevelName = nonEmpty('LevelName')
+export const redemptionRewards = ['maintenance-voucher', 'discount', 'gift'] as const
+export const RedemptionReward = literals('RedemptionReward', redemptionRewards)
+export type RedemptionReward = t.TypeOf<typeof RedemptionReward>
 
 /** Points taken from one lot. */
-export const LotDraw = t.type({ lotId: t.string, points: Points })
+export const LotDraw = t.type({ lotId: t.string, points: Points }, 'LotDraw')
 export type LotDraw = t.TypeOf<typeof LotDraw>
 
 /** A lot is named by its source: one earning per source document. */
-export const lotIdOf = (source: Source): string => `${source.category}:${source.documentId}`
+export const lotIdOf = (source: PointsSource): string => `${source.category}:${source.documentId}`

@@ -7,7 +7,7 @@ import {
   ConfirmExit,
   EarnPointsForSpend,
   EnrolMember,
-  EvaluateAt,
+  EvaluateMember,
   LoyaltyCommand,
   RedeemPoints,
   RefundDocument,
@@ -19,9 +19,22 @@ import {
   SuspendMember,
   TopUpPrepaid,
 } from '../src/commands.js'
-import { loyaltyPointsEvents } from '../src/events.js'
-import { historyArb, malformedCommandArb } from '../src/testing.js'
-import { award, clerk, doc, earn, enrol, evaluate, redeem, refund, release, topUp } from './fixtures.js'
+import { loyaltyEvents } from '../src/events.js'
+import { loyaltyHistoryArb, malformedLoyaltyCommandArb } from '../src/testing.js'
+import {
+  award,
+  clerk,
+  doc,
+  earn,
+  enrol,
+  evaluate,
+  memberId,
+  redeem,
+  refund,
+  release,
+  scheduler,
+  topUp,
+} from './fixtures.js'
 
 const pathsOf = (codec: t.Mixed, input: unknown): ReadonlyArray<string> => {
   const result = decodeCommand(codec, input)
@@ -29,6 +42,9 @@ const pathsOf = (codec: t.Mixed, input: unknown): ReadonlyArray<string> => {
   expect(result.left.message).toContain('is malformed')
   return result.left.errors.map((e) => e.path)
 }
+
+/** EvaluateMember as JSON brings it, before its codec checked it. */
+const rawEvaluate = (at: string) => ({ type: 'EvaluateMember', data: { memberId, at, by: scheduler } })
 
 const broken = (command: { type: string; data: object }, field: string, value: unknown) => ({
   ...command,
@@ -43,12 +59,15 @@ describe('bad input is rejected with field-path messages (ARCHITECTURE.md: valid
 
   it('SuspendMember and ResumeMember: missing reason, actor without id', () => {
     expect(
-      pathsOf(SuspendMember, { type: 'SuspendMember', data: { at: '2026-01-10T09:00:00Z', by: clerk } }),
+      pathsOf(SuspendMember, {
+        type: 'SuspendMember',
+        data: { memberId, at: '2026-01-10T09:00:00Z', by: clerk },
+      }),
     ).toEqual(['data.reason'])
     expect(
       pathsOf(ResumeMember, {
         type: 'ResumeMember',
-        data: { at: '2026-01-10T09:00:00Z', by: { role: 'clerk' } },
+        data: { memberId, at: '2026-01-10T09:00:00Z', by: { role: 'cashier' } },
       }),
     ).toEqual(['data.by.id'])
   })
@@ -92,27 +111,30 @@ describe('bad input is rejected with field-path messages (ARCHITECTURE.md: valid
     expect(
       pathsOf(SpendPrepaid, {
         type: 'SpendPrepaid',
-        data: { amountFen: 100, at: '2026-01-10T09:00:00Z', by: clerk },
+        data: { memberId, amountFen: 100, at: '2026-01-10T09:00:00Z', by: clerk },
       }),
     ).toEqual(['data.reference'])
     expect(
       pathsOf(RefundPrepaid, {
         type: 'RefundPrepaid',
-        data: { amountFen: 0, reference: 'r', at: 'x', by: clerk },
+        data: { memberId, amountFen: 0, reference: 'r', at: 'x', by: clerk },
       }),
     ).toEqual(['data.amountFen', 'data.at'])
   })
 
   it('exit and evaluation: missing fields, a date that does not exist', () => {
-    expect(pathsOf(RequestExitStatement, { type: 'RequestExitStatement', data: { by: clerk } })).toEqual([
-      'data.at',
-    ])
     expect(
-      pathsOf(ConfirmExit, { type: 'ConfirmExit', data: { at: '2026-01-10T09:00:00Z', by: clerk } }),
+      pathsOf(RequestExitStatement, { type: 'RequestExitStatement', data: { memberId, by: clerk } }),
+    ).toEqual(['data.at'])
+    expect(
+      pathsOf(ConfirmExit, {
+        type: 'ConfirmExit',
+        data: { memberId, at: '2026-01-10T09:00:00Z', by: clerk },
+      }),
     ).toEqual(['data.prepaidRefundReference'])
-    expect(pathsOf(EvaluateAt, evaluate('2026-02-30T25:00:00Z'))).toEqual(['data.at'])
-    expect(pathsOf(EvaluateAt, evaluate('2026-02-30T10:00:00Z'))).toEqual(['data.at'])
-    expect(EvaluateAt.is(evaluate('2028-02-29T10:00:00.123Z'))).toBe(true)
+    expect(pathsOf(EvaluateMember, rawEvaluate('2026-02-30T25:00:00Z'))).toEqual(['data.at'])
+    expect(pathsOf(EvaluateMember, rawEvaluate('2026-02-30T10:00:00Z'))).toEqual(['data.at'])
+    expect(EvaluateMember.is(evaluate('2028-02-29T10:00:00.123Z'))).toBe(true)
   })
 
   it('the message names the field and says what was expected', () => {
@@ -127,7 +149,7 @@ describe('bad input is rejected with field-path messages (ARCHITECTURE.md: valid
 
   it('any command with one field broken is rejected, naming that field', () => {
     fc.assert(
-      fc.property(malformedCommandArb, ({ raw, field }) => {
+      fc.property(malformedLoyaltyCommandArb, ({ raw, field }) => {
         const result = LoyaltyCommand.decode(raw)
         expect(result._tag).toBe('Left')
         const type = (raw as { type: keyof typeof codecs }).type
@@ -140,9 +162,9 @@ describe('bad input is rejected with field-path messages (ARCHITECTURE.md: valid
 
   it('every event the decider emits round-trips through its registered codec as JSON', () => {
     fc.assert(
-      fc.property(historyArb(), (history) => {
+      fc.property(loyaltyHistoryArb(), (history) => {
         for (const event of history) {
-          const registered = loyaltyPointsEvents.get(event.type)
+          const registered = loyaltyEvents.get(event.type)
           if (registered === undefined) throw new Error(`${event.type} is not registered`)
           const stored: unknown = JSON.parse(JSON.stringify(registered.codec.encode(event.data)))
           expect(registered.decodeVersion(1, stored)).toEqual({ _tag: 'Right', right: event.data })
@@ -167,5 +189,5 @@ const codecs = {
   RefundPrepaid,
   RequestExitStatement,
   ConfirmExit,
-  EvaluateAt,
+  EvaluateMember,
 }

@@ -3,8 +3,10 @@ import { deciderSpec } from '@dealer-crm/testing'
 import { describe, expect, it } from 'vitest'
 import type { LoyaltyCommand } from '../src/commands.js'
 import type { LoyaltyEvent } from '../src/events.js'
-import { decider, defaultPolicy, type LoyaltyPolicy, loyaltyDecider } from '../src/index.js'
+import { defaultLoyaltyPolicy, type LoyaltyPolicy, loyaltyDecider } from '../src/index.js'
 import { doc, earn, earned, enrolled, evaluate, redeem, release, T0 } from './fixtures.js'
+
+const decider = loyaltyDecider()
 
 // Every threshold of the default loyalty policy at −1 / 0 / +1 of its bound (fen, points, milliseconds),
 // and the defaults pinned to docs/domain.md (issue #18).
@@ -13,48 +15,61 @@ const spec = deciderSpec(decider)
 const DAY = 86_400_000
 const plus = (at: string, ms: number) => new Date(Date.parse(at) + ms).toISOString()
 const typesOf = (events: ReadonlyArray<LoyaltyEvent>) => events.map((e) => e.type)
-const eventsAfter = (given: ReadonlyArray<LoyaltyEvent>, command: LoyaltyCommand, policy = defaultPolicy) =>
-  deciderSpec(loyaltyDecider(policy)).given(given).when(command).events()
+const eventsAfter = (
+  given: ReadonlyArray<LoyaltyEvent>,
+  command: LoyaltyCommand,
+  policy = defaultLoyaltyPolicy,
+) => deciderSpec(loyaltyDecider(policy)).given(given).when(command).events()
 
 describe('the default loyalty policy is the rules of docs/domain.md', () => {
   const domain = readFileSync(new URL('../../../docs/domain.md', import.meta.url), 'utf8')
 
   it('§4: lots expire 24 months after earning', () => {
     expect(domain).toContain('lots expire 24 months after earning')
-    expect(defaultPolicy.lotLifetimeMonths).toBe(24)
+    expect(defaultLoyaltyPolicy.lotLifetimeMonths).toBe(24)
   })
 
   it('§4, §5: the level follows qualifying points (积分形式), never the spendable balance', () => {
     expect(domain).toContain('by **accumulated points** (采取积分形式确定会员级别)')
     expect(domain).toContain('level\n  computed from the spendable balance instead of qualifying points')
-    expect(defaultPolicy.levels.basis).toBe('qualifying-points')
-    expect(defaultPolicy.qualifyingCategories).toEqual(['repair-order', 'parts-invoice', 'vehicle-purchase'])
+    expect(defaultLoyaltyPolicy.levels.basis).toBe('qualifying-points')
+    expect(defaultLoyaltyPolicy.qualifyingCategories).toEqual([
+      'repair-order',
+      'parts-invoice',
+      'vehicle-purchase',
+    ])
   })
 
   it('§5 tiers: downgrade one level, with a grace period and an advance notice', () => {
     expect(domain).toContain(
       'downgrade policies: none, one level down, or recompute; with a\n  grace period and an advance notice',
     )
-    expect(defaultPolicy.levels).toMatchObject({ downgrade: 'one-level', graceDays: 30, noticeDays: 30 })
-    expect(defaultPolicy.levels.qualifyingWindowMonths).toBe(defaultPolicy.levels.reviewEveryMonths)
+    expect(defaultLoyaltyPolicy.levels).toMatchObject({
+      downgrade: 'one-level',
+      graceDays: 30,
+      noticeDays: 30,
+    })
+    expect(defaultLoyaltyPolicy.levels.qualifyingWindowMonths).toBe(
+      defaultLoyaltyPolicy.levels.reviewEveryMonths,
+    )
   })
 
   it('§5 pending points: locked for N days, or until the end of the return window', () => {
     expect(domain).toContain(
       'Pending points (locked for N days, or until an event such as the end of the return\n  window)',
     )
-    expect(defaultPolicy.pending['parts-invoice']).toEqual({ kind: 'days', days: 7 })
-    expect(defaultPolicy.pending['vehicle-purchase']).toEqual({ kind: 'until-released' })
+    expect(defaultLoyaltyPolicy.pending['parts-invoice']).toEqual({ kind: 'days', days: 7 })
+    expect(defaultLoyaltyPolicy.pending['vehicle-purchase']).toEqual({ kind: 'until-released' })
   })
 
   it('§4 points plan: earned on spend (service, parts, purchases); awards do not qualify for the level', () => {
     expect(domain).toContain('earned on spend (service, parts, purchases)')
-    expect(defaultPolicy.rates).toEqual({
+    expect(defaultLoyaltyPolicy.rates).toEqual({
       'repair-order': { points: 1, perYuan: 1 },
       'parts-invoice': { points: 1, perYuan: 1 },
       'vehicle-purchase': { points: 1, perYuan: 10 },
     })
-    expect(defaultPolicy.levels.tiers.map((t) => [t.name, t.minimum, t.multiplierPercent])).toEqual([
+    expect(defaultLoyaltyPolicy.levels.tiers.map((t) => [t.name, t.minimum, t.multiplierPercent])).toEqual([
       ['standard', 0, 100],
       ['silver', 5_000, 120],
       ['gold', 20_000, 150],
@@ -64,7 +79,7 @@ describe('the default loyalty policy is the rules of docs/domain.md', () => {
 
   it('§4: a refund reverses exactly the points it earned (a shortfall is a recorded debt)', () => {
     expect(domain).toContain('a refund reverses exactly the points it earned')
-    expect(defaultPolicy.refundShortfall).toBe('debt')
+    expect(defaultLoyaltyPolicy.refundShortfall).toBe('debt')
   })
 })
 
@@ -259,9 +274,9 @@ describe('the review, its notice and its grace period (docs/domain.md §5 tiers)
 describe('the qualifying window: points earned in the 12 months before the review, the first moment excluded', () => {
   const review = '2027-01-10T09:00:00.000Z'
   const recompute: LoyaltyPolicy = {
-    ...defaultPolicy,
+    ...defaultLoyaltyPolicy,
     policyVersion: 'recompute',
-    levels: { ...defaultPolicy.levels, downgrade: 'recompute', graceDays: 0 },
+    levels: { ...defaultLoyaltyPolicy.levels, downgrade: 'recompute', graceDays: 0 },
   }
   it.each([
     [-1, 'standard'],

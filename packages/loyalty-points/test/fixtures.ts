@@ -1,79 +1,98 @@
-import type { EventMetadata, RecordedEvent } from '@dealer-crm/eventsourcing'
-import type { LoyaltyCommand } from '../src/commands.js'
+import {
+  type CustomerId,
+  decodeCommand,
+  type Event,
+  type EventMetadata,
+  type EventType,
+  Instant,
+  type RecordedEvent,
+} from '@dealer-crm/eventsourcing'
+import { LoyaltyCommand } from '../src/commands.js'
 import { type LoyaltyEvent, MemberEnrolled, PointsEarned } from '../src/events.js'
-import type { CardNumber, CustomerId, DocumentId, RedemptionId } from '../src/ids.js'
-import type { AwardCategory, Reward, Source, SpendCategory } from '../src/values.js'
+import type { CardNumber, DocumentId } from '../src/ids.js'
+import type { AwardCategory, PointsSource, RedemptionReward, SpendCategory } from '../src/values.js'
 
-export const clerk = { id: 'clerk-1', role: 'service-advisor' }
-export const scheduler = { id: 'scheduler', role: 'system' }
+export const clerk = { id: 'clerk-1', role: 'service-advisor' } as const
+export const scheduler = { id: 'scheduler', role: 'scheduler' } as const
 
-export const T0 = '2026-01-10T09:00:00Z'
+/** The member card every fixture command is for. */
+export const memberId = 'member-1'
 
-export const doc = (category: Source['category'], id: string): Source => ({
+/** An instant as the application would pass it (ISO 8601 with an offset, decoded to UTC). */
+export const instant = (text: string): Instant => {
+  const decoded = Instant.decode(text)
+  if (decoded._tag === 'Left') throw new Error(`not an instant: ${text}`)
+  return decoded.right
+}
+
+/** Decode a command as the application would receive it; a fixture that does not decode is a broken test. */
+export const command = (type: LoyaltyCommand['type'], data: Record<string, unknown>): LoyaltyCommand => {
+  const decoded = decodeCommand(LoyaltyCommand, { type, data: { memberId, ...data } })
+  if (decoded._tag === 'Left') throw decoded.left
+  return decoded.right
+}
+
+/** An event built through its codec, as the decider would record it (instants in UTC, ids checked). */
+export const made = <T extends string, A, O>(definition: EventType<T, A, O>, data: unknown): Event<T, A> => {
+  const decoded = definition.codec.decode(data)
+  if (decoded._tag === 'Left') throw new Error(`not a valid ${definition.type}: ${JSON.stringify(data)}`)
+  return definition.make(decoded.right)
+}
+
+export const T0 = instant('2026-01-10T09:00:00.000Z')
+
+export const doc = (category: PointsSource['category'], id: string): PointsSource => ({
   category,
   documentId: id as DocumentId,
 })
 
-export const enrol = (level = 'standard', at = T0): LoyaltyCommand => ({
-  type: 'EnrolMember',
-  data: { customerId: 'cust-1' as CustomerId, cardNumber: 'VIP-0001' as CardNumber, level, at, by: clerk },
-})
+export const enrol = (level = 'standard', at: string = T0): LoyaltyCommand =>
+  command('EnrolMember', { customerId: 'cust-1', cardNumber: 'VIP-0001', level, at, by: clerk })
 
-export const earn = (category: SpendCategory, id: string, amountFen: number, at = T0): LoyaltyCommand => ({
-  type: 'EarnPointsForSpend',
-  data: { document: { category, documentId: id as DocumentId }, amountFen, at, by: clerk },
-})
+export const earn = (
+  category: SpendCategory,
+  id: string,
+  amountFen: number,
+  at: string = T0,
+): LoyaltyCommand =>
+  command('EarnPointsForSpend', { document: { category, documentId: id }, amountFen, at, by: clerk })
 
-export const award = (category: AwardCategory, id: string, points: number, at = T0): LoyaltyCommand => ({
-  type: 'AwardPoints',
-  data: { document: { category, documentId: id as DocumentId }, points, at, by: clerk },
-})
+export const award = (category: AwardCategory, id: string, points: number, at: string = T0): LoyaltyCommand =>
+  command('AwardPoints', { document: { category, documentId: id }, points, at, by: clerk })
 
 export const redeem = (
   id: string,
   points: number,
-  at = T0,
-  reward: Reward = 'maintenance-voucher',
-): LoyaltyCommand => ({
-  type: 'RedeemPoints',
-  data: { redemptionId: id as RedemptionId, reward, points, reference: `voucher-${id}`, at, by: clerk },
-})
+  at: string = T0,
+  reward: RedemptionReward = 'maintenance-voucher',
+): LoyaltyCommand =>
+  command('RedeemPoints', { redemptionId: id, reward, points, reference: `voucher-${id}`, at, by: clerk })
 
-export const refund = (source: Source, at = T0): LoyaltyCommand => ({
-  type: 'RefundDocument',
-  data: { document: source, reason: 'returned by customer', at, by: clerk },
-})
+export const refund = (source: PointsSource, at: string = T0): LoyaltyCommand =>
+  command('RefundDocument', { document: source, reason: 'returned by customer', at, by: clerk })
 
-export const release = (source: Source, at = T0): LoyaltyCommand => ({
-  type: 'ReleasePendingPoints',
-  data: { document: source, at, by: clerk },
-})
+export const release = (source: PointsSource, at: string = T0): LoyaltyCommand =>
+  command('ReleasePendingPoints', { document: source, at, by: clerk })
 
-export const evaluate = (at: string): LoyaltyCommand => ({ type: 'EvaluateAt', data: { at } })
+export const evaluate = (at: string): LoyaltyCommand => command('EvaluateMember', { at, by: scheduler })
 
-export const topUp = (amountFen: number, at = T0): LoyaltyCommand => ({
-  type: 'TopUpPrepaid',
-  data: { amountFen, reference: 'receipt-1', at, by: clerk },
-})
+export const topUp = (amountFen: number, at: string = T0): LoyaltyCommand =>
+  command('TopUpPrepaid', { amountFen, reference: 'receipt-1', at, by: clerk })
 
-export const spendPrepaid = (amountFen: number, at = T0): LoyaltyCommand => ({
-  type: 'SpendPrepaid',
-  data: { amountFen, reference: 'RO-spend', at, by: clerk },
-})
+export const spendPrepaid = (amountFen: number, at: string = T0): LoyaltyCommand =>
+  command('SpendPrepaid', { amountFen, reference: 'RO-spend', at, by: clerk })
 
-export const refundPrepaid = (amountFen: number, at = T0): LoyaltyCommand => ({
-  type: 'RefundPrepaid',
-  data: { amountFen, reference: 'refund-1', at, by: clerk },
-})
+export const refundPrepaid = (amountFen: number, at: string = T0): LoyaltyCommand =>
+  command('RefundPrepaid', { amountFen, reference: 'refund-1', at, by: clerk })
 
-export const enrolled = (level = 'standard', at = T0): MemberEnrolled =>
+export const enrolled = (level = 'standard', at: string = T0): MemberEnrolled =>
   MemberEnrolled.make({
     customerId: 'cust-1' as CustomerId,
     cardNumber: 'VIP-0001' as CardNumber,
     level,
-    reviewAt: '2027-01-10T09:00:00.000Z',
+    reviewAt: instant('2027-01-10T09:00:00.000Z'),
     policyVersion: 'loyalty-default-1',
-    at,
+    at: instant(at),
     by: clerk,
   })
 
@@ -81,7 +100,7 @@ export const enrolled = (level = 'standard', at = T0): MemberEnrolled =>
 export const earned = (
   id: string,
   points: number,
-  at = T0,
+  at: string = T0,
   expiresAt = '2028-01-10T09:00:00.000Z',
 ): PointsEarned =>
   PointsEarned.make({
@@ -93,9 +112,9 @@ export const earned = (
     level: 'standard',
     multiplierPercent: 100,
     pending: null,
-    expiresAt,
+    expiresAt: instant(expiresAt),
     policyVersion: 'loyalty-default-1',
-    at,
+    at: instant(at),
     by: clerk,
   })
 

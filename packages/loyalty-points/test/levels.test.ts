@@ -1,18 +1,20 @@
 import { deciderSpec } from '@dealer-crm/testing'
 import { describe, expect, it } from 'vitest'
 import { LevelGraceStarted } from '../src/events.js'
-import { decider, defaultPolicy, type LoyaltyPolicy, loyaltyDecider } from '../src/index.js'
-import { earn, earned, enrolled, evaluate, topUp } from './fixtures.js'
+import { defaultLoyaltyPolicy, type LoyaltyPolicy, loyaltyDecider } from '../src/index.js'
+import { earn, earned, enrolled, evaluate, made, topUp } from './fixtures.js'
+
+const decider = loyaltyDecider()
 
 const REVIEW = '2027-01-10T09:00:00.000Z'
 const GRACE_END = '2027-02-09T09:00:00.000Z'
 const withLevels = (levels: Partial<LoyaltyPolicy['levels']>): LoyaltyPolicy => ({
-  ...defaultPolicy,
+  ...defaultLoyaltyPolicy,
   policyVersion: 'test',
-  levels: { ...defaultPolicy.levels, ...levels },
+  levels: { ...defaultLoyaltyPolicy.levels, ...levels },
 })
 const gold = enrolled('gold')
-const graceStarted = LevelGraceStarted.make({
+const graceStarted = made(LevelGraceStarted, {
   basis: 'qualifying-points',
   measure: 0,
   level: 'gold',
@@ -20,7 +22,7 @@ const graceStarted = LevelGraceStarted.make({
   until: GRACE_END,
   required: 20_000,
   shortfall: 20_000,
-  policyVersion: defaultPolicy.policyVersion,
+  policyVersion: defaultLoyaltyPolicy.policyVersion,
   at: REVIEW,
 })
 
@@ -28,8 +30,8 @@ describe('levels (docs/domain.md §4 会员级别, §5 tiers)', () => {
   const spec = deciderSpec(decider)
 
   it('sends the advance notice stating what keeps the level, once, within the notice period', () => {
-    spec.given([gold]).when(evaluate('2026-12-01T00:00:00Z')).then([])
-    const events = spec.given([gold]).when(evaluate('2026-12-15T00:00:00Z')).events()
+    spec.given([gold]).when(evaluate('2026-12-01T00:00:00.000Z')).then([])
+    const events = spec.given([gold]).when(evaluate('2026-12-15T00:00:00.000Z')).events()
     expect(events).toEqual([
       {
         type: 'LevelDowngradeNoticeSent',
@@ -41,32 +43,37 @@ describe('levels (docs/domain.md §4 会员级别, §5 tiers)', () => {
           required: 20_000,
           shortfall: 20_000,
           wouldBecome: 'silver',
-          policyVersion: defaultPolicy.policyVersion,
-          at: '2026-12-15T00:00:00Z',
+          policyVersion: defaultLoyaltyPolicy.policyVersion,
+          at: '2026-12-15T00:00:00.000Z',
         },
       },
     ])
     spec
       .given([gold, ...events])
-      .when(evaluate('2026-12-20T00:00:00Z'))
+      .when(evaluate('2026-12-20T00:00:00.000Z'))
       .then([])
   })
 
   it('keeps the level through the grace period after the review', () => {
     spec.given([gold]).when(evaluate(REVIEW)).then([graceStarted])
-    spec.given([gold, graceStarted]).when(evaluate('2027-01-20T00:00:00Z')).then([])
+    spec.given([gold, graceStarted]).when(evaluate('2027-01-20T00:00:00.000Z')).then([])
   })
 
   it('downgrades one level when the grace period ends below the level', () => {
     const [event] = spec.given([gold, graceStarted]).when(evaluate(GRACE_END)).events()
     expect(event).toMatchObject({
       type: 'LevelReviewed',
-      data: { from: 'gold', to: 'silver', reviewAt: REVIEW, nextReviewAt: '2028-01-10T09:00:00.000Z' },
+      data: {
+        from: 'gold',
+        to: 'silver',
+        reviewAt: REVIEW,
+        nextReviewAt: '2028-01-10T09:00:00.000Z',
+      },
     })
   })
 
   it('keeps the level when the member qualified again during the grace period', () => {
-    const regained = earned('RO-9', 20_000, '2027-01-20T00:00:00Z')
+    const regained = earned('RO-9', 20_000, '2027-01-20T00:00:00.000Z')
     const [event] = spec.given([gold, graceStarted, regained]).when(evaluate(GRACE_END)).events()
     expect(event).toMatchObject({
       type: 'LevelReviewed',
@@ -87,9 +94,9 @@ describe('levels (docs/domain.md §4 会员级别, §5 tiers)', () => {
   })
 
   it('counts only qualifying points earned within the window', () => {
-    const old = earned('RO-1', 20_000, '2026-01-10T09:00:00Z')
+    const old = earned('RO-1', 20_000, '2026-01-10T09:00:00.000Z')
     const recompute = deciderSpec(loyaltyDecider(withLevels({ downgrade: 'recompute', graceDays: 0 })))
-    const [event] = recompute.given([gold, old]).when(evaluate('2027-01-10T09:00:00Z')).events()
+    const [event] = recompute.given([gold, old]).when(evaluate('2027-01-10T09:00:00.000Z')).events()
     expect(event).toMatchObject({ data: { measure: 0, to: 'standard' } })
   })
 
@@ -97,7 +104,7 @@ describe('levels (docs/domain.md §4 会员级别, §5 tiers)', () => {
     const anniversary = deciderSpec(loyaltyDecider(withLevels({ evaluation: 'anniversary' })))
     const events = anniversary
       .given([enrolled()])
-      .when(earn('repair-order', 'RO-1', 5_000_00, '2026-06-01T00:00:00Z'))
+      .when(earn('repair-order', 'RO-1', 5_000_00, '2026-06-01T00:00:00.000Z'))
       .events()
     expect(events.map((e) => e.type)).toEqual(['PointsEarned'])
     const lot = events[0]
@@ -114,7 +121,7 @@ describe('levels (docs/domain.md §4 会员级别, §5 tiers)', () => {
       loyaltyDecider(
         withLevels({
           basis: 'prepaid',
-          tiers: defaultPolicy.levels.tiers.map((tier) => ({ ...tier, minimum: tier.minimum * 100 })),
+          tiers: defaultLoyaltyPolicy.levels.tiers.map((tier) => ({ ...tier, minimum: tier.minimum * 100 })),
         }),
       ),
     )

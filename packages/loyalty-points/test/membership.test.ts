@@ -1,15 +1,17 @@
 import { deciderSpec } from '@dealer-crm/testing'
 import { describe, expect, it } from 'vitest'
 import { MemberResumed, MemberSuspended } from '../src/events.js'
-import { decider } from '../src/index.js'
+import { loyaltyDecider } from '../src/index.js'
 import {
   clerk,
+  command,
   doc,
   earn,
   earned,
   enrol,
   enrolled,
   evaluate,
+  made,
   redeem,
   refund,
   refundPrepaid,
@@ -17,6 +19,8 @@ import {
   T0,
   topUp,
 } from './fixtures.js'
+
+const decider = loyaltyDecider()
 
 const spec = deciderSpec(decider)
 
@@ -37,20 +41,20 @@ describe('member card (docs/domain.md §4 会员卡)', () => {
   })
 
   it('suspends and resumes a card', () => {
-    const suspended = MemberSuspended.make({ reason: 'card reported lost', at: T0, by: clerk })
+    const suspended = made(MemberSuspended, { reason: 'card reported lost', at: T0, by: clerk })
     spec
       .given([enrolled()])
-      .when({ type: 'SuspendMember', data: { reason: 'card reported lost', at: T0, by: clerk } })
+      .when(command('SuspendMember', { reason: 'card reported lost', at: T0, by: clerk }))
       .then([suspended])
     spec
       .given([enrolled(), suspended])
-      .when({ type: 'ResumeMember', data: { at: T0, by: clerk } })
-      .then([MemberResumed.make({ at: T0, by: clerk })])
+      .when(command('ResumeMember', { at: T0, by: clerk }))
+      .then([made(MemberResumed, { at: T0, by: clerk })])
   })
 
   it('a suspended card earns nothing', () => {
     spec
-      .given([enrolled(), MemberSuspended.make({ reason: 'dispute', at: T0, by: clerk })])
+      .given([enrolled(), made(MemberSuspended, { reason: 'dispute', at: T0, by: clerk })])
       .when(earn('repair-order', 'RO-1', 500_00))
       .thenError('MemberIsSuspended')
   })
@@ -58,7 +62,7 @@ describe('member card (docs/domain.md §4 会员卡)', () => {
   it('refuses to resume a card that is not suspended', () => {
     spec
       .given([enrolled()])
-      .when({ type: 'ResumeMember', data: { at: T0, by: clerk } })
+      .when(command('ResumeMember', { at: T0, by: clerk }))
       .thenError('MemberNotSuspended')
   })
 
@@ -71,7 +75,7 @@ describe('member card (docs/domain.md §4 会员卡)', () => {
 })
 
 describe('a suspended card (docs/domain.md §4 会员卡 status)', () => {
-  const suspended = MemberSuspended.make({ reason: 'dispute', at: T0, by: clerk })
+  const suspended = made(MemberSuspended, { reason: 'dispute', at: T0, by: clerk })
 
   it('is still refunded and evaluated, so no points survive a refund or an expiry', () => {
     const lot = earned('RO-1', 100)
@@ -80,7 +84,10 @@ describe('a suspended card (docs/domain.md §4 会员卡 status)', () => {
       .when(refund(doc('repair-order', 'RO-1')))
       .events()
     expect(reversal?.type).toBe('PointsReversed')
-    const events = spec.given([enrolled(), lot, suspended]).when(evaluate('2028-01-10T09:00:00Z')).events()
+    const events = spec
+      .given([enrolled(), lot, suspended])
+      .when(evaluate('2028-01-10T09:00:00.000Z'))
+      .events()
     expect(events.map((e) => e.type)).toContain('PointsExpired')
   })
 
@@ -95,7 +102,7 @@ describe('a suspended card (docs/domain.md §4 会员卡 status)', () => {
   it('may still ask for the exit statement', () => {
     const [statement] = spec
       .given([enrolled(), suspended])
-      .when({ type: 'RequestExitStatement', data: { at: T0, by: clerk } })
+      .when(command('RequestExitStatement', { at: T0, by: clerk }))
       .events()
     expect(statement?.type).toBe('ExitStatementIssued')
   })

@@ -9,7 +9,7 @@ import {
   PointsRedeemed,
   PointsReversed,
 } from '../src/events.js'
-import { availablePoints, decider, defaultPolicy, loyaltyDecider, pendingPoints } from '../src/index.js'
+import { availablePoints, defaultLoyaltyPolicy, loyaltyDecider, pendingPoints } from '../src/index.js'
 import {
   award,
   clerk,
@@ -18,11 +18,14 @@ import {
   earned,
   enrolled,
   evaluate,
+  made,
   redeem,
   refund,
   release,
   T0,
 } from './fixtures.js'
+
+const decider = loyaltyDecider()
 
 const spec = deciderSpec(decider)
 
@@ -69,7 +72,7 @@ describe('earning per source document (docs/domain.md §4 会员积分计算)', 
   })
 
   it('refuses a spend that earns no points at the rate', () => {
-    const lowMinimum = deciderSpec(loyaltyDecider({ ...defaultPolicy, minimumSpendFen: 1 }))
+    const lowMinimum = deciderSpec(loyaltyDecider({ ...defaultLoyaltyPolicy, minimumSpendFen: 1 }))
     lowMinimum
       .given([enrolled()])
       .when(earn('vehicle-purchase', 'INV-1', 9_00))
@@ -105,13 +108,13 @@ describe('earning per source document (docs/domain.md §4 会员积分计算)', 
       .when(earn('repair-order', 'RO-1', 5_000_00))
       .events()
     expect(events[1]).toEqual(
-      LevelUpgraded.make({
+      made(LevelUpgraded, {
         basis: 'qualifying-points',
         measure: 5_000,
         from: 'standard',
         to: 'silver',
         nextReviewAt: '2027-01-10T09:00:00.000Z',
-        policyVersion: defaultPolicy.policyVersion,
+        policyVersion: defaultLoyaltyPolicy.policyVersion,
         at: T0,
       }),
     )
@@ -120,7 +123,7 @@ describe('earning per source document (docs/domain.md §4 会员积分计算)', 
 
 describe('pending points (docs/domain.md §5)', () => {
   const purchase = doc('vehicle-purchase', 'INV-9')
-  const pendingLot = PointsEarned.make({
+  const pendingLot = made(PointsEarned, {
     ...earned('x', 1_000).data,
     lotId: 'vehicle-purchase:INV-9',
     source: purchase,
@@ -137,7 +140,7 @@ describe('pending points (docs/domain.md §5)', () => {
       .given([enrolled(), pendingLot])
       .when(release(purchase))
       .then([
-        PendingPointsReleased.make({
+        made(PendingPointsReleased, {
           lots: [{ lotId: 'vehicle-purchase:INV-9', points: 1_000 }],
           reason: 'return-window-closed',
           at: T0,
@@ -146,17 +149,17 @@ describe('pending points (docs/domain.md §5)', () => {
   })
 
   it('are released by the evaluation once the locking period has passed', () => {
-    const partsLot = PointsEarned.make({
+    const partsLot = made(PointsEarned, {
       ...earned('x', 200).data,
       lotId: 'parts-invoice:P-1',
       source: doc('parts-invoice', 'P-1'),
       pending: { availableFrom: '2026-01-17T09:00:00.000Z' },
     })
-    spec.given([enrolled(), partsLot]).when(evaluate('2026-01-16T09:00:00Z')).then([])
+    spec.given([enrolled(), partsLot]).when(evaluate('2026-01-16T09:00:00.000Z')).then([])
     const state = spec.stateAfter([
       enrolled(),
       partsLot,
-      ...spec.given([enrolled(), partsLot]).when(evaluate('2026-01-17T09:00:00Z')).events(),
+      ...spec.given([enrolled(), partsLot]).when(evaluate('2026-01-17T09:00:00.000Z')).events(),
     ])
     expect(availablePoints(state)).toBe(200)
     expect(pendingPoints(state)).toBe(0)
@@ -164,15 +167,15 @@ describe('pending points (docs/domain.md §5)', () => {
 })
 
 describe('redemption (docs/domain.md §4 会员积分用途, §5 ledger)', () => {
-  const older = earned('RO-1', 100, '2026-01-10T09:00:00Z', '2028-01-10T09:00:00.000Z')
-  const sooner = earned('RO-2', 100, '2026-02-10T09:00:00Z', '2027-06-01T00:00:00.000Z')
+  const older = earned('RO-1', 100, '2026-01-10T09:00:00.000Z', '2028-01-10T09:00:00.000Z')
+  const sooner = earned('RO-2', 100, '2026-02-10T09:00:00.000Z', '2027-06-01T00:00:00.000Z')
 
   it('draws from the soonest-expiring lot first, not the oldest-created', () => {
     spec
       .given([enrolled(), older, sooner])
-      .when(redeem('R-1', 150, '2026-03-01T00:00:00Z'))
+      .when(redeem('R-1', 150, '2026-03-01T00:00:00.000Z'))
       .then([
-        PointsRedeemed.make({
+        made(PointsRedeemed, {
           redemptionId: 'R-1' as never,
           reward: 'maintenance-voucher',
           reference: 'voucher-R-1',
@@ -181,7 +184,7 @@ describe('redemption (docs/domain.md §4 会员积分用途, §5 ledger)', () =>
             { lotId: 'repair-order:RO-2', points: 100 },
             { lotId: 'repair-order:RO-1', points: 50 },
           ],
-          at: '2026-03-01T00:00:00Z',
+          at: '2026-03-01T00:00:00.000Z',
           by: clerk,
         }),
       ])
@@ -194,7 +197,7 @@ describe('redemption (docs/domain.md §4 会员积分用途, §5 ledger)', () =>
   it('cannot spend a lot whose expiry has come, even before the evaluation ran', () => {
     spec
       .given([enrolled(), older])
-      .when(redeem('R-1', 1, '2028-01-10T09:00:00Z'))
+      .when(redeem('R-1', 1, '2028-01-10T09:00:00.000Z'))
       .thenError('InsufficientPoints')
   })
 
@@ -214,26 +217,29 @@ describe('expiry (docs/domain.md §4: lots expire 24 months after earning)', () 
     const spent = spec.given([enrolled(), lot]).when(redeem('R-1', 30)).events()
     const events = spec
       .given([enrolled(), lot, ...spent])
-      .when(evaluate('2028-01-10T09:00:00Z'))
+      .when(evaluate('2028-01-10T09:00:00.000Z'))
       .events()
     expect(events.filter((e) => e.type === 'PointsExpired')).toEqual([
-      PointsExpired.make({ lots: [{ lotId: 'repair-order:RO-1', points: 70 }], at: '2028-01-10T09:00:00Z' }),
+      made(PointsExpired, {
+        lots: [{ lotId: 'repair-order:RO-1', points: 70 }],
+        at: '2028-01-10T09:00:00.000Z',
+      }),
     ])
   })
 
   it('takes nothing from a lot not yet expired', () => {
-    const events = spec.given([enrolled(), lot]).when(evaluate('2028-01-10T08:59:59Z')).events()
+    const events = spec.given([enrolled(), lot]).when(evaluate('2028-01-10T08:59:59.000Z')).events()
     expect(events.filter((e) => e.type === 'PointsExpired')).toEqual([])
   })
 
   it('refuses an evaluation earlier than the last one', () => {
-    const expired = PointsExpired.make({
+    const expired = made(PointsExpired, {
       lots: [{ lotId: 'repair-order:RO-1', points: 100 }],
-      at: '2028-02-01T00:00:00Z',
+      at: '2028-02-01T00:00:00.000Z',
     })
     spec
       .given([enrolled(), lot, expired])
-      .when(evaluate('2028-01-20T00:00:00Z'))
+      .when(evaluate('2028-01-20T00:00:00.000Z'))
       .thenError('EvaluationInThePast')
   })
 })
@@ -256,7 +262,7 @@ describe('refund of a source document (docs/domain.md §4: reverses exactly what
       .given([enrolled(), lot, ...spent])
       .when(refund(doc('repair-order', 'RO-1')))
       .then([
-        PointsReversed.make({
+        made(PointsReversed, {
           source: doc('repair-order', 'RO-1'),
           reason: 'returned by customer',
           points: 100,
@@ -265,7 +271,7 @@ describe('refund of a source document (docs/domain.md §4: reverses exactly what
           settledFrom: [],
           debtRecorded: 80,
           writtenOff: 0,
-          policyVersion: defaultPolicy.policyVersion,
+          policyVersion: defaultLoyaltyPolicy.policyVersion,
           at: T0,
           by: clerk,
         }),
@@ -280,7 +286,7 @@ describe('refund of a source document (docs/domain.md §4: reverses exactly what
   })
 
   it('writes the spent part off under the write-off policy', () => {
-    const writeOff = deciderSpec(loyaltyDecider({ ...defaultPolicy, refundShortfall: 'write-off' }))
+    const writeOff = deciderSpec(loyaltyDecider({ ...defaultLoyaltyPolicy, refundShortfall: 'write-off' }))
     const spent = writeOff.given([enrolled(), lot]).when(redeem('R-1', 80)).events()
     const [event] = writeOff
       .given([enrolled(), lot, other, ...spent])
@@ -300,7 +306,7 @@ describe('refund of a source document (docs/domain.md §4: reverses exactly what
       .when(earn('repair-order', 'RO-3', 300_00))
       .events()
     expect(events[1]).toEqual(
-      PointsDebtSettled.make({ lots: [{ lotId: 'repair-order:RO-3', points: 80 }], at: T0 }),
+      made(PointsDebtSettled, { lots: [{ lotId: 'repair-order:RO-3', points: 80 }], at: T0 }),
     )
   })
 

@@ -9,14 +9,16 @@ import {
   PrepaidSpent,
   PrepaidToppedUp,
 } from '../src/events.js'
-import { availablePoints, decider } from '../src/index.js'
+import { availablePoints, loyaltyDecider } from '../src/index.js'
 import {
   clerk,
+  command,
   earn,
   earned,
   enrol,
   enrolled,
   evaluate,
+  made,
   redeem,
   refundPrepaid,
   spendPrepaid,
@@ -24,13 +26,16 @@ import {
   topUp,
 } from './fixtures.js'
 
+const decider = loyaltyDecider()
+
 const spec = deciderSpec(decider)
-const toppedUp = PrepaidToppedUp.make({ amountFen: 100_000, reference: 'receipt-1', at: T0, by: clerk })
-const requestStatement: LoyaltyCommand = { type: 'RequestExitStatement', data: { at: T0, by: clerk } }
-const confirmExit: LoyaltyCommand = {
-  type: 'ConfirmExit',
-  data: { prepaidRefundReference: 'bank-transfer-7', at: T0, by: clerk },
-}
+const toppedUp = made(PrepaidToppedUp, { amountFen: 100_000, reference: 'receipt-1', at: T0, by: clerk })
+const requestStatement: LoyaltyCommand = command('RequestExitStatement', { at: T0, by: clerk })
+const confirmExit: LoyaltyCommand = command('ConfirmExit', {
+  prepaidRefundReference: 'bank-transfer-7',
+  at: T0,
+  by: clerk,
+})
 
 describe('prepaid balance (docs/domain.md §4: money, kept apart from points)', () => {
   it('tops up in fen', () => {
@@ -41,7 +46,7 @@ describe('prepaid balance (docs/domain.md §4: money, kept apart from points)', 
     spec
       .given([enrolled(), toppedUp])
       .when(spendPrepaid(40_000))
-      .then([PrepaidSpent.make({ amountFen: 40_000, reference: 'RO-spend', at: T0, by: clerk })])
+      .then([made(PrepaidSpent, { amountFen: 40_000, reference: 'RO-spend', at: T0, by: clerk })])
     spec.given([enrolled(), toppedUp]).when(spendPrepaid(100_001)).thenError('InsufficientPrepaid')
   })
 
@@ -50,7 +55,7 @@ describe('prepaid balance (docs/domain.md §4: money, kept apart from points)', 
       .given([enrolled(), toppedUp])
       .when(refundPrepaid(100_000))
       .then([
-        PrepaidRefunded.make({
+        made(PrepaidRefunded, {
           amountFen: 100_000,
           reference: 'refund-1',
           reason: 'member-request',
@@ -61,7 +66,7 @@ describe('prepaid balance (docs/domain.md §4: money, kept apart from points)', 
   })
 
   it('never expires, and spending it earns or costs no points', () => {
-    const steps = runCommands(decider, [enrol(), topUp(100_000), evaluate('2031-01-01T00:00:00Z')])
+    const steps = runCommands(decider, [enrol(), topUp(100_000), evaluate('2031-01-01T00:00:00.000Z')])
     const m = steps[steps.length - 1]?.after
     expect(m?.prepaidFen).toBe(100_000)
     expect(m === undefined ? -1 : availablePoints(m)).toBe(0)
@@ -76,7 +81,7 @@ describe('exit (docs/domain.md §4 exit costs 退出成本)', () => {
       .given([enrolled('silver'), lot, toppedUp])
       .when(requestStatement)
       .then([
-        ExitStatementIssued.make({
+        made(ExitStatementIssued, {
           pointsForfeited: 800,
           pendingPointsForfeited: 0,
           debtWrittenOff: 0,
@@ -114,19 +119,19 @@ describe('exit (docs/domain.md §4 exit costs 退出成本)', () => {
       .given([enrolled('silver'), lot, toppedUp, ...statement])
       .when(confirmExit)
       .then([
-        PointsForfeited.make({
+        made(PointsForfeited, {
           lots: [{ lotId: 'repair-order:RO-1', points: 800 }],
           debtWrittenOff: 0,
           at: T0,
         }),
-        PrepaidRefunded.make({
+        made(PrepaidRefunded, {
           amountFen: 100_000,
           reference: 'bank-transfer-7',
           reason: 'exit',
           at: T0,
           by: clerk,
         }),
-        MemberExited.make({
+        made(MemberExited, {
           level: 'silver',
           privilegesCancelled: ['5% off maintenance labour', 'priority service booking'],
           pointsForfeited: 800,

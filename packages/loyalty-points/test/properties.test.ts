@@ -1,15 +1,15 @@
-import { commandArb, memberCommandsArb, policyArb } from '@dealer-crm/loyalty-points/testing'
+import { addCalendarMonths, type Instant } from '@dealer-crm/eventsourcing'
+import { loyaltyCommandArb, loyaltyCommandsArb, loyaltyPolicyArb } from '@dealer-crm/loyalty-points/testing'
 import { checkCommandSequences, runCommands, type Step } from '@dealer-crm/testing'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { LoyaltyCommand } from '../src/commands.js'
 import type { LoyaltyError } from '../src/errors.js'
 import type { LoyaltyEvent } from '../src/events.js'
-import { defaultPolicy, type LoyaltyPolicy, loyaltyDecider, type Member } from '../src/index.js'
-import { addMonths } from '../src/time.js'
+import { defaultLoyaltyPolicy, type LoyaltyPolicy, type LoyaltyState, loyaltyDecider } from '../src/index.js'
 import { enrolled } from './fixtures.js'
 
-type LoyaltyStep = Step<LoyaltyCommand, LoyaltyEvent, Member, LoyaltyError>
+type LoyaltyStep = Step<LoyaltyCommand, LoyaltyEvent, LoyaltyState, LoyaltyError>
 
 const sum = (values: ReadonlyArray<number>) => values.reduce((a, b) => a + b, 0)
 const drawn = (lots: ReadonlyArray<{ points: number }>) => sum(lots.map((l) => l.points))
@@ -126,26 +126,31 @@ const ledgerInvariant = (step: LoyaltyStep): boolean => {
 }
 
 const policies: ReadonlyArray<[string, LoyaltyPolicy]> = [
-  ['the default policy', defaultPolicy],
+  ['the default policy', defaultLoyaltyPolicy],
   [
     'write-off, recompute, anniversary reviews, short lots',
     {
-      ...defaultPolicy,
+      ...defaultLoyaltyPolicy,
       policyVersion: 'test-write-off',
       refundShortfall: 'write-off',
       lotLifetimeMonths: 6,
-      levels: { ...defaultPolicy.levels, evaluation: 'anniversary', downgrade: 'recompute', graceDays: 0 },
+      levels: {
+        ...defaultLoyaltyPolicy.levels,
+        evaluation: 'anniversary',
+        downgrade: 'recompute',
+        graceDays: 0,
+      },
     },
   ],
   [
     'levels by prepaid amount',
     {
-      ...defaultPolicy,
+      ...defaultLoyaltyPolicy,
       policyVersion: 'test-prepaid',
       levels: {
-        ...defaultPolicy.levels,
+        ...defaultLoyaltyPolicy.levels,
         basis: 'prepaid',
-        tiers: defaultPolicy.levels.tiers.map((tier) => ({ ...tier, minimum: tier.minimum * 100 })),
+        tiers: defaultLoyaltyPolicy.levels.tiers.map((tier) => ({ ...tier, minimum: tier.minimum * 100 })),
       },
     },
   ],
@@ -156,7 +161,7 @@ describe('ledger properties over random command sequences (docs/domain.md §4 in
     it(`holds under ${name}; replay reproduces the state`, () => {
       checkCommandSequences({
         decider: loyaltyDecider(policy),
-        commands: commandArb(),
+        commands: loyaltyCommandArb(),
         invariant: ledgerInvariant,
         history: [enrolled()],
         maxLength: 50,
@@ -166,7 +171,7 @@ describe('ledger properties over random command sequences (docs/domain.md §4 in
 
   it('holds under random policies, from an enrolled member', () => {
     fc.assert(
-      fc.property(policyArb, memberCommandsArb({ maxLength: 40 }), (policy, commands) => {
+      fc.property(loyaltyPolicyArb, loyaltyCommandsArb({ maxLength: 40 }), (policy, commands) => {
         const steps = runCommands(loyaltyDecider(policy), commands)
         for (const step of steps) ledgerInvariant(step)
       }),
@@ -179,7 +184,7 @@ describe('levels (docs/domain.md §4: the level follows its rule deterministical
   it('is a function of the history and the policy: redemptions never move it', () => {
     const isExit = (c: LoyaltyCommand) => c.type === 'RequestExitStatement' || c.type === 'ConfirmExit'
     fc.assert(
-      fc.property(policyArb, memberCommandsArb({ maxLength: 40 }), (policy, commands) => {
+      fc.property(loyaltyPolicyArb, loyaltyCommandsArb({ maxLength: 40 }), (policy, commands) => {
         const decider = loyaltyDecider(policy)
         const sequence = commands.filter((c) => !isExit(c))
         const withRedemptions = runCommands(decider, sequence)
@@ -202,7 +207,7 @@ describe('levels (docs/domain.md §4: the level follows its rule deterministical
 
   it('replaying the same history under the same policy gives the same level and review date', () => {
     fc.assert(
-      fc.property(policyArb, memberCommandsArb({ maxLength: 40 }), (policy, commands) => {
+      fc.property(loyaltyPolicyArb, loyaltyCommandsArb({ maxLength: 40 }), (policy, commands) => {
         const decider = loyaltyDecider(policy)
         const first = runCommands(decider, commands)
         const second = runCommands(decider, commands)
@@ -220,8 +225,8 @@ describe('levels (docs/domain.md §4: the level follows its rule deterministical
 const DAY_MS = 86_400_000
 
 /** Qualifying points within the window ending at `at`, read from the events alone: refunded documents count 0. */
-const qualifyingAt = (policy: LoyaltyPolicy, history: ReadonlyArray<LoyaltyEvent>, at: string): number => {
-  const from = Date.parse(addMonths(at, -policy.levels.qualifyingWindowMonths))
+const qualifyingAt = (policy: LoyaltyPolicy, history: ReadonlyArray<LoyaltyEvent>, at: Instant): number => {
+  const from = Date.parse(addCalendarMonths(at, -policy.levels.qualifyingWindowMonths, policy.businessZone))
   const refunded = new Set(
     history.flatMap((e) =>
       e.type === 'PointsReversed' ? [`${e.data.source.category}:${e.data.source.documentId}`] : [],
@@ -252,7 +257,7 @@ const indexOf = (policy: LoyaltyPolicy, level: string | null) =>
 const pointPolicies: ReadonlyArray<[string, LoyaltyPolicy]> = policies.filter(
   ([, p]) => p.levels.basis === 'qualifying-points',
 )
-const pointPolicyArb = policyArb.filter((p) => p.levels.basis === 'qualifying-points')
+const pointPolicyArb = loyaltyPolicyArb.filter((p) => p.levels.basis === 'qualifying-points')
 
 /** Every level reached or kept is backed by qualifying points still in the window, counted independently. */
 const levelsBacked = (policy: LoyaltyPolicy) => (step: LoyaltyStep) => {
@@ -279,7 +284,7 @@ const levelsBacked = (policy: LoyaltyPolicy) => (step: LoyaltyStep) => {
  */
 const noticeBeforeReview = (policy: LoyaltyPolicy) => (step: LoyaltyStep) => {
   const { before, after, command } = step
-  if (command.type !== 'EvaluateAt' || !step.outcome.ok || policy.levels.downgrade === 'none') return true
+  if (command.type !== 'EvaluateMember' || !step.outcome.ok || policy.levels.downgrade === 'none') return true
   const review = before.reviewAt
   if (before.level === null || review === null || after.reviewAt !== review || after.level !== before.level)
     return true
@@ -295,7 +300,7 @@ describe('levels are backed by qualifying points in the window, and a downgrade 
     it(`under ${name}: every level reached or kept is backed; every short member in the notice period is told`, () => {
       checkCommandSequences({
         decider: loyaltyDecider(policy),
-        commands: commandArb({ policy }),
+        commands: loyaltyCommandArb({ policy }),
         invariant: (step) => levelsBacked(policy)(step) && noticeBeforeReview(policy)(step),
         history: [enrolled()],
         maxLength: 50,
@@ -307,7 +312,7 @@ describe('levels are backed by qualifying points in the window, and a downgrade 
     fc.assert(
       fc.property(
         pointPolicyArb.chain((policy) =>
-          fc.tuple(fc.constant(policy), memberCommandsArb({ policy, maxLength: 40 })),
+          fc.tuple(fc.constant(policy), loyaltyCommandsArb({ policy, maxLength: 40 })),
         ),
         ([policy, commands]) => {
           for (const step of runCommands(loyaltyDecider(policy), commands)) {
@@ -322,16 +327,22 @@ describe('levels are backed by qualifying points in the window, and a downgrade 
 
   it('the sequences reach the case of issue #20: in the notice period, fine today but short on the review date', () => {
     let reached = 0
-    for (const commands of fc.sample(memberCommandsArb({ maxLength: 40 }), { numRuns: 300, seed: 20 }))
-      for (const step of runCommands(loyaltyDecider(defaultPolicy), commands)) {
+    for (const commands of fc.sample(loyaltyCommandsArb({ maxLength: 40 }), { numRuns: 300, seed: 20 }))
+      for (const step of runCommands(loyaltyDecider(defaultLoyaltyPolicy), commands)) {
         const { before, command } = step
-        if (command.type !== 'EvaluateAt' || before.reviewAt === null || before.level === null) continue
+        if (command.type !== 'EvaluateMember' || before.reviewAt === null || before.level === null) continue
         const at = Date.parse(command.data.at)
         const review = Date.parse(before.reviewAt)
-        if (at < review - defaultPolicy.levels.noticeDays * DAY_MS || at >= review) continue
-        const current = indexOf(defaultPolicy, before.level)
-        const today = levelFor(defaultPolicy, qualifyingAt(defaultPolicy, step.history, command.data.at))
-        const onReview = levelFor(defaultPolicy, qualifyingAt(defaultPolicy, step.history, before.reviewAt))
+        if (at < review - defaultLoyaltyPolicy.levels.noticeDays * DAY_MS || at >= review) continue
+        const current = indexOf(defaultLoyaltyPolicy, before.level)
+        const today = levelFor(
+          defaultLoyaltyPolicy,
+          qualifyingAt(defaultLoyaltyPolicy, step.history, command.data.at),
+        )
+        const onReview = levelFor(
+          defaultLoyaltyPolicy,
+          qualifyingAt(defaultLoyaltyPolicy, step.history, before.reviewAt),
+        )
         if (today >= current && onReview < current) reached++
       }
     expect(reached).toBeGreaterThan(0)

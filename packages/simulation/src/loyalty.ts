@@ -1,3 +1,4 @@
+import { instantOf } from '@dealer-crm/eventsourcing'
 import { type MemberStatement, memberStatement } from '@dealer-crm/loyalty-points'
 import { cashier, scheduler } from './staff.js'
 import { DAY } from './time.js'
@@ -7,12 +8,20 @@ import { attempt, chance, during, now, nowMs, type Sim, type SimCustomer } from 
 // balance, exit, and the monthly evaluation that expires lots and moves levels. The card itself is
 // opened by the dealership's delivery-membership process manager; a customer's card is their id.
 
-const loyalty = (sim: Sim, c: SimCustomer, input: unknown, correlationId?: string) =>
+const loyalty = (
+  sim: Sim,
+  c: SimCustomer,
+  input: { readonly type: string; readonly data: object },
+  correlationId?: string,
+) =>
   attempt(sim, () =>
-    sim.dealership.loyaltyPoints(c.id, input, {
-      actor: cashier,
-      ...(correlationId === undefined ? {} : { correlationId }),
-    }),
+    sim.dealership.loyaltyPoints(
+      { type: input.type, data: { memberId: c.id, ...input.data } },
+      {
+        actor: cashier,
+        ...(correlationId === undefined ? {} : { correlationId }),
+      },
+    ),
   )
 
 /** §4 会员积分计算: points on a repair order, parts invoice or the car itself, by the yuan. */
@@ -78,7 +87,10 @@ export const refund = (
 /** The monthly evaluation: expiry of lots past their time, pending releases, level reviews. */
 export const evaluateMember = (sim: Sim, c: SimCustomer) =>
   attempt(sim, () =>
-    sim.dealership.loyaltyPoints(c.id, { type: 'EvaluateAt', data: { at: now(sim) } }, { actor: scheduler }),
+    sim.dealership.loyaltyPoints(
+      { type: 'EvaluateMember', data: { memberId: c.id, at: now(sim), by: scheduler } },
+      { actor: scheduler },
+    ),
   )
 
 /**
@@ -165,7 +177,7 @@ export const loyaltyMonth = async (sim: Sim, midnight: number) => {
   const ledgers = await sim.views.memberLedgers()
   for (const c of sim.world.customers) {
     if (c.exitedProgramme) continue
-    const statement = memberStatement(ledgers, c.id, now(sim))
+    const statement = memberStatement(ledgers, c.id, instantOf(sim.clock.now()))
     if (statement === undefined || statement.status !== 'active') continue
     const at = during(sim, midnight + sim.random.int(0, 2) * DAY, 9, 18)
     const points = pointsToRedeem(sim, statement)

@@ -197,7 +197,7 @@ export const computeMetrics = async (input: MetricsInput): Promise<DemoMetrics> 
   const satisfaction = satisfactionDistribution(lifecycle)
   const referralRates = referralMetricsSummary(referralCounts)
   const complaintRates = complaintMetrics(tally)
-  const loyalty = loyaltyMetrics(totals, asOf)
+  const loyalty = loyaltyMetrics(totals, instantOf(Date.parse(asOf)))
   const consultants = Object.values(fraud.consultants)
   const complaints = [...board.values()].filter((c) => c.stage !== 'not-received')
   const bySeverity: Record<Severity, number> = { general: 0, escalated: 0, major: 0 }

@@ -1,6 +1,6 @@
 import type { ProcessManager } from '@dealer-crm/eventsourcing'
 import type { DealershipPolicies } from '../policy.js'
-import type { ProcessCommand } from '../process-command.js'
+import { loyaltyActorFor, type ProcessCommand } from '../process-command.js'
 import type { DealershipEvent } from '../registry.js'
 import { enrolment } from './membership.js'
 
@@ -16,6 +16,13 @@ export const deliveryMembership = (
   handles: ['VehicleDelivered'],
   react: (event) =>
     event.type === 'VehicleDelivered' && policies.processes.membership.enrolOnDelivery
-      ? [enrolment(policies, event.data.customerId, event.data.at, event.data.by)]
+      ? [
+          enrolment(
+            policies,
+            event.data.customerId,
+            event.data.at,
+            loyaltyActorFor(event.data.by, 'delivery-membership'),
+          ),
+        ]
       : [],
 })

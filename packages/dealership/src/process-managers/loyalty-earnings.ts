@@ -1,7 +1,7 @@
 import type { Actor, ProcessManager, RecordedEvent } from '@dealer-crm/eventsourcing'
 import type { DealershipPolicies } from '../policy.js'
 import type { ProcessCommand } from '../process-command.js'
-import { processActor, utc } from '../process-command.js'
+import { loyaltyActorFor, processActor, utc } from '../process-command.js'
 import type { DealershipEvent } from '../registry.js'
 import { enrolment } from './membership.js'
 
@@ -29,7 +29,7 @@ export const loyaltyEarnings = (
     award: ProcessCommand,
   ): ReadonlyArray<ProcessCommand> =>
     policies.processes.membership.enrolWhenEarning
-      ? [enrolment(policies, customerId, at, by), award]
+      ? [enrolment(policies, customerId, at, loyaltyActorFor(by, name)), award]
       : [award]
   return {
     name,
@@ -48,7 +48,7 @@ export const loyaltyEarnings = (
                     document: { category: 'referral-reward', documentId: referralId },
                     points: reward.points,
                     at: utc(at),
-                    by,
+                    by: loyaltyActorFor(by, name),
                   },
                 },
               })
@@ -85,7 +85,7 @@ export const loyaltyEarnings = (
                 document: { category: 'goodwill', documentId: goodwillDocument(event, complaintId) },
                 points,
                 at: utc(at),
-                by,
+                by: loyaltyActorFor(by, name),
               },
             },
           })

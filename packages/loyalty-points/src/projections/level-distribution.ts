@@ -29,7 +29,7 @@ const move = (
   return state
 }
 
-export const levelDistribution: Projection<LevelDistribution, LoyaltyEvent> = {
+export const levelDistributionProjection: Projection<LevelDistribution, LoyaltyEvent> = {
   name: 'loyalty-level-distribution',
   version: 1,
   handles: ['MemberEnrolled', 'LevelUpgraded', 'LevelReviewed', 'MemberExited'],

@@ -1,18 +1,17 @@
-import type { Projection } from '@dealer-crm/eventsourcing'
+import { addElapsedDays, type Instant, isBefore, type Projection } from '@dealer-crm/eventsourcing'
 import { type LoyaltyEvent, loyaltyEventTypes } from '../events.js'
-import { evolve, initialMember, type Lot, type Member } from '../state.js'
-import { addDays, type Instant, isAtOrAfter, isBefore } from '../time.js'
+import { evolveLoyalty, initialLoyaltyState, type Lot, type LoyaltyState } from '../state.js'
 import { memberIdOf } from './member-id.js'
 
-/** Every member's ledger, folded with the domain's own `evolve`: the history is the balance. */
-export const memberLedgers: Projection<Map<string, Member>, LoyaltyEvent> = {
+/** Every member's ledger (`memberStatement` reads one), folded with the domain's own `evolve`: the history is the balance. */
+export const memberLedgersProjection: Projection<Map<string, LoyaltyState>, LoyaltyEvent> = {
   name: 'loyalty-member-ledgers',
   version: 1,
   handles: loyaltyEventTypes,
   init: () => new Map(),
   apply: (state, event) => {
     const id = memberIdOf(event)
-    state.set(id, evolve(state.get(id) ?? initialMember, event))
+    state.set(id, evolveLoyalty(state.get(id) ?? initialLoyaltyState, event))
     return state
   },
 }
@@ -31,7 +30,7 @@ export interface StatementLot {
 export interface MemberStatement {
   readonly memberId: string
   readonly cardNumber: string | null
-  readonly status: Member['status']
+  readonly status: LoyaltyState['status']
   readonly level: string | null
   readonly availablePoints: number
   readonly pendingPoints: number
@@ -43,7 +42,7 @@ export interface MemberStatement {
 }
 
 export const memberStatement = (
-  ledgers: Map<string, Member>,
+  ledgers: Map<string, LoyaltyState>,
   memberId: string,
   asOf: Instant,
   expiringWithinDays = 30,
@@ -62,7 +61,7 @@ export const memberStatement = (
       pending: lot.pending !== null,
     }),
   )
-  const horizon = addDays(asOf, expiringWithinDays)
+  const horizon = addElapsedDays(asOf, expiringWithinDays)
   return {
     memberId,
     cardNumber: m.cardNumber,
@@ -74,7 +73,7 @@ export const memberStatement = (
     prepaidFen: m.prepaidFen,
     lots,
     expiringSoon: lots
-      .filter((lot) => !lot.pending && isAtOrAfter(horizon, lot.expiresAt))
+      .filter((lot) => !lot.pending && !isBefore(horizon, lot.expiresAt))
       .sort((a, b) => Date.parse(a.expiresAt) - Date.parse(b.expiresAt)),
   }
 }

@@ -1,6 +1,5 @@
-import type { Projection } from '@dealer-crm/eventsourcing'
+import { addElapsedDays, type Instant, isBefore, later, type Projection } from '@dealer-crm/eventsourcing'
 import type { LoyaltyEvent } from '../events.js'
-import { addDays, type Instant, isAtOrAfter, later } from '../time.js'
 import type { LotDraw } from '../values.js'
 import { memberIdOf } from './member-id.js'
 
@@ -26,7 +25,8 @@ const touch = (state: LoyaltyTotals, memberId: string, at: Instant) => {
   state.members.set(memberId, last === null ? at : later(last, at))
 }
 
-export const loyaltyTotals: Projection<LoyaltyTotals, LoyaltyEvent> = {
+/** The programme's running totals (`loyaltyMetrics` turns them into rates). */
+export const loyaltyTotalsProjection: Projection<LoyaltyTotals, LoyaltyEvent> = {
   name: 'loyalty-metrics',
   version: 1,
   handles: [
@@ -100,13 +100,13 @@ export const loyaltyTotals: Projection<LoyaltyTotals, LoyaltyEvent> = {
 }
 
 /** A share, with its parts, so a report can show "12 of 480"; null when nothing to divide by. */
-export interface Rate {
+export interface LoyaltyRate {
   readonly numerator: number
   readonly denominator: number
   readonly value: number | null
 }
 
-const rate = (numerator: number, denominator: number): Rate => ({
+const rate = (numerator: number, denominator: number): LoyaltyRate => ({
   numerator,
   denominator,
   value: denominator === 0 ? null : numerator / denominator,
@@ -116,11 +116,11 @@ export interface LoyaltyMetrics {
   /** Points the dealer still owes: issued and not yet redeemed, expired, reversed or forfeited. */
   readonly pointsLiability: number
   /** Expired ÷ issued (docs/domain.md §5). */
-  readonly breakage: Rate
+  readonly breakage: LoyaltyRate
   /** Redeemed ÷ issued. */
-  readonly redemptionRate: Rate
+  readonly redemptionRate: LoyaltyRate
   /** Members with an earning, redemption or prepaid movement in the window ÷ current members. */
-  readonly activeMemberRate: Rate
+  readonly activeMemberRate: LoyaltyRate
   /** Prepaid money held for members, in fen. */
   readonly prepaidLiabilityFen: number
 }
@@ -130,10 +130,8 @@ export const loyaltyMetrics = (
   asOf: Instant,
   activeWithinDays = 365,
 ): LoyaltyMetrics => {
-  const since = addDays(asOf, -activeWithinDays)
-  const active = [...totals.members.values()].filter(
-    (last) => last !== null && isAtOrAfter(last, since),
-  ).length
+  const since = addElapsedDays(asOf, -activeWithinDays)
+  const active = [...totals.members.values()].filter((last) => last !== null && !isBefore(last, since)).length
   return {
     pointsLiability:
       totals.issued -
