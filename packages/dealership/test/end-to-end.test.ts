@@ -138,7 +138,7 @@ describe('the whole dealership through the facade', () => {
     await expect(badComplaint).rejects.toThrow(/data\.by/)
 
     await expect(dealership.loyaltyPoints('', { type: 'ResumeMember', data: {} })).rejects.toMatchObject({
-      errors: [{ path: 'memberId' }],
+      errors: [{ path: 'data.memberId' }],
     })
     expect(await countEvents(dealership.store)).toBe(before)
     await dealership.close()
