@@ -272,9 +272,14 @@ export const createDealership = (options: DealershipOptions): Dealership => {
       return 'referee' in state ? drawCallBack(random, state) : null
     },
     customer360: async (customerId, at) =>
-      customer360Of(await queries.customer360(), customerId, at === undefined ? clock.now().toISOString() : orThrow(decodeCommand(Instant, at)), {
-        calendar: policies.complaintWorkflow.calendar,
-      }),
+      customer360Of(
+        await queries.customer360(),
+        customerId,
+        at === undefined ? clock.now().toISOString() : orThrow(decodeCommand(Instant, at)),
+        {
+          calendar: policies.complaintWorkflow.calendar,
+        },
+      ),
     readModel: (name) => queries[name](),
     runProcessManagers: () =>
       processes(async () => {

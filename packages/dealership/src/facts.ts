@@ -69,7 +69,9 @@ export const factsFor = async (
       if (referralId === null) return {}
       const parties = (await sources.facts()).referrals[referralId]
       if (parties === undefined) return { referrerStanding: { successfulReferralsBefore: 0, blocked: false } }
-      return { referrerStanding: referrerStanding(await sources.referrerLedger(), parties.referrerId, referralId) }
+      return {
+        referrerStanding: referrerStanding(await sources.referrerLedger(), parties.referrerId, referralId),
+      }
     }
     case 'ReceiveComplaint': {
       const customerId = text(data.customerId)
@@ -82,11 +84,15 @@ export const factsFor = async (
   }
 }
 
-/** The input with the facts put in where the caller left them out. */
-export const withFacts = (input: unknown, facts: Record<string, unknown>): unknown => {
+/** The input with the facts put in where the caller left them out (or, with `override`, everywhere). */
+export const withFacts = (
+  input: unknown,
+  facts: Record<string, unknown>,
+  { override = false }: { readonly override?: boolean } = {},
+): unknown => {
   const command = record(input)
   const data = record(command.data)
-  const missing = Object.fromEntries(Object.entries(facts).filter(([field]) => !(field in data)))
+  const missing = Object.fromEntries(Object.entries(facts).filter(([field]) => override || !(field in data)))
   return Object.keys(missing).length === 0 ? input : { ...command, data: { ...data, ...missing } }
 }
 

@@ -1,19 +1,19 @@
 // Interim Domain values for the three packages that do not export one yet (removed when they do).
 import {
-  type ComplaintPolicy,
   ComplaintCommand,
+  type ComplaintPolicy,
   type ComplaintState,
   complaintDecider,
   complaintWorkflowEvents,
   defaultComplaintPolicy,
 } from '@dealer-crm/complaint-workflow'
 import {
-  Command as LifecycleCommand,
   type Customer,
   customerLifecycle,
   customerLifecycleEvents,
   customerStream,
   defaultPolicy as defaultLifecyclePolicy,
+  Command as LifecycleCommand,
   type LifecyclePolicy,
 } from '@dealer-crm/customer-lifecycle'
 import { type Domain, type DomainError, streamName } from '@dealer-crm/eventsourcing'
@@ -51,7 +51,8 @@ const LoyaltyWithMember = new t.Type<any, any, unknown>(
   (u, c) => {
     const type = (u as any)?.type
     const codec = LoyaltyCommand.types.find((k) => k.name === type)
-    if (codec === undefined) return t.failure(u, c, `expected one of ${LoyaltyCommand.types.map((k) => k.name).join(', ')}`)
+    if (codec === undefined)
+      return t.failure(u, c, `expected one of ${LoyaltyCommand.types.map((k) => k.name).join(', ')}`)
     const m = WithMember.validate(u, c)
     if (m._tag === 'Left') return m
     return codec.validate(u, c) as any

@@ -69,7 +69,11 @@ export const createProcessDispatch = (options: ProcessDispatchOptions) => {
 
   return async (command: ProcessCommand, context: CommandContext): Promise<void> => {
     if (command.domain === 'customer-lifecycle')
-      return settle(command, context, await send('customer-lifecycle', command.command, handleOptions(context)))
+      return settle(
+        command,
+        context,
+        await send('customer-lifecycle', command.command, handleOptions(context)),
+      )
     const existing = await memberOf(command.customerId)
     if (command.command.type === 'EnrolMember' && existing !== undefined) return
     const memberId =

@@ -1,4 +1,4 @@
-import { eventRegistry, eventType, type EventsIn, streamName } from '@dealer-crm/eventsourcing'
+import { type EventsIn, eventRegistry, eventType, streamName } from '@dealer-crm/eventsourcing'
 import * as t from 'io-ts'
 
 /**
@@ -8,10 +8,7 @@ import * as t from 'io-ts'
  * version it read, so of two registrations racing on two servers one appends and the other meets a
  * conflict, reads again, and finds the referee taken.
  */
-export const RefereeReserved = eventType(
-  'RefereeReserved',
-  t.type({ referralId: t.string, at: t.string }),
-)
+export const RefereeReserved = eventType('RefereeReserved', t.type({ referralId: t.string, at: t.string }))
 
 /** A reservation given back because the referral it was taken for could not be written. */
 export const RefereeReleased = eventType('RefereeReleased', t.type({ referralId: t.string, at: t.string }))

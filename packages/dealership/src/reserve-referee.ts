@@ -35,7 +35,8 @@ const readReservation = async (store: DealershipStore, streamName: string): Prom
   let holder: string | null = null
   let version = 0
   for await (const event of store.readStream(streamName)) {
-    if (event.type === 'RefereeReserved' || event.type === 'RefereeReleased') holder = holderAfter(holder, event)
+    if (event.type === 'RefereeReserved' || event.type === 'RefereeReleased')
+      holder = holderAfter(holder, event)
     version = event.metadata.streamPosition
   }
   return { streamName, holder, version }
@@ -53,7 +54,9 @@ const refereeOf = async (
 }
 
 const asKernelError = (error: unknown): EventSourcingError =>
-  isEventSourcingError(error) ? error : new StoreError(String((error as Error)?.message ?? error), { cause: error })
+  isEventSourcingError(error)
+    ? error
+    : new StoreError(String((error as Error)?.message ?? error), { cause: error })
 
 /**
  * Register (or reopen) a referral with the referee reserved for it (referee-reservations.ts). The
@@ -61,7 +64,15 @@ const asKernelError = (error: unknown): EventSourcingError =>
  * is live, or whose registration is under way (reserved, not yet written). A conflict on a
  * reservation means another server reserved first: read again and decide again.
  */
-export const reserveReferee = async ({ store, route, facts, fallback, input, command, options }: ReserveInput) => {
+export const reserveReferee = async ({
+  store,
+  route,
+  facts,
+  fallback,
+  input,
+  command,
+  options,
+}: ReserveInput) => {
   const referralId = command.data.referralId
   const given = (input as { data?: Record<string, unknown> }).data ?? {}
   const retry = options.retry === false ? null : (options.retry ?? defaultRetry)
@@ -84,7 +95,9 @@ export const reserveReferee = async ({ store, route, facts, fallback, input, com
       if (known !== null && known !== referralId) live = known
     }
     if ('refereeLiveReferralId' in given && given.refereeLiveReferralId !== live)
-      return left(new FactMismatchError(command.type, 'refereeLiveReferralId', given.refereeLiveReferralId, live))
+      return left(
+        new FactMismatchError(command.type, 'refereeLiveReferralId', given.refereeLiveReferralId, live),
+      )
     const decided = { ...command, data: { ...command.data, refereeLiveReferralId: live } } as Registering
     const stream = route.streamOf(decided)
     const loaded = await loadState(store, route.decider, stream)
@@ -121,9 +134,13 @@ export const reserveReferee = async ({ store, route, facts, fallback, input, com
     if (result._tag === 'Left')
       for (const r of reserved)
         await store
-          .appendToStream(r.streamName, [{ type: 'RefereeReleased', data: { referralId, at: decided.data.at } }], {
-            expectedVersion: r.version,
-          })
+          .appendToStream(
+            r.streamName,
+            [{ type: 'RefereeReleased', data: { referralId, at: decided.data.at } }],
+            {
+              expectedVersion: r.version,
+            },
+          )
           .catch(() => undefined) // best effort: a later reservation finds the referral not live anyway
     return result
   }

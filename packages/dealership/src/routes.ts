@@ -7,9 +7,9 @@ import {
   decodeCommand,
   widenDecider,
 } from '@dealer-crm/eventsourcing'
+import { referralDomain } from '@dealer-crm/referral-verification'
 import type { Either } from 'fp-ts/lib/Either.js'
 import { complaintDomain, lifecycleDomain, loyaltyDomain } from './interim-domains.js'
-import { referralDomain } from '@dealer-crm/referral-verification'
 import type { DealershipPolicies } from './policy.js'
 import type { DealershipEvent } from './registry.js'
 
@@ -51,11 +51,9 @@ export type DealershipRoutes = ReturnType<typeof dealershipRoutes>
 export type DomainName = keyof DealershipRoutes
 
 /** The command type of a domain. */
-export type CommandFor<D extends DomainName> = DealershipRoutes[D] extends Route<infer C, infer _S, infer _E>
-  ? C
-  : never
+export type CommandFor<D extends DomainName> =
+  DealershipRoutes[D] extends Route<infer C, infer _S, infer _E> ? C : never
 
 /** The state of a domain's aggregate. */
-export type StateFor<D extends DomainName> = DealershipRoutes[D] extends Route<infer _C, infer S, infer _E>
-  ? S
-  : never
+export type StateFor<D extends DomainName> =
+  DealershipRoutes[D] extends Route<infer _C, infer S, infer _E> ? S : never

@@ -6,8 +6,8 @@ import {
   type HandleResult,
   handleCommand,
 } from '@dealer-crm/eventsourcing'
-import { left } from 'fp-ts/lib/Either.js'
 import type { Either } from 'fp-ts/lib/Either.js'
+import { left } from 'fp-ts/lib/Either.js'
 import {
   type FactMismatchError,
   type FactSources,
@@ -16,9 +16,9 @@ import {
   FactMismatchError as Mismatch,
   withFacts,
 } from './facts.js'
+import type { DealershipEvent, DealershipStore } from './registry.js'
 import { reserveReferee } from './reserve-referee.js'
 import type { DealershipRoutes, DomainName, StateFor } from './routes.js'
-import type { DealershipEvent, DealershipStore } from './registry.js'
 
 /** Why a command was not written: bad input, a contradicted fact, the rules, or the store. */
 export type SendError = CommandValidationError | FactMismatchError | DomainError | EventSourcingError
@@ -62,15 +62,18 @@ export const createSend =
     // The live referral of a referee is checked where it is reserved (reserve-referee.ts).
     const given = givenFacts(input, facts).filter((field) => field !== 'refereeLiveReferralId')
     if (given.length > 0) {
-      const asGiven = route.decode(input)
-      if (asGiven._tag === 'Left') return asGiven
+      const fromStore = route.decode(withFacts(input, facts, { override: true }))
+      if (fromStore._tag === 'Left') return fromStore
       for (const field of given) {
-        const a = JSON.stringify((asGiven.right.data as Record<string, unknown>)[field])
-        const b = JSON.stringify((command.data as Record<string, unknown>)[field])
+        const a = JSON.stringify((command.data as Record<string, unknown>)[field])
+        const b = JSON.stringify((fromStore.right.data as Record<string, unknown>)[field])
         if (a !== b) return left(new Mismatch(command.type, field, JSON.parse(a), JSON.parse(b)))
       }
     }
-    if (domain === 'referral-verification' && (command.type === 'RegisterReferral' || command.type === 'ReopenReferral'))
+    if (
+      domain === 'referral-verification' &&
+      (command.type === 'RegisterReferral' || command.type === 'ReopenReferral')
+    )
       return (await reserveReferee({
         store,
         route,
@@ -80,6 +83,11 @@ export const createSend =
         command,
         options,
       })) as SendResult<D>
-    return (await handleCommand(store, route.decider, route.streamOf(command), command, options)()) as SendResult<D>
+    return (await handleCommand(
+      store,
+      route.decider,
+      route.streamOf(command),
+      command,
+      options,
+    )()) as SendResult<D>
   }
-
