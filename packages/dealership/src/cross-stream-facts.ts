@@ -35,15 +35,13 @@ export const crossStreamFactsProjection: Projection<CrossStreamFacts, Dealership
   handles: ['VehicleDelivered', 'ComplaintReceived', 'ReferralRegistered', 'LateClaimRejected'],
   init: () => ({ deliveries: {}, complaints: {}, referrals: {} }),
   apply: (facts, e) => {
-    if (e.type === 'VehicleDelivered')
-      (facts.deliveries[e.data.customerId] ??= []).push({
-        at: e.data.at,
-        model: e.data.model,
-        colour: e.data.colour,
-      })
-    else if (e.type === 'ComplaintReceived')
-      (facts.complaints[e.data.customerId] ??= []).push({ complaintId: e.data.complaintId, at: e.data.at })
-    else if (e.type === 'ReferralRegistered')
+    if (e.type === 'VehicleDelivered') {
+      const { customerId, at, model, colour } = e.data
+      facts.deliveries[customerId] = [...(facts.deliveries[customerId] ?? []), { at, model, colour }]
+    } else if (e.type === 'ComplaintReceived') {
+      const { customerId, complaintId, at } = e.data
+      facts.complaints[customerId] = [...(facts.complaints[customerId] ?? []), { complaintId, at }]
+    } else if (e.type === 'ReferralRegistered')
       facts.referrals[e.data.referralId] = {
         refereeId: e.data.referee.subjectId,
         refereePhoneHash: e.data.referee.phoneHash,

@@ -136,7 +136,7 @@ describe('cross-stream facts come from the store, not from the caller', () => {
       refereeDeliveredAt: _d,
       refereeLiveReferralId: _l,
       ...data
-    } = register?.data as Record<string, unknown>
+    } = (register as { data: Record<string, unknown> }).data
     await dealership.referralVerification({ type: 'RegisterReferral', data })
     for (const step of rest) {
       if (step.type !== 'ReleaseReward') {
