@@ -45,7 +45,7 @@ const registration = (referralId: string, facts: Record<string, unknown> = {}) =
     refereeDeliveredAt: _d,
     refereeLiveReferralId: _l,
     ...data
-  } = referralSteps(mondayAt)[0]?.data as Record<string, unknown>
+  } = (referralSteps(mondayAt)[0] as { data: Record<string, unknown> }).data
   return { type: 'RegisterReferral', data: { ...data, referralId, ...facts } }
 }
 
