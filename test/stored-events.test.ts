@@ -32,8 +32,12 @@ const storedEvents: StoredDomainEvent[] = readFileSync(
   .map((line) => JSON.parse(line) as StoredDomainEvent)
 
 describe('events stored by earlier code keep reading', () => {
-  it('the fixture holds every event type the dealership registers', () => {
-    expect(new Set(storedEvents.map((e) => e.type))).toEqual(new Set(dealershipRegistry.types))
+  /** Event types registered since d83f892: nothing stored before then can hold them. */
+  const introducedSince = ['RefereeReserved', 'RefereeReleased']
+
+  it('the fixture holds every event type the dealership registered at d83f892', () => {
+    const registered = [...dealershipRegistry.types].filter((type) => !introducedSince.includes(type))
+    expect(new Set(storedEvents.map((e) => e.type))).toEqual(new Set(registered))
   })
 
   it('each stored event decodes, at its stored schema version, to what its current codec accepts', () => {

@@ -1,61 +1,38 @@
-import {
-  type ComplaintState,
-  complaintDecider,
-  complaintEvents,
-  complaintStreamOf,
-} from '@dealer-crm/complaint-workflow'
-import {
-  type LifecycleState,
-  lifecycleDecider,
-  lifecycleEvents,
-  lifecycleStreamOf,
-} from '@dealer-crm/customer-lifecycle'
+import type { ComplaintState } from '@dealer-crm/complaint-workflow'
+import type { LifecycleState } from '@dealer-crm/customer-lifecycle'
 import {
   type CheckpointStore,
   type Clock,
   createCatchUpRunner,
   createProcessManagerRunner,
-  type Decider,
-  type DomainError,
+  DomainRejectedError,
   decodeCommand,
   defaultRetry,
   type Erasure,
-  type EventRegistry,
-  foldAsync,
   type HandleOptions,
   type HandleResult,
-  handle,
+  Instant,
   inMemoryCheckpointStore,
+  isEventSourcingError,
   type KeyVault,
   type Logger,
+  loadState,
   type ProcessManagerRunner,
   type Projection,
   type Random,
   type RetryPolicy,
   type Subscription,
   serial,
-  streamName,
-  widenDecider,
 } from '@dealer-crm/eventsourcing'
-import {
-  LoyaltyCommand,
-  type LoyaltyState,
-  loyaltyDecider,
-  loyaltyEvents,
-  loyaltyStreamOf,
-} from '@dealer-crm/loyalty-points'
+import type { LoyaltyState } from '@dealer-crm/loyalty-points'
 import {
   type CallBackDraw,
   drawCallBack,
-  ReferralCommand,
+  liveReferralOf,
   type ReferralState,
-  referralDecider,
-  referralEvents,
   referralStream,
-  referralStreamOf,
 } from '@dealer-crm/referral-verification'
-import type { Either } from 'fp-ts/lib/Either.js'
-import { decodeComplaintCommand, decodeLifecycleCommand } from './command-codecs.js'
+import { crossStreamFactsProjection } from './cross-stream-facts.js'
 import { type Customer360, customer360Of } from './customer-360.js'
 import { membersByCustomerProjection } from './members-by-customer.js'
 import { type DealershipPolicies, defaultDealershipPolicies } from './policy.js'
@@ -63,6 +40,8 @@ import { createProcessDispatch, type ProcessRejection } from './process-dispatch
 import { dealershipProcessManagers } from './process-managers/index.js'
 import { dealershipReadModels, type ReadModelName, type ReadModelState } from './read-models.js'
 import { createInMemoryDealershipStore, type DealershipEvent, type DealershipStore } from './registry.js'
+import { dealershipRoutes } from './routes.js'
+import { createSend, type Send, type SendError } from './send.js'
 
 export interface DealershipOptions {
   /** Any kernel EventStore over `dealershipRegistry`; default: an in-memory one. The facade owns it: `close()` closes it. */
@@ -107,6 +86,13 @@ export interface Dealership {
   readonly store: DealershipStore
   readonly policies: DealershipPolicies
   /**
+   * The one command path, for callers who keep errors as values: decode the untrusted input with
+   * the domain's codec, supply the facts the command needs from other streams, decide on the stream
+   * the command names, append. Resolves with `Left` for bad input, a contradicted fact, a rule's
+   * refusal or a store failure; the four methods below are this with the `Left` thrown.
+   */
+  readonly send: Send
+  /**
    * Commands of the four domains. Input is untrusted: it is decoded with the domain's command
    * codec (a `CommandValidationError` names the field path and nothing is written), then handled
    * on the stream its id names. A refusal by the rules rejects with a `DomainRejectedError`.
@@ -130,8 +116,8 @@ export interface Dealership {
   ) => Promise<HandleResult<DealershipEvent, LoyaltyState>>
   /** The call-back draw for a referral, from the facade's Random (for `ScheduleCallBack`); null if not possible. */
   readonly drawCallBack: (referralId: string) => Promise<CallBackDraw | null>
-  /** One customer across the four domains, now (or at `at`), caught up with the log. */
-  readonly customer360: (customerId: string, at?: Date) => Promise<Customer360 | undefined>
+  /** One customer across the four domains, now (or at the ISO instant `at`), caught up with the log. */
+  readonly customer360: (customerId: string, at?: string) => Promise<Customer360 | undefined>
   /** A read model by name, caught up with the log. */
   readonly readModel: <K extends ReadModelName>(name: K) => Promise<ReadModelState<K>>
   /** Run every process manager once over what the log holds now, from its checkpoint. */
@@ -148,16 +134,10 @@ export interface Dealership {
   readonly close: () => Promise<void>
 }
 
-/** A domain's decider over the dealership's log. */
-const overLog = <C, Sub extends DealershipEvent, S, Err extends DomainError>(
-  decider: Decider<C, Sub, S, Err>,
-  registry: EventRegistry<Sub>,
-): Decider<C, DealershipEvent, S, Err> =>
-  widenDecider<C, Sub, DealershipEvent, S, Err>(decider, registry.types)
-
-const orThrow = <E, A>(result: Either<E, A>): A => {
-  if (result._tag === 'Left') throw result.left
-  return result.right
+/** The facade's edge: a `Left` becomes the error it holds (a rule's refusal as a `DomainRejectedError`). */
+const orThrow = <A>(result: { _tag: 'Left'; left: SendError } | { _tag: 'Right'; right: A }): A => {
+  if (result._tag === 'Right') return result.right
+  throw isEventSourcingError(result.left) ? result.left : new DomainRejectedError(result.left)
 }
 
 /** The whole dealership behind one object: the four domains, their process managers and read models. */
@@ -173,10 +153,7 @@ export const createDealership = (options: DealershipOptions): Dealership => {
   const checkpoints = options.checkpoints ?? inMemoryCheckpointStore()
   const retry: RetryPolicy = { ...defaultRetry, random }
 
-  const lifecycle = overLog(lifecycleDecider(policies.customerLifecycle), lifecycleEvents)
-  const referrals = overLog(referralDecider(policies.referralVerification), referralEvents)
-  const complaints = overLog(complaintDecider(policies.complaintWorkflow), complaintEvents)
-  const loyalty = overLog(loyaltyDecider(policies.loyaltyPoints), loyaltyEvents)
+  const routes = dealershipRoutes(policies)
 
   const handleOptions = (o: CommandOptions = {}): HandleOptions => ({ ...o, retry })
 
@@ -216,15 +193,22 @@ export const createDealership = (options: DealershipOptions): Dealership => {
     customer360: query(m.customer360),
   }
   const membersByCustomer = query(membersByCustomerProjection)
+  const send = createSend({
+    store,
+    routes,
+    sources: {
+      facts: query(crossStreamFactsProjection),
+      referrerLedger: queries.referrerLedger,
+      liveReferralFallback: async (referee) => liveReferralOf(await queries.refereeReferrals(), referee),
+    },
+  })
 
   // Process managers: checkpoints in the given store, commands through the dispatcher.
   const allRejections: ProcessRejection[] = []
   const reported = new Set<string>()
   let runRejections: ProcessRejection[] | null = null
   const dispatch = createProcessDispatch({
-    store,
-    lifecycle,
-    loyalty,
+    send,
     membership: policies.processes.membership,
     memberOf: async (customerId) => (await membersByCustomer())[customerId],
     onRejection: (rejection) => {
@@ -264,34 +248,29 @@ export const createDealership = (options: DealershipOptions): Dealership => {
   return {
     store,
     policies,
-    customerLifecycle: async (input, o) => {
-      const command = orThrow(decodeLifecycleCommand(input))
-      return handle(store, lifecycle, lifecycleStreamOf(command), command, handleOptions(o))
-    },
-    referralVerification: async (input, o) => {
-      const command = orThrow(decodeCommand(ReferralCommand, input))
-      return handle(store, referrals, referralStreamOf(command), command, handleOptions(o))
-    },
-    complaintWorkflow: async (input, o) => {
-      const command = orThrow(decodeComplaintCommand(input))
-      return handle(store, complaints, complaintStreamOf(command), command, handleOptions(o))
-    },
-    loyaltyPoints: async (input, o) => {
-      const command = orThrow(decodeCommand(LoyaltyCommand, input))
-      return handle(store, loyalty, loyaltyStreamOf(command), command, handleOptions(o))
-    },
+    send,
+    customerLifecycle: async (input, o) => orThrow(await send('customer-lifecycle', input, handleOptions(o))),
+    referralVerification: async (input, o) =>
+      orThrow(await send('referral-verification', input, handleOptions(o))),
+    complaintWorkflow: async (input, o) => orThrow(await send('complaint-workflow', input, handleOptions(o))),
+    loyaltyPoints: async (input, o) => orThrow(await send('loyalty-points', input, handleOptions(o))),
     drawCallBack: async (referralId) => {
-      const state = await foldAsync(
-        referrals.evolve,
-        referrals.initialState,
-        store.readStream(referralStream(referralId)),
+      const { state } = await loadState(
+        store,
+        routes['referral-verification'].decider,
+        referralStream(referralId),
       )
       return 'referee' in state ? drawCallBack(random, state) : null
     },
     customer360: async (customerId, at) =>
-      customer360Of(await queries.customer360(), customerId, (at ?? clock.now()).toISOString(), {
-        calendar: policies.complaintWorkflow.calendar,
-      }),
+      customer360Of(
+        await queries.customer360(),
+        customerId,
+        at === undefined ? clock.now().toISOString() : orThrow(decodeCommand(Instant, at)),
+        {
+          calendar: policies.complaintWorkflow.calendar,
+        },
+      ),
     readModel: (name) => queries[name](),
     runProcessManagers: () =>
       processes(async () => {
