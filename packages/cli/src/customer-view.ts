@@ -105,7 +105,7 @@ export const renderCustomer = (c: Customer360, at: Date): string => {
       ),
     ),
     '',
-    section('Open complaints (deadlines on the business calendar)', c.openComplaints.length, () =>
+    section('Complaints (deadlines on the business calendar)', c.openComplaints.length, () =>
       renderTable(
         ['complaint', 'severity', 'owner', 'level', 'deadlines', 'missed'],
         c.openComplaints.map((o) => [

@@ -30,27 +30,36 @@ export const createProgress = (
 ): Progress => {
   const now = options.now ?? Date.now
   const started = now()
+  const tty = out.isTTY === true
+  const every = options.lineEveryMs ?? 1000
+  const counted = total === null || total <= 0
   const bar = new SingleBar({
     stream: out as unknown as NodeJS.WritableStream,
-    format:
-      total === null || total <= 0
-        ? `${label}: {value}`
-        : `${label} [{bar}] {percentage}% | {value} of {total}`,
+    format: counted ? `${label}: {value}` : `${label} [{bar}] {percentage}% | {value} of {total}`,
     barsize: 30,
     barCompleteChar: '#',
     barIncompleteChar: '-',
     hideCursor: false,
     clearOnComplete: true,
     noTTYOutput: true,
-    notTTYSchedule: options.lineEveryMs ?? 1000,
+    notTTYSchedule: every,
     formatValue: thousands,
     fps: 10,
   })
-  bar.start(total !== null && total > 0 ? total : 0, 0)
+  // A log or a pipe gets its first line only once a command has run for `every` ms, so a quick
+  // command (or one that fails at once) writes nothing but its last line.
+  let running = false
   return {
-    update: (done) => bar.update(total !== null && total > 0 ? Math.min(done, total) : done),
+    update: (done) => {
+      const value = counted ? done : Math.min(done, total)
+      if (running) bar.update(value)
+      else if (tty || now() - started >= every) {
+        bar.start(counted ? 0 : total, value)
+        running = true
+      }
+    },
     finish: (summary) => {
-      bar.stop()
+      if (running) bar.stop()
       const seconds = ((now() - started) / 1000).toFixed(1)
       out.write(`${label}: ${summary} in ${seconds} s\n`)
     },
