@@ -5,6 +5,7 @@ import {
   maximumCustomers,
   minimumCustomers,
   renderMetrics,
+  resolveOptions,
   runSimulation,
   SimulationOptionsError,
 } from '@dealer-crm/simulation'
@@ -71,22 +72,16 @@ is replaced on every run; a file named with --out that exists is refused unless 
     const start = args.value<string>('start') ?? defaults.start
     if (out !== undefined && existsSync(path) && !args.flag('force'))
       throw new CliError(`${path} exists; pass --force to replace it, or choose another --out`)
-    line(io.stderr, `Simulating ${customers} customers over ${days} days (seed ${seed}) into ${path}`)
-    const progress = createProgress(io.stderr, 'demo: simulated days', days)
-    let result: Awaited<ReturnType<typeof runSimulation>>
+    let options: ReturnType<typeof resolveOptions>
     try {
-      result = await runSimulation({
-        path,
-        customers,
-        seed,
-        days,
-        start,
-        onProgress: (done) => progress.update(done),
-      })
+      options = resolveOptions({ path, customers, seed, days, start })
     } catch (error) {
       if (error instanceof SimulationOptionsError) throw new UsageError(`--${error.option}: ${error.problem}`)
       throw error
     }
+    line(io.stderr, `Simulating ${customers} customers over ${days} days (seed ${seed}) into ${path}`)
+    const progress = createProgress(io.stderr, 'demo: simulated days', days)
+    const result = await runSimulation({ ...options, onProgress: (done) => progress.update(done) })
     progress.finish(`${days} days simulated, ${result.events.toLocaleString('en-US')} events`)
     line(io.stdout, renderDemoSummary(result, await readYearStart(path, start)))
     if (args.flag('verbose')) {
