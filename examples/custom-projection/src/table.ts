@@ -6,7 +6,17 @@ import type { CostRow, MonthCost } from './reward-cost.js'
 
 const totalFen = (c: MonthCost) => c.fen.gift + c.fen['cash-back'] + c.fen['purchase-voucher']
 
-const header = ['Month', 'Consultant', 'Released', 'Clawed back', 'Cash back', 'Vouchers', 'Gifts', 'Total', 'Points']
+const header = [
+  'Month',
+  'Consultant',
+  'Released',
+  'Clawed back',
+  'Cash back',
+  'Vouchers',
+  'Gifts',
+  'Total',
+  'Points',
+]
 
 const cells = (label: [string, string], c: MonthCost): string[] => [
   ...label,

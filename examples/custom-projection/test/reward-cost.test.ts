@@ -195,7 +195,17 @@ describe('referral-reward cost per consultant and month', () => {
       'Total',
       'Points',
     ])
-    expect(cellsOf(lines.at(-2))).toEqual(['Total', '', '2', '0', '¥500.00', '¥1,000.00', '¥0.00', '¥1,500.00', '0'])
+    expect(cellsOf(lines.at(-2))).toEqual([
+      'Total',
+      '',
+      '2',
+      '0',
+      '¥500.00',
+      '¥1,000.00',
+      '¥0.00',
+      '¥1,500.00',
+      '0',
+    ])
     expect(renderCostTable([])).toEqual(['(no referral rewards released)'])
   })
 })

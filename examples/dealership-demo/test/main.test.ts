@@ -33,7 +33,13 @@ describe('pnpm demo', () => {
     expect(viaCli.stdout()).toBe(viaPnpm.stdout())
     expect(steady(viaCli.stderr())).toBe(steady(viaPnpm.stderr()))
     const text = viaPnpm.stdout()
-    for (const figure of ['in the 60 days', 'all time', 'at the end', 'service retention', 'points still owed'])
+    for (const figure of [
+      'in the 60 days',
+      'all time',
+      'at the end',
+      'service retention',
+      'points still owed',
+    ])
       expect(text).toContain(figure)
     expect(text).toMatch(/points still owed to members at the end: [\d,]+ points = ¥[\d,]+\.\d\d/)
     expect(text).toContain(`pnpm dealer-crm stats --db ${path}`)

@@ -63,6 +63,8 @@ export const wholeNumber =
   (option: string) =>
   (raw: string): number => {
     if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw)))
-      throw new InvalidArgumentError(`${option} must be a whole number (0 or more), not ${JSON.stringify(raw)}`)
+      throw new InvalidArgumentError(
+        `${option} must be a whole number (0 or more), not ${JSON.stringify(raw)}`,
+      )
     return Number(raw)
   }

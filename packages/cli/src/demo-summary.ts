@@ -1,6 +1,6 @@
+import { type dealershipReadModels, dealershipRegistry } from '@dealer-crm/dealership'
 import { formatYuan, projectAsOf, readWholeLog } from '@dealer-crm/eventsourcing'
 import type { Rate, SimulationResult } from '@dealer-crm/simulation'
-import { dealershipReadModels, dealershipRegistry } from '@dealer-crm/dealership'
 import { createSqliteEventStore } from '@dealer-crm/store-sqlite'
 import { together } from './read-models.js'
 
@@ -36,7 +36,9 @@ export const readYearStart = async (path: string, start: string): Promise<YearSt
     }
     const names = ['customerProfiles', 'referralMetrics', 'complaintMetrics', 'loyaltyTotals'] as const
     const s = await projectAsOf(store, together(names), { time: new Date(`${start}T00:00:00+08:00`) })
-    const profiles = s.customerProfiles as Awaited<ReturnType<typeof dealershipReadModels.customerProfiles.init>>
+    const profiles = s.customerProfiles as Awaited<
+      ReturnType<typeof dealershipReadModels.customerProfiles.init>
+    >
     const referrals = s.referralMetrics as ReturnType<typeof dealershipReadModels.referralMetrics.init>
     const tally = s.complaintMetrics as ReturnType<typeof dealershipReadModels.complaintMetrics.init>
     const loyalty = s.loyaltyTotals as ReturnType<typeof dealershipReadModels.loyaltyTotals.init>
@@ -62,7 +64,17 @@ const share = (r: Rate, of: string): string => `${pct(r.rate)} (${n(r.part)} of 
 /** What the simulated days are called: "the year" when they are one. */
 const spanOf = (days: number): string => (days === 365 || days === 366 ? 'the year' : `the ${n(days)} days`)
 
-const stageOrder = ['prospect', 'owner', 'active', 'stable', 'declining', 'at-risk', 'lost', 'won-back', 'never-serviced']
+const stageOrder = [
+  'prospect',
+  'owner',
+  'active',
+  'stable',
+  'declining',
+  'at-risk',
+  'lost',
+  'won-back',
+  'never-serviced',
+]
 
 /**
  * The demo's summary for a dealership manager: what happened in the simulated year, told apart

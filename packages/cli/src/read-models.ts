@@ -68,7 +68,6 @@ const size = (v: unknown): string => {
 
 const show = (v: unknown): string => (isScalar(v) || v === undefined ? cell(v) : size(v))
 
-
 /** A collection of records: one row per entry, with the entries' plain fields as columns. */
 const collectionTable = (entries: ReadonlyArray<readonly [string, unknown]>, limit: number): string[] => {
   const shown = entries.slice(0, limit)
@@ -85,7 +84,13 @@ const collectionTable = (entries: ReadonlyArray<readonly [string, unknown]>, lim
   ])
   const more = entries.length > shown.length ? [`… ${entries.length - shown.length} more`] : []
   const head = ['key', ...columns]
-  return [renderTable(head, rows.map((r) => head.map((_, i) => r[i] ?? ''))), ...more]
+  return [
+    renderTable(
+      head,
+      rows.map((r) => head.map((_, i) => r[i] ?? '')),
+    ),
+    ...more,
+  ]
 }
 
 /** One read model as a compact table: collections row by row, other states field by field. */

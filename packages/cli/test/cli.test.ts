@@ -225,7 +225,11 @@ describe('progress', () => {
     await pause(150)
     p.finish('200 events checked')
     expect(text()).toContain('verify [###############---------------] 50% | 100 of 200')
-    expect(text()).toMatch(/\x1b\[2Kverify: 200 events checked in \d+\.\d s\n$/)
+    // The bar's line is cleared (ESC [2K) before the last line is written.
+    const clear = '\x1b[2K'
+    expect(text().slice(text().lastIndexOf(clear) + clear.length)).toMatch(
+      /^verify: 200 events checked in \d+\.\d s\n$/,
+    )
   })
 
   it('writes only the last line elsewhere when a command is quick', () => {

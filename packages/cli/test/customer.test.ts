@@ -19,7 +19,9 @@ describe('customer', () => {
     expect(text).toMatch(/^Stage: owner since 2026-03-02$/m)
     expect(text).toMatch(/^ {2}evidence: last visit - · last delivery 2026-03-02 · next service due /m)
     expect(text).toMatch(/│ LSVAU2180N2183294 │ Sagitar │ white +│ 粤B12345 │ 2026-03-02 │/)
-    expect(text).toMatch(/│ complaint-cmp-0001 │ periodic-call-back │ call +│ 2026-03-05 │ done +│ complaint-raised │/)
+    expect(text).toMatch(
+      /│ complaint-cmp-0001 │ periodic-call-back │ call +│ 2026-03-05 │ done +│ complaint-raised │/,
+    )
     expect(text).toMatch(/│ ref-0001 +│ li-si +│ 2026-03-03 +│ verified │ 5,000 points │ released +│/)
     expect(text).toMatch(/│ cmp-0001 +│ general +│ advisor-wang │ 1 +│ response: stopped +│ - +│/)
     expect(text).toMatch(/^Membership: card card-zhang-san \(zhang-san\) · active · level standard$/m)

@@ -48,11 +48,20 @@ describe('dates a user types', () => {
   it('read every instant as the kernel does, and refuse it with any text after it', () => {
     fc.assert(
       fc.property(
-        fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true }),
+        fc.date({
+          min: new Date('1970-01-01T00:00:00Z'),
+          max: new Date('9999-12-31T00:00:00Z'),
+          noInvalidDate: true,
+        }),
         fc.constantFrom('Z', '+08:00', '-05:30', '+00:00'),
         fc.string({ minLength: 1, maxLength: 6 }),
         (date, zone, junk) => {
-          const shift = zone === 'Z' ? 0 : (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4))) * 60_000
+          const shift =
+            zone === 'Z'
+              ? 0
+              : (zone.startsWith('-') ? -1 : 1) *
+                (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4))) *
+                60_000
           const local = new Date(date.getTime() + shift).toISOString().slice(0, 23)
           const text = `${local}${zone}`
           expect(parseTypedTime('t', text).time.getTime()).toBe(parseInstant(text))
@@ -73,7 +82,10 @@ describe('dates on the command line', () => {
   it('as-of refuses 2026-02-30 and trailing text with exit 2, before opening anything', async () => {
     for (const [raw, message] of [
       ['2026-02-30', 'dealer-crm: as-of: <time> "2026-02-30": 2026-02-30 is not a day of the calendar\n'],
-      ['2026-01-30 junk', expect.stringMatching(/^dealer-crm: as-of: <time> "2026-01-30 junk" is not an ISO 8601/)],
+      [
+        '2026-01-30 junk',
+        expect.stringMatching(/^dealer-crm: as-of: <time> "2026-01-30 junk" is not an ISO 8601/),
+      ],
       ['2026-03-04T09:00', expect.stringMatching(/has no time zone: add Z \(UTC\) or an offset/)],
     ] as const)
       expect(await run('as-of', raw, '--db', join(dir.path, 'missing.db'))).toMatchObject({
@@ -91,7 +103,16 @@ describe('dates on the command line', () => {
       read: '2026-03-04 read as 2026-03-04T00:00:00+08:00 (the start of the day in China time, UTC+08:00)',
     })
     expect(r.stderr).toContain('as-of: 2026-03-04 read as 2026-03-04T00:00:00+08:00')
-    const table = await run('as-of', '2026-03-04', '--db', db, '--projection', 'referralMetrics', '--format', 'table')
+    const table = await run(
+      'as-of',
+      '2026-03-04',
+      '--db',
+      db,
+      '--projection',
+      'referralMetrics',
+      '--format',
+      'table',
+    )
     expect(table.stdout.split('\n')[0]).toBe(
       'as of 2026-03-04 read as 2026-03-04T00:00:00+08:00 (the start of the day in China time, UTC+08:00)',
     )

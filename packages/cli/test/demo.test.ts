@@ -35,7 +35,18 @@ describe('demo', () => {
     expect(again.stderr).toBe(
       `dealer-crm: demo: ${out} exists; pass --force to replace it, or choose another --out\n`,
     )
-    const forced = await run('demo', '--customers', '20', '--seed', '7', '--days', '30', '--out', out, '--force')
+    const forced = await run(
+      'demo',
+      '--customers',
+      '20',
+      '--seed',
+      '7',
+      '--days',
+      '30',
+      '--out',
+      out,
+      '--force',
+    )
     expect(forced.code).toBe(0)
     expect(forced.stdout).toBe(r.stdout)
   })
@@ -47,15 +58,35 @@ describe('demo', () => {
     const text = r.stdout
     expect(text).toMatch(/^ {2}points issued: in the 60 days [\d,]+ · all time [\d,]+$/m)
     expect(text).toMatch(/^ {2}claims: in the 60 days \d+ · all time \d+$/m)
-    expect(text).toMatch(/^ {2}points still owed to members at the end: [\d,]+ points = ¥[\d,]+\.\d\d \(at ¥1\.00 per 100 points\)$/m)
+    expect(text).toMatch(
+      /^ {2}points still owed to members at the end: [\d,]+ points = ¥[\d,]+\.\d\d \(at ¥1\.00 per 100 points\)$/m,
+    )
     expect(text).toMatch(/log holds \(owners who bought since 20\d\d-\d\d-\d\d\)/)
     // The history before the period is in "all time": issued all time exceeds issued in the period.
     const issued = /points issued: in the 60 days ([\d,]+) · all time ([\d,]+)/.exec(text)
     expect(Number(issued?.[2]?.replace(/,/g, ''))).toBeGreaterThan(Number(issued?.[1]?.replace(/,/g, '')))
     const summary = text.slice(0, text.indexOf('\ndatabase:'))
-    for (const jargon of ['a fold over the log', 'loyaltyTotals', 'referralMetrics', 'customerProfiles', 'projection'])
+    for (const jargon of [
+      'a fold over the log',
+      'loyaltyTotals',
+      'referralMetrics',
+      'customerProfiles',
+      'projection',
+    ])
       expect(summary).not.toContain(jargon)
-    const verbose = await run('demo', '--customers', '40', '--seed', '3', '--days', '60', '--out', out, '--force', '--verbose')
+    const verbose = await run(
+      'demo',
+      '--customers',
+      '40',
+      '--seed',
+      '3',
+      '--days',
+      '60',
+      '--out',
+      out,
+      '--force',
+      '--verbose',
+    )
     expect(verbose.stdout).toContain('loyaltyTotals')
     expect(verbose.stdout.startsWith(summary)).toBe(true)
   })

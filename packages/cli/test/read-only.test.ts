@@ -23,7 +23,13 @@ const snapshot = (folder: string) =>
       .sort()
       .map((f) => {
         const path = join(folder, f)
-        return [f, { sha: createHash('sha256').update(readFileSync(path)).digest('hex'), mtime: statSync(path).mtimeMs }]
+        return [
+          f,
+          {
+            sha: createHash('sha256').update(readFileSync(path)).digest('hex'),
+            mtime: statSync(path).mtimeMs,
+          },
+        ]
       }),
   )
 
@@ -43,7 +49,9 @@ describe('commands that only read', () => {
     mkdirSync(folder)
     const other = join(folder, 'invoices.sqlite')
     const setup = new Database(other)
-    setup.exec('CREATE TABLE invoices (id INTEGER PRIMARY KEY, total INTEGER); INSERT INTO invoices VALUES (1, 990)')
+    setup.exec(
+      'CREATE TABLE invoices (id INTEGER PRIMARY KEY, total INTEGER); INSERT INTO invoices VALUES (1, 990)',
+    )
     setup.close()
     const before = snapshot(folder)
     for (const command of readCommands('x')) {
@@ -57,7 +65,9 @@ describe('commands that only read', () => {
     expect(snapshot(folder)).toEqual(before)
     const check = new Database(other, { readonly: true })
     expect(check.pragma('journal_mode', { simple: true })).toBe('delete')
-    expect(check.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name LIKE 'es_%'").get()).toEqual({ n: 0 })
+    expect(check.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name LIKE 'es_%'").get()).toEqual({
+      n: 0,
+    })
     check.close()
   })
 

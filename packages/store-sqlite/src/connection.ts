@@ -75,9 +75,7 @@ export const openConnection = (options: ConnectionOptions): Connection => {
   if ((options.path === undefined) === (options.database === undefined))
     throw new TypeError('openSqliteEventLog needs exactly one of `path` and `database`')
   const readOnly = options.readOnly === true
-  const db =
-    options.database ??
-    (readOnly ? openReadOnly(options.path ?? '') : new Database(options.path))
+  const db = options.database ?? (readOnly ? openReadOnly(options.path ?? '') : new Database(options.path))
   const location = options.path ?? (db.name === '' ? ':memory:' : db.name)
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`)
   if (!readOnly) {

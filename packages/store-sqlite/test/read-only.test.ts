@@ -1,6 +1,6 @@
+import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
-import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { readWholeLog } from '@dealer-crm/eventsourcing'
@@ -42,7 +42,9 @@ const writeStore = async () => {
 describe('a read-only open', () => {
   it('refuses a SQLite file of another application in one line, and leaves it and its journal mode as they were', () => {
     const other = new Database(file.path)
-    other.exec("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total INTEGER); INSERT INTO invoices VALUES (1, 990)")
+    other.exec(
+      'CREATE TABLE invoices (id INTEGER PRIMARY KEY, total INTEGER); INSERT INTO invoices VALUES (1, 990)',
+    )
     expect(other.pragma('journal_mode', { simple: true })).toBe('delete')
     other.close()
     const before = snapshot(file.dir)

@@ -39,7 +39,11 @@ export const asOfCommand: Command = {
       description:
         'json: pretty JSON (default), { asOf, readModels: { NAME: state } }; table: a compact table per read model',
     },
-    { flags: '--limit <n>', description: 'table rows per read model (default 20)', parse: wholeNumber('--limit') },
+    {
+      flags: '--limit <n>',
+      description: 'table rows per read model (default 20)',
+      parse: wholeNumber('--limit'),
+    },
   ],
   description: `Folds the dealership's read models (or one) from the start of the log up to a point in its history
 (the kernel's projectAsOf): a global position (digits, inclusive) or an ISO 8601 time (the log as

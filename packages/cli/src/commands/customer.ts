@@ -38,7 +38,11 @@ Opens the store read-only.`,
       noteMissingVault(opened, io)
       if (typed?.assumed != null) line(io.stderr, `customer: --at ${typed.assumed}`)
       // Queries only: the clock answers "now" for the SLA clocks and points; nothing is decided.
-      const dealership = createDealership({ store: opened.store, clock: manualClock(at), random: seededRandom(0) })
+      const dealership = createDealership({
+        store: opened.store,
+        clock: manualClock(at),
+        random: seededRandom(0),
+      })
       const view = await dealership.customer360(customerId, at)
       if (view === undefined)
         throw new CliError(`no customer ${JSON.stringify(customerId)} in ${opened.description}`)

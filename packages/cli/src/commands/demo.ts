@@ -39,7 +39,11 @@ export const demoCommand: Command = {
       description: `seed of every random draw; the same seed gives the same figures (default ${defaults.seed})`,
       parse: wholeNumber('--seed'),
     },
-    { flags: '--days <d>', description: `simulated days (default ${defaults.days})`, parse: wholeNumber('--days') },
+    {
+      flags: '--days <d>',
+      description: `simulated days (default ${defaults.days})`,
+      parse: wholeNumber('--days'),
+    },
     {
       flags: '--start <day>',
       description: `first simulated day, YYYY-MM-DD in China time (default ${defaults.start})`,
