@@ -48,6 +48,8 @@ export const renderCostTable = (rows: ReadonlyArray<CostRow>): ReadonlyArray<str
     // Text columns to the left, figures to the right; no colours (the output is often a file).
     colAligns: header.map((_, i) => (i < 2 ? 'left' : 'right')),
     style: { head: [], border: [] },
+    // Compact: no rule between body rows.
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
   })
   for (const r of rows) table.push(cells([r.month, r.consultantId], r))
   table.push(cells(['Total', ''], sum(rows)))

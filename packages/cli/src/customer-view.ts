@@ -30,7 +30,7 @@ const evidence = (c: Customer360): string => {
     e.daysOverdue > 0 ? `${e.daysOverdue} days overdue` : null,
     `at risk after ${e.atRiskAfterDays} days, lost after ${e.lostAfterDays} (policy ${e.policyVersion})`,
   ]
-  return `  evidence: ${parts.filter((p) => p !== null).join(' · ')}`
+  return `  evidence recorded with it: ${parts.filter((p) => p !== null).join(' · ')}`
 }
 
 /** One customer's 360 view for the terminal: profile, stage, vehicles, consent, touchpoints, referrals, complaints, membership. */
@@ -105,7 +105,7 @@ export const renderCustomer = (c: Customer360, at: Date): string => {
       ),
     ),
     '',
-    section('Complaints (deadlines on the business calendar)', c.openComplaints.length, () =>
+    section('Open complaints (deadlines on the business calendar)', c.openComplaints.length, () =>
       renderTable(
         ['complaint', 'severity', 'owner', 'level', 'deadlines', 'missed'],
         c.openComplaints.map((o) => [

@@ -15,6 +15,8 @@ export const renderTable = (
     head: [...head],
     style: { head: [], border: [], 'padding-left': 1, 'padding-right': 1 },
     colAligns: head.map((_, i) => align[i] ?? 'left'),
+    // Compact: no rule between body rows.
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
   })
   for (const row of rows) table.push([...row])
   return table.toString()
