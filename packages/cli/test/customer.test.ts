@@ -17,7 +17,9 @@ describe('customer', () => {
     expect(text).toMatch(/^Customer zhang-san as of 2026-03-06T01:00:00\.000Z$/m)
     expect(text).toMatch(/^ {2}name: 张三$/m)
     expect(text).toMatch(/^Stage: owner since 2026-03-02$/m)
-    expect(text).toMatch(/^ {2}evidence recorded with it: last visit - · last delivery 2026-03-02 · next service due /m)
+    expect(text).toMatch(
+      /^ {2}evidence recorded with it: last visit - · last delivery 2026-03-02 · next service due /m,
+    )
     expect(text).toMatch(/│ LSVAU2180N2183294 │ Sagitar │ white +│ 粤B12345 │ 2026-03-02 │/)
     expect(text).toMatch(
       /│ complaint-cmp-0001 │ periodic-call-back │ call +│ 2026-03-05 │ done +│ complaint-raised │/,
