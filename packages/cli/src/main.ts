@@ -12,6 +12,7 @@ import { statsCommand } from './commands/stats.js'
 import { trailCommand } from './commands/trail.js'
 import { verifyCommand } from './commands/verify.js'
 import { CliError, type Io, line, oneLine, processIo } from './io.js'
+import { stopProgress } from './progress.js'
 
 export const commands: ReadonlyArray<Command> = [
   demoCommand,
@@ -108,6 +109,7 @@ export const main = async (argv: ReadonlyArray<string>, io: Io = processIo): Pro
         )
       return 2
     }
+    stopProgress()
     line(io.stderr, `dealer-crm: ${known ? `${name}: ` : ''}${oneLine(error)}`)
     return error instanceof CliError ? error.exitCode : 1
   }

@@ -14,6 +14,15 @@ export interface ProgressOptions {
   readonly now?: () => number
 }
 
+/** Bars drawing now: their timers would keep the process alive if a command failed half way. */
+const drawing = new Set<SingleBar>()
+
+/** Stop every bar still drawing (a command that failed half way); main calls it after each command. */
+export const stopProgress = (): void => {
+  for (const bar of drawing) bar.stop()
+  drawing.clear()
+}
+
 const thousands = (value: number, _options: unknown, type: string): string =>
   type === 'value' || type === 'total' ? value.toLocaleString('en-US') : String(value)
 
@@ -55,11 +64,15 @@ export const createProgress = (
       if (running) bar.update(value)
       else if (tty || now() - started >= every) {
         bar.start(counted ? 0 : total, value)
+        drawing.add(bar)
         running = true
       }
     },
     finish: (summary) => {
-      if (running) bar.stop()
+      if (running) {
+        bar.stop()
+        drawing.delete(bar)
+      }
       const seconds = ((now() - started) / 1000).toFixed(1)
       out.write(`${label}: ${summary} in ${seconds} s\n`)
     },

@@ -255,3 +255,33 @@ describe('progress', () => {
     expect(lines.at(-1)).toMatch(/^import: 4000 events appended in \d+\.\d s$/)
   })
 })
+
+describe('a command that fails half way', () => {
+  it('stops its progress bar, so the process can end', async () => {
+    const { main } = await import('../src/index.js')
+    const { logProgress } = await import('../src/progress.js')
+    let text = ''
+    const io = { stdout: { write: () => true }, stderr: { isTTY: true, write: (s: string) => (text += s) } }
+    const failing = {
+      name: 'failing',
+      summary: 'fails after drawing',
+      description: 'test only',
+      run: async () => {
+        logProgress(io.stderr, 'failing', 10n).event(5n)
+        throw new Error('half way')
+      },
+    }
+    const { commands } = await import('../src/main.js')
+    ;(commands as unknown as Array<typeof failing>).push(failing)
+    try {
+      expect(await main(['failing'], io)).toBe(1)
+    } finally {
+      ;(commands as unknown as Array<typeof failing>).pop()
+    }
+    // The bar was drawn, then stopped (the cursor wrap is restored: ESC [?7h) before the error line.
+    expect(text).toContain('failing [###############---------------] 50%')
+    const restored = text.lastIndexOf('\x1b[?7h')
+    expect(restored).toBeGreaterThan(0)
+    expect(text.slice(restored)).toMatch(/dealer-crm: failing: half way\n$/)
+  })
+})
