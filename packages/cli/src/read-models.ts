@@ -5,6 +5,18 @@ import { renderTable } from './table.js'
 
 export const readModelNames = Object.keys(dealershipReadModels) as ReadonlyArray<ReadModelName>
 
+/** The read-model names as lines of at most `width` characters, for help texts. */
+export const readModelList = (width = 96): string =>
+  readModelNames
+    .reduce<string[]>((lines, name) => {
+      const last = lines.at(-1)
+      if (last !== undefined && last.length + name.length + 2 <= width)
+        lines[lines.length - 1] = `${last}, ${name}`
+      else lines.push(last === undefined ? name : name)
+      return lines
+    }, [])
+    .join(',\n')
+
 const simplified = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '')
 
 /** A read model by its facade name (`customerProfiles`), case and dashes aside, or its projection name. */

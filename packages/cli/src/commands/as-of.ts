@@ -50,12 +50,12 @@ export const asOfCommand: Command = {
 it stood then: the events the store had committed at or before it, whatever time the writers'
 clocks showed). "now" folds the whole log. One pass over the log for all read models.
 
-Times are read strictly: a date and time with a zone (2026-06-30T16:00:00Z, 2026-07-01T00:00:00+08:00),
-or a bare date (2026-03-01), which is the start of that day in China time (UTC+08:00), as the
-output then says. A day that does not exist (2026-02-30), a time without a zone or trailing text
-is refused (exit 2). Opens the store read-only.`,
+Times are read strictly: a date and time with a zone (2026-06-30T16:00:00Z,
+2026-07-01T00:00:00+08:00), or a bare date (2026-03-01), which is the start of that day in China
+time (UTC+08:00), as the output then says. A day that does not exist (2026-02-30), a time
+without a zone or trailing text is refused (exit 2). Opens the store read-only.`,
   after: `Examples:
-  dealer-crm as-of 2026-06-30T16:00:00Z --db .data/dealership-demo.sqlite --projection complaintMetrics
+  dealer-crm as-of 2026-06-30T16:00:00Z --projection complaintMetrics --db .data/small.db
   dealer-crm as-of 1200 --db .data/dealership-demo.sqlite --format table`,
   run: async (args, io) => {
     const { asOf, assumed } = parseAsOf(args.positionals[0] ?? '')

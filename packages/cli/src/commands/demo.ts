@@ -62,8 +62,8 @@ complaints of every severity, loyalty earning, redemption and expiry, churn and 
 progress per simulated day, then prints the key figures of the year and where the database is;
 the same seed gives the same figures. Then point the other commands at it (--db PATH).
 
-\`pnpm demo\` runs this same command. The default file (${defaultDemoPath}) is the demo's own and
-is replaced on every run; a file named with --out that exists is refused unless --force.`,
+\`pnpm demo\` runs this same command. The default file (${defaultDemoPath}) is the demo's
+own and is replaced on every run; a file named with --out that exists is refused unless --force.`,
   after: `Examples:
   dealer-crm demo
   dealer-crm demo --customers 200 --seed 7 --out .data/small.db`,

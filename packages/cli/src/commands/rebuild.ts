@@ -7,7 +7,7 @@ import { CliError, line } from '../io.js'
 import { toJson } from '../json.js'
 import { withTarget } from '../open.js'
 import { logProgress } from '../progress.js'
-import { readModelNames, renderTables, resolveReadModel } from '../read-models.js'
+import { readModelList, renderTables, resolveReadModel } from '../read-models.js'
 import { noteMissingVault } from '../subject.js'
 
 export const rebuildCommand: Command = {
@@ -29,7 +29,8 @@ in the process that queries them (its process managers' checkpoints are the only
 there is nothing stored to replace; rebuild is how you check a read model against the whole log,
 time a full rebuild, or hand its state to another tool (--out / --json).
 
-<projection>: ${readModelNames.join(', ')}
+<projection>:
+${readModelList()}
 
 Opens the store read-only.`,
   after: `Example:
