@@ -25,9 +25,13 @@ export interface YearStart {
   readonly pointsExpired: number
 }
 
-/** Read the demo's file (read-only) as it stood when the simulated year began. */
+/**
+ * Read the demo's own file, just written, as it stood when the simulated period began. Opened as a
+ * writer would (it changes nothing: the schema is current), so that closing it removes the WAL files
+ * a read-only reader would leave beside it.
+ */
 export const readYearStart = async (path: string, start: string): Promise<YearStart> => {
-  const store = createSqliteEventStore({ path, registry: dealershipRegistry, readOnly: true })
+  const store = createSqliteEventStore({ path, registry: dealershipRegistry })
   try {
     let firstEventAt: string | null = null
     for await (const e of readWholeLog(store.log, 1)) {
