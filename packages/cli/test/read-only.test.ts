@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { run, tempDir, writeSqliteLog, zhangSan } from './fixtures.js'
@@ -98,6 +100,22 @@ describe('commands that only read', () => {
     const after = snapshot(folder)
     expect(after['dealer.db']).toEqual(before['dealer.db'])
     if (process.getuid?.() !== 0) expect(after).toEqual(before)
+  })
+
+  it('verify as a user who may not write there: the built command, run as nobody when the tests run as root', () => {
+    const folder = join(dir.path, 'locked')
+    const locked = join(folder, 'dealer.db')
+    chmodSync(dir.path, 0o755)
+    const before = snapshot(folder)
+    const bin = fileURLToPath(new URL('../bin/dealer-crm.js', import.meta.url))
+    const child = spawnSync(process.execPath, [bin, 'verify', '--db', locked], {
+      encoding: 'utf8',
+      ...(process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {}),
+    })
+    expect(child.stderr).toMatch(/^verify: 30 events checked in \d+\.\d s\n$/)
+    expect(child.stdout).toMatch(/^verified 30 events in 6 streams: every hash chain is intact$/m)
+    expect(child.status).toBe(0)
+    expect(snapshot(folder)).toEqual(before)
   })
 
   it('forget, a command that writes, still opens the store writable', async () => {
