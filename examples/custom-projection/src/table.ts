@@ -1,9 +1,8 @@
-// The report as a plain-text table: money in yuan (from integer fen), points apart.
+// The report as a table (cli-table3, ADR 0015): money in ¥ from integer fen (the kernel's
+// formatYuan), points apart, as points are not money until redeemed.
+import { formatYuan } from '@dealer-crm/eventsourcing'
+import Table from 'cli-table3'
 import type { CostRow, MonthCost } from './reward-cost.js'
-
-/** ¥ from fen, two decimals, thousands separated: 150000 → "1,500.00". */
-export const yuan = (fen: number): string =>
-  (fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
 
 const totalFen = (c: MonthCost) => c.fen.gift + c.fen['cash-back'] + c.fen['purchase-voucher']
 
@@ -12,21 +11,21 @@ const header = [
   'Consultant',
   'Released',
   'Clawed back',
-  'Cash back ¥',
-  'Vouchers ¥',
-  'Gifts ¥',
-  'Total ¥',
+  'Cash back',
+  'Vouchers',
+  'Gifts',
+  'Total',
   'Points',
 ]
 
-const cells = (label: [string, string], c: MonthCost): ReadonlyArray<string> => [
+const cells = (label: [string, string], c: MonthCost): string[] => [
   ...label,
   String(c.released),
   String(c.clawedBack),
-  yuan(c.fen['cash-back']),
-  yuan(c.fen['purchase-voucher']),
-  yuan(c.fen.gift),
-  yuan(totalFen(c)),
+  formatYuan(c.fen['cash-back']),
+  formatYuan(c.fen['purchase-voucher']),
+  formatYuan(c.fen.gift),
+  formatYuan(totalFen(c)),
   c.points.toLocaleString('en-US'),
 ]
 
@@ -41,20 +40,18 @@ const sum = (rows: ReadonlyArray<MonthCost>): MonthCost => ({
   points: rows.reduce((n, r) => n + r.points, 0),
 })
 
-/** The table's lines: a header, one line per month and consultant, and the total. */
+/** The table's lines: a header, one row per month and consultant, and the total. */
 export const renderCostTable = (rows: ReadonlyArray<CostRow>): ReadonlyArray<string> => {
   if (rows.length === 0) return ['(no referral rewards released)']
-  const body = [
-    header,
-    ...rows.map((r) => cells([r.month, r.consultantId], r)),
-    cells(['Total', ''], sum(rows)),
-  ]
-  const widths = header.map((_, i) => Math.max(...body.map((line) => line[i]?.length ?? 0)))
-  // Text columns to the left, figures to the right.
-  const line = (values: ReadonlyArray<string>) =>
-    values.map((v, i) => (i < 2 ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0))).join('  ')
-  const rule = widths.map((w) => '-'.repeat(w)).join('  ')
-  const [head = [], ...rest] = body
-  const total = rest.pop() ?? []
-  return [line(head), rule, ...rest.map(line), rule, line(total)]
+  const table = new Table({
+    head: header,
+    // Text columns to the left, figures to the right; no colours (the output is often a file).
+    colAligns: header.map((_, i) => (i < 2 ? 'left' : 'right')),
+    style: { head: [], border: [] },
+    // Compact: no rule between body rows.
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  })
+  for (const r of rows) table.push(cells([r.month, r.consultantId], r))
+  table.push(cells(['Total', ''], sum(rows)))
+  return table.toString().split('\n')
 }

@@ -12,7 +12,7 @@ import {
   rewardCostProjection,
   unknownConsultant,
 } from '../src/reward-cost.js'
-import { renderCostTable, yuan } from '../src/table.js'
+import { renderCostTable } from '../src/table.js'
 
 /** An event as a store reads it back: its stored JSON decoded by the dealership's own codec. */
 const decoded = (type: string, data: unknown): DealershipEvent => {
@@ -168,9 +168,7 @@ describe('referral-reward cost per consultant and month', () => {
     )
   })
 
-  it('prints yuan from fen and a total line', () => {
-    expect(yuan(150_000)).toBe('1,500.00')
-    expect(yuan(-50)).toBe('-0.50')
+  it('prints ¥ from fen and a total row', () => {
     const lines = renderCostTable(
       costRows(
         fold([
@@ -181,8 +179,33 @@ describe('referral-reward cost per consultant and month', () => {
         ]),
       ),
     )
-    expect(lines[0]).toMatch(/^Month\s+Consultant\s+Released/)
-    expect(lines.at(-1)).toMatch(/^Total\s+2\s+0\s+500\.00\s+1,000\.00\s+0\.00\s+1,500\.00\s+0$/)
+    const cellsOf = (line: string | undefined) =>
+      (line ?? '')
+        .split('│')
+        .slice(1, -1)
+        .map((c) => c.trim())
+    expect(cellsOf(lines[1])).toEqual([
+      'Month',
+      'Consultant',
+      'Released',
+      'Clawed back',
+      'Cash back',
+      'Vouchers',
+      'Gifts',
+      'Total',
+      'Points',
+    ])
+    expect(cellsOf(lines.at(-2))).toEqual([
+      'Total',
+      '',
+      '2',
+      '0',
+      '¥500.00',
+      '¥1,000.00',
+      '¥0.00',
+      '¥1,500.00',
+      '0',
+    ])
     expect(renderCostTable([])).toEqual(['(no referral rewards released)'])
   })
 })

@@ -1,5 +1,5 @@
 export type { Command } from './command.js'
-export { CliError, type Io, type Output, UsageError } from './io.js'
+export { CliError, type Io, type Output, processIo, UsageError } from './io.js'
 export { commands, main } from './main.js'
 export { type OpenedTarget, openTarget } from './open.js'
 export { describeTarget, parseTarget, type Target } from './target.js'

@@ -3,7 +3,7 @@ import { type DealershipStore, dealershipRegistry } from '@dealer-crm/dealership
 import type { CheckpointStore, Clock } from '@dealer-crm/eventsourcing'
 import { createEventStoreDbEventStore } from '@dealer-crm/store-eventstoredb'
 import { createPostgresEventStore } from '@dealer-crm/store-postgres'
-import { createSqliteEventStore } from '@dealer-crm/store-sqlite'
+import { createSqliteEventStore, NotAStoreError } from '@dealer-crm/store-sqlite'
 import { CliError, oneLine, UsageError } from './io.js'
 import { describeTarget, parseTarget, type Target } from './target.js'
 import { postgresVault, sqliteVault, type VaultAccess } from './vault.js'
@@ -42,6 +42,12 @@ export interface OpenOptions {
    * EventStoreDB stamps its own.
    */
   readonly clock?: Clock
+  /**
+   * The command only reads (ADR 0016): a SQLite file is opened in SQLite's read-only mode, never
+   * migrated, and refused in one line when it is not a dealer-crm store of the latest schema,
+   * byte for byte unchanged. PostgreSQL is opened without creating a schema (see the ADR).
+   */
+  readonly readOnly?: boolean
 }
 
 const sqliteHeader = 'SQLite format 3\0'
@@ -78,6 +84,7 @@ const openSqlite = (target: Extract<Target, { kind: 'sqlite' }>, options: OpenOp
     path: target.path,
     registry: dealershipRegistry,
     ...(options.bulk === true ? { synchronous: 'NORMAL' as const } : {}),
+    ...(options.readOnly === true ? { readOnly: true } : {}),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   })
   const description = describeTarget(target)
@@ -220,6 +227,7 @@ export const openTarget = async (
     }
   } catch (error) {
     if (error instanceof CliError) throw error
+    if (error instanceof NotAStoreError) throw new CliError(oneLine(error))
     throw new CliError(`cannot open ${description}: ${oneLine(error)}`)
   }
 }

@@ -1,3 +1,4 @@
+import { SingleBar } from 'cli-progress'
 import type { Output } from './io.js'
 
 export interface Progress {
@@ -8,16 +9,27 @@ export interface Progress {
 }
 
 export interface ProgressOptions {
-  /** Milliseconds between plain lines when stderr is not a terminal (default 1000). */
+  /** Milliseconds between plain lines when the output is not a terminal (default 1000). */
   readonly lineEveryMs?: number
   readonly now?: () => number
 }
 
-const width = 30
+/** Bars drawing now: their timers would keep the process alive if a command failed half way. */
+const drawing = new Set<SingleBar>()
+
+/** Stop every bar still drawing (a command that failed half way); main calls it after each command. */
+export const stopProgress = (): void => {
+  for (const bar of drawing) bar.stop()
+  drawing.clear()
+}
+
+const thousands = (value: number, _options: unknown, type: string): string =>
+  type === 'value' || type === 'total' ? value.toLocaleString('en-US') : String(value)
 
 /**
- * Progress on stderr: a bar redrawn in place on a terminal (at most every 100 ms), otherwise one
- * plain line at most every second (logs and CI), and always a final line.
+ * Progress on stderr, drawn by cli-progress (ADR 0015): a bar redrawn in place on a terminal,
+ * otherwise a plain line at most every second (logs and CI); always a final line saying what was
+ * done and how long it took. Every long command and the demo share it.
  */
 export const createProgress = (
   out: Output,
@@ -26,32 +38,43 @@ export const createProgress = (
   options: ProgressOptions = {},
 ): Progress => {
   const now = options.now ?? Date.now
-  const tty = out.isTTY === true
-  const every = tty ? 100 : (options.lineEveryMs ?? 1000)
   const started = now()
-  let last = started
-  let drawn = false
-  const text = (done: number) => {
-    if (total === null || total <= 0) return `${label}: ${done.toLocaleString('en-US')}`
-    const ratio = Math.min(1, Math.max(0, done / total))
-    const percent = `${Math.floor(ratio * 100)}%`.padStart(4)
-    if (!tty) return `${label}: ${percent}`
-    const filled = Math.round(ratio * width)
-    return `${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${percent}`
-  }
+  const tty = out.isTTY === true
+  const every = options.lineEveryMs ?? 1000
+  const counted = total === null || total <= 0
+  const bar = new SingleBar({
+    stream: out as unknown as NodeJS.WritableStream,
+    format: counted ? `${label}: {value}` : `${label} [{bar}] {percentage}% | {value} of {total}`,
+    barsize: 30,
+    barCompleteChar: '#',
+    barIncompleteChar: '-',
+    hideCursor: false,
+    clearOnComplete: true,
+    noTTYOutput: true,
+    notTTYSchedule: every,
+    formatValue: thousands,
+    fps: 10,
+  })
+  // A log or a pipe gets its first line only once a command has run for `every` ms, so a quick
+  // command (or one that fails at once) writes nothing but its last line.
+  let running = false
   return {
     update: (done) => {
-      const t = now()
-      if (t - last < every) return
-      last = t
-      if (tty) {
-        out.write(`\r${text(done)}\x1b[K`)
-        drawn = true
-      } else out.write(`${text(done)}\n`)
+      const value = counted ? done : Math.min(done, total)
+      if (running) bar.update(value)
+      else if (tty || now() - started >= every) {
+        bar.start(counted ? 0 : total, value)
+        drawing.add(bar)
+        running = true
+      }
     },
     finish: (summary) => {
+      if (running) {
+        bar.stop()
+        drawing.delete(bar)
+      }
       const seconds = ((now() - started) / 1000).toFixed(1)
-      out.write(`${tty && drawn ? '\r\x1b[K' : ''}${label}: ${summary} in ${seconds} s\n`)
+      out.write(`${label}: ${summary} in ${seconds} s\n`)
     },
   }
 }

@@ -1,8 +1,21 @@
-import { dealershipReadModels, type ReadModelName } from '@dealer-crm/dealership'
-import { isErased } from '@dealer-crm/eventsourcing'
+import { type DealershipEvent, dealershipReadModels, type ReadModelName } from '@dealer-crm/dealership'
+import { handlesEvent, isErased, type Projection } from '@dealer-crm/eventsourcing'
 import { UsageError } from './io.js'
+import { renderTable } from './table.js'
 
 export const readModelNames = Object.keys(dealershipReadModels) as ReadonlyArray<ReadModelName>
+
+/** The read-model names as lines of at most `width` characters, for help texts. */
+export const readModelList = (width = 96): string =>
+  readModelNames
+    .reduce<string[]>((lines, name) => {
+      const last = lines.at(-1)
+      if (last !== undefined && last.length + name.length + 2 <= width)
+        lines[lines.length - 1] = `${last}, ${name}`
+      else lines.push(last === undefined ? name : name)
+      return lines
+    }, [])
+    .join(',\n')
 
 const simplified = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '')
 
@@ -17,6 +30,25 @@ export const resolveReadModel = (raw: string): ReadModelName => {
       `no read model ${JSON.stringify(raw)}; the read models are ${readModelNames.join(', ')}`,
     )
   return found
+}
+
+/** Several projections folded in one pass: a record of their states. */
+export const together = (
+  names: ReadonlyArray<ReadModelName>,
+): Projection<Record<string, unknown>, DealershipEvent> => {
+  const parts = names.map(
+    (n) => [n, dealershipReadModels[n] as Projection<unknown, DealershipEvent>] as const,
+  )
+  return {
+    name: 'dealer-crm.as-of',
+    version: 1,
+    handles: [...new Set(parts.flatMap(([, p]) => p.handles))],
+    init: () => Object.fromEntries(parts.map(([n, p]) => [n, p.init()])),
+    apply: (state, event) => {
+      for (const [n, p] of parts) if (handlesEvent(p, event)) state[n] = p.apply(state[n], event)
+      return state
+    },
+  }
 }
 
 type Row = Readonly<Record<string, unknown>>
@@ -48,13 +80,6 @@ const size = (v: unknown): string => {
 
 const show = (v: unknown): string => (isScalar(v) || v === undefined ? cell(v) : size(v))
 
-const grid = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>): string[] => {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
-  const format = (r: ReadonlyArray<string>) =>
-    `  ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ')}`.trimEnd()
-  return [format(header), ...rows.map(format)]
-}
-
 /** A collection of records: one row per entry, with the entries' plain fields as columns. */
 const collectionTable = (entries: ReadonlyArray<readonly [string, unknown]>, limit: number): string[] => {
   const shown = entries.slice(0, limit)
@@ -69,8 +94,15 @@ const collectionTable = (entries: ReadonlyArray<readonly [string, unknown]>, lim
     cell(k),
     ...(isRecord(v) && !isErased(v) ? columns.map((c) => show(v[c])) : [show(v)]),
   ])
-  const more = entries.length > shown.length ? [`  … ${entries.length - shown.length} more`] : []
-  return [...grid(['key', ...columns], rows), ...more]
+  const more = entries.length > shown.length ? [`… ${entries.length - shown.length} more`] : []
+  const head = ['key', ...columns]
+  return [
+    renderTable(
+      head,
+      rows.map((r) => head.map((_, i) => r[i] ?? '')),
+    ),
+    ...more,
+  ]
 }
 
 /** One read model as a compact table: collections row by row, other states field by field. */
@@ -82,7 +114,7 @@ const table = (name: string, state: unknown, limit: number): string => {
   if (state instanceof Map || records)
     return [`${name} (${entries.length} entries)`, ...collectionTable(entries, limit)].join('\n')
   const fields = entries.map(([k, v]) => [k, show(v)] as const)
-  return [name, ...grid(['field', 'value'], fields)].join('\n')
+  return [name, renderTable(['field', 'value'], fields)].join('\n')
 }
 
 export const renderTables = (states: Readonly<Record<string, unknown>>, limit: number): string =>

@@ -11,8 +11,11 @@ describe('the dispatcher', () => {
     expect(r.code).toBe(0)
     expect(r.stderr).toBe('')
     for (const c of commands)
-      expect(r.stdout.split('\n')).toContainEqual(expect.stringMatching(new RegExp(`^ {2}${c.name} +`)))
-    for (const c of commands) expect(r.stdout).toContain(c.summary)
+      expect(r.stdout.split('\n')).toContainEqual(
+        expect.stringMatching(new RegExp(`^ {2}${c.name} \\[options\\]( <[^>]+>)? +`)),
+      )
+    const flat = r.stdout.replace(/\s+/g, ' ')
+    for (const c of commands) expect(flat).toContain(c.summary)
   })
 
   for (const c of commands)
@@ -39,28 +42,37 @@ describe('the dispatcher', () => {
     oneLineError(
       await run('replay'),
       2,
-      /^dealer-crm: unknown command "replay"; the commands are demo, stats, trail, as-of, verify, rebuild, export, import, forget\n$/,
+      /^dealer-crm: unknown command "replay"; the commands are demo, stats, customer, trail, as-of, verify, rebuild, export, import, forget\n$/,
     )
     oneLineError(
       await run('stats', '--db', 'x.db', '--verbose'),
       2,
-      /^dealer-crm: stats: unknown option --verbose; see dealer-crm stats --help\n$/,
+      /^dealer-crm: stats: unknown option '--verbose'; see dealer-crm stats --help\n$/,
     )
     oneLineError(
       await run('trail', '--db', 'x.db'),
       2,
-      /^dealer-crm: trail: missing <subject>; see dealer-crm trail --help\n$/,
+      /^dealer-crm: trail: missing required argument 'subject'; see dealer-crm trail --help\n$/,
     )
     oneLineError(
       await run('verify', 'extra', '--db', 'x.db'),
       2,
-      /^dealer-crm: verify: unexpected argument "extra"/,
+      /^dealer-crm: verify: too many arguments for 'verify'\. Expected 0 arguments but got 1/,
     )
-    oneLineError(await run('stats', '--db'), 2, /^dealer-crm: stats: option --db needs a value\n$/)
+    oneLineError(
+      await run('stats', '--db'),
+      2,
+      /^dealer-crm: stats: option '--db <target>' argument missing; see dealer-crm stats --help\n$/,
+    )
     oneLineError(
       await run('rebuild', 'customerProfiles', '--db', 'x.db', '--limit', 'many'),
       2,
-      /--limit must be a whole number, not "many"/,
+      /--limit must be a whole number \(0 or more\), not "many"/,
+    )
+    oneLineError(
+      await run('demo', '--customers', '-5'),
+      2,
+      /^dealer-crm: demo: option '--customers <n>' argument '-5' is invalid\. --customers must be a whole number \(0 or more\), not "-5"; see dealer-crm demo --help\n$/,
     )
   })
 
@@ -204,45 +216,72 @@ describe('progress', () => {
     let text = ''
     return { out: { isTTY, write: (s: string) => (text += s) }, text: () => text }
   }
+  const pause = (ms: number) => new Promise((done) => setTimeout(done, ms))
 
-  it('draws a bar in place on a terminal', () => {
-    let now = 0
+  it('draws a bar in place on a terminal, and ends with one line', async () => {
     const { out, text } = capture(true)
-    const p = createProgress(out, 'verify', 200, { now: () => now })
-    p.update(10)
-    now = 150
+    const p = createProgress(out, 'verify', 200)
     p.update(100)
-    now = 200
-    p.update(150)
-    now = 2_000
+    await pause(150)
     p.finish('200 events checked')
-    expect(text()).toBe(
-      `\rverify [${'#'.repeat(15)}${'-'.repeat(15)}]  50%\x1b[K\r\x1b[Kverify: 200 events checked in 2.0 s\n`,
+    expect(text()).toContain('verify [###############---------------] 50% | 100 of 200')
+    // The bar's line is cleared (ESC [2K) before the last line is written.
+    const clear = '\x1b[2K'
+    expect(text().slice(text().lastIndexOf(clear) + clear.length)).toMatch(
+      /^verify: 200 events checked in \d+\.\d s\n$/,
     )
   })
 
-  it('writes plain lines at most every second elsewhere, and counts when there is no total', () => {
-    let now = 0
+  it('writes only the last line elsewhere when a command is quick', () => {
     const { out, text } = capture(false)
-    const p = createProgress(out, 'export', null, { now: () => now })
-    for (let i = 1; i <= 5000; i++) {
-      now = i
-      p.update(i)
-    }
+    const p = createProgress(out, 'export', null)
+    for (let i = 1; i <= 5000; i++) p.update(i)
     p.finish('5000 events written')
-    expect(text().split('\n')).toEqual([
-      'export: 1,000',
-      'export: 2,000',
-      'export: 3,000',
-      'export: 4,000',
-      'export: 5,000',
-      'export: 5000 events written in 5.0 s',
-      '',
-    ])
-    const { out: out2, text: text2 } = capture(false)
-    const q = createProgress(out2, 'import', 4, { now: () => now, lineEveryMs: 0 })
-    q.update(1)
-    q.update(3)
-    expect(text2()).toBe('import:  25%\nimport:  75%\n')
+    expect(text()).toMatch(/^export: 5000 events written in \d+\.\d s\n$/)
+  })
+
+  it('writes plain lines (no escape codes) while a long command runs elsewhere', async () => {
+    const { out, text } = capture(false)
+    const p = createProgress(out, 'import', 4000, { lineEveryMs: 20 })
+    for (let i = 1; i <= 4; i++) {
+      await pause(60)
+      p.update(i * 1000)
+    }
+    await pause(60)
+    p.finish('4000 events appended')
+    const lines = text().trimEnd().split('\n')
+    expect(text()).not.toContain('\x1b')
+    expect(lines).toContain('import [##############################] 100% | 4,000 of 4,000')
+    expect(lines.at(-1)).toMatch(/^import: 4000 events appended in \d+\.\d s$/)
+  })
+})
+
+describe('a command that fails half way', () => {
+  it('stops its progress bar, so the process can end', async () => {
+    const { main } = await import('../src/index.js')
+    const { logProgress } = await import('../src/progress.js')
+    let text = ''
+    const io = { stdout: { write: () => true }, stderr: { isTTY: true, write: (s: string) => (text += s) } }
+    const failing = {
+      name: 'failing',
+      summary: 'fails after drawing',
+      description: 'test only',
+      run: async () => {
+        logProgress(io.stderr, 'failing', 10n).event(5n)
+        throw new Error('half way')
+      },
+    }
+    const { commands } = await import('../src/main.js')
+    ;(commands as unknown as Array<typeof failing>).push(failing)
+    try {
+      expect(await main(['failing'], io)).toBe(1)
+    } finally {
+      ;(commands as unknown as Array<typeof failing>).pop()
+    }
+    // The bar was drawn, then stopped (the cursor wrap is restored: ESC [?7h) before the error line.
+    expect(text).toContain('failing [###############---------------] 50%')
+    const restored = text.lastIndexOf('\x1b[?7h')
+    expect(restored).toBeGreaterThan(0)
+    expect(text.slice(restored)).toMatch(/dealer-crm: failing: half way\n$/)
   })
 })

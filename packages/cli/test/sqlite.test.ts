@@ -62,7 +62,7 @@ describe('stats', () => {
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/^events {3}30$/m)
     expect(r.stdout).toMatch(/^streams {2}6$/m)
-    expect(r.stdout).toMatch(/^ {2}complaint {2}12$/m)
+    expect(r.stdout).toMatch(/^│ complaint +│ +12 │$/m)
     expect(r.stdout).toMatch(/^size {5}\d+\.\d KiB \(file/m)
     expect(r.stderr).toMatch(/^stats: 30 events read in/m)
   })
@@ -143,7 +143,7 @@ describe('as-of', () => {
     const r = await run('as-of', 'now', '--db', db, '--format', 'table', '--projection', 'slaBoard')
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/^slaBoard \(1 entries\)$/m)
-    expect(r.stdout).toMatch(/^ {2}cmp-0001 +executed +cmp-0001 +zhang-san/m)
+    expect(r.stdout).toMatch(/^│ cmp-0001 +│ executed +│ cmp-0001 +│ zhang-san/m)
   })
 
   it('refuses a point that is neither a time nor a position, and an unknown read model', async () => {
@@ -180,7 +180,7 @@ describe('rebuild', () => {
     const r = await run('rebuild', 'memberLedgers', '--db', db)
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/^memberLedgers \(1 entries\)$/m)
-    expect(r.stdout).toMatch(/^ {2}zhang-san +active/m)
+    expect(r.stdout).toMatch(/^│ zhang-san +│ active/m)
   })
 })
 

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import { SchemaVersionError } from './errors.js'
+import { NotAStoreError, SchemaVersionError } from './errors.js'
 
 /** One step of the schema; steps are applied in order, each in its own transaction. */
 export interface Migration {
@@ -104,6 +104,17 @@ const currentVersion = (db: Database.Database): number => {
     | { version: number | null }
     | undefined
   return row?.version ?? 0
+}
+
+/**
+ * The schema version of a file opened read-only, which must be the latest: nothing is created or
+ * migrated (ADR 0016).
+ */
+export const checkSchema = (db: Database.Database, location: string): number => {
+  const found = currentVersion(db)
+  if (found > latestSchemaVersion) throw new SchemaVersionError(found, latestSchemaVersion, location)
+  if (found < latestSchemaVersion) throw new NotAStoreError(location, found, latestSchemaVersion)
+  return found
 }
 
 /**

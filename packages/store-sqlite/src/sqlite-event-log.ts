@@ -19,7 +19,7 @@ import { type ConnectionOptions, openConnection, type SynchronousLevel } from '.
 import { SqliteCorruptEventError } from './errors.js'
 import { createGroupCommit } from './group-commit.js'
 import { type EventRow, eventColumns, rowToStoredEvent, verifiedEvent } from './rows.js'
-import { migrate } from './schema.js'
+import { checkSchema, migrate } from './schema.js'
 
 export interface SqliteEventLogOptions extends ConnectionOptions {
   /** Rows fetched per query by readStream (readAll uses the caller's batch size). Default 500. */
@@ -75,10 +75,10 @@ const asStoreError = (what: string, error: unknown): StoreError =>
  * its own savepoint (see the package README and ADR 0008).
  */
 export const openSqliteEventLog = (options: SqliteEventLogOptions): SqliteEventLog => {
-  const { db, location, owned, synchronous } = openConnection(options)
+  const { db, location, owned, synchronous, readOnly } = openConnection(options)
   let schemaVersion: number
   try {
-    schemaVersion = migrate(db, location)
+    schemaVersion = readOnly ? checkSchema(db, location) : migrate(db, location)
   } catch (error) {
     if (owned) db.close()
     throw error

@@ -1,85 +1,73 @@
-import { type DealershipEvent, dealershipReadModels, type ReadModelName } from '@dealer-crm/dealership'
-import { type AsOf, handlesEvent, type Projection, projectAsOf } from '@dealer-crm/eventsourcing'
-import { integerOption, parseCommandArgs } from '../args.js'
-import { type Command, targetArgs, targetHelp, targetOptions } from '../command.js'
+import type { DealershipEvent } from '@dealer-crm/dealership'
+import { type AsOf, type Projection, projectAsOf } from '@dealer-crm/eventsourcing'
+import { type Command, targetArgs, wholeNumber } from '../command.js'
+import { parseTypedTime } from '../dates.js'
 import { line, UsageError } from '../io.js'
 import { toJson } from '../json.js'
 import { withTarget } from '../open.js'
 import { logProgress } from '../progress.js'
-import { readModelNames, renderTables, resolveReadModel } from '../read-models.js'
+import { readModelNames, renderTables, resolveReadModel, together } from '../read-models.js'
 import { noteMissingVault } from '../subject.js'
 
-/** `<time|position>`: digits are a global position, an ISO-8601 date or time is a recorded time. */
-export const parseAsOf = (raw: string): AsOf | 'now' => {
-  if (raw === 'now') return 'now'
-  if (/^\d+$/.test(raw)) return { position: BigInt(raw) }
-  const time = Date.parse(raw)
-  if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(time))
-    throw new UsageError(
-      `${JSON.stringify(raw)} is neither a global position (digits) nor an ISO-8601 time (2026-03-02 or 2026-03-02T09:00:00Z)`,
-    )
-  return { time: new Date(time) }
-}
+/** How a point typed as `<time|position|now>` was read: said in the output when a zone was assumed. */
+export type AsOfPoint = { readonly asOf: AsOf | 'now'; readonly assumed: string | null }
 
-/** Several projections folded in one pass: a record of their states. */
-const together = (
-  names: ReadonlyArray<ReadModelName>,
-): Projection<Record<string, unknown>, DealershipEvent> => {
-  const parts = names.map(
-    (n) => [n, dealershipReadModels[n] as Projection<unknown, DealershipEvent>] as const,
-  )
-  return {
-    name: 'dealer-crm.as-of',
-    version: 1,
-    handles: [...new Set(parts.flatMap(([, p]) => p.handles))],
-    init: () => Object.fromEntries(parts.map(([n, p]) => [n, p.init()])),
-    apply: (state, event) => {
-      for (const [n, p] of parts) if (handlesEvent(p, event)) state[n] = p.apply(state[n], event)
-      return state
-    },
-  }
+/**
+ * `<time|position|now>`: digits are a global position; anything else must be an ISO 8601 date or
+ * time, read strictly (dates.ts): 2026-02-30 or trailing text is a UsageError, never a guess.
+ */
+export const parseAsOf = (raw: string): AsOfPoint => {
+  if (raw === 'now') return { asOf: 'now', assumed: null }
+  if (/^\d+$/.test(raw)) return { asOf: { position: BigInt(raw) }, assumed: null }
+  if (!/^\d{4}-/.test(raw))
+    throw new UsageError(
+      `${JSON.stringify(raw)} is neither a global position (digits), now, nor an ISO 8601 date or time (2026-03-02, 2026-03-02T09:00:00+08:00)`,
+    )
+  const typed = parseTypedTime('<time>', raw)
+  return { asOf: { time: typed.time }, assumed: typed.assumed }
 }
 
 export const asOfCommand: Command = {
   name: 'as-of',
   summary: 'the read models as they were at a time or a global position',
-  help: `Usage: dealer-crm as-of <time|position|now> --db <target> [--projection NAME] [--format json|table]
-
-Folds the dealership's read models (or one) from the start of the log up to a point in its history
-(the kernel's projectAsOf): a global position (digits, inclusive) or an ISO-8601 time (the log as
+  arguments: ['<time|position|now>'],
+  target: true,
+  options: [
+    { flags: '--projection <name>', description: `one read model: ${readModelNames.join(', ')}` },
+    {
+      flags: '--format <format>',
+      description:
+        'json: pretty JSON (default), { asOf, readModels: { NAME: state } }; table: a compact table per read model',
+    },
+    {
+      flags: '--limit <n>',
+      description: 'table rows per read model (default 20)',
+      parse: wholeNumber('--limit'),
+    },
+  ],
+  description: `Folds the dealership's read models (or one) from the start of the log up to a point in its history
+(the kernel's projectAsOf): a global position (digits, inclusive) or an ISO 8601 time (the log as
 it stood then: the events the store had committed at or before it, whatever time the writers'
 clocks showed). "now" folds the whole log. One pass over the log for all read models.
 
-Options:
-  --projection NAME  one read model: ${readModelNames.join(', ')}
-  --format json      pretty JSON (default): { asOf, readModels: { NAME: state } }
-  --format table     a compact table per read model (its entries and their plain fields)
-  --limit N          table rows per read model (default 20)
-
-${targetHelp}
-
-Examples:
-  dealer-crm as-of 2026-06-30T16:00:00Z --db .data/demo.db --projection complaintMetrics
-  dealer-crm as-of 1200 --db .data/demo.db --format table`,
-  run: async (argv, io) => {
-    const args = parseCommandArgs('as-of', argv, {
-      options: {
-        ...targetOptions,
-        projection: { type: 'string' },
-        format: { type: 'string' },
-        limit: { type: 'string' },
-      },
-      positionals: ['time|position'],
-    })
-    const asOf = parseAsOf(args.positionals[0] ?? '')
+Times are read strictly: a date and time with a zone (2026-06-30T16:00:00Z,
+2026-07-01T00:00:00+08:00), or a bare date (2026-03-01), which is the start of that day in China
+time (UTC+08:00), as the output then says. A day that does not exist (2026-02-30), a time
+without a zone or trailing text is refused (exit 2). Opens the store read-only.`,
+  after: `Examples:
+  dealer-crm as-of 2026-06-30T16:00:00Z --projection complaintMetrics --db .data/small.db
+  dealer-crm as-of 1200 --db .data/dealership-demo.sqlite --format table`,
+  run: async (args, io) => {
+    const { asOf, assumed } = parseAsOf(args.positionals[0] ?? '')
     const format = args.string('format') ?? 'json'
     if (format !== 'json' && format !== 'table')
       throw new UsageError(`--format must be json or table, not ${JSON.stringify(format)}`)
-    const limit = integerOption(args, 'limit', 20)
+    const limit = args.value<number>('limit') ?? 20
     const projection = args.string('projection')
     const names = projection === undefined ? readModelNames : [resolveReadModel(projection)]
-    return withTarget('as-of', targetArgs(args), { create: false }, async (opened) => {
+    return withTarget('as-of', targetArgs(args), { create: false, readOnly: true }, async (opened) => {
       noteMissingVault(opened, io)
+      if (assumed !== null) line(io.stderr, `as-of: ${assumed}`)
       const last = await opened.lastPosition()
       const progress = logProgress(
         io.stderr,
@@ -105,10 +93,12 @@ Examples:
           ? { now: true }
           : 'position' in asOf
             ? { position: asOf.position.toString() }
-            : { time: asOf.time.toISOString() }
+            : { time: asOf.time.toISOString(), ...(assumed === null ? {} : { read: assumed }) }
       line(
         io.stdout,
-        format === 'json' ? toJson({ asOf: point, readModels: state }) : renderTables(state, limit),
+        format === 'json'
+          ? toJson({ asOf: point, readModels: state })
+          : `${assumed === null ? '' : `as of ${assumed}\n\n`}${renderTables(state, limit)}`,
       )
       return 0
     })

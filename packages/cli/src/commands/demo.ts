@@ -1,80 +1,114 @@
-import { existsSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import {
   defaults,
   maximumCustomers,
   minimumCustomers,
   renderMetrics,
+  resolveOptions,
   runSimulation,
   SimulationOptionsError,
 } from '@dealer-crm/simulation'
-import { integerOption, parseCommandArgs } from '../args.js'
-import type { Command } from '../command.js'
+import { type Command, wholeNumber } from '../command.js'
+import { parseCalendarDay } from '../dates.js'
+import { readYearStart, renderDemoSummary } from '../demo-summary.js'
 import { CliError, line, UsageError } from '../io.js'
 import { createProgress } from '../progress.js'
 
-export const defaultDemoPath = '.data/demo.db'
+/** The demo's own file, which every run replaces; the README's commands read it. */
+export const defaultDemoPath = '.data/dealership-demo.sqlite'
+
+const sqliteFiles = (path: string) => ['', '-wal', '-shm', '-journal'].map((s) => `${path}${s}`)
+
+const megabytes = (path: string): string => {
+  const bytes = sqliteFiles(path).reduce((sum, f) => sum + (existsSync(f) ? statSync(f).size : 0), 0)
+  return `${(bytes / 1_048_576).toFixed(1)} MB`
+}
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'simulate a year of a dealership into a new SQLite file and print its key figures',
-  help: `Usage: dealer-crm demo [--customers N] [--seed S] [--days D] [--start DAY] [--out PATH] [--force]
-
-Simulates a dealership from a seed (@dealer-crm/simulation) on the embedded SQLite store: prospects
+  summary: 'simulate a year of a dealership into a SQLite file and print its key figures',
+  options: [
+    {
+      flags: '--customers <n>',
+      description: `customers by the end of the run (default ${defaults.customers}; ${minimumCustomers} to ${maximumCustomers})`,
+      parse: wholeNumber('--customers'),
+    },
+    {
+      flags: '--seed <s>',
+      description: `seed of every random draw; the same seed gives the same figures (default ${defaults.seed})`,
+      parse: wholeNumber('--seed'),
+    },
+    {
+      flags: '--days <d>',
+      description: `simulated days (default ${defaults.days})`,
+      parse: wholeNumber('--days'),
+    },
+    {
+      flags: '--start <day>',
+      description: `first simulated day, YYYY-MM-DD in China time (default ${defaults.start})`,
+      parse: (raw) => parseCalendarDay('--start', raw),
+    },
+    {
+      flags: '--out <path>',
+      description: `the SQLite file to write (default ${defaultDemoPath}, replaced on every run)`,
+    },
+    { flags: '--force', description: 'replace the --out file if it exists (otherwise it is refused)' },
+    { flags: '--verbose', description: 'also print the figures by read model, as the domains name them' },
+  ],
+  description: `Simulates a dealership from a seed (@dealer-crm/simulation) on the embedded SQLite store: prospects
 and deliveries, service visits, reminders honouring consent, referrals (some faked, some late),
 complaints of every severity, loyalty earning, redemption and expiry, churn and win-back. Shows
-progress per simulated day, then prints each domain's key figures and where the database is; the
-same seed gives the same figures. Then point the other commands at it (--db PATH).
+progress per simulated day, then prints the key figures of the year and where the database is;
+the same seed gives the same figures. Then point the other commands at it (--db PATH).
 
-Options:
-  --customers N      customers by the end of the run (default ${defaults.customers}; ${minimumCustomers} to ${maximumCustomers})
-  --seed S           seed of every random draw (default ${defaults.seed})
-  --days D           simulated days (default ${defaults.days})
-  --start DAY        first simulated day, in China time (default ${defaults.start})
-  --out PATH         the SQLite file to create (default ${defaultDemoPath})
-  --force            replace PATH if it exists (otherwise an existing file is refused)
-
-Example:
+\`pnpm demo\` runs this same command. The default file (${defaultDemoPath}) is the demo's
+own and is replaced on every run; a file named with --out that exists is refused unless --force.`,
+  after: `Examples:
+  dealer-crm demo
   dealer-crm demo --customers 200 --seed 7 --out .data/small.db`,
-  run: async (argv, io) => {
-    const args = parseCommandArgs('demo', argv, {
-      options: {
-        customers: { type: 'string' },
-        seed: { type: 'string' },
-        days: { type: 'string' },
-        start: { type: 'string' },
-        out: { type: 'string' },
-        force: { type: 'boolean' },
-      },
-      positionals: [],
-    })
-    const path = resolve(args.string('out') ?? defaultDemoPath)
-    const customers = integerOption(args, 'customers', defaults.customers)
-    const seed = integerOption(args, 'seed', defaults.seed)
-    const days = integerOption(args, 'days', defaults.days)
-    const start = args.string('start') ?? defaults.start
-    if (existsSync(path) && !args.flag('force'))
+  run: async (args, io) => {
+    const out = args.string('out')
+    const path = resolve(out ?? defaultDemoPath)
+    const customers = args.value<number>('customers') ?? defaults.customers
+    const seed = args.value<number>('seed') ?? defaults.seed
+    const days = args.value<number>('days') ?? defaults.days
+    const start = args.value<string>('start') ?? defaults.start
+    if (out !== undefined && existsSync(path) && !args.flag('force'))
       throw new CliError(`${path} exists; pass --force to replace it, or choose another --out`)
-    const progress = createProgress(io.stderr, `demo: ${customers} customers, seed ${seed}`, days)
-    let result: Awaited<ReturnType<typeof runSimulation>>
+    let options: ReturnType<typeof resolveOptions>
     try {
-      result = await runSimulation({
-        path,
-        customers,
-        seed,
-        days,
-        start,
-        onProgress: (done) => progress.update(done),
-      })
+      options = resolveOptions({ path, customers, seed, days, start })
     } catch (error) {
       if (error instanceof SimulationOptionsError) throw new UsageError(`--${error.option}: ${error.problem}`)
       throw error
     }
-    progress.finish(`${days} days simulated, ${result.events} events`)
-    line(io.stdout, renderMetrics(result))
+    line(io.stderr, `Simulating ${customers} customers over ${days} days (seed ${seed}) into ${path}`)
+    const progress = createProgress(io.stderr, 'demo: simulated days', days)
+    const result = await runSimulation({ ...options, onProgress: (done) => progress.update(done) })
+    progress.finish(`${days} days simulated, ${result.events.toLocaleString('en-US')} events`)
+    line(io.stdout, renderDemoSummary(result, await readYearStart(path, start)))
+    if (args.flag('verbose')) {
+      line(io.stdout)
+      line(io.stdout, 'By read model (as the domains name them; consent is a fold over the log):')
+      line(io.stdout, renderMetrics(result))
+    }
+    const shown = out ?? defaultDemoPath
+    const db = /^[\w./-]+$/.test(shown) ? shown : JSON.stringify(shown)
     line(io.stdout)
-    line(io.stdout, `database: ${result.path} (${result.events} events in ${result.streams} streams)`)
-    line(io.stdout, `next: dealer-crm stats --db ${result.path}`)
+    line(
+      io.stdout,
+      `database: ${result.path} (${result.events.toLocaleString('en-US')} events in ${result.streams.toLocaleString('en-US')} streams, ${megabytes(result.path)})`,
+    )
+    line(io.stdout, 'next, try:')
+    for (const next of [
+      `stats --db ${db}`,
+      `verify --db ${db}`,
+      `customer c-00042 --db ${db}`,
+      `trail c-00042 --db ${db}`,
+      `as-of 2026-07-01 --projection referralMetrics --db ${db}`,
+    ])
+      line(io.stdout, `  pnpm dealer-crm ${next}`)
     return 0
   },
 }

@@ -2,8 +2,7 @@ import { once } from 'node:events'
 import { createWriteStream, existsSync, rmSync, type WriteStream } from 'node:fs'
 import { resolve } from 'node:path'
 import { readWholeLog } from '@dealer-crm/eventsourcing'
-import { parseCommandArgs } from '../args.js'
-import { type Command, targetArgs, targetHelp, targetOptions } from '../command.js'
+import { type Command, targetArgs } from '../command.js'
 import { CliError, type Io, line } from '../io.js'
 import { eventLine, keyLine } from '../ndjson.js'
 import { withTarget } from '../open.js'
@@ -45,9 +44,15 @@ const outputSink = (io: Io): Sink => ({
 export const exportCommand: Command = {
   name: 'export',
   summary: 'write the stored (still encrypted) events as NDJSON, with --with-keys the key vault too',
-  help: `Usage: dealer-crm export --db <target> [--out FILE] [--with-keys]
-
-Writes every stored event in global order as NDJSON, one JSON object per line: the event as the
+  target: true,
+  options: [
+    { flags: '--out <file>', description: 'write to FILE (refuses to overwrite) instead of stdout' },
+    {
+      flags: '--with-keys',
+      description: 'also export the key vault (SQLite, PostgreSQL, or EventStoreDB with --vault)',
+    },
+  ],
+  description: `Writes every stored event in global order as NDJSON, one JSON object per line: the event as the
 log keeps it (personal fields still encrypted; hashes, ids, recorded and commit times and metadata
 as stored; the global position as a decimal string). Without --out the lines go to stdout.
 \`dealer-crm import\` reads the file into another store, where every hash comes out the same.
@@ -57,24 +62,15 @@ erased unless that store uses the same key vault. --with-keys appends the key va
 (including the tombstones of forgotten subjects) as lines { "subjectKey": ... }: such a file can
 decrypt the personal data, so keep it as safe as the vault itself.
 
-Options:
-  --out FILE         write to FILE (refuses to overwrite) instead of stdout
-  --with-keys        also export the key vault (SQLite, PostgreSQL, or EventStoreDB with --vault)
-
-${targetHelp}
-
-Example:
-  dealer-crm export --db .data/demo.db --out demo.ndjson --with-keys`,
-  run: async (argv, io) => {
-    const args = parseCommandArgs('export', argv, {
-      options: { ...targetOptions, out: { type: 'string' }, 'with-keys': { type: 'boolean' } },
-      positionals: [],
-    })
+Opens the store read-only.`,
+  after: `Example:
+  dealer-crm export --db .data/dealership-demo.sqlite --out demo.ndjson --with-keys`,
+  run: async (args, io) => {
     const outRaw = args.string('out')
     const out = outRaw === undefined ? undefined : resolve(outRaw)
     if (out !== undefined && existsSync(out)) throw new CliError(`${out} exists; choose another --out`)
     const withKeys = args.flag('with-keys')
-    return withTarget('export', targetArgs(args), { create: false }, async (opened) => {
+    return withTarget('export', targetArgs(args), { create: false, readOnly: true }, async (opened) => {
       if (withKeys && opened.vault === null)
         throw new CliError('--with-keys: this EventStoreDB log has no key vault; pass --vault')
       const sink = out === undefined ? outputSink(io) : fileSink(out)

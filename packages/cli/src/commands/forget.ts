@@ -1,8 +1,7 @@
 import type { Erasure, StoredEvent } from '@dealer-crm/eventsourcing'
 import { readWholeLog } from '@dealer-crm/eventsourcing'
-import { parseCommandArgs } from '../args.js'
 import { renderBrokenLink } from '../broken-link.js'
-import { type Command, targetArgs, targetHelp, targetOptions } from '../command.js'
+import { type Command, targetArgs } from '../command.js'
 import { CliError, line } from '../io.js'
 import { toJson } from '../json.js'
 import { withTarget } from '../open.js'
@@ -27,9 +26,10 @@ const renderErasure = (erasure: Erasure): string =>
 export const forgetCommand: Command = {
   name: 'forget',
   summary: "crypto-shred a person's personal data; show it reads as erased and the log still verifies",
-  help: `Usage: dealer-crm forget <subject> --db <target> [--json]
-
-Crypto-shreds one person (PIPL right to deletion): the subject's key in the key vault is destroyed
+  arguments: ['<subject>'],
+  target: true,
+  options: [{ flags: '--json', description: 'print the result as JSON' }],
+  description: `Crypto-shreds one person (PIPL right to deletion): the subject's key in the key vault is destroyed
 (store.forget), so every personal field sealed under it - names, phones, plates, wherever they
 were recorded - reads as erased from now on, for every reader. The events themselves are not
 changed: the hash chain covers the ciphertext, so the log still verifies.
@@ -41,20 +41,10 @@ now read as erased, and finally verifies the whole log. It also says what became
 the key (docs/privacy.md): on SQLite they are erased from the files ("complete"), unless another
 process still reads an older snapshot ("PENDING": exits 1; run forget again once it is done); on
 PostgreSQL without key-encryption keys they stay in old row versions, WAL and backups ("logical
-only").
-
-Options:
-  --json             print the result as JSON
-
-${targetHelp}
-
-Example:
-  dealer-crm forget zhang-san --db .data/demo.db`,
-  run: async (argv, io) => {
-    const args = parseCommandArgs('forget', argv, {
-      options: { ...targetOptions, json: { type: 'boolean' } },
-      positionals: ['subject'],
-    })
+only").`,
+  after: `Example:
+  dealer-crm forget c-00042 --db .data/dealership-demo.sqlite`,
+  run: async (args, io) => {
     const subject = args.positionals[0] ?? ''
     return withTarget('forget', targetArgs(args), { create: false }, async (opened) => {
       if (opened.vault === null)

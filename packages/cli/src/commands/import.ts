@@ -10,9 +10,8 @@ import {
   type StoredEvent,
   verifyEvents,
 } from '@dealer-crm/eventsourcing'
-import { parseCommandArgs } from '../args.js'
 import { renderBrokenLink } from '../broken-link.js'
-import { type Command, targetArgs, targetHelp, targetOptions } from '../command.js'
+import { type Command, targetArgs } from '../command.js'
 import { CliError, type Io, line } from '../io.js'
 import { readExport } from '../ndjson.js'
 import { type OpenedTarget, withTarget } from '../open.js'
@@ -149,9 +148,9 @@ const appendAll = async (
 export const importCommand: Command = {
   name: 'import',
   summary: 'replay an export into an empty store; every hash must come out the same',
-  help: `Usage: dealer-crm import <FILE> --db <target>
-
-Reads an NDJSON export (dealer-crm export) into an EMPTY store: a new SQLite file is created, a
+  arguments: ['<file>'],
+  target: true,
+  description: `Reads an NDJSON export (dealer-crm export) into an EMPTY store: a new SQLite file is created, a
 PostgreSQL schema is created if missing. Before anything is written the whole file is checked: each
 line decodes, global positions increase, and the file's hash chains verify. Then the events are
 appended in global order with their stream's exact expected version, keeping event id, recorded
@@ -166,14 +165,10 @@ stays readable and forgotten subjects stay forgotten. Without them, personal fie
 in the target unless it uses the original key vault.
 
 A store that already holds events (or keys, when the file has keys) is refused. An import that
-fails half way leaves a partial store: remove it and import again.
-
-${targetHelp}
-
-Example:
+fails half way leaves a partial store: remove it and import again.`,
+  after: `Example:
   dealer-crm import demo.ndjson --db copy.db`,
-  run: async (argv, io) => {
-    const args = parseCommandArgs('import', argv, { options: targetOptions, positionals: ['FILE'] })
+  run: async (args, io) => {
     const file = resolve(args.positionals[0] ?? '')
     if (!existsSync(file)) throw new CliError(`no such file: ${file}`)
     const summary = await checkFile(file, io)

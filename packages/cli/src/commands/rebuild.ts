@@ -2,21 +2,25 @@ import { existsSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { type DealershipEvent, dealershipReadModels } from '@dealer-crm/dealership'
 import { type Projection, rebuildProjection } from '@dealer-crm/eventsourcing'
-import { integerOption, parseCommandArgs } from '../args.js'
-import { type Command, targetArgs, targetHelp, targetOptions } from '../command.js'
+import { type Command, targetArgs, wholeNumber } from '../command.js'
 import { CliError, line } from '../io.js'
 import { toJson } from '../json.js'
 import { withTarget } from '../open.js'
 import { logProgress } from '../progress.js'
-import { readModelNames, renderTables, resolveReadModel } from '../read-models.js'
+import { readModelList, renderTables, resolveReadModel } from '../read-models.js'
 import { noteMissingVault } from '../subject.js'
 
 export const rebuildCommand: Command = {
   name: 'rebuild',
   summary: 'fold one read model from position 0, with progress; print or write its state',
-  help: `Usage: dealer-crm rebuild <projection> --db <target> [--out FILE | --json]
-
-Rebuilds one of the dealership's read models from global position 0 (the kernel's
+  arguments: ['<projection>'],
+  target: true,
+  options: [
+    { flags: '--out <file>', description: 'write the rebuilt state as JSON to FILE (refuses to overwrite)' },
+    { flags: '--json', description: 'print the rebuilt state as JSON instead of the table' },
+    { flags: '--limit <n>', description: 'table rows (default 20)', parse: wholeNumber('--limit') },
+  ],
+  description: `Rebuilds one of the dealership's read models from global position 0 (the kernel's
 rebuildProjection), showing progress on stderr, and prints how many events it folded, how long it
 took and a compact table of the result.
 
@@ -25,33 +29,19 @@ in the process that queries them (its process managers' checkpoints are the only
 there is nothing stored to replace; rebuild is how you check a read model against the whole log,
 time a full rebuild, or hand its state to another tool (--out / --json).
 
-<projection>: ${readModelNames.join(', ')}
+<projection>:
+${readModelList()}
 
-Options:
-  --out FILE         write the rebuilt state as JSON to FILE (refuses to overwrite)
-  --json             print the rebuilt state as JSON instead of the table
-  --limit N          table rows (default 20)
-
-${targetHelp}
-
-Example:
-  dealer-crm rebuild customerProfiles --db .data/demo.db --out profiles.json`,
-  run: async (argv, io) => {
-    const args = parseCommandArgs('rebuild', argv, {
-      options: {
-        ...targetOptions,
-        out: { type: 'string' },
-        json: { type: 'boolean' },
-        limit: { type: 'string' },
-      },
-      positionals: ['projection'],
-    })
+Opens the store read-only.`,
+  after: `Example:
+  dealer-crm rebuild customerProfiles --db .data/dealership-demo.sqlite --out profiles.json`,
+  run: async (args, io) => {
     const name = resolveReadModel(args.positionals[0] ?? '')
     const outRaw = args.string('out')
     const out = outRaw === undefined ? undefined : resolve(outRaw)
     if (out !== undefined && existsSync(out)) throw new CliError(`${out} exists; choose another --out`)
-    const limit = integerOption(args, 'limit', 20)
-    return withTarget('rebuild', targetArgs(args), { create: false }, async (opened) => {
+    const limit = args.value<number>('limit') ?? 20
+    return withTarget('rebuild', targetArgs(args), { create: false, readOnly: true }, async (opened) => {
       noteMissingVault(opened, io)
       const projection = dealershipReadModels[name] as Projection<unknown, DealershipEvent>
       const progress = logProgress(io.stderr, `rebuild ${name}`, await opened.lastPosition())

@@ -1,10 +1,10 @@
 import { categoryOf, readWholeLog } from '@dealer-crm/eventsourcing'
-import { parseCommandArgs } from '../args.js'
-import { type Command, targetArgs, targetHelp, targetOptions } from '../command.js'
+import { type Command, targetArgs } from '../command.js'
 import { line } from '../io.js'
 import { toJson } from '../json.js'
 import { type StoreSize, withTarget } from '../open.js'
 import { logProgress } from '../progress.js'
+import { renderTable } from '../table.js'
 
 interface Point {
   readonly globalPosition: string
@@ -25,12 +25,12 @@ export interface Stats {
 const sorted = (counts: Map<string, number>): Record<string, number> =>
   Object.fromEntries([...counts].sort(([a, x], [b, y]) => y - x || a.localeCompare(b)))
 
-const table = (counts: Readonly<Record<string, number>>): string => {
-  const entries = Object.entries(counts)
-  const width = Math.max(0, ...entries.map(([k]) => k.length))
-  const digits = Math.max(0, ...entries.map(([, n]) => String(n).length))
-  return entries.map(([k, n]) => `  ${k.padEnd(width)}  ${String(n).padStart(digits)}`).join('\n')
-}
+const table = (what: string, counts: Readonly<Record<string, number>>): string =>
+  renderTable(
+    [what, 'events'],
+    Object.entries(counts).map(([k, n]) => [k, n.toLocaleString('en-US')]),
+    ['left', 'right'],
+  )
 
 export const renderStats = (s: Stats): string => {
   const point = (p: Point | null) =>
@@ -43,37 +43,25 @@ export const renderStats = (s: Stats): string => {
     `last     ${point(s.last)}`,
     `size     ${s.size === null ? 'n/a (EventStoreDB does not report it per log)' : s.size.detail}`,
     '',
-    'events per category',
-    table(s.byCategory),
+    table('category', s.byCategory),
     '',
-    'events per type',
-    table(s.byType),
+    table('type', s.byType),
   ].join('\n')
 }
 
 export const statsCommand: Command = {
   name: 'stats',
   summary: 'events per type and category, streams, first and last event, size',
-  help: `Usage: dealer-crm stats --db <target> [--json]
-
-Reads the whole log once (stored events, nothing decrypted) and prints the number of events and
+  target: true,
+  options: [{ flags: '--json', description: 'print the figures as JSON' }],
+  description: `Reads the whole log once (stored events, nothing decrypted) and prints the number of events and
 streams, the first and last event (global position and time), the events per category (the stream
 name before its first '-') and per type, and the size (the SQLite file and its WAL; for PostgreSQL
-pg_total_relation_size of the events table; n/a for EventStoreDB).
-
-Options:
-  --json             print the figures as JSON
-
-${targetHelp}
-
-Example:
-  dealer-crm stats --db .data/demo.db`,
-  run: async (argv, io) => {
-    const args = parseCommandArgs('stats', argv, {
-      options: { ...targetOptions, json: { type: 'boolean' } },
-      positionals: [],
-    })
-    return withTarget('stats', targetArgs(args), { create: false }, async (opened) => {
+pg_total_relation_size of the events table; n/a for EventStoreDB). Opens the store read-only.`,
+  after: `Example:
+  dealer-crm stats --db .data/dealership-demo.sqlite`,
+  run: async (args, io) => {
+    return withTarget('stats', targetArgs(args), { create: false, readOnly: true }, async (opened) => {
       const progress = logProgress(io.stderr, 'stats', await opened.lastPosition())
       const byType = new Map<string, number>()
       const byCategory = new Map<string, number>()

@@ -1,6 +1,5 @@
 import { auditTrail, renderTrail, type TrailEntry } from '@dealer-crm/eventsourcing'
-import { parseCommandArgs } from '../args.js'
-import { type Command, targetArgs, targetHelp, targetOptions } from '../command.js'
+import { type Command, targetArgs } from '../command.js'
 import { CliError, line } from '../io.js'
 import { toJson } from '../json.js'
 import { withTarget } from '../open.js'
@@ -14,31 +13,22 @@ export interface StreamTrail {
 export const trailCommand: Command = {
   name: 'trail',
   summary: 'the audit trail of a customer, referral, complaint or member: who, when, what, why',
-  help: `Usage: dealer-crm trail <subject> --db <target> [--json]
-
-The audit trail (the kernel's auditTrail) of one subject: every event of its stream with when it
+  arguments: ['<subject>'],
+  target: true,
+  options: [{ flags: '--json', description: 'print the trail as JSON' }],
+  description: `The audit trail (the kernel's auditTrail) of one subject: every event of its stream with when it
 was recorded, who did it (actor and role), what happened (type and data, personal fields decrypted
 or shown as erased) and why (command id, causation, correlation).
 
 <subject> is a stream name (customer-zhang-san, referral-ref-0001, complaint-cmp-0001,
 member-zhang-san) or an id: then every stream customer-<id>, referral-<id>, complaint-<id> and
 member-<id> that exists is shown (a customer's loyalty card is usually member-<customer id>).
-Exits 1 when no stream matches.
-
-Options:
-  --json             print the trail as JSON
-
-${targetHelp}
-
-Example:
-  dealer-crm trail zhang-san --db .data/demo.db`,
-  run: async (argv, io) => {
-    const args = parseCommandArgs('trail', argv, {
-      options: { ...targetOptions, json: { type: 'boolean' } },
-      positionals: ['subject'],
-    })
+Exits 1 when no stream matches. Opens the store read-only.`,
+  after: `Example:
+  dealer-crm trail c-00042 --db .data/dealership-demo.sqlite`,
+  run: async (args, io) => {
     const subject = args.positionals[0] ?? ''
-    return withTarget('trail', targetArgs(args), { create: false }, async (opened) => {
+    return withTarget('trail', targetArgs(args), { create: false, readOnly: true }, async (opened) => {
       const streams = await existingStreams(opened, subject)
       if (streams.length === 0)
         throw new CliError(

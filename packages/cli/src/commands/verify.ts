@@ -7,10 +7,9 @@ import {
   type VerifyResult,
   verify,
 } from '@dealer-crm/eventsourcing'
-import { parseCommandArgs } from '../args.js'
 import { anchorJson, readAnchorFile, readPublicKeyFile, writeAnchorFile } from '../audit-files.js'
 import { type BrokenLinkReport, explainBrokenLink, renderBrokenLink } from '../broken-link.js'
-import { type Command, targetArgs, targetHelp, targetOptions } from '../command.js'
+import { type Command, targetArgs } from '../command.js'
 import { type Io, line } from '../io.js'
 import { toJson } from '../json.js'
 import { type OpenedTarget, withTarget } from '../open.js'
@@ -91,34 +90,30 @@ export const renderHeads = (
 export const verifyCommand: Command = {
   name: 'verify',
   summary: 'check the log against its hash chains, signed head and an anchor; name the finding (exit 1)',
-  help: `Usage: dealer-crm verify --db <target> [--public-key <file>] [--anchor <file>] [--anchor-out <file>] [--json]
-
-Reads the whole log in global order (the kernel's verify, docs/audit.md) and checks:
+  target: true,
+  options: [
+    {
+      flags: '--public-key <file>',
+      description:
+        "the checkpointer's Ed25519 public key (PEM): the stored head and the anchor must carry its signature, and the store must hold a signed head",
+    },
+    {
+      flags: '--anchor <file>',
+      description: 'an anchor kept from an earlier verify: the log must still hold what it covers',
+    },
+    { flags: '--anchor-out <file>', description: 'write the new anchor to this file (one line of JSON)' },
+    { flags: '--json', description: 'print the result as JSON on stdout (also on a finding)' },
+  ],
+  description: `Reads the whole log in global order (the kernel's verify, docs/audit.md) and checks:
 every stream's hash chain (positions, prevHash links, each hash recomputed from the stored form);
 that global positions increase, without gaps on SQLite; every row (SQLite: its category); and the
 commitment over the whole log against the signed head the log checkpointer keeps in the store
 (SQLite, PostgreSQL) and against the anchor given. On the first finding it names it on stderr
 and exits 1. Otherwise it prints what was checked and a new anchor to keep outside the store.
-
-Options:
-  --public-key <file>  the checkpointer's Ed25519 public key (PEM): the stored head and the anchor
-                       must carry its signature, and the store must hold a signed head
-  --anchor <file>      an anchor kept from an earlier verify: the log must still hold what it covers
-  --anchor-out <file>  write the new anchor to this file (one line of JSON)
-  --json               print the result as JSON on stdout (also on a finding)
-
-${targetHelp}`,
-  run: async (argv, io) => {
-    const args = parseCommandArgs('verify', argv, {
-      options: {
-        ...targetOptions,
-        json: { type: 'boolean' },
-        anchor: { type: 'string' },
-        'anchor-out': { type: 'string' },
-        'public-key': { type: 'string' },
-      },
-      positionals: [],
-    })
+Opens the store read-only: a read-only file in a read-only folder can be verified.`,
+  after: `Example:
+  dealer-crm verify --db .data/dealership-demo.sqlite --anchor-out anchor.json`,
+  run: async (args, io) => {
     const anchorFile = args.string('anchor')
     const keyFile = args.string('public-key')
     const inputs: VerifyInputs = {
@@ -128,7 +123,7 @@ ${targetHelp}`,
       ...(keyFile === undefined ? {} : { publicKey: readPublicKeyFile(keyFile) }),
     }
     const anchorOut = args.string('anchor-out')
-    return withTarget('verify', targetArgs(args), { create: false }, async (opened) => {
+    return withTarget('verify', targetArgs(args), { create: false, readOnly: true }, async (opened) => {
       const outcome = await verifyLog(opened, io, 'verify', inputs)
       if (args.flag('json'))
         line(

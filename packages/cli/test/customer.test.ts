@@ -1,0 +1,67 @@
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { run, tempDir, writeSqliteLog, zhangSan } from './fixtures.js'
+
+const dir = tempDir()
+const db = join(dir.path, 'dealer.db')
+beforeAll(() => writeSqliteLog(db))
+afterAll(() => dir.remove())
+
+const at = ['--at', '2026-03-06T09:00:00+08:00']
+
+describe('customer', () => {
+  it("shows one customer's 360 view: profile, stage and evidence, vehicle, touchpoints, referral, complaint, points in ¥", async () => {
+    const r = await run('customer', zhangSan.customerId, '--db', db, ...at)
+    expect(r).toMatchObject({ code: 0, stderr: '' })
+    const text = r.stdout
+    expect(text).toMatch(/^Customer zhang-san as of 2026-03-06T01:00:00\.000Z$/m)
+    expect(text).toMatch(/^ {2}name: 张三$/m)
+    expect(text).toMatch(/^Stage: owner since 2026-03-02$/m)
+    expect(text).toMatch(
+      /^ {2}evidence recorded with it: last visit - · last delivery 2026-03-02 · next service due /m,
+    )
+    expect(text).toMatch(/│ LSVAU2180N2183294 │ Sagitar │ white +│ 粤B12345 │ 2026-03-02 │/)
+    expect(text).toMatch(
+      /│ complaint-cmp-0001 │ periodic-call-back │ call +│ 2026-03-05 │ done +│ complaint-raised │/,
+    )
+    expect(text).toMatch(/│ ref-0001 +│ li-si +│ 2026-03-03 +│ verified │ 5,000 points │ released +│/)
+    expect(text).toMatch(/│ cmp-0001 +│ general +│ advisor-wang │ 1 +│ response: stopped +│ - +│/)
+    expect(text).toMatch(/^Membership: card card-zhang-san \(zhang-san\) · active · level standard$/m)
+    expect(text).toMatch(/^ {2}points to spend 5,500 \(¥55\.00 at ¥1\.00 per 100 points\)/m)
+    expect(text).toContain('Consent (latest word per purpose and channel): none')
+  })
+
+  it('gives the same view as JSON', async () => {
+    const r = await run('customer', zhangSan.customerId, '--db', db, ...at, '--json')
+    expect(r.code).toBe(0)
+    const view = JSON.parse(r.stdout)
+    expect(view).toMatchObject({
+      customerId: 'zhang-san',
+      stage: 'owner',
+      profile: { name: '张三' },
+      membership: { memberId: 'zhang-san', balance: 5500 },
+      referralsMade: [{ referralId: 'ref-0001', refereeId: 'li-si', outcome: 'verified' }],
+    })
+  })
+
+  it('says when the customer is unknown (exit 1), and refuses a bad --at (exit 2)', async () => {
+    expect(await run('customer', 'nobody', '--db', db)).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: `dealer-crm: customer: no customer "nobody" in SQLite file ${db}\n`,
+    })
+    const bad = await run('customer', zhangSan.customerId, '--db', db, '--at', '2026-02-30')
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/--at "2026-02-30": 2026-02-30 is not a day of the calendar/)
+  })
+
+  it('shows personal fields as erased once the person was forgotten', async () => {
+    const copy = join(dir.path, 'forgotten.db')
+    await writeSqliteLog(copy)
+    expect((await run('forget', zhangSan.customerId, '--db', copy)).code).toBe(0)
+    const r = await run('customer', zhangSan.customerId, '--db', copy, ...at)
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/^ {2}name: «erased»$/m)
+    expect(r.stdout).toMatch(/│ LSVAU2180N2183294 │ Sagitar │ white +│ «erased» │/)
+  })
+})
