@@ -43,7 +43,7 @@ Opens the store read-only.`,
         clock: manualClock(at),
         random: seededRandom(0),
       })
-      const view = await dealership.customer360(customerId, at)
+      const view = await dealership.customer360(customerId, at.toISOString())
       if (view === undefined)
         throw new CliError(`no customer ${JSON.stringify(customerId)} in ${opened.description}`)
       line(io.stdout, args.flag('json') ? toJson(view) : renderCustomer(view, at))
