@@ -1,24 +1,29 @@
-import { taggedUnion } from '@dealer-crm/eventsourcing'
-import * as t from 'io-ts'
-import { ComplaintId, CustomerId, RepairOrderId, StaffId, VehicleId } from './ids.js'
-import { Count, Instant, Text } from './values.js'
 import {
-  Channel,
+  Count,
+  CustomerId,
+  command,
+  commandUnion,
+  Instant,
+  StaffId,
+  streamName,
+  Text,
+} from '@dealer-crm/eventsourcing'
+import * as t from 'io-ts'
+import { ComplaintId, RepairOrderId, VehicleId } from './ids.js'
+import { ComplaintActor } from './roles.js'
+import {
   Compensation,
+  ComplaintChannel,
   Explanation,
   InternalNotice,
   PauseReason,
   RootCause,
   Severity,
-  Staff,
 } from './vocabulary.js'
 
-// Every command is `{ type, data }`; data names the complaint, who did it (`by`) and when (`at`).
-const command = <T extends string, P extends t.Props>(type: T, props: P) =>
-  t.type(
-    { type: t.literal(type), data: t.type({ complaintId: ComplaintId, ...props, by: Staff, at: Instant }) },
-    type,
-  )
+/** A complaint command: its data names the complaint, who did it (`by`) and when (`at`). */
+const complaintCommand = <Type extends string, P extends t.Props>(type: Type, props: P) =>
+  command(type, t.type({ complaintId: ComplaintId, ...props, by: ComplaintActor, at: Instant }))
 
 /** The customer's recent complaints, looked up by the application (for repeat-complaint escalation). */
 export const PriorComplaints = t.type(
@@ -26,9 +31,10 @@ export const PriorComplaints = t.type(
   'PriorComplaints',
 )
 
-export const ReceiveComplaint = command('ReceiveComplaint', {
+/** docs/domain.md §3 step 1: receive and record, with an owner. */
+export const ReceiveComplaint = complaintCommand('ReceiveComplaint', {
   customerId: CustomerId,
-  channel: Channel,
+  channel: ComplaintChannel,
   account: Text,
   remedySought: Text,
   vehicleId: t.union([VehicleId, t.null]),
@@ -38,62 +44,91 @@ export const ReceiveComplaint = command('ReceiveComplaint', {
   safetyRelated: t.boolean,
   priorComplaints: PriorComplaints,
 })
+export type ReceiveComplaint = t.TypeOf<typeof ReceiveComplaint>
 
-export const AcknowledgeComplaint = command('AcknowledgeComplaint', {})
+/** ISO 10002 acknowledge: the first response to the customer. */
+export const AcknowledgeComplaint = complaintCommand('AcknowledgeComplaint', {})
+export type AcknowledgeComplaint = t.TypeOf<typeof AcknowledgeComplaint>
 
-export const ConfirmProblem = command('ConfirmProblem', {
+/** docs/domain.md §3 step 2 确认问题. */
+export const ConfirmProblem = complaintCommand('ConfirmProblem', {
   courseOfEvents: Text,
   cause: Text,
   keyFactors: t.readonlyArray(Text),
 })
+export type ConfirmProblem = t.TypeOf<typeof ConfirmProblem>
 
-export const AnalyseComplaint = command('AnalyseComplaint', {
+/** docs/domain.md §3 step 3 分析问题. */
+export const AnalyseComplaint = complaintCommand('AnalyseComplaint', {
   severity: Severity,
   safetyRelated: t.boolean,
   justified: t.boolean,
   needsFurtherInvestigation: t.boolean,
   wantsBeyondMoney: t.readonlyArray(Text),
 })
+export type AnalyseComplaint = t.TypeOf<typeof AnalyseComplaint>
 
-export const ProposeResolution = command('ProposeResolution', {
+/** docs/domain.md §3 step 4 互相协商. */
+export const ProposeResolution = complaintCommand('ProposeResolution', {
   compensation: t.readonlyArray(Compensation),
   explanations: t.readonlyArray(Explanation),
 })
+export type ProposeResolution = t.TypeOf<typeof ProposeResolution>
 
-export const ApproveResolution = command('ApproveResolution', {})
+/** docs/domain.md §3 step 5 汇报审批. */
+export const ApproveResolution = complaintCommand('ApproveResolution', {})
+export type ApproveResolution = t.TypeOf<typeof ApproveResolution>
 
-export const RecordCustomerDecision = command('RecordCustomerDecision', {
+/** ISO 10002: the customer accepts or rejects the approved resolution. */
+export const RecordCustomerDecision = complaintCommand('RecordCustomerDecision', {
   decision: t.keyof({ accept: null, reject: null }, 'Decision'),
   reason: t.union([Text, t.null]),
 })
+export type RecordCustomerDecision = t.TypeOf<typeof RecordCustomerDecision>
 
-export const ExecuteResolution = command('ExecuteResolution', {})
+/** docs/domain.md §3 step 5, carried out. */
+export const ExecuteResolution = complaintCommand('ExecuteResolution', {})
+export type ExecuteResolution = t.TypeOf<typeof ExecuteResolution>
 
-export const RecordFollowUpCall = command('RecordFollowUpCall', {
+/** docs/domain.md §3 step 6 跟踪服务. */
+export const RecordFollowUpCall = complaintCommand('RecordFollowUpCall', {
   satisfied: t.boolean,
   customerSaid: Text,
 })
+export type RecordFollowUpCall = t.TypeOf<typeof RecordFollowUpCall>
 
-export const CloseComplaint = command('CloseComplaint', {
+/** docs/domain.md §3 step 7 经验教训总结. */
+export const CloseComplaint = complaintCommand('CloseComplaint', {
   rootCause: RootCause,
   lessonsLearned: Text,
   correctiveActions: t.readonlyArray(Text),
   internalNotice: t.union([InternalNotice, t.null]),
 })
+export type CloseComplaint = t.TypeOf<typeof CloseComplaint>
 
-export const EscalateComplaint = command('EscalateComplaint', { reason: Text })
+/** docs/domain.md §3 principles 层次高一点. */
+export const EscalateComplaint = complaintCommand('EscalateComplaint', { reason: Text })
+export type EscalateComplaint = t.TypeOf<typeof EscalateComplaint>
 
-export const RecordCustomerContact = command('RecordCustomerContact', { channel: Channel, note: Text })
+/** A new contact about the complaint (reopens a closed one). */
+export const RecordCustomerContact = complaintCommand('RecordCustomerContact', {
+  channel: ComplaintChannel,
+  note: Text,
+})
+export type RecordCustomerContact = t.TypeOf<typeof RecordCustomerContact>
 
-export const PauseComplaint = command('PauseComplaint', { reason: PauseReason })
+/** docs/domain.md §5: waiting for the customer, parts or the maker stops the clocks. */
+export const PauseComplaint = complaintCommand('PauseComplaint', { reason: PauseReason })
+export type PauseComplaint = t.TypeOf<typeof PauseComplaint>
 
-export const ResumeComplaint = command('ResumeComplaint', {})
+export const ResumeComplaint = complaintCommand('ResumeComplaint', {})
+export type ResumeComplaint = t.TypeOf<typeof ResumeComplaint>
 
 /** Sent by the application's scheduler: time-driven rules (SLA breaches) run on it. */
-export const EvaluateAt = command('EvaluateAt', {})
+export const EvaluateComplaint = complaintCommand('EvaluateComplaint', {})
+export type EvaluateComplaint = t.TypeOf<typeof EvaluateComplaint>
 
-/** Every complaint command, chosen by its `type` (field paths name the failing field inside it). */
-export const ComplaintCommand = taggedUnion('ComplaintCommand', 'type', {
+const complaintCommands = [
   ReceiveComplaint,
   AcknowledgeComplaint,
   ConfirmProblem,
@@ -108,22 +143,21 @@ export const ComplaintCommand = taggedUnion('ComplaintCommand', 'type', {
   RecordCustomerContact,
   PauseComplaint,
   ResumeComplaint,
-  EvaluateAt,
-})
+  EvaluateComplaint,
+] as const
 
-export type ReceiveComplaint = t.TypeOf<typeof ReceiveComplaint>
-export type AcknowledgeComplaint = t.TypeOf<typeof AcknowledgeComplaint>
-export type ConfirmProblem = t.TypeOf<typeof ConfirmProblem>
-export type AnalyseComplaint = t.TypeOf<typeof AnalyseComplaint>
-export type ProposeResolution = t.TypeOf<typeof ProposeResolution>
-export type ApproveResolution = t.TypeOf<typeof ApproveResolution>
-export type RecordCustomerDecision = t.TypeOf<typeof RecordCustomerDecision>
-export type ExecuteResolution = t.TypeOf<typeof ExecuteResolution>
-export type RecordFollowUpCall = t.TypeOf<typeof RecordFollowUpCall>
-export type CloseComplaint = t.TypeOf<typeof CloseComplaint>
-export type EscalateComplaint = t.TypeOf<typeof EscalateComplaint>
-export type RecordCustomerContact = t.TypeOf<typeof RecordCustomerContact>
-export type PauseComplaint = t.TypeOf<typeof PauseComplaint>
-export type ResumeComplaint = t.TypeOf<typeof ResumeComplaint>
-export type EvaluateAt = t.TypeOf<typeof EvaluateAt>
+/** Every complaint command, chosen by its `type`; a malformed one is refused naming its own fields (`data.channel`). */
+export const ComplaintCommand = commandUnion('ComplaintCommand', complaintCommands)
 export type ComplaintCommand = t.TypeOf<typeof ComplaintCommand>
+
+/** The type of every complaint command, e.g. to route untrusted input to this domain. */
+export const complaintCommandTypes: ReadonlyArray<ComplaintCommand['type']> = complaintCommands.map(
+  (codec) => codec.props.type.value,
+)
+
+/** The stream of one complaint, `complaint-<complaintId>`. */
+export const complaintStream = (complaintId: string): string => streamName('complaint', complaintId)
+
+/** The stream a command acts on: its complaint's. */
+export const complaintStreamOf = (command: ComplaintCommand): string =>
+  complaintStream(command.data.complaintId)

@@ -1,18 +1,29 @@
-import { type EventOf, eventRegistry, eventType, personal } from '@dealer-crm/eventsourcing'
-import * as t from 'io-ts'
-import { ComplaintId, CustomerId, RepairOrderId, StaffId, VehicleId } from './ids.js'
-import { SlaClockName, SlaTargets } from './sla.js'
-import { Count, Fen, Instant, PositiveInt, Text } from './values.js'
 import {
-  Channel,
+  Count,
+  CustomerId,
+  type EventOf,
+  type EventsIn,
+  eventRegistry,
+  eventType,
+  Fen,
+  Instant,
+  PositiveInt,
+  personal,
+  StaffId,
+  Text,
+} from '@dealer-crm/eventsourcing'
+import * as t from 'io-ts'
+import { ComplaintId, RepairOrderId, VehicleId } from './ids.js'
+import { ComplaintActor, ComplaintRole } from './roles.js'
+import { SlaClockName, SlaTargets } from './sla.js'
+import {
   Compensation,
+  ComplaintChannel,
   Explanation,
   InternalNotice,
   PauseReason,
-  Role,
   RootCause,
   Severity,
-  Staff,
 } from './vocabulary.js'
 
 const bySubject = { subject: (d: { customerId: string }) => d.customerId }
@@ -23,7 +34,7 @@ export const ComplaintReceived = eventType(
   t.type({
     complaintId: ComplaintId,
     customerId: CustomerId,
-    channel: Channel,
+    channel: ComplaintChannel,
     /** The customer's account, in their words. */
     account: personal(Text),
     remedySought: personal(Text),
@@ -34,7 +45,7 @@ export const ComplaintReceived = eventType(
     safetyRelated: t.boolean,
     handlingLevel: PositiveInt,
     slaTargets: SlaTargets,
-    by: Staff,
+    by: ComplaintActor,
     at: Instant,
     policyVersion: t.string,
   }),
@@ -44,7 +55,7 @@ export const ComplaintReceived = eventType(
 /** ISO 10002 acknowledge: the first response to the customer; stops the response clock. */
 export const ComplaintAcknowledged = eventType(
   'ComplaintAcknowledged',
-  t.type({ complaintId: ComplaintId, by: Staff, at: Instant }),
+  t.type({ complaintId: ComplaintId, by: ComplaintActor, at: Instant }),
 )
 
 /** docs/domain.md §3 step 2: the course of events, the cause and the key factors. */
@@ -56,7 +67,7 @@ export const ProblemConfirmed = eventType(
     courseOfEvents: personal(Text),
     cause: Text,
     keyFactors: t.readonlyArray(Text),
-    by: Staff,
+    by: ComplaintActor,
     at: Instant,
   }),
   bySubject,
@@ -72,7 +83,7 @@ export const ComplaintAnalysed = eventType(
     justified: t.boolean,
     needsFurtherInvestigation: t.boolean,
     wantsBeyondMoney: t.readonlyArray(Text),
-    by: Staff,
+    by: ComplaintActor,
     at: Instant,
   }),
 )
@@ -111,7 +122,7 @@ export const SeverityLowered = eventType(
     to: Severity,
     reason: SeverityLoweringReason,
     slaTargets: SlaTargets,
-    by: Staff,
+    by: ComplaintActor,
     at: Instant,
     policyVersion: t.string,
   }),
@@ -132,7 +143,7 @@ export const ComplaintEscalated = eventType(
     reason: Text,
     fromLevel: PositiveInt,
     toLevel: PositiveInt,
-    by: Staff,
+    by: ComplaintActor,
     at: Instant,
     policyVersion: t.string,
   }),
@@ -147,8 +158,8 @@ export const ResolutionProposed = eventType(
     compensation: t.readonlyArray(Compensation),
     explanations: t.readonlyArray(Explanation),
     compensationValue: Fen,
-    requiredApprover: Role,
-    by: Staff,
+    requiredApprover: ComplaintRole,
+    by: ComplaintActor,
     at: Instant,
     policyVersion: t.string,
   }),
@@ -157,18 +168,24 @@ export const ResolutionProposed = eventType(
 /** docs/domain.md §3 step 5 汇报审批: approved by a role at or above the tier. */
 export const ResolutionApproved = eventType(
   'ResolutionApproved',
-  t.type({ complaintId: ComplaintId, proposalNo: PositiveInt, by: Staff, at: Instant }),
+  t.type({ complaintId: ComplaintId, proposalNo: PositiveInt, by: ComplaintActor, at: Instant }),
 )
 
 export const CustomerAcceptedResolution = eventType(
   'CustomerAcceptedResolution',
-  t.type({ complaintId: ComplaintId, proposalNo: PositiveInt, by: Staff, at: Instant }),
+  t.type({ complaintId: ComplaintId, proposalNo: PositiveInt, by: ComplaintActor, at: Instant }),
 )
 
 /** ISO 10002: a rejected outcome keeps the complaint open. */
 export const CustomerRejectedResolution = eventType(
   'CustomerRejectedResolution',
-  t.type({ complaintId: ComplaintId, proposalNo: PositiveInt, reason: Text, by: Staff, at: Instant }),
+  t.type({
+    complaintId: ComplaintId,
+    proposalNo: PositiveInt,
+    reason: Text,
+    by: ComplaintActor,
+    at: Instant,
+  }),
 )
 
 /** docs/domain.md §3 step 5: the approved, accepted resolution is carried out; stops the resolution clock. */
@@ -178,7 +195,7 @@ export const ResolutionExecuted = eventType(
     complaintId: ComplaintId,
     proposalNo: PositiveInt,
     compensationValue: Fen,
-    by: Staff,
+    by: ComplaintActor,
     at: Instant,
   }),
 )
@@ -190,7 +207,7 @@ export const GoodwillPointsGranted = eventType(
     complaintId: ComplaintId,
     customerId: CustomerId,
     points: PositiveInt,
-    by: Staff,
+    by: ComplaintActor,
     at: Instant,
   }),
 )
@@ -203,7 +220,7 @@ export const FollowUpCallMade = eventType(
     customerId: CustomerId,
     satisfied: t.boolean,
     customerSaid: personal(Text),
-    by: Staff,
+    by: ComplaintActor,
     at: Instant,
   }),
   bySubject,
@@ -218,7 +235,7 @@ export const ComplaintClosed = eventType(
     lessonsLearned: Text,
     correctiveActions: t.readonlyArray(Text),
     internalNotice: t.union([InternalNotice, t.null]),
-    by: Staff,
+    by: ComplaintActor,
     at: Instant,
   }),
 )
@@ -229,9 +246,9 @@ export const CustomerContacted = eventType(
   t.type({
     complaintId: ComplaintId,
     customerId: CustomerId,
-    channel: Channel,
+    channel: ComplaintChannel,
     note: personal(Text),
-    by: Staff,
+    by: ComplaintActor,
     at: Instant,
   }),
   bySubject,
@@ -243,10 +260,10 @@ export const ComplaintReopened = eventType(
   t.type({
     complaintId: ComplaintId,
     customerId: CustomerId,
-    channel: Channel,
+    channel: ComplaintChannel,
     note: personal(Text),
     reopenNo: PositiveInt,
-    by: Staff,
+    by: ComplaintActor,
     at: Instant,
   }),
   bySubject,
@@ -261,14 +278,14 @@ export const ComplaintPaused = eventType(
     complaintId: ComplaintId,
     reason: PauseReason,
     spent: t.readonlyArray(ClockSpent),
-    by: Staff,
+    by: ComplaintActor,
     at: Instant,
   }),
 )
 
 export const ComplaintResumed = eventType(
   'ComplaintResumed',
-  t.type({ complaintId: ComplaintId, by: Staff, at: Instant }),
+  t.type({ complaintId: ComplaintId, by: ComplaintActor, at: Instant }),
 )
 
 /** A clock reached its stop step; `spentMs` is business time excluding pauses. */
@@ -321,7 +338,7 @@ const definitions = [
 ] as const
 
 /** The event types a store accepts for complaints (the public, versioned contract). */
-export const complaintWorkflowEvents = eventRegistry(definitions)
+export const complaintEvents = eventRegistry(definitions)
 
 export type ComplaintReceived = EventOf<typeof ComplaintReceived>
 export type ComplaintAcknowledged = EventOf<typeof ComplaintAcknowledged>
@@ -345,28 +362,8 @@ export type ComplaintResumed = EventOf<typeof ComplaintResumed>
 export type SlaClockStopped = EventOf<typeof SlaClockStopped>
 export type SlaBreached = EventOf<typeof SlaBreached>
 
-export type ComplaintEvent =
-  | ComplaintReceived
-  | ComplaintAcknowledged
-  | ProblemConfirmed
-  | ComplaintAnalysed
-  | SeverityRaised
-  | SeverityLowered
-  | ComplaintEscalated
-  | ResolutionProposed
-  | ResolutionApproved
-  | CustomerAcceptedResolution
-  | CustomerRejectedResolution
-  | ResolutionExecuted
-  | GoodwillPointsGranted
-  | FollowUpCallMade
-  | ComplaintClosed
-  | CustomerContacted
-  | ComplaintReopened
-  | ComplaintPaused
-  | ComplaintResumed
-  | SlaClockStopped
-  | SlaBreached
+/** Every complaint event, derived from the registry. */
+export type ComplaintEvent = EventsIn<typeof complaintEvents>
 
 /** Every complaint event type, for projections that handle them all. */
 export const complaintEventTypes: ReadonlyArray<ComplaintEvent['type']> = definitions.map((d) => d.type)

@@ -1,52 +1,17 @@
-import * as t from 'io-ts'
+import { identifier } from '@dealer-crm/eventsourcing'
+import type * as t from 'io-ts'
 
-// Branded identifiers: a complaint id cannot be passed where a customer id is expected.
+// Identifiers by kind (the kernel's `identifier()`: 1–200 characters, no whitespace): a complaint id
+// cannot be passed where a customer id is expected. `CustomerId` and `StaffId` are the kernel's own.
 
-export interface ComplaintIdBrand {
-  readonly ComplaintId: unique symbol
-}
-export interface CustomerIdBrand {
-  readonly CustomerId: unique symbol
-}
-export interface StaffIdBrand {
-  readonly StaffId: unique symbol
-}
-export interface VehicleIdBrand {
-  readonly VehicleId: unique symbol
-}
-export interface RepairOrderIdBrand {
-  readonly RepairOrderId: unique symbol
-}
-
-const nonEmpty = (s: string): boolean => s.trim().length > 0
-
-export const ComplaintId = t.brand(
-  t.string,
-  (s): s is t.Branded<string, ComplaintIdBrand> => nonEmpty(s),
-  'ComplaintId',
-)
+/** One complaint: one stream, `complaint-<complaintId>`. */
+export const ComplaintId = identifier('ComplaintId')
 export type ComplaintId = t.TypeOf<typeof ComplaintId>
 
-export const CustomerId = t.brand(
-  t.string,
-  (s): s is t.Branded<string, CustomerIdBrand> => nonEmpty(s),
-  'CustomerId',
-)
-export type CustomerId = t.TypeOf<typeof CustomerId>
-
-export const StaffId = t.brand(t.string, (s): s is t.Branded<string, StaffIdBrand> => nonEmpty(s), 'StaffId')
-export type StaffId = t.TypeOf<typeof StaffId>
-
-export const VehicleId = t.brand(
-  t.string,
-  (s): s is t.Branded<string, VehicleIdBrand> => nonEmpty(s),
-  'VehicleId',
-)
+/** The vehicle a complaint is about, if any. */
+export const VehicleId = identifier('VehicleId')
 export type VehicleId = t.TypeOf<typeof VehicleId>
 
-export const RepairOrderId = t.brand(
-  t.string,
-  (s): s is t.Branded<string, RepairOrderIdBrand> => nonEmpty(s),
-  'RepairOrderId',
-)
+/** The repair order a complaint is about, if any. */
+export const RepairOrderId = identifier('RepairOrderId')
 export type RepairOrderId = t.TypeOf<typeof RepairOrderId>

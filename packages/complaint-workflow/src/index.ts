@@ -1,35 +1,111 @@
-import type { Decider } from '@dealer-crm/eventsourcing'
-import type { ComplaintCommand } from './commands.js'
-import { decideWith } from './decide.js'
-import type { ComplaintError } from './errors.js'
-import type { ComplaintEvent } from './events.js'
-import { type ComplaintPolicy, defaultComplaintPolicy } from './policy.js'
-import { type ComplaintState, evolve, initialState } from './state.js'
-
-/** The complaint decider under a policy (thresholds, tiers, SLA targets, business calendar). */
-export const complaintDecider = (
-  policy: ComplaintPolicy,
-): Decider<ComplaintCommand, ComplaintEvent, ComplaintState, ComplaintError> => ({
-  decide: decideWith(policy),
-  evolve,
-  initialState,
-})
-
-/** The complaint decider under the default policy of docs/domain.md. */
-export const decider = complaintDecider(defaultComplaintPolicy)
-
-export * from './calendar.js'
-export * from './commands.js'
-export { compensationValue, decideWith } from './decide.js'
-export * from './errors.js'
-export * from './events.js'
-export * from './ids.js'
-export * from './policy.js'
-export * from './projections/cause-ranking.js'
-export * from './projections/metrics.js'
-export * from './projections/sla-board.js'
-export * from './projections/timeline.js'
-export * from './sla.js'
-export * from './state.js'
-export * from './values.js'
-export * from './vocabulary.js'
+export {
+  addBusinessMs,
+  BusinessCalendar,
+  businessMsBetween,
+  isWorkingDay,
+  localDate,
+  mainlandChinaCalendar,
+  mainlandChinaYears,
+  StatutoryCalendar,
+} from './calendar.js'
+export {
+  AcknowledgeComplaint,
+  AnalyseComplaint,
+  ApproveResolution,
+  CloseComplaint,
+  ComplaintCommand,
+  ConfirmProblem,
+  complaintCommandTypes,
+  complaintStream,
+  complaintStreamOf,
+  EscalateComplaint,
+  EvaluateComplaint,
+  ExecuteResolution,
+  PauseComplaint,
+  PriorComplaints,
+  ProposeResolution,
+  ReceiveComplaint,
+  RecordCustomerContact,
+  RecordCustomerDecision,
+  RecordFollowUpCall,
+  ResumeComplaint,
+} from './commands.js'
+export { type ComplaintDecider, complaintDecider } from './decide.js'
+export { compensationValue } from './decisions/compensation.js'
+export { complaintDomain } from './domain.js'
+export { type ComplaintError, type ComplaintErrorCode, complaintError } from './errors.js'
+export {
+  ComplaintAcknowledged,
+  ComplaintAnalysed,
+  ComplaintClosed,
+  ComplaintEscalated,
+  type ComplaintEvent,
+  ComplaintPaused,
+  ComplaintReceived,
+  ComplaintReopened,
+  ComplaintResumed,
+  CustomerAcceptedResolution,
+  CustomerContacted,
+  CustomerRejectedResolution,
+  complaintEvents,
+  complaintEventTypes,
+  EscalationTrigger,
+  FollowUpCallMade,
+  GoodwillPointsGranted,
+  ProblemConfirmed,
+  ResolutionApproved,
+  ResolutionExecuted,
+  ResolutionProposed,
+  SeverityChangeReason,
+  SeverityLowered,
+  SeverityLoweringReason,
+  SeverityRaised,
+  SlaBreached,
+  SlaClockStopped,
+} from './events.js'
+export { ComplaintId, RepairOrderId, VehicleId } from './ids.js'
+export {
+  type ComplaintApprovalTier,
+  type ComplaintPolicy,
+  defaultComplaintPolicy,
+  requiredApprover,
+} from './policy.js'
+export * from './projections/index.js'
+export { ComplaintActor, ComplaintRole, complaintRoles } from './roles.js'
+export {
+  deadlineMs,
+  elapsedMs,
+  isNewlyBreached,
+  type SlaClock,
+  SlaClockName,
+  SlaTargets,
+  slaClockNames,
+  startedClock,
+  timeLeftMs,
+} from './sla.js'
+export {
+  type Complaint,
+  type ComplaintNotReceived,
+  type ComplaintProposal,
+  type ComplaintStage,
+  type ComplaintState,
+  evolveComplaint,
+  evolveComplaintState,
+  initialComplaintState,
+  isOpenComplaint,
+  receivedComplaint,
+  type SlaClocks,
+} from './state.js'
+export {
+  Compensation,
+  ComplaintChannel,
+  Explanation,
+  higherSeverity,
+  InternalNotice,
+  PauseReason,
+  Percent,
+  RootCause,
+  Severity,
+  severityLabel,
+  severityRank,
+} from './vocabulary.js'

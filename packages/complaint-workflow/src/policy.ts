@@ -1,10 +1,11 @@
-import type { BusinessCalendar } from './calendar.js'
+import { type BusinessCalendar, mainlandChinaCalendar } from './calendar.js'
+import type { ComplaintRole } from './roles.js'
 import type { SlaTargets } from './sla.js'
-import type { Role, Severity } from './vocabulary.js'
+import type { Severity } from './vocabulary.js'
 
 /** Who may approve compensation up to a value (null: no upper limit). */
-export interface ApprovalTier {
-  readonly role: Role
+export interface ComplaintApprovalTier {
+  readonly role: ComplaintRole
   readonly upToFen: number | null
 }
 
@@ -14,13 +15,14 @@ export interface ApprovalTier {
  */
 export interface ComplaintPolicy {
   readonly policyVersion: string
+  /** The business calendar the SLA clocks run on: its zone, opening hours and statutory calendar. */
   readonly calendar: BusinessCalendar
   /** SLA targets in business minutes per severity (docs/domain.md §5 Complaints). */
   readonly slaTargets: Readonly<Record<Severity, SlaTargets>>
   /** Compensation above a tier's limit needs a higher role (docs/domain.md §3 rules). Ordered by limit. */
-  readonly approvalTiers: ReadonlyArray<ApprovalTier>
+  readonly approvalTiers: ReadonlyArray<ComplaintApprovalTier>
   /** Seniority of each role: a role may act for any tier at or below its rank. */
-  readonly roleRank: Readonly<Record<Role, number>>
+  readonly roleRank: Readonly<Record<ComplaintRole, number>>
   /** The highest handling level escalation can reach (docs/domain.md §3: escalation raises the level). */
   readonly maxHandlingLevel: number
   /** Automatic escalation (docs/domain.md §5 Complaints; OEM 升级 / 重大 levels). */
@@ -41,19 +43,12 @@ const WORKING_DAY = 24 * HOUR
 /**
  * Defaults from docs/domain.md: confirm within 24 h, investigate within 48 h, resolve within 5 working
  * days for 一般 general complaints; 升级 and 重大 complaints get tighter targets (library choice).
- * The clock runs all day on Monday–Friday in China time; the application adds the year's holidays
- * and 调休 make-up workdays.
+ * The clock runs all day on the working days of mainland China in Asia/Shanghai: Monday–Friday,
+ * without the statutory public holidays, plus the weekend days worked in their place (调休).
  */
 export const defaultComplaintPolicy: ComplaintPolicy = {
-  policyVersion: 'complaint-policy/2026-1',
-  calendar: {
-    utcOffsetMinutes: 8 * HOUR,
-    workingWeekdays: [1, 2, 3, 4, 5],
-    opensAtMinute: 0,
-    closesAtMinute: WORKING_DAY,
-    holidays: [],
-    makeUpWorkdays: [],
-  },
+  policyVersion: 'complaint-policy/2026-2',
+  calendar: mainlandChinaCalendar,
   slaTargets: {
     general: { response: 24 * HOUR, investigation: 48 * HOUR, resolution: 5 * WORKING_DAY },
     escalated: { response: 12 * HOUR, investigation: 24 * HOUR, resolution: 3 * WORKING_DAY },
@@ -95,7 +90,7 @@ export const defaultComplaintPolicy: ComplaintPolicy = {
 }
 
 /** The lowest role allowed to approve compensation worth `valueFen`. */
-export const requiredApprover = (policy: ComplaintPolicy, valueFen: number): Role => {
+export const requiredApprover = (policy: ComplaintPolicy, valueFen: number): ComplaintRole => {
   const tier =
     policy.approvalTiers.find((t) => t.upToFen === null || valueFen <= t.upToFen) ??
     policy.approvalTiers.at(-1)

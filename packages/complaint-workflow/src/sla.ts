@@ -1,6 +1,6 @@
+import { epochMs, type Instant } from '@dealer-crm/eventsourcing'
 import * as t from 'io-ts'
 import { addBusinessMs, type BusinessCalendar, businessMsBetween } from './calendar.js'
-import { epochMs, type Instant } from './values.js'
 
 /**
  * The three SLA clocks of a complaint (docs/domain.md §5 Complaints, dealer deadlines): the first

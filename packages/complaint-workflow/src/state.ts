@@ -1,13 +1,13 @@
+import type { CustomerId, Fen, Instant, PositiveInt, StaffId } from '@dealer-crm/eventsourcing'
 import type { ComplaintEvent, ComplaintReceived } from './events.js'
-import type { ComplaintId, CustomerId, StaffId } from './ids.js'
+import type { ComplaintId } from './ids.js'
+import type { ComplaintRole } from './roles.js'
 import { type SlaClock, type SlaClockName, type SlaTargets, startedClock } from './sla.js'
-import type { Instant } from './values.js'
 import {
   type Compensation,
   type Explanation,
   higherSeverity,
   type PauseReason,
-  type Role,
   type RootCause,
   type Severity,
 } from './vocabulary.js'
@@ -16,7 +16,7 @@ import {
  * Where a complaint stands in the procedure of docs/domain.md §3. `negotiating` is the stage a
  * rejected resolution or an unsatisfied follow-up call returns to: a new proposal is needed.
  */
-export type Stage =
+export type ComplaintStage =
   | 'received'
   | 'acknowledged'
   | 'confirmed'
@@ -29,19 +29,19 @@ export type Stage =
   | 'followed-up'
   | 'closed'
 
-export interface Proposal {
-  readonly proposalNo: number
+export interface ComplaintProposal {
+  readonly proposalNo: PositiveInt
   readonly compensation: ReadonlyArray<Compensation>
   readonly explanations: ReadonlyArray<Explanation>
-  readonly compensationValue: number
-  readonly requiredApprover: Role
+  readonly compensationValue: Fen
+  readonly requiredApprover: ComplaintRole
   readonly approvedBy: StaffId | null
 }
 
 export type SlaClocks = Readonly<Record<SlaClockName, SlaClock>>
 
 export interface Complaint {
-  readonly stage: Stage
+  readonly stage: ComplaintStage
   readonly complaintId: ComplaintId
   readonly customerId: CustomerId
   readonly owner: StaffId
@@ -58,7 +58,7 @@ export interface Complaint {
   readonly handlingLevel: number
   readonly clocks: SlaClocks
   readonly pause: { readonly reason: PauseReason; readonly since: Instant } | null
-  readonly proposal: Proposal | null
+  readonly proposal: ComplaintProposal | null
   readonly reopenCount: number
   readonly rootCause: RootCause | null
   /** The latest moment recorded on the complaint; no command may come from before it. */
@@ -66,15 +66,15 @@ export interface Complaint {
 }
 
 /** Before the complaint is received there is nothing but the stream name. */
-export interface NotReceived {
+export interface ComplaintNotReceived {
   readonly stage: 'not-received'
 }
 
-export type ComplaintState = NotReceived | Complaint
+export type ComplaintState = ComplaintNotReceived | Complaint
 
-export const initialState: ComplaintState = { stage: 'not-received' }
+export const initialComplaintState: ComplaintState = { stage: 'not-received' }
 
-export const isOpen = (s: ComplaintState): s is Complaint =>
+export const isOpenComplaint = (s: ComplaintState): s is Complaint =>
   s.stage !== 'not-received' && s.stage !== 'closed'
 
 /** The complaint as it stands right after it was received. */
@@ -105,7 +105,7 @@ export const receivedComplaint = (e: ComplaintReceived): Complaint => {
 }
 
 /** Total: a received complaint is never received again; anything before receipt is ignored. */
-export const evolve = (s: ComplaintState, e: ComplaintEvent): ComplaintState =>
+export const evolveComplaintState = (s: ComplaintState, e: ComplaintEvent): ComplaintState =>
   s.stage !== 'not-received'
     ? evolveComplaint(s, e)
     : e.type === 'ComplaintReceived'
@@ -139,7 +139,7 @@ const restart =
     runningSince: s.pause === null ? at : null,
   })
 
-const stepTo = (stage: Stage, s: Complaint, at: Instant): Complaint => ({ ...s, stage, lastAt: at })
+const stepTo = (stage: ComplaintStage, s: Complaint, at: Instant): Complaint => ({ ...s, stage, lastAt: at })
 
 /** Total: an event that does not fit the complaint leaves it as it was (apart from its time). */
 export const evolveComplaint = (s: Complaint, e: ComplaintEvent): Complaint => {

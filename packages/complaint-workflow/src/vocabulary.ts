@@ -1,11 +1,10 @@
-import { taggedUnion } from '@dealer-crm/eventsourcing'
+import { Fen, PositiveInt, Text, taggedUnion } from '@dealer-crm/eventsourcing'
 import * as t from 'io-ts'
-import { StaffId } from './ids.js'
-import { Fen, Percent, PositiveInt, Text } from './values.js'
+import { ComplaintRole } from './roles.js'
 
 /** How the complaint reached the dealership (docs/domain.md §3: phone, on-site 现场, written). */
-export const Channel = t.keyof({ phone: null, 'on-site': null, written: null }, 'Channel')
-export type Channel = t.TypeOf<typeof Channel>
+export const ComplaintChannel = t.keyof({ phone: null, 'on-site': null, written: null }, 'ComplaintChannel')
+export type ComplaintChannel = t.TypeOf<typeof ComplaintChannel>
 
 /**
  * OEM severity levels (docs/domain.md §5 Complaints): 一般 general, 升级 escalated (repeat complaint,
@@ -25,26 +24,6 @@ export const severityLabel: Readonly<Record<Severity, string>> = {
   escalated: '升级 escalated',
   major: '重大 major',
 }
-
-/** Dealership roles that act on a complaint (docs/domain.md §1 parties), plus the SLA scheduler. */
-export const Role = t.keyof(
-  {
-    system: null,
-    'call-back-staff': null,
-    'service-advisor': null,
-    'customer-manager': null,
-    'duty-manager': null,
-    'service-manager': null,
-    'after-sales-director': null,
-    'general-manager': null,
-  },
-  'Role',
-)
-export type Role = t.TypeOf<typeof Role>
-
-/** Who did it: every command and event names the staff member and the role they acted in. */
-export const Staff = t.type({ id: StaffId, role: Role }, 'Staff')
-export type Staff = t.TypeOf<typeof Staff>
 
 /**
  * Root-cause categories for lessons learned (docs/domain.md §3 typical causes, seed 002; §5: closing
@@ -74,9 +53,25 @@ export const PauseReason = t.keyof(
 )
 export type PauseReason = t.TypeOf<typeof PauseReason>
 
+type PercentValue = t.Branded<number, { readonly Percent: symbol }>
+const isPercent = (u: unknown): u is PercentValue =>
+  typeof u === 'number' && Number.isInteger(u) && u >= 1 && u <= 100
+
+/** A whole discount percentage, 1 to 100. */
+export const Percent = new t.Type<PercentValue, number, unknown>(
+  'Percent',
+  isPercent,
+  (u, c) =>
+    isPercent(u)
+      ? t.success(u)
+      : t.failure(u, c, `expected a whole percentage from 1 to 100, got ${JSON.stringify(u)}`),
+  t.identity,
+)
+export type Percent = t.TypeOf<typeof Percent>
+
 /** Typed compensation a resolution may offer (docs/domain.md §3 negotiate; seed 002 补偿多一点). */
 export const Compensation = taggedUnion('Compensation', 'kind', {
-  apology: t.type({ kind: t.literal('apology'), givenBy: Role }, 'Apology'),
+  apology: t.type({ kind: t.literal('apology'), givenBy: ComplaintRole }, 'Apology'),
   discount: t.type({ kind: t.literal('discount'), percent: Percent, onAmount: Fen }, 'Discount'),
   'price-correction': t.type({ kind: t.literal('price-correction'), amount: Fen }, 'PriceCorrection'),
   'service-voucher': t.type({ kind: t.literal('service-voucher'), amount: Fen }, 'ServiceVoucher'),

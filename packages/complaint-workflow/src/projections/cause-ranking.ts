@@ -3,10 +3,10 @@ import type { ComplaintEvent } from '../events.js'
 import type { RootCause } from '../vocabulary.js'
 
 /** The latest root cause of each closed complaint (a reopened and re-closed complaint counts once). */
-export type CauseTally = Map<string, RootCause>
+export type ComplaintCauseTally = Map<string, RootCause>
 
 /** Root causes of closed complaints, so causes can be ranked (docs/domain.md §5 Complaints). */
-export const causeRankingProjection: Projection<CauseTally, ComplaintEvent> = {
+export const causeRankingProjection: Projection<ComplaintCauseTally, ComplaintEvent> = {
   name: 'complaint-cause-ranking',
   version: 1,
   handles: ['ComplaintClosed'],
@@ -17,7 +17,7 @@ export const causeRankingProjection: Projection<CauseTally, ComplaintEvent> = {
   },
 }
 
-export interface CauseRank {
+export interface ComplaintCauseRank {
   readonly rootCause: RootCause
   readonly complaints: number
   /** This cause's share of all closed complaints, 0–1. */
@@ -27,7 +27,7 @@ export interface CauseRank {
 }
 
 /** The Pareto of root causes: most frequent first (ties by name), with the cumulative share. */
-export const causeRanking = (tally: CauseTally): ReadonlyArray<CauseRank> => {
+export const causeRanking = (tally: ComplaintCauseTally): ReadonlyArray<ComplaintCauseRank> => {
   const counts = new Map<RootCause, number>()
   for (const cause of tally.values()) counts.set(cause, (counts.get(cause) ?? 0) + 1)
   const total = tally.size

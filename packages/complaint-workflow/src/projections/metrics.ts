@@ -3,7 +3,7 @@ import type { ComplaintEvent } from '../events.js'
 import type { SlaClockName } from '../sla.js'
 
 /** Counters behind the complaint metrics of docs/domain.md §5 Complaints, per complaint where it matters. */
-export interface MetricsTally {
+export interface ComplaintMetricsTally {
   readonly received: Set<string>
   /** Business time to acknowledge, excluding pauses. */
   readonly timeToAcknowledge: Map<string, number>
@@ -23,7 +23,7 @@ export interface MetricsTally {
 
 const clockKey = (complaintId: string, clock: SlaClockName) => `${complaintId}/${clock}`
 
-export const metricsProjection: Projection<MetricsTally, ComplaintEvent> = {
+export const complaintMetricsProjection: Projection<ComplaintMetricsTally, ComplaintEvent> = {
   name: 'complaint-metrics',
   version: 1,
   handles: [
@@ -112,7 +112,7 @@ const mean = (values: Iterable<number>): number | null => {
   return all.length === 0 ? null : all.reduce((a, b) => a + b, 0) / all.length
 }
 
-export const complaintMetrics = (m: MetricsTally): ComplaintMetrics => {
+export const complaintMetrics = (m: ComplaintMetricsTally): ComplaintMetrics => {
   const reopenedOnceClosed = [...m.reopened].filter((id) => m.closed.has(id)).length
   const costPerComplaint = ratio(m.compensationCost, m.received.size)
   return {

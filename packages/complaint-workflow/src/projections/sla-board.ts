@@ -1,10 +1,15 @@
-import type { Projection } from '@dealer-crm/eventsourcing'
+import { type Instant, instantOf, type Projection } from '@dealer-crm/eventsourcing'
 import type { BusinessCalendar } from '../calendar.js'
 import type { ComplaintEvent } from '../events.js'
 import { complaintEventTypes } from '../events.js'
 import { deadlineMs, type SlaClockName, slaClockNames, timeLeftMs } from '../sla.js'
-import { type Complaint, type ComplaintState, evolve, initialState, isOpen } from '../state.js'
-import type { Instant } from '../values.js'
+import {
+  type Complaint,
+  type ComplaintState,
+  evolveComplaintState,
+  initialComplaintState,
+  isOpenComplaint,
+} from '../state.js'
 import { type PauseReason, type Severity, severityRank } from '../vocabulary.js'
 
 /** Every complaint as its own events leave it; the board shows the open ones. */
@@ -21,7 +26,7 @@ export const slaBoardProjection: Projection<SlaBoard, ComplaintEvent> = {
   init: () => new Map(),
   apply: (board, event) => {
     const id = event.data.complaintId
-    board.set(id, evolve(board.get(id) ?? initialState, event))
+    board.set(id, evolveComplaintState(board.get(id) ?? initialComplaintState, event))
     return board
   },
 }
@@ -61,7 +66,7 @@ const rowOf = (calendar: BusinessCalendar, c: Complaint, at: Instant): SlaBoardR
     return {
       clock: name,
       timeLeftMs: clock.stopped ? null : timeLeftMs(calendar, clock, at),
-      deadline: deadline === null ? null : new Date(deadline).toISOString(),
+      deadline: deadline === null ? null : instantOf(deadline),
       breached: clock.breached,
     }
   }),
@@ -81,7 +86,7 @@ export const slaBoardAt = (
   at: Instant,
 ): ReadonlyArray<SlaBoardRow> =>
   [...board.values()]
-    .filter(isOpen)
+    .filter(isOpenComplaint)
     .map((c) => rowOf(calendar, c, at))
     .sort(
       (a, b) =>

@@ -1,19 +1,19 @@
-import type { Projection } from '@dealer-crm/eventsourcing'
+import { formatYuan, type Projection } from '@dealer-crm/eventsourcing'
 import { type ComplaintEvent, complaintEventTypes } from '../events.js'
-import { yuan } from '../values.js'
-import { type Staff, severityLabel } from '../vocabulary.js'
+import type { ComplaintActor } from '../roles.js'
+import { severityLabel } from '../vocabulary.js'
 
-export interface TimelineEntry {
+export interface ComplaintTimelineEntry {
   readonly at: string
   readonly type: ComplaintEvent['type']
   /** What happened, in a clerk's words (personal fields are left out). */
   readonly what: string
-  readonly by: Staff | null
+  readonly by: ComplaintActor | null
   readonly streamPosition: number
 }
 
 /** Each complaint's story, step by step, with who did it (docs/domain.md §3 rules: each step records who). */
-export type Timelines = Map<string, TimelineEntry[]>
+export type ComplaintTimelines = Map<string, ComplaintTimelineEntry[]>
 
 const hours = (ms: number): string => `${(ms / 3_600_000).toFixed(1)} business hours`
 
@@ -37,7 +37,7 @@ export const describeComplaintEvent = (e: ComplaintEvent): string => {
         ? `escalated at the top level ${e.data.toLevel}: ${e.data.reason}`
         : `escalated from level ${e.data.fromLevel} to ${e.data.toLevel}: ${e.data.reason}`
     case 'ResolutionProposed':
-      return `resolution no. ${e.data.proposalNo} proposed, worth ${yuan(e.data.compensationValue)}; needs ${e.data.requiredApprover}`
+      return `resolution no. ${e.data.proposalNo} proposed, worth ${formatYuan(e.data.compensationValue)}; needs ${e.data.requiredApprover}`
     case 'ResolutionApproved':
       return `resolution no. ${e.data.proposalNo} approved`
     case 'CustomerAcceptedResolution':
@@ -45,7 +45,7 @@ export const describeComplaintEvent = (e: ComplaintEvent): string => {
     case 'CustomerRejectedResolution':
       return `the customer rejected resolution no. ${e.data.proposalNo}: ${e.data.reason}`
     case 'ResolutionExecuted':
-      return `resolution no. ${e.data.proposalNo} carried out (${yuan(e.data.compensationValue)})`
+      return `resolution no. ${e.data.proposalNo} carried out (${formatYuan(e.data.compensationValue)})`
     case 'GoodwillPointsGranted':
       return `${e.data.points} goodwill points granted`
     case 'FollowUpCallMade':
@@ -67,9 +67,9 @@ export const describeComplaintEvent = (e: ComplaintEvent): string => {
   }
 }
 
-const byOf = (e: ComplaintEvent): Staff | null => ('by' in e.data ? e.data.by : null)
+const byOf = (e: ComplaintEvent): ComplaintActor | null => ('by' in e.data ? e.data.by : null)
 
-export const timelineProjection: Projection<Timelines, ComplaintEvent> = {
+export const complaintTimelineProjection: Projection<ComplaintTimelines, ComplaintEvent> = {
   name: 'complaint-timeline',
   version: 1,
   handles: complaintEventTypes,
