@@ -66,14 +66,6 @@ export const mainlandChinaYears: ReadonlyArray<number> = yearsIn(Object.keys(sta
 /** No search for business time looks further ahead than ten years. */
 const MAX_DAYS = 3660
 
-/** Epoch ms of the local midnight that starts the day containing `ms`. */
-const localDayStart = (calendar: BusinessCalendar, ms: number): number =>
-  startOfDay(new TZDate(ms, calendar.zone)).getTime()
-
-/** Epoch ms of the local midnight that starts the next day (23 or 25 hours later where clocks change). */
-const nextDayStart = (calendar: BusinessCalendar, dayStart: number): number =>
-  addDays(new TZDate(dayStart, calendar.zone), 1).getTime()
-
 /** The local date (YYYY-MM-DD) of a local day that starts at `dayStart`. */
 export const localDate = (calendar: BusinessCalendar, dayStart: number): string =>
   businessDate(instantOf(dayStart), calendar.zone)
@@ -90,23 +82,72 @@ export const isWorkingDay = (calendar: BusinessCalendar, dayStart: number): bool
   return calendar.workingWeekdays.includes(getDay(new TZDate(dayStart, calendar.zone)))
 }
 
-/** The opening window of a working day, or null on a day off (opening hours are local wall-clock time). */
-const openWindow = (calendar: BusinessCalendar, dayStart: number): readonly [number, number] | null => {
-  if (calendar.closesAtMinute <= calendar.opensAtMinute || !isWorkingDay(calendar, dayStart)) return null
-  const day = new TZDate(dayStart, calendar.zone)
+/** One local day of a calendar: where the next one starts, and its opening window (null on a day off). */
+interface CalendarDay {
+  readonly next: number
+  readonly window: readonly [number, number] | null
+}
+
+/**
+ * The days a calendar has been asked about, by the epoch ms of their local midnight. Reading a day in a
+ * time zone takes the zone's rules (Intl), so each day is worked out once per calendar value.
+ */
+const knownDays = new WeakMap<BusinessCalendar, Map<number, CalendarDay>>()
+
+/** The local midnight before each quarter of an hour a calendar was asked about (zone offsets are whole quarters). */
+const knownDayStarts = new WeakMap<BusinessCalendar, Map<number, number>>()
+
+const QUARTER_HOUR_MS = 900_000
+
+const memoOf = <V>(memos: WeakMap<BusinessCalendar, Map<number, V>>, calendar: BusinessCalendar) => {
+  const known = memos.get(calendar)
+  if (known !== undefined) return known
+  const fresh = new Map<number, V>()
+  memos.set(calendar, fresh)
+  return fresh
+}
+
+const calendarDay = (calendar: BusinessCalendar, dayStart: number): CalendarDay => {
+  const days = memoOf(knownDays, calendar)
+  const known = days.get(dayStart)
+  if (known !== undefined) return known
+  const local = new TZDate(dayStart, calendar.zone)
+  // Opening hours are local wall-clock time (23 or 25 hours in a day where clocks change).
   const at = (minute: number) =>
-    new TZDate(day.getFullYear(), day.getMonth(), day.getDate(), 0, minute, calendar.zone).getTime()
-  return [at(calendar.opensAtMinute), at(calendar.closesAtMinute)]
+    new TZDate(local.getFullYear(), local.getMonth(), local.getDate(), 0, minute, calendar.zone).getTime()
+  const day: CalendarDay = {
+    next: addDays(local, 1).getTime(),
+    window:
+      calendar.closesAtMinute > calendar.opensAtMinute && isWorkingDay(calendar, dayStart)
+        ? [at(calendar.opensAtMinute), at(calendar.closesAtMinute)]
+        : null,
+  }
+  days.set(dayStart, day)
+  return day
 }
 
 /** Business milliseconds between two moments: only opening hours of working days count. */
 export const businessMsBetween = (calendar: BusinessCalendar, fromMs: number, toMs: number): number => {
   let total = 0
-  for (let day = localDayStart(calendar, fromMs); day < toMs; day = nextDayStart(calendar, day)) {
-    const window = openWindow(calendar, day)
+  for (let start = localDayStart(calendar, fromMs); start < toMs; ) {
+    const { next, window } = calendarDay(calendar, start)
     if (window !== null) total += Math.max(0, Math.min(toMs, window[1]) - Math.max(fromMs, window[0]))
+    start = next
   }
   return total
+}
+
+/** Epoch ms of the local midnight that starts the day containing `ms`. */
+const localDayStart = (calendar: BusinessCalendar, ms: number): number => {
+  const starts = memoOf(knownDayStarts, calendar)
+  const quarter = Math.floor(ms / QUARTER_HOUR_MS)
+  const known = starts.get(quarter)
+  // A day start is reused only where it is right for `ms` too (a quarter hour never spans two days,
+  // but an offset that is not a whole quarter could make one).
+  if (known !== undefined && known <= ms && ms < calendarDay(calendar, known).next) return known
+  const start = startOfDay(new TZDate(ms, calendar.zone)).getTime()
+  starts.set(quarter, start)
+  return start
 }
 
 /**
@@ -119,9 +160,10 @@ export const addBusinessMs = (
   businessMs: number,
 ): number | null => {
   let remaining = Math.max(0, businessMs)
-  let day = localDayStart(calendar, fromMs)
-  for (let i = 0; i < MAX_DAYS; i++, day = nextDayStart(calendar, day)) {
-    const window = openWindow(calendar, day)
+  let dayStart = localDayStart(calendar, fromMs)
+  for (let i = 0; i < MAX_DAYS; i++) {
+    const { next, window } = calendarDay(calendar, dayStart)
+    dayStart = next
     if (window === null) continue
     const start = Math.max(fromMs, window[0])
     if (start >= window[1]) continue

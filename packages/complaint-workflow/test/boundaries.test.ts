@@ -7,18 +7,17 @@ import {
   type ComplaintEvent,
   type ComplaintPolicy,
   complaintDecider,
-  decider,
   defaultComplaintPolicy,
   type Severity,
   type SlaClockName,
-  type Staff,
-  type StaffId,
 } from '../src/index.js'
+import type { ComplaintActorInput } from '../src/testing.js'
 import {
   acknowledge,
   analyse,
   approve,
   confirm,
+  decider,
   escalate,
   evaluateAt,
   historyOf,
@@ -38,8 +37,8 @@ const MINUTE = 60_000
 const DAY = 86_400_000
 const HOUR = 60
 const plus = (at: string, ms: number) => new Date(Date.parse(at) + ms).toISOString()
-const director: Staff = { id: 'director-zhao' as StaffId, role: 'after-sales-director' }
-const generalManager: Staff = { id: 'gm-zhou' as StaffId, role: 'general-manager' }
+const director: ComplaintActorInput = { id: 'director-zhao', role: 'after-sales-director' }
+const generalManager: ComplaintActorInput = { id: 'gm-zhou', role: 'general-manager' }
 
 describe('the default complaint policy is the rules of docs/domain.md', () => {
   const domain = readFileSync(new URL('../../../docs/domain.md', import.meta.url), 'utf8')
@@ -53,7 +52,8 @@ describe('the default complaint policy is the rules of docs/domain.md', () => {
       resolution: 5 * 24 * HOUR,
     })
     expect(defaultComplaintPolicy.calendar.workingWeekdays).toEqual([1, 2, 3, 4, 5])
-    expect(defaultComplaintPolicy.calendar.utcOffsetMinutes).toBe(8 * HOUR)
+    expect(defaultComplaintPolicy.calendar.zone).toBe('Asia/Shanghai')
+    expect(defaultComplaintPolicy.calendar.statutory).toBe('mainland-china')
   })
 
   it('§5 Complaints, OEM levels: 升级 and 重大 are served faster than 一般 (a library choice of how much)', () => {
@@ -187,9 +187,30 @@ describe('the handling level: up to 3 (docs/domain.md §3 escalation raises the 
 })
 
 /**
+ * Mainland China's 2026 public holidays and make-up working days around the receipts below, written out
+ * from the State Council's notice (国办发明电〔2025〕7号, gov.cn content_7047091), apart from the package
+ * the calendar reads them from: Spring Festival 15–23 February (14 and 28 February worked), Mid-Autumn
+ * 25–27 September, National Day 1–7 October (20 September and 10 October worked).
+ */
+const statutory2026 = {
+  holidays: [
+    ...['15', '16', '17', '18', '19', '20', '21', '22', '23'].map((d) => `2026-02-${d}`),
+    '2026-09-25',
+    '2026-09-26',
+    '2026-09-27',
+    ...['01', '02', '03', '04', '05', '06', '07'].map((d) => `2026-10-${d}`),
+  ],
+  workdays: ['2026-02-14', '2026-02-28', '2026-09-20', '2026-10-10'],
+}
+
+/** Asia/Shanghai keeps UTC+8 all year (no daylight saving), so its local time is UTC plus 8 hours. */
+const SHANGHAI_OFFSET = 8 * HOUR
+
+/**
  * The deadline of a clock worked out here, minute by minute, from the calendar's plain words: a minute
- * counts when its local day is a make-up workday, or a working weekday that is not a holiday, and it lies
- * within the opening hours. Returns the moment the target is reached, and the first business moment after
+ * counts when its local day is one of the dealership's make-up workdays, or not one of its holidays and
+ * a statutory make-up workday or a working weekday that is not a statutory holiday, and it lies within
+ * the opening hours. Returns the moment the target is reached, and the first business moment after
  * it (the first moment past the target: a breach needs business time beyond the target, so a deadline
  * reached on Friday evening is breached only when the clock runs again on Monday).
  */
@@ -199,11 +220,15 @@ const deadline = (
   targetMinutes: number,
 ): { readonly reached: number; readonly runsAgain: number } => {
   const counts = (minuteStart: number): boolean => {
-    const local = new Date(minuteStart + calendar.utcOffsetMinutes * MINUTE)
+    const local = new Date(minuteStart + SHANGHAI_OFFSET * MINUTE)
     const date = local.toISOString().slice(0, 10)
+    const china = calendar.statutory === 'mainland-china'
     const working =
       calendar.makeUpWorkdays.includes(date) ||
-      (!calendar.holidays.includes(date) && calendar.workingWeekdays.includes(local.getUTCDay()))
+      (!calendar.holidays.includes(date) &&
+        ((china && statutory2026.workdays.includes(date)) ||
+          (!(china && statutory2026.holidays.includes(date)) &&
+            calendar.workingWeekdays.includes(local.getUTCDay()))))
     const minuteOfDay = local.getUTCHours() * 60 + local.getUTCMinutes()
     return working && minuteOfDay >= calendar.opensAtMinute && minuteOfDay < calendar.closesAtMinute
   }
@@ -219,7 +244,8 @@ const deadline = (
 }
 
 const officeHours: BusinessCalendar = {
-  utcOffsetMinutes: 8 * HOUR,
+  zone: 'Asia/Shanghai',
+  statutory: 'mainland-china',
   workingWeekdays: [1, 2, 3, 4, 5],
   opensAtMinute: 9 * HOUR,
   closesAtMinute: 18 * HOUR,
@@ -228,7 +254,7 @@ const officeHours: BusinessCalendar = {
 }
 
 const calendars: ReadonlyArray<readonly [string, ComplaintPolicy]> = [
-  ['the default calendar (Monday–Friday, all day)', defaultComplaintPolicy],
+  ['the default calendar (mainland China, Monday–Friday, all day)', defaultComplaintPolicy],
   [
     'office hours 09:00–18:00 with a Wednesday–Thursday holiday and a make-up Saturday',
     { ...defaultComplaintPolicy, policyVersion: 'office-hours', calendar: officeHours },
@@ -240,6 +266,11 @@ const receipts = [
   ['Tuesday 17:45 (just before closing, a holiday ahead)', '2026-03-03T17:45:00+08:00'],
   ['Friday 20:00 (after closing)', '2026-03-06T20:00:00+08:00'],
   ['Saturday 10:00 (a make-up workday)', '2026-03-07T10:00:00+08:00'],
+  [
+    'Friday 13 February 10:00 (Spring Festival ahead, Saturday 14 February worked)',
+    '2026-02-13T10:00:00+08:00',
+  ],
+  ['Wednesday 23 September 15:00 (Mid-Autumn and National Day ahead)', '2026-09-23T15:00:00+08:00'],
 ] as const
 
 /** The steps that stop the clocks before `clock`, so that only `clock` can be breached at its deadline. */
@@ -251,7 +282,7 @@ const onlyRunning = (clock: SlaClockName, at: string): ReadonlyArray<ComplaintCo
       : [acknowledge(at), confirm(at), analyse(at, { severity: 'general' })]
 
 /** The events the commands produce under a policy; fails loudly if one is refused. */
-const historyUnder = (policy: ComplaintPolicy, ...commands: ReadonlyArray<ComplaintCommand>) => {
+const complaintHistoryUnder = (policy: ComplaintPolicy, ...commands: ReadonlyArray<ComplaintCommand>) => {
   const rules = complaintDecider(policy)
   const history: ComplaintEvent[] = []
   for (const command of commands) {
@@ -284,7 +315,7 @@ describe('SLA breaches at exactly the deadline (docs/domain.md §5 Complaints: b
             ])(
               `received ${receiptName}, ${severity}, ${clock} (${target} min): %s, breached %j`,
               (_moment, at, breached) => {
-                const history = historyUnder(
+                const history = complaintHistoryUnder(
                   policy,
                   receive(receivedAt, { severity }),
                   ...onlyRunning(clock, receivedAt).map((c) =>

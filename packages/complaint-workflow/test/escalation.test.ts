@@ -1,13 +1,15 @@
 import { deciderSpec } from '@dealer-crm/testing'
 import { describe, expect, it } from 'vitest'
-import { complaintDecider, decider, defaultComplaintPolicy } from '../src/index.js'
+import { complaintDecider, defaultComplaintPolicy } from '../src/index.js'
 import {
   advisor,
   analyse,
   approve,
   complaintId,
   contact,
+  decider,
   escalate,
+  expected,
   historyOf,
   mondayAt,
   propose,
@@ -23,33 +25,35 @@ describe('manual escalation raises the handling level (docs/domain.md §3 princi
     spec
       .given(historyOf(receive(mondayAt(0))))
       .when(escalate(mondayAt(1)))
-      .then([
-        {
-          type: 'ComplaintEscalated',
-          data: {
-            complaintId,
-            trigger: 'manual',
-            reason: 'the customer asks for the manager',
-            fromLevel: 1,
-            toLevel: 2,
-            by: advisor,
-            at: mondayAt(1),
-            policyVersion: defaultComplaintPolicy.policyVersion,
+      .then(
+        expected([
+          {
+            type: 'ComplaintEscalated',
+            data: {
+              complaintId,
+              trigger: 'manual',
+              reason: 'the customer asks for the manager',
+              fromLevel: 1,
+              toLevel: 2,
+              by: advisor,
+              at: mondayAt(1),
+              policyVersion: defaultComplaintPolicy.policyVersion,
+            },
           },
-        },
-        {
-          type: 'SeverityRaised',
-          data: {
-            complaintId,
-            from: 'general',
-            to: 'escalated',
-            reason: 'escalation',
-            slaTargets: defaultComplaintPolicy.slaTargets.escalated,
-            at: mondayAt(1),
-            policyVersion: defaultComplaintPolicy.policyVersion,
+          {
+            type: 'SeverityRaised',
+            data: {
+              complaintId,
+              from: 'general',
+              to: 'escalated',
+              reason: 'escalation',
+              slaTargets: defaultComplaintPolicy.slaTargets.escalated,
+              at: mondayAt(1),
+              policyVersion: defaultComplaintPolicy.policyVersion,
+            },
           },
-        },
-      ])
+        ]),
+      )
   })
 
   it('refuses to go above the top handling level', () => {

@@ -1,7 +1,16 @@
 import { ERASED_KEY, isErased, PII_KEY, project } from '@dealer-crm/eventsourcing'
 import { describe, expect, it } from 'vitest'
-import { type ComplaintEvent, complaintWorkflowEvents, decider, timelineProjection } from '../src/index.js'
-import { close, contact, customerId, followUp, historyOf, mondayAt, throughExecution } from './fixtures.js'
+import { type ComplaintEvent, complaintEvents, complaintTimelineProjection } from '../src/index.js'
+import {
+  close,
+  contact,
+  customerId,
+  decider,
+  followUp,
+  historyOf,
+  mondayAt,
+  throughExecution,
+} from './fixtures.js'
 
 const history = historyOf(
   ...throughExecution(),
@@ -10,7 +19,7 @@ const history = historyOf(
   contact(mondayAt(10), 'The noise is back'),
 )
 
-const encode = (e: ComplaintEvent): unknown => complaintWorkflowEvents.get(e.type)?.codec.encode(e.data)
+const encode = (e: ComplaintEvent): unknown => complaintEvents.get(e.type)?.codec.encode(e.data)
 
 /** What a store returns once the customer's key is destroyed: every personal field erased. */
 const forgotten = (value: unknown): unknown =>
@@ -32,14 +41,14 @@ describe('personal data (ARCHITECTURE.md audit and privacy)', () => {
       'ComplaintReopened',
     ])
     for (const e of personal) {
-      const subject = complaintWorkflowEvents.get(e.type)?.subject
+      const subject = complaintEvents.get(e.type)?.subject
       expect(subject?.(e.data as never)).toBe(customerId)
     }
   })
 
   it('replays a forgotten customer to the same state and a timeline without the erased values', () => {
     const erased = history.map((e): ComplaintEvent => {
-      const decoded = complaintWorkflowEvents.get(e.type)?.decodeVersion(1, forgotten(encode(e)))
+      const decoded = complaintEvents.get(e.type)?.decodeVersion(1, forgotten(encode(e)))
       if (decoded?._tag !== 'Right') throw new Error(`${e.type} did not decode`)
       return { type: e.type, data: decoded.right } as ComplaintEvent
     })
@@ -66,8 +75,8 @@ describe('personal data (ARCHITECTURE.md audit and privacy)', () => {
         hash: '',
       },
     }))
-    expect(project(timelineProjection, withMetadata).get(String(received?.data.complaintId))).toHaveLength(
-      erased.length,
-    )
+    expect(
+      project(complaintTimelineProjection, withMetadata).get(String(received?.data.complaintId)),
+    ).toHaveLength(erased.length)
   })
 })

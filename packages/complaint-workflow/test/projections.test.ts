@@ -7,11 +7,11 @@ import {
   causeRanking,
   causeRankingProjection,
   complaintMetrics,
+  complaintMetricsProjection,
+  complaintTimelineProjection,
   defaultComplaintPolicy,
-  metricsProjection,
   slaBoardAt,
   slaBoardProjection,
-  timelineProjection,
 } from '../src/index.js'
 import {
   acknowledge,
@@ -130,7 +130,7 @@ describe('the SLA board', () => {
 
 describe("the complaint's timeline", () => {
   it('tells each step in order with who did it, without personal data', () => {
-    const timelines = project(timelineProjection, all)
+    const timelines = project(complaintTimelineProjection, all)
     const timeline = timelines.get('complaint-0001') ?? []
     expect(timeline.map((t) => t.type)).toEqual(resolvedAndClosed.map((e) => e.type))
     expect(timeline[0]).toMatchObject({
@@ -155,7 +155,7 @@ describe('the cause ranking', () => {
 
 describe('the complaint metrics (docs/domain.md §5 Complaints)', () => {
   it('measures acknowledgement, resolution excluding pauses, SLA attainment and the rates', () => {
-    const metrics = complaintMetrics(project(metricsProjection, all))
+    const metrics = complaintMetrics(project(complaintMetricsProjection, all))
     expect(metrics).toEqual({
       complaints: 6,
       meanTimeToAcknowledgeMs: HOUR,
@@ -169,7 +169,7 @@ describe('the complaint metrics (docs/domain.md §5 Complaints)', () => {
   })
 
   it('has no rates before any complaint', () => {
-    expect(complaintMetrics(project(metricsProjection, []))).toMatchObject({
+    expect(complaintMetrics(project(complaintMetricsProjection, []))).toMatchObject({
       complaints: 0,
       slaAttainment: null,
       escalationRate: null,

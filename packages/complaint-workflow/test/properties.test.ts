@@ -9,8 +9,7 @@ import {
   type ComplaintPolicy,
   type ComplaintState,
   complaintDecider,
-  complaintWorkflowEvents,
-  decider,
+  complaintEvents,
   defaultComplaintPolicy,
   elapsedMs,
   type Severity,
@@ -21,11 +20,11 @@ import {
 } from '../src/index.js'
 import {
   complaintCommandArb,
-  complaintCommandSequence,
+  complaintCommandsArb,
   complaintHistoryArb,
   complaintPolicyArb,
 } from '../src/testing.js'
-import { complaintId, historyOf, mondayAt, receive } from './fixtures.js'
+import { complaintId, decider, historyOf, mondayAt, receive } from './fixtures.js'
 
 const numRuns = 150
 
@@ -85,7 +84,7 @@ const policies = fc.oneof(fc.constant(defaultComplaintPolicy), complaintPolicyAr
 
 /** A policy and a sequence aimed at its bounds (approval limits, the moments SLA targets are reached). */
 const policyAndSequence = policies.chain((policy) =>
-  fc.tuple(fc.constant(policy), complaintCommandSequence({ policy })),
+  fc.tuple(fc.constant(policy), complaintCommandsArb({ policy })),
 )
 
 /** The severity the history leaves, read from the events alone. */
@@ -208,7 +207,7 @@ describe('properties over random command sequences (docs/domain.md §3, §5 Comp
     for (const [policy, commands] of fc.sample(policyAndSequence, { numRuns: 200, seed: 18 }))
       for (const step of runCommands(complaintDecider(policy), commands)) {
         const clocks = clocksOf(step.before)
-        if (clocks === null || step.command.type !== 'EvaluateAt' || !step.outcome.ok) continue
+        if (clocks === null || step.command.type !== 'EvaluateComplaint' || !step.outcome.ok) continue
         for (const name of slaClockNames) {
           const clock = clocks[name]
           if (clock.stopped || clock.breached) continue
@@ -334,7 +333,7 @@ describe('properties over random command sequences (docs/domain.md §3, §5 Comp
 
   it('records who did each step: every event of a command that names a person names its author', () => {
     fc.assert(
-      fc.property(complaintCommandSequence(), (commands) => {
+      fc.property(complaintCommandsArb(), (commands) => {
         for (const step of runCommands(decider, commands)) {
           if (!step.outcome.ok) continue
           for (const e of step.outcome.events)
@@ -359,9 +358,9 @@ describe('properties over random command sequences (docs/domain.md §3, §5 Comp
   it('replays the stored events (encoded as JSON, decoded through the registry) to the state the handler returned', async () => {
     await checkReplayDeterminism({
       decider,
-      registry: complaintWorkflowEvents,
+      registry: complaintEvents,
       streamName: `complaint-${complaintId}`,
-      commands: complaintCommandSequence({ complaintId }),
+      commands: complaintCommandsArb({ complaintId }),
       numRuns: 100,
     })
   })

@@ -5,7 +5,6 @@ import {
   type ComplaintCommand,
   type ComplaintEvent,
   complaintDecider,
-  decider,
   defaultComplaintPolicy,
   elapsedMs,
 } from '../src/index.js'
@@ -14,8 +13,10 @@ import {
   advisor,
   analyse,
   approve,
+  command,
   complaintId,
   confirm,
+  decider,
   escalate,
   execute,
   followUp,
@@ -137,7 +138,7 @@ describe('the analysis sets the severity, up or down, never below its floor (doc
     const reopened = historyOf(
       ...throughExecution(),
       followUp(mondayAt(8)),
-      {
+      command({
         type: 'CloseComplaint',
         data: {
           complaintId,
@@ -148,11 +149,11 @@ describe('the analysis sets the severity, up or down, never below its floor (doc
           by: serviceManager,
           at: mondayAt(9),
         },
-      },
-      {
+      }),
+      command({
         type: 'RecordCustomerContact',
         data: { complaintId, channel: 'phone', note: 'The noise is back', by: advisor, at: mondayAt(10) },
-      },
+      }),
       confirm(mondayAt(11)),
       analyse(mondayAt(12), { severity: 'major' }),
     )
@@ -227,30 +228,34 @@ describe('media and 12315 words in everything the customer says (docs/domain.md 
     const executed = historyOf(...throughExecution())
     const unsatisfied = spec
       .given(executed)
-      .when({
-        type: 'RecordFollowUpCall',
-        data: {
-          complaintId,
-          satisfied: false,
-          customerSaid: 'Still noisy, I will call 12315',
-          by: advisor,
-          at: mondayAt(8),
-        },
-      })
+      .when(
+        command({
+          type: 'RecordFollowUpCall',
+          data: {
+            complaintId,
+            satisfied: false,
+            customerSaid: 'Still noisy, I will call 12315',
+            by: advisor,
+            at: mondayAt(8),
+          },
+        }),
+      )
       .events()
     expect(types(unsatisfied)).toEqual(['FollowUpCallMade', 'ComplaintEscalated', 'SeverityRaised'])
     const satisfied = spec
       .given(executed)
-      .when({
-        type: 'RecordFollowUpCall',
-        data: {
-          complaintId,
-          satisfied: true,
-          customerSaid: 'No need for 12315 now',
-          by: advisor,
-          at: mondayAt(8),
-        },
-      })
+      .when(
+        command({
+          type: 'RecordFollowUpCall',
+          data: {
+            complaintId,
+            satisfied: true,
+            customerSaid: 'No need for 12315 now',
+            by: advisor,
+            at: mondayAt(8),
+          },
+        }),
+      )
       .events()
     expect(types(satisfied)).toEqual(['FollowUpCallMade'])
   })
@@ -260,10 +265,12 @@ describe('media and 12315 words in everything the customer says (docs/domain.md 
     expect(types(history)).toEqual(['ComplaintReceived', 'ComplaintEscalated'])
     const events = spec
       .given(history)
-      .when({
-        type: 'RecordCustomerContact',
-        data: { complaintId, channel: 'phone', note: 'the lawyer again', by: advisor, at: mondayAt(1) },
-      })
+      .when(
+        command({
+          type: 'RecordCustomerContact',
+          data: { complaintId, channel: 'phone', note: 'the lawyer again', by: advisor, at: mondayAt(1) },
+        }),
+      )
       .events()
     expect(types(events)).toEqual(['CustomerContacted'])
   })

@@ -1,16 +1,25 @@
 import { describe, expect, it } from 'vitest'
-import type { ComplaintCommand, RepairOrderId, Staff, StaffId, VehicleId } from '../src/index.js'
-import { decider } from '../src/index.js'
-import { accept, callBack, complaintId, customerId, historyOf, serviceManager } from './fixtures.js'
+import type { ComplaintActorInput, ComplaintCommandInput } from '../src/testing.js'
+
+import {
+  accept,
+  callBack,
+  command,
+  complaintId,
+  customerId,
+  decider,
+  historyOf,
+  serviceManager,
+} from './fixtures.js'
 
 // Seed 002 §2.6 (docs/domain.md §3 worked case): air-conditioner noise missed at the first inspection; the
 // blower motor quoted at about ¥200 turns out to cost over ¥1,000; the customer blames the first
 // incomplete inspection.
-const serviceAdvisor: Staff = { id: 'advisor-sun' as StaffId, role: 'service-advisor' }
+const serviceAdvisor: ComplaintActorInput = { id: 'advisor-sun', role: 'service-advisor' }
 const day = (d: number, hour: number) => `2026-03-0${d}T${String(hour).padStart(2, '0')}:00:00+08:00`
 
 describe("the seed's worked case: an air conditioner that still makes a noise", () => {
-  const theCustomerComplains: ComplaintCommand = {
+  const theCustomerComplains: ComplaintCommandInput = {
     type: 'ReceiveComplaint',
     data: {
       complaintId,
@@ -19,8 +28,8 @@ describe("the seed's worked case: an air conditioner that still makes a noise", 
       account:
         '空调异响, first inspection found nothing; two days later the blower motor was broken, quoted about ¥200, now over ¥1,000',
       remedySought: 'The dealer should pay: the first inspection was incomplete',
-      vehicleId: 'vehicle-0042' as VehicleId,
-      repairOrderId: 'ro-2026-0311' as RepairOrderId,
+      vehicleId: 'vehicle-0042',
+      repairOrderId: 'ro-2026-0311',
       owner: serviceAdvisor.id,
       severity: 'general',
       safetyRelated: false,
@@ -29,7 +38,7 @@ describe("the seed's worked case: an air conditioner that still makes a noise", 
       at: day(4, 10),
     },
   }
-  const steps: ReadonlyArray<ComplaintCommand> = [
+  const steps: ReadonlyArray<ComplaintCommandInput> = [
     theCustomerComplains,
     { type: 'AcknowledgeComplaint', data: { complaintId, by: serviceAdvisor, at: day(4, 10) } },
     {
@@ -110,7 +119,7 @@ describe("the seed's worked case: an air conditioner that still makes a noise", 
     },
   ]
 
-  const history = historyOf(...steps)
+  const history = historyOf(...steps.map(command))
 
   it('is received on site with the repair order and handled step by step to the internal notice', () => {
     expect(history.map((e) => e.type)).toEqual([

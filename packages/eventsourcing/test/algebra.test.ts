@@ -6,12 +6,18 @@ describe('inSequence: the steps of one decision, each on the state the events be
 
   it('gives every step the state after the events of the steps before it', () => {
     const seen: number[] = []
+    const step =
+      (events: (now: number) => ReadonlyArray<number>) =>
+      (now: number): ReadonlyArray<number> => {
+        seen.push(now)
+        return events(now)
+      }
     const events = inSequence(
       evolve,
       10,
-      (now) => (seen.push(now), [1, 2]),
-      (now) => (seen.push(now), []),
-      (now) => (seen.push(now), [now]),
+      step(() => [1, 2]),
+      step(() => []),
+      step((now) => [now]),
     )
     expect(seen).toEqual([10, 13, 13])
     expect(events).toEqual([1, 2, 13])
