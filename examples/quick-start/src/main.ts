@@ -6,16 +6,19 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
-  type ComplaintCommand,
-  complaintWorkflowEvents,
-  decider,
+  ComplaintCommand,
+  complaintDecider,
+  complaintEvents,
+  complaintStreamOf,
   defaultComplaintPolicy,
   slaBoardAt,
   slaBoardProjection,
 } from '@dealer-crm/complaint-workflow'
 import {
   auditTrail,
+  decodeCommand,
   handle,
+  instantOf,
   manualClock,
   rebuildProjection,
   renderTrail,
@@ -27,7 +30,7 @@ import { createSqliteEventStore } from '@dealer-crm/store-sqlite'
 export const run = async (path: string, print: (line: string) => void): Promise<void> => {
   // The store stamps `recordedAt` from this clock; here it follows the commands' own times.
   const clock = manualClock('2026-03-01T00:00:00Z')
-  const store = createSqliteEventStore({ path, registry: complaintWorkflowEvents, clock })
+  const store = createSqliteEventStore({ path, registry: complaintEvents, clock })
   const advisor = { id: 'advisor-sun', role: 'service-advisor' }
   const manager = { id: 'manager-li', role: 'service-manager' }
   const at = (day: number, hour: number) =>
@@ -35,8 +38,14 @@ export const run = async (path: string, print: (line: string) => void): Promise<
 
   const airConditioner = 'ac-noise-0311'
   const brakes = 'brake-noise-0312'
+  // Commands arrive as untrusted JSON; the package's codec decodes them (instants to UTC).
+  const decoded = (input: unknown): ComplaintCommand => {
+    const command = decodeCommand(ComplaintCommand, input)
+    if (command._tag === 'Left') throw command.left
+    return command.right
+  }
   const received = (complaintId: string, account: string, safetyRelated: boolean, day: number) =>
-    ({
+    decoded({
       type: 'ReceiveComplaint',
       data: {
         complaintId,
@@ -53,9 +62,9 @@ export const run = async (path: string, print: (line: string) => void): Promise<
         by: advisor,
         at: at(day, 10),
       },
-    }) as ComplaintCommand
+    })
   const step = (type: string, complaintId: string, by: typeof advisor, when: string, data: object = {}) =>
-    ({ type, data: { complaintId, ...data, by, at: when } }) as ComplaintCommand
+    decoded({ type, data: { complaintId, ...data, by, at: when } })
 
   const commands: ReadonlyArray<ComplaintCommand> = [
     received(airConditioner, '空调异响: the blower motor was quoted ¥200, now over ¥1,000', false, 4),
@@ -99,13 +108,14 @@ export const run = async (path: string, print: (line: string) => void): Promise<
     }),
     received(brakes, 'Brakes squeal after the last service', true, 12),
     step('AcknowledgeComplaint', brakes, advisor, at(12, 11)),
-    // A scheduler sends EvaluateAt; the domain records the breach (never a clock inside the domain).
-    step('EvaluateAt', brakes, { id: 'scheduler', role: 'system' }, at(13, 9)),
+    // A scheduler sends EvaluateComplaint; the domain records the breach (never a clock inside the domain).
+    step('EvaluateComplaint', brakes, { id: 'scheduler', role: 'system' }, at(13, 9)),
   ]
 
+  const decider = complaintDecider(defaultComplaintPolicy)
   for (const [i, command] of commands.entries()) {
     clock.set(command.data.at)
-    const result = await handle(store, decider, `complaint-${command.data.complaintId}`, command, {
+    const result = await handle(store, decider, complaintStreamOf(command), command, {
       commandId: `quick-start-${i}`,
       actor: command.data.by,
     })
@@ -114,7 +124,7 @@ export const run = async (path: string, print: (line: string) => void): Promise<
 
   const board = await rebuildProjection(store, slaBoardProjection)
   print('\nSLA board on 13 March, 09:00 (safety first):')
-  for (const row of slaBoardAt(board, defaultComplaintPolicy.calendar, at(13, 9))) {
+  for (const row of slaBoardAt(board, defaultComplaintPolicy.calendar, instantOf(Date.parse(at(13, 9))))) {
     const clocks = row.clocks
       .map((c) =>
         c.breached

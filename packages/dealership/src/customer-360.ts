@@ -13,7 +13,7 @@ import {
   type TouchpointKind,
   type TouchpointOutcome,
 } from '@dealer-crm/customer-lifecycle'
-import { handlesEvent, idOf, type Projection, type RecordedEvent } from '@dealer-crm/eventsourcing'
+import { handlesEvent, idOf, instantOf, type Projection, type RecordedEvent } from '@dealer-crm/eventsourcing'
 import { type Member, memberLedgers, pendingPoints, spendablePoints } from '@dealer-crm/loyalty-points'
 import type { ReferralReward } from '@dealer-crm/referral-verification'
 import type { DealershipEvent } from './registry.js'
@@ -340,7 +340,7 @@ export const customer360Of = (
             debt: member.debt,
             prepaidFen: member.prepaidFen,
           },
-    openComplaints: slaBoardAt(complaints, options.calendar, at),
+    openComplaints: slaBoardAt(complaints, options.calendar, instantOf(Date.parse(at))),
     referralsMade,
     recentTouchpoints,
   }

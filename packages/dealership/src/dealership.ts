@@ -1,7 +1,8 @@
 import {
   type ComplaintState,
   complaintDecider,
-  complaintWorkflowEvents,
+  complaintEvents,
+  complaintStreamOf,
 } from '@dealer-crm/complaint-workflow'
 import {
   type Customer,
@@ -174,7 +175,7 @@ export const createDealership = (options: DealershipOptions): Dealership => {
 
   const lifecycle = overLog(customerLifecycle(policies.customerLifecycle), customerLifecycleEvents)
   const referrals = overLog(referralDecider(policies.referralVerification), referralEvents)
-  const complaints = overLog(complaintDecider(policies.complaintWorkflow), complaintWorkflowEvents)
+  const complaints = overLog(complaintDecider(policies.complaintWorkflow), complaintEvents)
   const loyalty = overLog(loyaltyDecider(policies.loyaltyPoints), loyaltyPointsEvents)
 
   const handleOptions = (o: CommandOptions = {}): HandleOptions => ({ ...o, retry })
@@ -273,13 +274,7 @@ export const createDealership = (options: DealershipOptions): Dealership => {
     },
     complaintWorkflow: async (input, o) => {
       const command = orThrow(decodeComplaintCommand(input))
-      return handle(
-        store,
-        complaints,
-        streamName('complaint', command.data.complaintId),
-        command,
-        handleOptions(o),
-      )
+      return handle(store, complaints, complaintStreamOf(command), command, handleOptions(o))
     },
     loyaltyPoints: async (memberId, input, o) => {
       const id = orThrow(decodeMemberId(memberId))

@@ -1,5 +1,5 @@
 import {
-  type Channel as ComplaintChannel,
+  type ComplaintChannel,
   type ComplaintPolicy,
   defaultComplaintPolicy,
   type Severity,

@@ -1,8 +1,8 @@
 import {
   causeRankingProjection,
-  metricsProjection as complaintMetricsProjection,
+  complaintMetricsProjection,
+  complaintTimelineProjection,
   slaBoardProjection,
-  timelineProjection,
 } from '@dealer-crm/complaint-workflow'
 import {
   churnRiskProjection,
@@ -37,7 +37,7 @@ export const dealershipReadModels = {
   referralMetrics: over(referralMetricsProjection),
   refereeReferrals: over(refereeReferralsProjection),
   slaBoard: over(slaBoardProjection),
-  complaintTimelines: over(timelineProjection),
+  complaintTimelines: over(complaintTimelineProjection),
   complaintCauses: over(causeRankingProjection),
   complaintMetrics: over(complaintMetricsProjection),
   memberLedgers: over(memberLedgers),

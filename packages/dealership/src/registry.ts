@@ -1,4 +1,4 @@
-import { complaintWorkflowEvents } from '@dealer-crm/complaint-workflow'
+import { complaintEvents } from '@dealer-crm/complaint-workflow'
 import { customerLifecycleEvents } from '@dealer-crm/customer-lifecycle'
 import {
   type Clock,
@@ -15,7 +15,7 @@ import { referralEvents } from '@dealer-crm/referral-verification'
 export const dealershipRegistry = mergeRegistries(
   customerLifecycleEvents,
   referralEvents,
-  complaintWorkflowEvents,
+  complaintEvents,
   loyaltyPointsEvents,
 )
 

@@ -316,7 +316,7 @@ export const evaluateComplaints = async (sim: Sim) => {
   for (const complaintId of [...sim.world.openComplaints].sort())
     await complaint(
       sim,
-      { type: 'EvaluateAt', data: { complaintId, by: slaScheduler, at: now(sim) } },
+      { type: 'EvaluateComplaint', data: { complaintId, by: slaScheduler, at: now(sim) } },
       slaScheduler,
     )
 }
