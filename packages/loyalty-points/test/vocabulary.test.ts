@@ -12,7 +12,7 @@ import {
   loyaltyRoles,
   loyaltyStreamOf,
 } from '../src/index.js'
-import { loyaltyCommandInputArb } from '../src/testing.js'
+import { loyaltyCommandInputArb, loyaltyHistoryArb } from '../src/testing.js'
 import { enrol, evaluate, memberId } from './fixtures.js'
 
 // Issue #19: the loyalty package speaks the kernel's vocabulary (one instant codec, one id codec, one actor
@@ -76,6 +76,15 @@ describe('every command names its member card', () => {
       const decoded = decodeCommand(LoyaltyCommand, input)
       expect(decoded._tag === 'Left' && decoded.left.errors.map((e) => e.path)).toEqual(['data.memberId'])
     }
+  })
+
+  it('no event records the member id: the stream names it, and stored shapes stay as they were', () => {
+    fc.assert(
+      fc.property(loyaltyHistoryArb(), (history) => {
+        for (const event of history) expect(event.data).not.toHaveProperty('memberId')
+      }),
+      { numRuns: 100 },
+    )
   })
 
   it('the stream of a command is its member card: member-<memberId>', () => {
