@@ -40,8 +40,8 @@ describe('the CLI on EventStoreDB (test server)', () => {
     expect(r.code).toBe(0)
     expect(JSON.parse(r.stdout)).toMatchObject({
       store: `EventStoreDB ${server.connectionString}`,
-      events: 30,
-      streams: 6,
+      events: 32,
+      streams: 8,
       byCategory: { complaint: 12, customer: 8, referral: 7, member: 3 },
       size: null,
     })
@@ -52,7 +52,7 @@ describe('the CLI on EventStoreDB (test server)', () => {
     const r = await run('verify', '--db', server.connectionString)
     expect(r.code).toBe(0)
     expect(r.stdout.split('\n').slice(0, 2)).toEqual([
-      'verified 30 events in 6 streams: every hash chain is intact',
+      'verified 32 events in 8 streams: every hash chain is intact',
       'global positions increase; no signed head in the store and no --anchor: truncation, reordering and re-hashed streams are not detectable (docs/audit.md)',
     ])
     const kurrent = server.connectionString.replace(/^esdb:/, 'kurrentdb:')
@@ -86,7 +86,7 @@ describe('the CLI on EventStoreDB (test server)', () => {
     const imported = await run('import', exported, '--db', copy)
     expect(imported.code).toBe(0)
     expect(imported.stdout).toMatch(
-      /^imported 30 events of 6 streams and 3 subject keys into SQLite file .*; every hash equals the exported one/,
+      /^imported 32 events of 8 streams and 3 subject keys into SQLite file .*; every hash equals the exported one/,
     )
     expect((await run('trail', liSi.customerId, '--db', copy)).stdout).toContain(liSi.name)
 
@@ -101,10 +101,10 @@ describe('the CLI on EventStoreDB (test server)', () => {
       const r = await run('import', fromSqlite, ...into)
       expect(r.code).toBe(0)
       expect(r.stdout).toMatch(
-        /^imported 30 events of 6 streams and 3 subject keys into EventStoreDB .*; every hash equals the exported one; verified 30 events/,
+        /^imported 32 events of 8 streams and 3 subject keys into EventStoreDB .*; every hash equals the exported one; verified 32 events/,
       )
       // The server stamps its own commit times: the import says so.
-      expect(r.stderr).toContain("note: 30 events got the target's own commit time, not the exported one")
+      expect(r.stderr).toContain("note: 32 events got the target's own commit time, not the exported one")
       const back = join(dir.path, 'second.ndjson')
       expect((await run('export', ...into, '--out', back, '--with-keys')).code).toBe(0)
       const withoutPositions = (file: string) =>

@@ -90,9 +90,9 @@ describe('commands that only read', () => {
     chmodSync(folder, 0o555)
     const before = snapshot(folder)
     const verify = await run('verify', '--db', locked)
-    expect(verify.stderr).toMatch(/^verify: 30 events checked in \d+\.\d s\n$/)
+    expect(verify.stderr).toMatch(/^verify: 32 events checked in \d+\.\d s\n$/)
     expect(verify.code).toBe(0)
-    expect(verify.stdout).toMatch(/^verified 30 events in 6 streams: every hash chain is intact$/m)
+    expect(verify.stdout).toMatch(/^verified 32 events in 8 streams: every hash chain is intact$/m)
     expect((await run('trail', zhangSan.customerId, '--db', locked)).code).toBe(0)
     expect((await run('stats', '--db', locked)).code).toBe(0)
     // As root (permissions ignored) SQLite's read-only mode keeps the file as it was; it may add the
@@ -112,8 +112,8 @@ describe('commands that only read', () => {
       encoding: 'utf8',
       ...(process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {}),
     })
-    expect(child.stderr).toMatch(/^verify: 30 events checked in \d+\.\d s\n$/)
-    expect(child.stdout).toMatch(/^verified 30 events in 6 streams: every hash chain is intact$/m)
+    expect(child.stderr).toMatch(/^verify: 32 events checked in \d+\.\d s\n$/)
+    expect(child.stdout).toMatch(/^verified 32 events in 8 streams: every hash chain is intact$/m)
     expect(child.status).toBe(0)
     expect(snapshot(folder)).toEqual(before)
   })

@@ -47,11 +47,11 @@ describe('stats', () => {
     expect(r.code).toBe(0)
     const stats = json(r.stdout)
     expect(stats).toMatchObject({
-      events: 30,
-      streams: 6,
+      events: 32,
+      streams: 8,
       byCategory: { complaint: 12, customer: 8, referral: 7, member: 3 },
       first: { globalPosition: '1', recordedAt: hoursAfterStart(0) },
-      last: { globalPosition: '30' },
+      last: { globalPosition: '32' },
     })
     expect((stats.byType as Record<string, number>).ProspectRegistered).toBe(3)
     expect((stats.size as { bytes: number }).bytes).toBeGreaterThan(4096)
@@ -60,11 +60,11 @@ describe('stats', () => {
   it('prints the same as a table', async () => {
     const r = await run('stats', '--db', db)
     expect(r.code).toBe(0)
-    expect(r.stdout).toMatch(/^events {3}30$/m)
-    expect(r.stdout).toMatch(/^streams {2}6$/m)
+    expect(r.stdout).toMatch(/^events {3}32$/m)
+    expect(r.stdout).toMatch(/^streams {2}8$/m)
     expect(r.stdout).toMatch(/^│ complaint +│ +12 │$/m)
     expect(r.stdout).toMatch(/^size {5}\d+\.\d KiB \(file/m)
-    expect(r.stderr).toMatch(/^stats: 30 events read in/m)
+    expect(r.stderr).toMatch(/^stats: 32 events read in/m)
   })
 })
 
@@ -190,12 +190,12 @@ describe('verify', () => {
     expect(r.code).toBe(0)
     const [verified, heads, anchor, end] = r.stdout.split('\n')
     expect([verified, heads, end]).toEqual([
-      'verified 30 events in 6 streams: every hash chain is intact',
+      'verified 32 events in 8 streams: every hash chain is intact',
       'global positions have no gaps; no signed head in the store and no --anchor: truncation, reordering and re-hashed streams are not detectable (docs/audit.md)',
       '',
     ])
-    expect(anchor).toMatch(/^anchor to keep: \{"format":1,"position":"30","count":30,"root":"[0-9a-f]{64}",/)
-    expect(r.stderr).toMatch(/^verify: 30 events checked in \d+\.\d s\n$/)
+    expect(anchor).toMatch(/^anchor to keep: \{"format":1,"position":"32","count":32,"root":"[0-9a-f]{64}",/)
+    expect(r.stderr).toMatch(/^verify: 32 events checked in \d+\.\d s\n$/)
   })
 
   it('names the first broken link of a tampered row and exits 1', async () => {
@@ -251,7 +251,7 @@ describe('verify', () => {
     const r = await run('verify', '--db', relinked)
     expect(r.code).toBe(1)
     expect(r.stderr).toContain(
-      `broken link in stream referral-ref-0001 at position 3 (global position 8): prevHash ffffffffffff… does not match the previous event's hash; expected prevHash ${previous.hash} (the previous event's hash), found ${'f'.repeat(64)}`,
+      `broken link in stream referral-ref-0001 at position 3 (global position 10): prevHash ffffffffffff… does not match the previous event's hash; expected prevHash ${previous.hash} (the previous event's hash), found ${'f'.repeat(64)}`,
     )
   })
 })
@@ -261,14 +261,14 @@ describe('export and import', () => {
     const exported = file('with-keys.ndjson')
     const out = await run('export', '--db', db, '--out', exported, '--with-keys')
     expect(out.code).toBe(0)
-    expect(out.stdout).toBe(`exported 30 events of 6 streams and 3 subject keys to ${exported}\n`)
+    expect(out.stdout).toBe(`exported 32 events of 8 streams and 3 subject keys to ${exported}\n`)
     const lines = readFileSync(exported, 'utf8').trimEnd().split('\n')
-    expect(lines).toHaveLength(33)
+    expect(lines).toHaveLength(35)
     const first = json(lines[0] ?? '')
     expect(first).toMatchObject({ streamName: 'customer-zhang-san', streamPosition: 1, globalPosition: '1' })
     expect(JSON.stringify(first.data)).toContain('"$enc"')
     expect(JSON.stringify(first.data)).not.toContain('张三')
-    expect(json(lines[30] ?? '')).toMatchObject({
+    expect(json(lines[32] ?? '')).toMatchObject({
       subjectKey: { subjectId: liSi.customerId, forgottenAt: null },
     })
 
@@ -276,7 +276,7 @@ describe('export and import', () => {
     const imported = await run('import', exported, '--db', copy)
     expect(imported.code).toBe(0)
     expect(imported.stdout).toBe(
-      `imported 30 events of 6 streams and 3 subject keys into SQLite file ${copy}; every hash equals the exported one; verified 30 events in 6 streams: every hash chain is intact\n`,
+      `imported 32 events of 8 streams and 3 subject keys into SQLite file ${copy}; every hash equals the exported one; verified 32 events in 8 streams: every hash chain is intact\n`,
     )
     expect((await storedEvents(copy)).map((e) => [e.eventId, e.hash, e.recordedAt])).toEqual(
       (await storedEvents(db)).map((e) => [e.eventId, e.hash, e.recordedAt]),
@@ -291,9 +291,9 @@ describe('export and import', () => {
   it('without keys, writes to stdout; imported, personal fields read as erased', async () => {
     const r = await run('export', '--db', db)
     expect(r.code).toBe(0)
-    expect(r.stdout.trimEnd().split('\n')).toHaveLength(30)
+    expect(r.stdout.trimEnd().split('\n')).toHaveLength(32)
     expect(r.stderr).toMatch(
-      /exported 30 events of 6 streams \(no keys: personal fields need the same key vault/,
+      /exported 32 events of 8 streams \(no keys: personal fields need the same key vault/,
     )
     const exported = file('no-keys.ndjson')
     writeFileSync(exported, r.stdout)
@@ -313,7 +313,7 @@ describe('export and import', () => {
     expect(r.stderr).toMatch(
       /^dealer-crm: import: SQLite file .*dealer\.db is not empty \(it holds customer-zhang-san at global position 1\); import writes into an empty store only$/m,
     )
-    expect(await storedEvents(db)).toHaveLength(30)
+    expect(await storedEvents(db)).toHaveLength(32)
   })
 
   it('checks the whole file first: a bad line or a broken chain creates nothing', async () => {
@@ -360,7 +360,7 @@ describe('forget', () => {
         'personal fields of li-si now read as erased in 2 of 2 events:',
         '  customer-li-si #1 ProspectRegistered: data.name, data.phone',
         `  referral-${referralId} #1 ReferralRegistered: data.referee.name, data.referee.phone, data.referee.purchase`,
-        'verified 30 events in 6 streams: every hash chain is intact',
+        'verified 32 events in 8 streams: every hash chain is intact',
         '',
       ].join('\n'),
     )

@@ -52,8 +52,8 @@ describe('verify with a signed head, a public key and anchors', () => {
     const r = await run('verify', '--db', signed, '--public-key', publicKey, '--anchor-out', out)
     expect(r.code).toBe(0)
     expect(r.stdout.split('\n').slice(0, 2)).toEqual([
-      'verified 30 events in 6 streams: every hash chain is intact',
-      'global positions have no gaps; the log matches the stored head (30 events, signature valid)',
+      'verified 32 events in 8 streams: every hash chain is intact',
+      'global positions have no gaps; the log matches the stored head (32 events, signature valid)',
     ])
     const kept = parseAnchor(JSON.parse(readFileSync(out, 'utf8')))
     expect(kept).toEqual(head)
@@ -63,8 +63,8 @@ describe('verify with a signed head, a public key and anchors', () => {
     expect(again.code).toBe(0)
     expect(JSON.parse(again.stdout)).toMatchObject({
       ok: true,
-      events: 30,
-      anchor: { format: 1, position: '30', count: 30, root: head.root, keyId: head.keyId },
+      events: 32,
+      anchor: { format: 1, position: '32', count: 32, root: head.root, keyId: head.keyId },
       checked: [
         { source: 'stored head', signature: 'valid' },
         { source: 'anchor 1', signature: 'valid' },
@@ -84,7 +84,7 @@ describe('verify with a signed head, a public key and anchors', () => {
     expect(r.code).toBe(1)
     expect(r.stdout).toBe('')
     expect(finding(r.stderr)).toEqual([
-      `dealer-crm: verify: truncated: the log holds 25 events up to global position 25, but --anchor ${anchor} (30 events to global position 30) covers more: events were deleted`,
+      `dealer-crm: verify: truncated: the log holds 25 events up to global position 25, but --anchor ${anchor} (32 events to global position 32) covers more: events were deleted`,
     ])
     expect(existsSync(out)).toBe(false)
   })
@@ -105,7 +105,7 @@ describe('verify with a signed head, a public key and anchors', () => {
     const s = await run('verify', '--db', swapped, '--public-key', publicKey)
     expect(s.code).toBe(1)
     expect(finding(s.stderr)[0]).toMatch(
-      /^dealer-crm: verify: head-mismatch: the log's first 30 events do not match the stored head/,
+      /^dealer-crm: verify: head-mismatch: the log's first 32 events do not match the stored head/,
     )
   })
 
