@@ -1,0 +1,7 @@
+export * from './events.js'
+export * from './months.js'
+export * from './series/complaints.js'
+export * from './series/lifecycle.js'
+export * from './series/log.js'
+export * from './series/loyalty.js'
+export * from './series/referrals.js'
