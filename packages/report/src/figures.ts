@@ -72,11 +72,26 @@ const atEnd = <M, T>(series: ReadonlyMap<Month, M>, month: Month, pick: (m: M) =
   return best === null ? null : pick(series.get(best) as M)
 }
 
+/** The funnel from prospect to loyal owner, then the stages of falling away (docs/domain.md §1). */
+const stageOrder = [
+  'prospect',
+  'owner',
+  'active',
+  'stable',
+  'won-back',
+  'declining',
+  'at-risk',
+  'lost',
+  'never-serviced',
+]
+
 export const lifecycleFigures = (s: LifecycleSeriesState, months: ReadonlyArray<Month>) => {
   const series = lifecycleMonths(s)
   const f = (pick: (m: LifecycleMonth) => number) => flow(months, series, pick)
   const stagesAt = months.map((m) => atEnd(series, m, (x) => x.stagesAtEnd) ?? {})
-  const stageKeys = [...new Set(stagesAt.flatMap((r) => Object.keys(r)))]
+  const stageKeys = [...new Set([...stageOrder, ...stagesAt.flatMap((r) => Object.keys(r))])].filter((k) =>
+    stagesAt.some((r) => r[k] !== undefined),
+  )
   const reached = f((m) => m.remindersReached)
   const converted = f((m) => m.remindersConverted)
   const end = months[months.length - 1] as Month

@@ -24,7 +24,10 @@ export interface LifecycleMonth {
   /** Moves to lost (churn) and to won-back in the month (docs/domain.md §1 stages 7–8). */
   lost: number
   wonBack: number
-  /** Service reminders that reached the customer, and reminders converted by a visit, in the month. */
+  /**
+   * Service reminders that reached the customer in the month, and how many of those a visit followed
+   * within the domain's window (docs/domain.md §5; counted when the visit comes, in the reminder's month).
+   */
   remindersReached: number
   remindersConverted: number
   /** Customers per stage at the month's end; null while the month is open. */
@@ -93,11 +96,19 @@ export const lifecycleSeriesProjection: Projection<LifecycleSeriesState, Lifecyc
     )
     if (s.lastAt === null || e.data.at > s.lastAt) s.lastAt = e.data.at
     const b = bucket(s.months, month, freshMonth)
+    const pending =
+      e.type === 'ServiceVisitRecorded'
+        ? [...(s.metrics.customers.get(e.data.customerId)?.pendingReminders ?? [])]
+        : []
     const { reached, converted } = s.metrics.reminders
     // The same event, typed by the domain package: the report's shape declares fewer fields.
     domain.apply(s.metrics, e as unknown as RecordedEvent<CustomerLifecycleEvent>)
     b.remindersReached += s.metrics.reminders.reached - reached
-    b.remindersConverted += s.metrics.reminders.converted - converted
+    // A visit converts the reminders of the domain's window before it: the latest pending ones. Each
+    // counts in its reminder's month, so a month's conversion is of the reminders sent in it.
+    const newlyConverted = s.metrics.reminders.converted - converted
+    for (const at of pending.slice(pending.length - newlyConverted))
+      bucket(s.months, monthOf(at), freshMonth).remindersConverted += 1
     switch (e.type) {
       case 'ProspectRegistered':
         b.registered += 1
