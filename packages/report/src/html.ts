@@ -67,7 +67,7 @@ h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;border-bottom:2px solid #2f6f
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:12px}
 figure.chart{margin:0;border:1px solid #e3e7ee;border-radius:6px;padding:4px}
 figure.chart svg{width:100%;height:auto;display:block}
-.tables{display:flex;flex-wrap:wrap;gap:16px;margin-top:12px}
+.tables{display:flex;flex-wrap:wrap;align-items:flex-start;gap:16px;margin-top:12px}
 table.figures{border-collapse:collapse;font-size:13px;min-width:360px}
 table.figures th,table.figures td{border:1px solid #e3e7ee;padding:3px 8px;text-align:right}
 table.figures th:first-child{text-align:left;font-weight:normal}
