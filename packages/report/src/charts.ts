@@ -61,14 +61,21 @@ const cartesian = (
   categories: ReadonlyArray<string>,
   series: Series[],
   axes: Axis[] = [{}],
+  /** Category labels turned by this many degrees (long names: the Pareto's causes). */
+  rotate = 0,
 ): Option => ({
   animation: false,
   color: palette,
   textStyle: { fontFamily: fontStack },
   title: { text: title, left: 'center', top: 6, textStyle: { fontSize: 14, fontFamily: fontStack } },
   legend: { top: 32, type: 'plain', textStyle: { fontFamily: fontStack } },
-  grid: { left: 64, right: axes.length > 1 ? 72 : 24, top: series.length > 4 ? 92 : 72, bottom: 36 },
-  xAxis: { type: 'category', data: categories, axisLabel: { interval: 0, fontSize: 10 } },
+  grid: {
+    left: 64,
+    right: axes.length > 1 ? 72 : 24,
+    top: series.length > 4 ? 92 : 72,
+    bottom: rotate > 0 ? 72 : 36,
+  },
+  xAxis: { type: 'category', data: categories, axisLabel: { interval: 0, fontSize: 10, rotate } },
   yAxis: axes.map(valueAxis),
   series,
 })
@@ -166,6 +173,7 @@ export const reportCharts = (f: ReportFigures, l: Labels): Chart[] => {
           line(l.f.cumulative, percent(cp.pareto.inPeriod.map((r) => r.cumulativeShare)), 1),
         ],
         [{}, { format: '{value}%', max: 100 }],
+        30,
       ),
     ],
     [
