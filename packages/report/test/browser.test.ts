@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url'
 import puppeteer, { type Browser } from 'puppeteer-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeReport } from '../src/index.js'
-import { type SimulatedStore, simulatedStore } from './simulated-store.js'
+import { existingStore, type SimulatedStore, simulatedStore } from './simulated-store.js'
 
 // Debian's chromium package (.ci/run installs it); another binary can be named by CHROMIUM_PATH.
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -13,6 +13,10 @@ if (!present && process.env.CI !== 'true')
   console.log(
     `report browser test skipped: no Chromium at ${chromium} (apt-get install chromium, or set CHROMIUM_PATH)`,
   )
+
+// The page of another database, for docs/report-screenshot.png: REPORT_TEST_DB=.data/dealership-demo.sqlite
+// (after pnpm demo). By default the test simulates a small year of its own.
+const database = process.env.REPORT_TEST_DB
 
 /** The test's output folder (gitignored): the report pages and their screenshots. */
 const output = join(import.meta.dirname, 'output')
@@ -26,7 +30,7 @@ interface ChartSeen {
 }
 
 describe.runIf(present || process.env.CI === 'true')('the report in headless Chromium', () => {
-  let sim: SimulatedStore
+  let sim: Omit<SimulatedStore, 'result'>
   let browser: Browser
 
   beforeAll(async () => {
@@ -34,7 +38,7 @@ describe.runIf(present || process.env.CI === 'true')('the report in headless Chr
       throw new Error(`CI=true and no Chromium at ${chromium}: .ci/run installs Debian's chromium`)
     rmSync(output, { recursive: true, force: true })
     mkdirSync(output, { recursive: true })
-    sim = await simulatedStore(200, 1)
+    sim = database === undefined ? await simulatedStore(200, 1) : await existingStore(database)
     browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: ['--no-sandbox'] })
   })
   afterAll(async () => {
@@ -116,7 +120,7 @@ describe.runIf(present || process.env.CI === 'true')('the report in headless Chr
       await page.setViewport({ width: 1280, height: 900 })
       await page.screenshot({
         path: join(output, `report-${lang}-top.png`),
-        clip: { x: 0, y: 0, width: 1280, height: 1480 },
+        clip: { x: 0, y: 0, width: 1280, height: 2160 },
       })
       await page.close()
     })

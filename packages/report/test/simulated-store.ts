@@ -32,3 +32,9 @@ export const simulatedStore = async (customers: number, seed: number): Promise<S
     },
   }
 }
+
+/** A database written before (the demo's), opened and verified; closing leaves the file. */
+export const existingStore = async (path: string): Promise<Omit<SimulatedStore, 'result'>> => {
+  const store = open(path)
+  return { store, verifyResult: await verify(store), close: () => store.close() }
+}
