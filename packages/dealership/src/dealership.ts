@@ -14,6 +14,7 @@ import {
   type Clock,
   createCatchUpRunner,
   createProcessManagerRunner,
+  createStateCache,
   type Decider,
   type DomainError,
   decodeCommand,
@@ -31,6 +32,7 @@ import {
   type Projection,
   type Random,
   type RetryPolicy,
+  type StateCacheOptions,
   type Subscription,
   serial,
   streamName,
@@ -86,6 +88,8 @@ export interface DealershipOptions {
   readonly reconnect?: RetryPolicy
   /** Told of each retried failure of a live process manager, and of one that stops it. */
   readonly logger?: Logger
+  /** The bound of the commands' state cache (docs/adr/0018-command-state-cache.md; default 10,000 streams). */
+  readonly commandCache?: StateCacheOptions
 }
 
 /** What a caller may attach to a command: its id makes it idempotent; the actor is who did it. */
@@ -177,7 +181,8 @@ export const createDealership = (options: DealershipOptions): Dealership => {
   const complaints = overLog(complaintDecider(policies.complaintWorkflow), complaintWorkflowEvents)
   const loyalty = overLog(loyaltyDecider(policies.loyaltyPoints), loyaltyPointsEvents)
 
-  const handleOptions = (o: CommandOptions = {}): HandleOptions => ({ ...o, retry })
+  const cache = createStateCache(options.commandCache)
+  const handleOptions = (o: CommandOptions = {}): HandleOptions => ({ ...o, retry, cache })
 
   // Read models are folded in memory on first use and caught up on every query, one at a time.
   const resets: Array<() => void> = []
@@ -225,6 +230,7 @@ export const createDealership = (options: DealershipOptions): Dealership => {
     lifecycle,
     loyalty,
     membership: policies.processes.membership,
+    cache,
     memberOf: async (customerId) => (await membersByCustomer())[customerId],
     onRejection: (rejection) => {
       // An event delivered again (after a transient failure or a restart) repeats its commands'
@@ -321,6 +327,7 @@ export const createDealership = (options: DealershipOptions): Dealership => {
     rejections: () => [...allRejections],
     forget: async (subjectId) => {
       const erasure = await store.forget(subjectId)
+      cache.clear() // cached states may hold the erased person's fields
       for (const reset of resets) reset()
       return erasure
     },

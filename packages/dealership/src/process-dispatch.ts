@@ -41,6 +41,7 @@ export interface ProcessDispatchOptions {
   readonly memberOf: (customerId: string) => Promise<string | undefined>
   readonly onRejection: (rejection: ProcessRejection) => void
   readonly retry?: HandleOptions['retry']
+  readonly cache?: HandleOptions['cache']
 }
 
 /**
@@ -57,6 +58,7 @@ export const createProcessDispatch = (options: ProcessDispatchOptions) => {
     correlationId: context.correlationId,
     actor: context.actor,
     ...(options.retry === undefined ? {} : { retry: options.retry }),
+    ...(options.cache === undefined ? {} : { cache: options.cache }),
   })
   const reject = (command: ProcessCommand, context: CommandContext, code: string, message: string) => {
     if (command.alreadyDone?.includes(code)) return

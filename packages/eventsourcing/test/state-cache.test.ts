@@ -234,7 +234,7 @@ describe('state cache properties', () => {
             }
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 300 },
     )
   })
 
