@@ -102,6 +102,24 @@ describe('the state cache', () => {
     expect(again._tag === 'Right' && again.right.state).toEqual(await stored(inner, 'account-1'))
   })
 
+  it("an append with expected version 'any' that lands after another writer's events is not cached", async () => {
+    const inner = newStore()
+    const cache = createStateCache()
+    await cachedHandle(inner, cache)('account-1', open)
+    let interlopers = 1
+    const contended: EventStore<AccountEvent> = {
+      ...inner,
+      appendToStream: async (stream, events, options) => {
+        if (interlopers-- > 0) await inner.appendToStream(stream, [earned(9, 'interloper')])
+        return inner.appendToStream(stream, events, options)
+      },
+    }
+    await handleCommand(contended, accountDecider, 'account-1', earn(1), { cache, expectedVersion: 'any' })()
+    expect(cache.get('account-1', accountDecider)).toBeUndefined()
+    const next = await cachedHandle(inner, cache)('account-1', { type: 'Redeem', points: 10 })
+    expect(next).toMatchObject({ _tag: 'Right', right: { version: 4, state: { balance: 0 } } })
+  })
+
   it('a conflict with an explicit expected version is returned and leaves no entry', async () => {
     const store = newStore()
     const cache = createStateCache()
