@@ -11,9 +11,22 @@ type PeerStore = Omit<Contender, 'append' | 'replay'> & {
   readonly replay: (apply: (data: object) => void) => Promise<number>
 }
 
+/** A peer's command handler: each command loads its stream, decides and appends one event. */
+export interface PeerCommands {
+  readonly name: string
+  readonly prefill: (stream: string, events: ReadonlyArray<object>) => Promise<void>
+  readonly command: (stream: string, data: VisitData) => Promise<void>
+  readonly close: () => Promise<void>
+}
+
 export interface Peers {
   readonly emmettSqlite: (fileName: string, eventType: string) => Promise<PeerStore>
   readonly emmettPostgres: (adminUrl: string, database: string, eventType: string) => Promise<PeerStore>
+  readonly emmettPostgresCommands: (
+    adminUrl: string,
+    database: string,
+    eventType: string,
+  ) => Promise<PeerCommands>
 }
 
 export const installPeersHint =
@@ -27,8 +40,12 @@ const load = async (): Promise<Peers | null> => {
     )) as Pick<Peers, 'emmettSqlite'>
     const postgres = (await import(
       new URL('../peers/emmett-postgres/src/index.ts', import.meta.url).href
-    )) as Pick<Peers, 'emmettPostgres'>
-    return { emmettSqlite: sqlite.emmettSqlite, emmettPostgres: postgres.emmettPostgres }
+    )) as Pick<Peers, 'emmettPostgres' | 'emmettPostgresCommands'>
+    return {
+      emmettSqlite: sqlite.emmettSqlite,
+      emmettPostgres: postgres.emmettPostgres,
+      emmettPostgresCommands: postgres.emmettPostgresCommands,
+    }
   } catch (error) {
     if ((error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND') return null
     throw error

@@ -5,6 +5,7 @@ import {
   type Clock,
   createCatchUpRunner,
   createProcessManagerRunner,
+  createStateCache,
   DomainRejectedError,
   decodeCommand,
   defaultRetry,
@@ -21,6 +22,7 @@ import {
   type Projection,
   type Random,
   type RetryPolicy,
+  type StateCacheOptions,
   type Subscription,
   serial,
 } from '@dealer-crm/eventsourcing'
@@ -67,6 +69,8 @@ export interface DealershipOptions {
   readonly reconnect?: RetryPolicy
   /** Told of each retried failure of a live process manager, and of one that stops it. */
   readonly logger?: Logger
+  /** The bound of the commands' state cache (docs/adr/0018-command-state-cache.md; default 10,000 streams). */
+  readonly commandCache?: StateCacheOptions
 }
 
 /** What a caller may attach to a command: its id makes it idempotent; the actor is who did it. */
@@ -155,7 +159,8 @@ export const createDealership = (options: DealershipOptions): Dealership => {
 
   const routes = dealershipRoutes(policies)
 
-  const handleOptions = (o: CommandOptions = {}): HandleOptions => ({ ...o, retry })
+  const cache = createStateCache(options.commandCache)
+  const handleOptions = (o: CommandOptions = {}): HandleOptions => ({ ...o, retry, cache })
 
   // Read models are folded in memory on first use and caught up on every query, one at a time.
   const resets: Array<() => void> = []
@@ -210,6 +215,7 @@ export const createDealership = (options: DealershipOptions): Dealership => {
   const dispatch = createProcessDispatch({
     send,
     membership: policies.processes.membership,
+    cache,
     memberOf: async (customerId) => (await membersByCustomer())[customerId],
     onRejection: (rejection) => {
       // An event delivered again (after a transient failure or a restart) repeats its commands'
@@ -294,6 +300,7 @@ export const createDealership = (options: DealershipOptions): Dealership => {
     rejections: () => [...allRejections],
     forget: async (subjectId) => {
       const erasure = await store.forget(subjectId)
+      cache.clear() // cached states may hold the erased person's fields
       for (const reset of resets) reset()
       return erasure
     },

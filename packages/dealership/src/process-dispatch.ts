@@ -22,6 +22,7 @@ export interface ProcessDispatchOptions {
   readonly memberOf: (customerId: string) => Promise<string | undefined>
   readonly onRejection: (rejection: ProcessRejection) => void
   readonly retry?: HandleOptions['retry']
+  readonly cache?: HandleOptions['cache']
 }
 
 /** Refusals of the command itself (its input, its facts, the rules), as opposed to a failing store. */
@@ -45,6 +46,7 @@ export const createProcessDispatch = (options: ProcessDispatchOptions) => {
     correlationId: context.correlationId,
     actor: context.actor,
     ...(options.retry === undefined ? {} : { retry: options.retry }),
+    ...(options.cache === undefined ? {} : { cache: options.cache }),
   })
   const reject = (command: ProcessCommand, context: CommandContext, code: string, message: string) => {
     if (command.alreadyDone?.includes(code)) return

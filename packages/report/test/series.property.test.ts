@@ -2,17 +2,17 @@ import {
   type ComplaintEvent,
   causeRanking,
   causeRankingProjection,
-  metricsProjection as complaintMetricsProjection,
+  complaintMetricsProjection,
 } from '@dealer-crm/complaint-workflow'
 import { complaintHistoryArb } from '@dealer-crm/complaint-workflow/testing'
-import { type Event, project, type RecordedEvent } from '@dealer-crm/eventsourcing'
+import { type Event, type Instant, project, type RecordedEvent } from '@dealer-crm/eventsourcing'
 import {
   type LoyaltyEvent,
-  levelDistribution,
+  levelDistributionProjection as levelDistribution,
   loyaltyMetrics,
-  loyaltyTotals,
+  loyaltyTotalsProjection as loyaltyTotals,
 } from '@dealer-crm/loyalty-points'
-import { historyArb as loyaltyHistoryArb } from '@dealer-crm/loyalty-points/testing'
+import { loyaltyHistoryArb } from '@dealer-crm/loyalty-points/testing'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
@@ -61,7 +61,7 @@ describe('the monthly series add up to the domains’ own read models (propertie
         expect(sumOf(months, (m) => m.reversed)).toBe(totals.reversed)
         if (series.cursor === null) return
         const last = loyaltyMonths(series).get(series.cursor)
-        const asOf = history.at(-1)?.data.at as string
+        const asOf = history.at(-1)?.data.at as Instant
         expect(last?.liabilityPoints).toBe(loyaltyMetrics(totals, asOf).pointsLiability)
         expect(last?.prepaidFen).toBe(totals.prepaidLiabilityFen)
         const levels = project(levelDistribution, events).members

@@ -39,3 +39,5 @@ export const emmettPostgres = async (adminUrl: string, database: string, eventTy
     },
   }
 }
+
+export { emmettPostgresCommands } from './commands.js'

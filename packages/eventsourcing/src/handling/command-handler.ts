@@ -11,6 +11,7 @@ import {
 import type { Actor, RecordedEvent } from '../events/envelope.js'
 import { backoffDelay, type RetryPolicy } from '../retry.js'
 import type { EventStore } from '../store/event-store.js'
+import type { CachedStream, StateCache } from './state-cache.js'
 
 export const defaultRetry: RetryPolicy = { maxAttempts: 5, baseDelayMs: 5, maxDelayMs: 250 }
 
@@ -25,6 +26,11 @@ export interface HandleOptions {
   readonly expectedVersion?: ExpectedVersion
   /** Retry on concurrency conflicts with jittered backoff (default on); `false` to turn it off. */
   readonly retry?: RetryPolicy | false
+  /**
+   * Aggregate state by stream and version (`createStateCache`): only the events after the cached
+   * version are read. Share one per store; the deciders must be pure (ADR 0018).
+   */
+  readonly cache?: StateCache
 }
 
 export interface HandleResult<E extends Event, S> {
@@ -73,6 +79,148 @@ const load = async <C, E extends Event, S, Err extends DomainError>(
   }
 }
 
+interface CachedLoad<S> extends CachedStream<S> {
+  /** True when the store was read for it (up to its end, at that moment). */
+  readonly read: boolean
+}
+
+/**
+ * The stream's state from the cache. With `catchUp`, or when the cache does not hold the stream,
+ * the events after the cached version (or a snapshot's, or all) are read from the store, and the
+ * result is cached: it is what the store held when it was read.
+ */
+const loadCached = async <C, E extends Event, S, Err extends DomainError>(
+  store: EventStore<E>,
+  decider: Decider<C, E, S, Err>,
+  streamName: string,
+  cache: StateCache,
+  catchUp: boolean,
+): Promise<CachedLoad<S>> => {
+  const cached = cache.get<S>(streamName, decider)
+  if (cached !== undefined && !catchUp) return { ...cached, read: false }
+  const start = cached ??
+    (await cache.snapshot<S>(streamName, decider)) ?? {
+      state: decider.initialState,
+      version: 0,
+      commandIds: new Set<string>(),
+    }
+  let { state, version } = start
+  const { commandIds } = start
+  for await (const event of store.readStream(streamName, { from: version + 1 })) {
+    state = decider.evolve(state, event)
+    version = event.metadata.streamPosition
+    if (event.metadata.commandId !== null) commandIds.add(event.metadata.commandId)
+  }
+  const loaded = { state, version, commandIds }
+  cache.set(streamName, decider, loaded)
+  return { ...loaded, read: true }
+}
+
+const metadataOf = (options: HandleOptions) => ({
+  ...(options.commandId === undefined ? {} : { commandId: options.commandId }),
+  ...((options.correlationId ?? options.commandId) === undefined
+    ? {}
+    : { correlationId: (options.correlationId ?? options.commandId) as string }),
+  ...(options.causationId === undefined ? {} : { causationId: options.causationId }),
+  ...(options.actor === undefined ? {} : { actor: options.actor }),
+})
+
+const repeatedResult = <E extends Event, S>(
+  previous: NonNullable<Loaded<E, S>['previous']>,
+  version: number,
+): HandleResult<E, S> => {
+  const last = previous.events[previous.events.length - 1]
+  return {
+    events: previous.events,
+    state: previous.state,
+    version: last?.metadata.streamPosition ?? version,
+    repeated: true,
+  }
+}
+
+type Outcome<E extends Event, S, Err> =
+  | { readonly _tag: 'Left'; readonly left: Err }
+  | { readonly _tag: 'Right'; readonly right: HandleResult<E, S> }
+
+/**
+ * Decide on the cached state and append with its version. The append's version check is what makes
+ * a cached state safe to decide on without reading the store first: a state that is behind the
+ * stream fails it. A refusal cannot be checked that way, so a refusal of a state not just read is
+ * decided again after reading the events since (ADR 0018). A command id in the index is answered
+ * from a full read (the first result's events and state are not cached).
+ */
+const decideCached = async <C, E extends Event, S, Err extends DomainError>(
+  store: EventStore<E>,
+  decider: Decider<C, E, S, Err>,
+  streamName: string,
+  command: C,
+  options: HandleOptions,
+  cache: StateCache,
+  catchUp: boolean,
+): Promise<Outcome<E, S, Err>> => {
+  const repeated = async (loaded: CachedStream<S>): Promise<Outcome<E, S, Err> | null> => {
+    if (options.commandId === undefined || !loaded.commandIds.has(options.commandId)) return null
+    const full = await load(store, decider, streamName, options.commandId)
+    return full.previous === null
+      ? null
+      : { _tag: 'Right', right: repeatedResult(full.previous, full.version) }
+  }
+  let loaded = await loadCached(store, decider, streamName, cache, catchUp)
+  let decision = decider.decide(command, loaded.state)
+  if (decision._tag === 'Left' && !loaded.read) {
+    loaded = await loadCached(store, decider, streamName, cache, true)
+    decision = decider.decide(command, loaded.state)
+  }
+  const first = await repeated(loaded)
+  if (first !== null) return first
+  if (decision._tag === 'Left') return decision
+  const appended = await store.appendToStream(streamName, decision.right, {
+    expectedVersion: options.expectedVersion ?? loaded.version,
+    metadata: metadataOf(options),
+  })
+  const state = appended.events.reduce(decider.evolve, loaded.state)
+  // With an explicit expected version ('any') others' events may lie between: then not cached.
+  if (appended.nextExpectedVersion === loaded.version + appended.events.length) {
+    if (options.commandId !== undefined && appended.events.length > 0)
+      loaded.commandIds.add(options.commandId)
+    cache.set(streamName, decider, {
+      state,
+      version: appended.nextExpectedVersion,
+      commandIds: loaded.commandIds,
+    })
+  } else cache.invalidate(streamName)
+  return {
+    _tag: 'Right',
+    right: { events: appended.events, state, version: appended.nextExpectedVersion, repeated: false },
+  }
+}
+
+/**
+ * One attempt with the cache. Whatever goes wrong drops the stream's entry. A conflict after
+ * deciding on a cached state that was not read (it was behind) is tried again at once, reading the
+ * store; further conflicts go to the handler's retry with backoff. With an explicit expected version
+ * the store is always read first: `any` would not catch a state that is behind.
+ */
+const attemptCached = async <C, E extends Event, S, Err extends DomainError>(
+  store: EventStore<E>,
+  decider: Decider<C, E, S, Err>,
+  streamName: string,
+  command: C,
+  options: HandleOptions,
+  cache: StateCache,
+): Promise<Outcome<E, S, Err>> => {
+  let catchUp = options.expectedVersion !== undefined
+  for (;;) {
+    try {
+      return await decideCached(store, decider, streamName, command, options, cache, catchUp)
+    } catch (error) {
+      cache.invalidate(streamName)
+      if (catchUp || !isConcurrencyError(error)) throw error
+      catchUp = true
+    }
+  }
+}
+
 const asKernelError = (error: unknown): EventSourcingError =>
   isEventSourcingError(error)
     ? error
@@ -95,31 +243,16 @@ export const handleCommand =
     const attempts = options.expectedVersion === undefined && retry !== null ? retry.maxAttempts : 1
     for (let attempt = 1; ; attempt++) {
       try {
+        if (options.cache !== undefined)
+          return await attemptCached(store, decider, streamName, command, options, options.cache)
         const loaded = await load(store, decider, streamName, options.commandId)
-        if (loaded.previous !== null) {
-          const last = loaded.previous.events[loaded.previous.events.length - 1]
-          return {
-            _tag: 'Right',
-            right: {
-              events: loaded.previous.events,
-              state: loaded.previous.state,
-              version: last?.metadata.streamPosition ?? loaded.version,
-              repeated: true,
-            },
-          }
-        }
+        if (loaded.previous !== null)
+          return { _tag: 'Right', right: repeatedResult(loaded.previous, loaded.version) }
         const decision = decider.decide(command, loaded.state)
         if (decision._tag === 'Left') return decision
         const appended = await store.appendToStream(streamName, decision.right, {
           expectedVersion: options.expectedVersion ?? loaded.version,
-          metadata: {
-            ...(options.commandId === undefined ? {} : { commandId: options.commandId }),
-            ...((options.correlationId ?? options.commandId) === undefined
-              ? {}
-              : { correlationId: (options.correlationId ?? options.commandId) as string }),
-            ...(options.causationId === undefined ? {} : { causationId: options.causationId }),
-            ...(options.actor === undefined ? {} : { actor: options.actor }),
-          },
+          metadata: metadataOf(options),
         })
         return {
           _tag: 'Right',

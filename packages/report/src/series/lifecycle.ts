@@ -1,10 +1,10 @@
 import {
-  type CustomerLifecycleEvent,
+  type LifecycleEvent,
+  type LifecycleMetricsState,
   lifecycleMetricsProjection,
-  type MetricsState,
   serviceRetention,
 } from '@dealer-crm/customer-lifecycle'
-import type { Projection, RecordedEvent } from '@dealer-crm/eventsourcing'
+import { instantOf, type Projection, type RecordedEvent } from '@dealer-crm/eventsourcing'
 import type { LifecycleReportEvent } from '../events.js'
 import { advanceTo, bucket, endOfMonth, type Month, type MonthCursor, monthOf } from '../months.js'
 
@@ -39,11 +39,11 @@ export interface LifecycleSeriesState extends MonthCursor {
   readonly months: Map<Month, LifecycleMonth>
   readonly stageOf: Map<string, string>
   /** The domain's lifecycle metrics, folded alongside: its retention and reminder rules apply. */
-  readonly metrics: MetricsState
+  readonly metrics: LifecycleMetricsState
   lastAt: string | null
 }
 
-const domain = lifecycleMetricsProjection()
+const domain = lifecycleMetricsProjection
 
 const freshMonth = (): LifecycleMonth => ({
   registered: 0,
@@ -64,7 +64,10 @@ const countStages = (stageOf: Map<string, string>): Record<string, number> => {
 }
 
 const endFigures = (s: LifecycleSeriesState, asOf: string) => {
-  const { active, recentlyLost, defected, neverServiced, retention } = serviceRetention(s.metrics, asOf)
+  const { active, recentlyLost, defected, neverServiced, retention } = serviceRetention(
+    s.metrics,
+    instantOf(Date.parse(asOf)),
+  )
   return {
     stagesAtEnd: countStages(s.stageOf),
     retentionAtEnd: { active, recentlyLost, defected, neverServiced, retention },
@@ -102,7 +105,7 @@ export const lifecycleSeriesProjection: Projection<LifecycleSeriesState, Lifecyc
         : []
     const { reached, converted } = s.metrics.reminders
     // The same event, typed by the domain package: the report's shape declares fewer fields.
-    domain.apply(s.metrics, e as unknown as RecordedEvent<CustomerLifecycleEvent>)
+    domain.apply(s.metrics, e as unknown as RecordedEvent<LifecycleEvent>)
     b.remindersReached += s.metrics.reminders.reached - reached
     // A visit converts the reminders of the domain's window before it: the latest pending ones. Each
     // counts in its reminder's month, so a month's conversion is of the reminders sent in it.
