@@ -8,6 +8,7 @@ import { exportCommand } from './commands/export.js'
 import { forgetCommand } from './commands/forget.js'
 import { importCommand } from './commands/import.js'
 import { rebuildCommand } from './commands/rebuild.js'
+import { reportCommand } from './commands/report.js'
 import { statsCommand } from './commands/stats.js'
 import { trailCommand } from './commands/trail.js'
 import { verifyCommand } from './commands/verify.js'
@@ -21,6 +22,7 @@ export const commands: ReadonlyArray<Command> = [
   trailCommand,
   asOfCommand,
   verifyCommand,
+  reportCommand,
   rebuildCommand,
   exportCommand,
   importCommand,

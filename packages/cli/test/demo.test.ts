@@ -20,6 +20,10 @@ describe('demo', () => {
     const events = Number(database?.[2]?.replace(/,/g, ''))
     const streams = Number(database?.[3]?.replace(/,/g, ''))
     expect(r.stderr).toMatch(/^Simulating 20 customers over 30 days \(seed 7\) into /)
+    // The report of the simulated period is written next to the database.
+    const report = /^report: (.*) \(open it in a browser; no network needed\)$/m.exec(r.stdout)?.[1]
+    expect(report).toBe(join(dir.path, 'demo.report.html'))
+    expect(readFileSync(report ?? '', 'utf8')).toMatch(/<svg/)
     expect(r.stderr).toMatch(/^demo: simulated days: 30 days simulated, [\d,]+ events in \d+\.\d s$/m)
 
     const stats = await run('stats', '--db', out, '--json')

@@ -13,7 +13,9 @@ import { type Command, wholeNumber } from '../command.js'
 import { parseCalendarDay } from '../dates.js'
 import { readYearStart, renderDemoSummary } from '../demo-summary.js'
 import { CliError, line, UsageError } from '../io.js'
+import { withTarget } from '../open.js'
 import { createProgress } from '../progress.js'
+import { reportOf } from './report.js'
 
 /** The demo's own file, which every run replaces; the README's commands read it. */
 export const defaultDemoPath = '.data/dealership-demo.sqlite'
@@ -100,10 +102,18 @@ own and is replaced on every run; a file named with --out that exists is refused
       io.stdout,
       `database: ${result.path} (${result.events.toLocaleString('en-US')} events in ${result.streams.toLocaleString('en-US')} streams, ${megabytes(result.path)})`,
     )
+    const report = await withTarget(
+      'demo',
+      { db: result.path, schema: undefined, vault: undefined },
+      { create: false, readOnly: true },
+      (opened) => reportOf(opened, io, { out: result.path.replace(/(\.sqlite|\.db)?$/, '.report.html') }),
+    )
+    line(io.stdout, `report: ${report} (open it in a browser; no network needed)`)
     line(io.stdout, 'next, try:')
     for (const next of [
       `stats --db ${db}`,
       `verify --db ${db}`,
+      `report --db ${db} --lang en --out report-en.html`,
       `customer c-00042 --db ${db}`,
       `trail c-00042 --db ${db}`,
       `as-of 2026-07-01 --projection referralMetrics --db ${db}`,
