@@ -260,7 +260,9 @@ export const runReadModelStoreConformance = (name: string, factory: ReadModelCon
       ).toMatchObject({
         ran: false,
       })
-      expect(await other.lease('conformance.tally')).not.toBeNull() // leases are per read model
+      const tallyLease = await other.lease('conformance.tally')
+      expect(tallyLease).not.toBeNull() // leases are per read model
+      await tallyLease?.release()
       await lease?.release()
       const again = await other.lease('conformance.orders')
       expect(again).not.toBeNull()

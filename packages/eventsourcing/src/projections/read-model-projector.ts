@@ -12,7 +12,10 @@ export interface ReadModelProjectorOptions<E extends Event> {
   /** Events per transaction (default 500). */
   readonly batchSize?: number
   /** Told after each batch has committed (progress, tests). */
-  readonly onBatch?: (committed: { readonly position: bigint; readonly events: number }) => void | Promise<void>
+  readonly onBatch?: (committed: {
+    readonly position: bigint
+    readonly events: number
+  }) => void | Promise<void>
 }
 
 export interface ProjectorRun {

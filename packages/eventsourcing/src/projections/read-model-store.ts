@@ -132,7 +132,8 @@ const checkText = (field: string, value: unknown): string => {
 
 /** True for values that JSON keeps as they are: null, booleans, finite numbers, text, arrays, plain objects. */
 const isJson = (value: unknown): boolean => {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true
+  if (typeof value === 'string') return !value.includes('\u0000') // PostgreSQL's jsonb refuses NUL
+  if (value === null || typeof value === 'boolean') return true
   if (typeof value === 'number') return Number.isFinite(value)
   if (Array.isArray(value)) return value.every(isJson)
   if (typeof value !== 'object') return false
@@ -150,7 +151,7 @@ export const checkDocumentChanges = (changes: ReadonlyArray<DocumentChange>): vo
       throw new ReadModelInputError(
         `document ${change.id} data`,
         String(change.document.data),
-        'documents are plain JSON (no Map, Set, Date, bigint, NaN or class instances)',
+        'documents are plain JSON (no Map, Set, Date, bigint, NaN, NUL character or class instance)',
       )
     for (const [index, key] of Object.entries(change.document.keys)) {
       checkText(`document ${change.id} index`, index)
@@ -164,3 +165,8 @@ export const checkIndexQuery = (name: string, index: string, key?: string): void
   checkText('index', index)
   if (key !== undefined) checkText('key', key)
 }
+
+/** The last change of each id, in the order ids were first changed: what a batch leaves behind. */
+export const lastChangeOfEach = (changes: ReadonlyArray<DocumentChange>): ReadonlyArray<DocumentChange> => [
+  ...new Map(changes.map((change) => [change.id, change])).values(),
+]
