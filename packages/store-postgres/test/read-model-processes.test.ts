@@ -94,8 +94,6 @@ if (available) {
         expect(data.filter((d) => d.times !== 1 || d.by.length !== 1)).toEqual([])
         // The work was shared: both killed holders committed batches, and the survivor finished it.
         const by = new Set(data.map((d) => d.by[0]))
-        for (const w of [...killed, survivor])
-          if (w.batches > 0) expect(by.has(w.child.pid as number)).toBe(true)
         expect(killed.every((w) => by.has(w.child.pid as number))).toBe(true)
         expect(by.has(survivor.child.pid as number)).toBe(true)
         process.stdout.write(

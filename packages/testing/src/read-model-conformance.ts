@@ -7,8 +7,8 @@ import {
 } from '@dealer-crm/eventsourcing'
 import type * as t from 'io-ts'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { CarDelivered, CarOrdered, type ConformanceEvent, conformanceRegistry } from './conformance-events.js'
 import { rejection } from './conformance/support.js'
+import { CarDelivered, CarOrdered, type ConformanceEvent, conformanceRegistry } from './conformance-events.js'
 
 export interface ReadModelConformanceSetup {
   /** An event store and the read-model store beside it (same database), fresh for each test. */
