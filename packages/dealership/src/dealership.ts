@@ -2,6 +2,8 @@ import {
   type ComplaintState,
   complaintDecider,
   complaintWorkflowEvents,
+  type SlaBoardRow,
+  slaBoardAt,
 } from '@dealer-crm/complaint-workflow'
 import {
   type Customer,
@@ -30,6 +32,7 @@ import {
   type ProcessManagerRunner,
   type Projection,
   type Random,
+  type ReadModelStore,
   type RetryPolicy,
   type Subscription,
   serial,
@@ -56,6 +59,7 @@ import {
 } from './command-codecs.js'
 import { type Customer360, customer360Of } from './customer-360.js'
 import { membersByCustomerProjection } from './members-by-customer.js'
+import { persistedQueries } from './persisted-read-models.js'
 import { type DealershipPolicies, defaultDealershipPolicies } from './policy.js'
 import { createProcessDispatch, type ProcessRejection } from './process-dispatch.js'
 import { dealershipProcessManagers } from './process-managers/index.js'
@@ -86,6 +90,11 @@ export interface DealershipOptions {
   readonly reconnect?: RetryPolicy
   /** Told of each retried failure of a live process manager, and of one that stops it. */
   readonly logger?: Logger
+  /**
+   * Persisted read models (ADR 0017): `customer360` and `slaBoard` are then served from them,
+   * caught up from their checkpoint, so a restarted process answers without replaying the log.
+   */
+  readonly readModels?: ReadModelStore
 }
 
 /** What a caller may attach to a command: its id makes it idempotent; the actor is who did it. */
@@ -131,6 +140,8 @@ export interface Dealership {
   readonly drawCallBack: (referralId: string) => Promise<CallBackDraw | null>
   /** One customer across the four domains, now (or at `at`), caught up with the log. */
   readonly customer360: (customerId: string, at?: Date) => Promise<Customer360 | undefined>
+  /** The open complaints at `at` (default now), safety first (docs/domain.md §5), caught up with the log. */
+  readonly slaBoard: (at?: Date) => Promise<ReadonlyArray<SlaBoardRow>>
   /** A read model by name, caught up with the log. */
   readonly readModel: <K extends ReadModelName>(name: K) => Promise<ReadModelState<K>>
   /** Run every process manager once over what the log holds now, from its checkpoint. */
@@ -215,6 +226,9 @@ export const createDealership = (options: DealershipOptions): Dealership => {
     customer360: query(m.customer360),
   }
   const membersByCustomer = query(membersByCustomerProjection)
+  const calendar = policies.complaintWorkflow.calendar
+  const persisted =
+    options.readModels === undefined ? null : persistedQueries(store, options.readModels, calendar)
 
   // Process managers: checkpoints in the given store, commands through the dispatcher.
   const allRejections: ProcessRejection[] = []
@@ -294,10 +308,16 @@ export const createDealership = (options: DealershipOptions): Dealership => {
       )
       return 'referee' in state ? drawCallBack(random, state) : null
     },
-    customer360: async (customerId, at) =>
-      customer360Of(await queries.customer360(), customerId, (at ?? clock.now()).toISOString(), {
-        calendar: policies.complaintWorkflow.calendar,
-      }),
+    customer360: async (customerId, at) => {
+      const when = (at ?? clock.now()).toISOString()
+      if (persisted !== null) return persisted.customer360(customerId, when)
+      return customer360Of(await queries.customer360(), customerId, when, { calendar })
+    },
+    slaBoard: async (at) => {
+      const when = (at ?? clock.now()).toISOString()
+      if (persisted !== null) return persisted.slaBoard(when)
+      return slaBoardAt(await queries.slaBoard(), calendar, when as Parameters<typeof slaBoardAt>[2])
+    },
     readModel: (name) => queries[name](),
     runProcessManagers: () =>
       processes(async () => {
@@ -322,6 +342,7 @@ export const createDealership = (options: DealershipOptions): Dealership => {
     forget: async (subjectId) => {
       const erasure = await store.forget(subjectId)
       for (const reset of resets) reset()
+      await persisted?.reset() // persisted documents hold decrypted personal data: rebuilt on next query
       return erasure
     },
     close: () =>
