@@ -28,6 +28,12 @@ const counting = (store: DealershipStore) => {
     ...store,
     readAll: (options) => count(store.readAll(options)),
     readStream: (name, options) => count(store.readStream(name, options)),
+    // Runners of in-memory read models read the raw log.
+    log: {
+      ...store.log,
+      readAll: (options) => count(store.log.readAll(options)),
+      readStream: (name, options) => count(store.log.readStream(name, options)),
+    },
   }
   return { store: counted, read: () => read }
 }
@@ -70,6 +76,10 @@ describe('the customer 360 and the SLA board from persisted read models', () => 
     expect(view?.openComplaints.map((c) => c.complaintId)).toEqual([complaintId])
     expect((await restarted.slaBoard()).map((row) => row.complaintId)).toEqual([complaintId])
     expect(read()).toBe(0)
+    // The count sees reads: the in-memory fold of the same process reads the log.
+    const folding = createDealership({ store: watched, clock, random: seededRandom(7) })
+    await folding.customer360(zhangSan.customerId)
+    expect(read()).toBeGreaterThan(0)
     await restarted.close()
   })
 

@@ -23,6 +23,12 @@ const watched = {
   ...store,
   readAll: (options) => count(store.readAll(options)),
   readStream: (name, options) => count(store.readStream(name, options)),
+  // Runners of in-memory read models read the raw log.
+  log: {
+    ...store.log,
+    readAll: (options) => count(store.log.readAll(options)),
+    readStream: (name, options) => count(store.log.readStream(name, options)),
+  },
 }
 const dealership = createDealership({
   store: watched,
