@@ -2,12 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInMemoryReadModelStore, manualClock, seededRandom } from '@dealer-crm/eventsourcing'
+import { createPostgresEventStore, createPostgresReadModelStore } from '@dealer-crm/store-postgres'
 import { createSqliteEventStore, createSqliteReadModelStore } from '@dealer-crm/store-sqlite'
 import { afterEach, describe, expect, it } from 'vitest'
+import { dropSchema, freshSchema, serverAvailable, testPool } from '../../store-postgres/test/database.js'
 import { createDealership, type DealershipStore, dealershipRegistry } from '../src/index.js'
 import { complaintId, liSi, mondayAt, zhangSan } from './fixtures.js'
 import { runStory } from './scenario.js'
 
+const pgAvailable = await serverAvailable()
 const dirs: string[] = []
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
@@ -97,5 +100,51 @@ describe('the customer 360 and the SLA board from persisted read models', () => 
       JSON.stringify(await readModels.get('dealership.customer-360', `customer:${zhangSan.customerId}`)),
     ).not.toContain(zhangSan.name)
     await dealership.close()
+  })
+
+  it.skipIf(!pgAvailable)('on PostgreSQL: two app servers share the tables in the schema', async () => {
+    const pool = testPool(6)
+    const schema = freshSchema('dealership_rm')
+    const stores: Array<{ close: () => Promise<void> }> = []
+    try {
+      const clock = manualClock(mondayAt(0))
+      const open = async () => {
+        const store = await createPostgresEventStore({ pool, schema, registry: dealershipRegistry, clock })
+        stores.push(store)
+        return {
+          store,
+          dealership: createDealership({
+            store: { ...store, close: async () => undefined }, // the pool is the test's
+            clock,
+            random: seededRandom(7),
+            checkpoints: store.checkpoints,
+            readModels: createPostgresReadModelStore(pool, schema),
+          }),
+        }
+      }
+      const first = await open()
+      await runStory(first.dealership)
+      clock.set(mondayAt(80))
+      const inMemory = createDealership({ store: first.store, clock, random: seededRandom(7) })
+      const expected = await inMemory.customer360(zhangSan.customerId)
+      expect(await first.dealership.customer360(zhangSan.customerId)).toEqual(expected)
+      expect(await first.dealership.slaBoard()).toEqual(await inMemory.slaBoard())
+      // The second server reads what the first built: no event read from the log.
+      const second = await open()
+      const { store: watched, read } = counting(second.store)
+      const reader = createDealership({
+        store: watched,
+        clock,
+        random: seededRandom(7),
+        readModels: createPostgresReadModelStore(pool, schema),
+      })
+      expect(await reader.customer360(zhangSan.customerId)).toEqual(expected)
+      expect((await reader.slaBoard()).map((row) => row.complaintId)).toEqual([complaintId])
+      expect(read()).toBe(0)
+    } finally {
+      for (const store of stores) await store.close()
+      await dropSchema(pool, schema)
+      await pool.end()
+    }
   })
 })
