@@ -17,7 +17,7 @@ import {
   type RecordedEvent,
   serial,
 } from '@dealer-crm/eventsourcing'
-import type { Member } from '@dealer-crm/loyalty-points'
+import { type Member, memberLedgers } from '@dealer-crm/loyalty-points'
 import {
   type Customer360,
   type Customer360Options,
@@ -170,6 +170,24 @@ export const persistedSlaBoard = async (
 ): Promise<ReadonlyArray<SlaBoardRow>> => {
   const open = await readModels.ordered('complaint.sla-board', 'due')
   return slaBoardAt(new Map(open.map((d) => [d.id, d.data as ComplaintState])), calendar, at as Instant)
+}
+
+/**
+ * Members' ledgers, persisted: one document per card (`<memberId>`: the member as the domain's
+ * `evolve` leaves it), in index `customer`. A member's ledger is one lookup by id.
+ */
+export const memberLedgerDocuments: DocumentProjection<DealershipEvent> = {
+  name: 'loyalty.member-ledgers',
+  version: 1,
+  handles: memberLedgers.handles,
+  apply: async (e, documents) => {
+    if (!handlesEvent(memberLedgers, e)) return
+    const id = idOf(e.metadata.streamName)
+    const before = await documents.get<Member>(id)
+    const ledger = memberLedgers.apply(new Map(before === undefined ? [] : [[id, before]]), e)
+    const member = ledger.get(id) as Member
+    documents.put(id, member, { customer: member.customerId })
+  },
 }
 
 /** The facade's queries served from persisted read models, each caught up (under its lease) before it reads. */

@@ -1,12 +1,22 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInMemoryReadModelStore, manualClock, seededRandom } from '@dealer-crm/eventsourcing'
+import {
+  createInMemoryReadModelStore,
+  createReadModelProjector,
+  manualClock,
+  seededRandom,
+} from '@dealer-crm/eventsourcing'
 import { createPostgresEventStore, createPostgresReadModelStore } from '@dealer-crm/store-postgres'
 import { createSqliteEventStore, createSqliteReadModelStore } from '@dealer-crm/store-sqlite'
 import { afterEach, describe, expect, it } from 'vitest'
 import { dropSchema, freshSchema, serverAvailable, testPool } from '../../store-postgres/test/database.js'
-import { createDealership, type DealershipStore, dealershipRegistry } from '../src/index.js'
+import {
+  createDealership,
+  type DealershipStore,
+  dealershipRegistry,
+  memberLedgerDocuments,
+} from '../src/index.js'
 import { complaintId, liSi, mondayAt, zhangSan } from './fixtures.js'
 import { runStory } from './scenario.js'
 
@@ -84,6 +94,21 @@ describe('the customer 360 and the SLA board from persisted read models', () => 
     await folding.customer360(zhangSan.customerId)
     expect(read()).toBeGreaterThan(0)
     await restarted.close()
+  })
+
+  it('keeps each member’s ledger as one document, found by card or by customer', async () => {
+    const clock = manualClock(mondayAt(0))
+    const dealership = createDealership({ clock, random: seededRandom(7) })
+    await runStory(dealership)
+    const readModels = createInMemoryReadModelStore()
+    const projection = memberLedgerDocuments
+    await createReadModelProjector({ store: dealership.store, readModels, projection }).catchUp()
+    const inMemory = (await dealership.readModel('memberLedgers')).get(zhangSan.customerId)
+    expect(inMemory?.status).toBe('active')
+    expect((await readModels.get(projection.name, zhangSan.customerId))?.data).toEqual(inMemory)
+    const byCustomer = await readModels.find(projection.name, 'customer', zhangSan.customerId)
+    expect(byCustomer.map((d) => d.id)).toEqual([zhangSan.customerId])
+    await dealership.close()
   })
 
   it('forget drops the persisted documents, which hold decrypted personal data, and rebuilds them', async () => {
