@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { audit } from '../src/audit.js'
 import { embed } from '../src/embed.js'
+import { plainSql } from '../src/plain-sql.js'
 
 const here = (path: string) => new URL(path, import.meta.url)
 
@@ -15,6 +16,7 @@ describe('the README tour', () => {
       'src/embed.ts',
       'src/deliveries-by-model.ts',
       'src/audit.ts',
+      'src/plain-sql.ts',
       'test/my-policy.test.ts',
     ])
       expect(blocks, `README.md shows ${file} as it is`).toContain(readFileSync(here(`../${file}`), 'utf8'))
@@ -36,6 +38,10 @@ describe('the README tour', () => {
       expect(trail).toContain('consultant-wang')
       expect(now).toEqual({ Sagitar: 1 })
       expect(then).toEqual({})
+
+      const { customer, openComplaints } = await plainSql(path)
+      expect(customer).toEqual({ stage: 'owner', level: 'standard' })
+      expect(openComplaints).toEqual([])
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

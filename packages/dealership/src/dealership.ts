@@ -1,4 +1,4 @@
-import type { ComplaintState } from '@dealer-crm/complaint-workflow'
+import { type ComplaintState, type SlaBoardRow, slaBoardAt } from '@dealer-crm/complaint-workflow'
 import type { LifecycleState } from '@dealer-crm/customer-lifecycle'
 import {
   type CheckpointStore,
@@ -14,6 +14,7 @@ import {
   type HandleResult,
   Instant,
   inMemoryCheckpointStore,
+  instantOf,
   isEventSourcingError,
   type KeyVault,
   type Logger,
@@ -21,6 +22,7 @@ import {
   type ProcessManagerRunner,
   type Projection,
   type Random,
+  type ReadModelStore,
   type RetryPolicy,
   type StateCacheOptions,
   type Subscription,
@@ -37,6 +39,7 @@ import {
 import { crossStreamFactsProjection } from './cross-stream-facts.js'
 import { type Customer360, customer360Of } from './customer-360.js'
 import { membersByCustomerProjection } from './members-by-customer.js'
+import { persistedQueries } from './persisted-read-models.js'
 import { type DealershipPolicies, defaultDealershipPolicies } from './policy.js'
 import { createProcessDispatch, type ProcessRejection } from './process-dispatch.js'
 import { dealershipProcessManagers } from './process-managers/index.js'
@@ -71,6 +74,11 @@ export interface DealershipOptions {
   readonly logger?: Logger
   /** The bound of the commands' state cache (docs/adr/0018-command-state-cache.md; default 10,000 streams). */
   readonly commandCache?: StateCacheOptions
+  /**
+   * Persisted read models (ADR 0017): `customer360` and `slaBoard` are then served from them,
+   * caught up from their checkpoint, so a restarted process answers without replaying the log.
+   */
+  readonly readModels?: ReadModelStore
 }
 
 /** What a caller may attach to a command: its id makes it idempotent; the actor is who did it. */
@@ -122,6 +130,8 @@ export interface Dealership {
   readonly drawCallBack: (referralId: string) => Promise<CallBackDraw | null>
   /** One customer across the four domains, now (or at the ISO instant `at`), caught up with the log. */
   readonly customer360: (customerId: string, at?: string) => Promise<Customer360 | undefined>
+  /** The open complaints at the ISO instant `at` (default now), safety first (docs/domain.md §5), caught up with the log. */
+  readonly slaBoard: (at?: string) => Promise<ReadonlyArray<SlaBoardRow>>
   /** A read model by name, caught up with the log. */
   readonly readModel: <K extends ReadModelName>(name: K) => Promise<ReadModelState<K>>
   /** Run every process manager once over what the log holds now, from its checkpoint. */
@@ -161,6 +171,9 @@ export const createDealership = (options: DealershipOptions): Dealership => {
 
   const cache = createStateCache(options.commandCache)
   const handleOptions = (o: CommandOptions = {}): HandleOptions => ({ ...o, retry, cache })
+  /** A query's time: the ISO instant given (any offset, read in UTC), or the clock's now. */
+  const instantAt = (at: string | undefined): Instant =>
+    at === undefined ? instantOf(clock.now()) : orThrow(decodeCommand(Instant, at))
 
   // Read models are folded in memory on first use and caught up on every query, one at a time.
   const resets: Array<() => void> = []
@@ -207,6 +220,9 @@ export const createDealership = (options: DealershipOptions): Dealership => {
       liveReferralFallback: async (referee) => liveReferralOf(await queries.refereeReferrals(), referee),
     },
   })
+  const calendar = policies.complaintWorkflow.calendar
+  const persisted =
+    options.readModels === undefined ? null : persistedQueries(store, options.readModels, calendar)
 
   // Process managers: checkpoints in the given store, commands through the dispatcher.
   const allRejections: ProcessRejection[] = []
@@ -268,15 +284,16 @@ export const createDealership = (options: DealershipOptions): Dealership => {
       )
       return 'referee' in state ? drawCallBack(random, state) : null
     },
-    customer360: async (customerId, at) =>
-      customer360Of(
-        await queries.customer360(),
-        customerId,
-        at === undefined ? clock.now().toISOString() : orThrow(decodeCommand(Instant, at)),
-        {
-          calendar: policies.complaintWorkflow.calendar,
-        },
-      ),
+    customer360: async (customerId, at) => {
+      const when = instantAt(at)
+      if (persisted !== null) return persisted.customer360(customerId, when)
+      return customer360Of(await queries.customer360(), customerId, when, { calendar })
+    },
+    slaBoard: async (at) => {
+      const when = instantAt(at)
+      if (persisted !== null) return persisted.slaBoard(when)
+      return slaBoardAt(await queries.slaBoard(), calendar, when)
+    },
     readModel: (name) => queries[name](),
     runProcessManagers: () =>
       processes(async () => {
@@ -302,6 +319,7 @@ export const createDealership = (options: DealershipOptions): Dealership => {
       const erasure = await store.forget(subjectId)
       cache.clear() // cached states may hold the erased person's fields
       for (const reset of resets) reset()
+      await persisted?.reset() // persisted documents hold decrypted personal data: rebuilt on next query
       return erasure
     },
     close: () =>

@@ -30,3 +30,5 @@ export const migrationLockClass = 0x44434d00
 export const orderLockClass = 0x44434d01
 /** Advisory lock class of the key vault (new keys shared, forget exclusive). */
 export const keyVaultLockClass = 0x44434d02
+/** Advisory lock class of read-model leases (one session lock per schema and read model). */
+export const readModelLeaseClass = 0x44434d03

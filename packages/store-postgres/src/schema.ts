@@ -180,6 +180,49 @@ export const migrations: ReadonlyArray<Migration> = [
       ${appendFunctionV5(s)}
     `,
   },
+  {
+    version: 7,
+    name: 'persisted read models: versions with checkpoints, documents, index keys (ADR 0017)',
+    // docs/read-models.md documents these tables for readers with plain SQL. Keys compare byte by
+    // byte (COLLATE "C"), as in SQLite and the in-memory store.
+    sql: (s) => `
+      CREATE TABLE ${s}.read_model_versions (
+        name text NOT NULL,
+        version integer NOT NULL,
+        position bigint NOT NULL,
+        live boolean NOT NULL DEFAULT false,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (name, version)
+      );
+      CREATE UNIQUE INDEX read_model_versions_live ON ${s}.read_model_versions (name) WHERE live;
+      CREATE TABLE ${s}.read_model_documents (
+        name text NOT NULL,
+        version integer NOT NULL,
+        id text COLLATE "C" NOT NULL,
+        data jsonb NOT NULL,
+        keys jsonb NOT NULL,
+        PRIMARY KEY (name, version, id)
+      );
+      CREATE TABLE ${s}.read_model_keys (
+        name text NOT NULL,
+        version integer NOT NULL,
+        index_name text NOT NULL,
+        key text COLLATE "C" NOT NULL,
+        id text COLLATE "C" NOT NULL,
+        PRIMARY KEY (name, version, index_name, key, id)
+      );
+      CREATE INDEX read_model_keys_by_id ON ${s}.read_model_keys (name, version, id);
+      CREATE VIEW ${s}.read_models AS
+        SELECT d.name, d.id, d.data, d.keys, v.version, v.position
+        FROM ${s}.read_model_documents d
+        JOIN ${s}.read_model_versions v ON v.name = d.name AND v.version = d.version AND v.live;
+      CREATE VIEW ${s}.read_model_index AS
+        SELECT k.name, k.index_name, k.key, k.id, d.data
+        FROM ${s}.read_model_keys k
+        JOIN ${s}.read_model_versions v ON v.name = k.name AND v.version = k.version AND v.live
+        JOIN ${s}.read_model_documents d ON d.name = k.name AND d.version = k.version AND d.id = k.id;
+    `,
+  },
 ]
 
 export const latestSchemaVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0)

@@ -91,6 +91,48 @@ export const migrations: ReadonlyArray<Migration> = [
         WHERE es_events.position = c.position;
     `,
   },
+  {
+    version: 5,
+    name: 'persisted read models: versions with checkpoints, documents, index keys (ADR 0017)',
+    // docs/read-models.md documents these tables for readers with plain SQL.
+    sql: `
+      CREATE TABLE es_read_model_versions (
+        name TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        position INTEGER NOT NULL,
+        live INTEGER NOT NULL DEFAULT 0 CHECK (live IN (0, 1)),
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (name, version)
+      );
+      CREATE UNIQUE INDEX es_read_model_versions_live ON es_read_model_versions (name) WHERE live = 1;
+      CREATE TABLE es_read_model_documents (
+        name TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        id TEXT NOT NULL,
+        data TEXT NOT NULL,
+        keys TEXT NOT NULL,
+        PRIMARY KEY (name, version, id)
+      ) WITHOUT ROWID;
+      CREATE TABLE es_read_model_keys (
+        name TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        index_name TEXT NOT NULL,
+        key TEXT NOT NULL,
+        id TEXT NOT NULL,
+        PRIMARY KEY (name, version, index_name, key, id)
+      ) WITHOUT ROWID;
+      CREATE INDEX es_read_model_keys_by_id ON es_read_model_keys (name, version, id);
+      CREATE VIEW es_read_models AS
+        SELECT d.name, d.id, d.data, d.keys, v.version, v.position
+        FROM es_read_model_documents d
+        JOIN es_read_model_versions v ON v.name = d.name AND v.version = d.version AND v.live = 1;
+      CREATE VIEW es_read_model_index AS
+        SELECT k.name, k.index_name, k.key, k.id, d.data
+        FROM es_read_model_keys k
+        JOIN es_read_model_versions v ON v.name = k.name AND v.version = k.version AND v.live = 1
+        JOIN es_read_model_documents d ON d.name = k.name AND d.version = k.version AND d.id = k.id;
+    `,
+  },
 ]
 
 export const latestSchemaVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0)

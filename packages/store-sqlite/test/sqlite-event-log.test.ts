@@ -59,7 +59,9 @@ describe('opening a file', () => {
     await log.append('order-1', [pendingNote('kept')], 'no_stream')
     log.database.exec(`DROP TABLE es_dead_letters; DROP TABLE es_key_encryption; DROP TABLE es_kek_retired;
       ALTER TABLE es_subject_keys DROP COLUMN kek; ALTER TABLE es_subject_keys DROP COLUMN created_wrapped;
-      ALTER TABLE es_events DROP COLUMN committed_at; DELETE FROM es_schema_migrations WHERE version > 1`)
+      ALTER TABLE es_events DROP COLUMN committed_at; DROP VIEW es_read_model_index; DROP VIEW es_read_models;
+      DROP TABLE es_read_model_keys; DROP TABLE es_read_model_documents; DROP TABLE es_read_model_versions;
+      DELETE FROM es_schema_migrations WHERE version > 1`)
     await log.close()
     log = openSqliteEventLog({ path: file.path })
     expect(log.schemaVersion).toBe(latestSchemaVersion)

@@ -1,0 +1,227 @@
+import {
+  type BusinessCalendar,
+  type ComplaintState,
+  type SlaBoardRow,
+  slaBoardAt,
+  slaBoardProjection,
+} from '@dealer-crm/complaint-workflow'
+import type { CustomerProfile } from '@dealer-crm/customer-lifecycle'
+import {
+  createReadModelProjector,
+  type DocumentProjection,
+  type DocumentWriter,
+  handlesEvent,
+  type Instant,
+  idOf,
+  type ReadModelStore,
+  type RecordedEvent,
+  serial,
+} from '@dealer-crm/eventsourcing'
+import { type LoyaltyState, memberLedgersProjection as memberLedgers } from '@dealer-crm/loyalty-points'
+import {
+  type Customer360,
+  type Customer360Options,
+  type Customer360State,
+  customer360Of,
+  customer360Projection,
+  type ReferralMade,
+  type TouchpointSeen,
+} from './customer-360.js'
+import type { DealershipEvent, DealershipStore } from './registry.js'
+
+/** One customer's part of the customer 360, as stored: document `customer:<id>` of `dealership.customer-360`. */
+export interface Customer360Document {
+  readonly profile: CustomerProfile | null
+  readonly complaints: Record<string, ComplaintState>
+  readonly memberId: string | null
+  readonly member: LoyaltyState | null
+  readonly referrals: Record<string, ReferralMade>
+  readonly touchpoints: Record<string, TouchpointSeen>
+}
+
+const emptyCustomer: Customer360Document = {
+  profile: null,
+  complaints: {},
+  memberId: null,
+  member: null,
+  referrals: {},
+  touchpoints: {},
+}
+
+/** The fold of the customer 360 over one customer's document: the same fold as in memory. */
+const stateOf = (customerId: string, d: Customer360Document): Customer360State => ({
+  profiles: new Map(d.profile === null ? [] : [[customerId, d.profile]]),
+  complaints: new Map(Object.entries(d.complaints)),
+  members: new Map(d.memberId === null || d.member === null ? [] : [[d.memberId, d.member]]),
+  referrals: new Map(Object.entries(d.referrals)),
+  touchpoints: new Map([[customerId, new Map(Object.entries(d.touchpoints))]]),
+  complaintsOf: new Map([[customerId, new Set(Object.keys(d.complaints))]]),
+  memberOf: new Map(d.memberId === null ? [] : [[customerId, d.memberId]]),
+  referralsOf: new Map([[customerId, new Set(Object.keys(d.referrals))]]),
+})
+
+const documentOf = (customerId: string, s: Customer360State): Customer360Document => {
+  const memberId = s.memberOf.get(customerId) ?? null
+  return {
+    profile: s.profiles.get(customerId) ?? null,
+    complaints: Object.fromEntries(s.complaints),
+    memberId,
+    member: memberId === null ? null : (s.members.get(memberId) ?? null),
+    referrals: Object.fromEntries(s.referrals),
+    touchpoints: Object.fromEntries(s.touchpoints.get(customerId) ?? []),
+  }
+}
+
+/** Which customer an event is about: from its data, or from the routing document its stream wrote first. */
+const customerOf = async (
+  e: RecordedEvent<DealershipEvent>,
+  documents: DocumentWriter,
+): Promise<string | undefined> => {
+  const data = e.data as Record<string, unknown>
+  const route = async (id: string, customerId?: string) => {
+    if (customerId === undefined) return (await documents.get<{ customerId: string }>(id))?.customerId
+    documents.put(id, { customerId })
+    return customerId
+  }
+  switch (e.type) {
+    case 'ReferralRegistered':
+      return route(`referral:${e.data.referralId}`, e.data.referrer.subjectId)
+    case 'LateClaimRejected':
+      return route(`referral:${e.data.referralId}`, e.data.referrerId)
+    case 'ComplaintReceived':
+      return route(`complaint:${e.data.complaintId}`, e.data.customerId)
+    case 'MemberEnrolled':
+      return route(`member:${idOf(e.metadata.streamName)}`, e.data.customerId)
+  }
+  const category = e.metadata.streamName.slice(0, e.metadata.streamName.indexOf('-'))
+  if (category === 'member') return route(`member:${idOf(e.metadata.streamName)}`)
+  if (category === 'complaint' && typeof data.complaintId === 'string')
+    return route(`complaint:${data.complaintId}`)
+  if (category === 'referral' && typeof data.referralId === 'string')
+    return route(`referral:${data.referralId}`)
+  return typeof data.customerId === 'string' ? data.customerId : undefined
+}
+
+/**
+ * The customer 360, persisted: one document per customer (`customer:<id>`, index `customer`), and
+ * one per complaint, card and referral naming its customer. Each event is folded by the in-memory
+ * customer 360's own `apply`, over that one customer's document, so both answer the same.
+ */
+export const customer360Documents: DocumentProjection<DealershipEvent> = {
+  name: 'dealership.customer-360',
+  version: 1,
+  handles: customer360Projection.handles,
+  apply: async (e, documents) => {
+    const customerId = await customerOf(e, documents)
+    if (customerId === undefined) return
+    const id = `customer:${customerId}`
+    const state = stateOf(customerId, (await documents.get<Customer360Document>(id)) ?? emptyCustomer)
+    customer360Projection.apply(state, e)
+    documents.put(id, documentOf(customerId, state), { customer: customerId })
+  },
+}
+
+/** One customer's 360 from the persisted read model: one lookup by id, no log read. */
+export const persistedCustomer360 = async (
+  readModels: ReadModelStore,
+  customerId: string,
+  at: string,
+  options: Customer360Options,
+): Promise<Customer360 | undefined> => {
+  const found = await readModels.get(customer360Documents.name, `customer:${customerId}`)
+  if (found === undefined) return undefined
+  return customer360Of(stateOf(customerId, found.data as Customer360Document), customerId, at, options)
+}
+
+/** Key of complaints that have no running deadline (paused): after every time. */
+const noDeadline = '9999-12-31T23:59:59.999Z'
+
+/**
+ * The SLA board, persisted: one document per complaint (its state, folded by the board's own
+ * `apply`); open complaints are in index `due` (the earliest deadline of a running clock, on the
+ * policy's business calendar) and every complaint in index `customer`.
+ */
+export const slaBoardDocuments = (calendar: BusinessCalendar): DocumentProjection<DealershipEvent> => ({
+  name: 'complaint.sla-board',
+  version: 1,
+  handles: slaBoardProjection.handles,
+  apply: async (e, documents) => {
+    if (!handlesEvent(slaBoardProjection, e)) return
+    const id = e.data.complaintId
+    const board = new Map<string, ComplaintState>()
+    const before = await documents.get<ComplaintState>(id)
+    if (before !== undefined) board.set(id, before)
+    slaBoardProjection.apply(board, e)
+    const state = board.get(id) as ComplaintState
+    const [row] = slaBoardAt(board, calendar, e.metadata.committedAt.toISOString() as Instant)
+    const deadlines = (row?.clocks ?? []).flatMap((c) => (c.deadline === null ? [] : [c.deadline])).sort()
+    documents.put(id, state, {
+      due: row === undefined ? null : (deadlines[0] ?? noDeadline),
+      customer: 'customerId' in state ? state.customerId : null,
+    })
+  },
+})
+
+/** The SLA board at `at` from the persisted read model: the open complaints, by index, no log read. */
+export const persistedSlaBoard = async (
+  readModels: ReadModelStore,
+  calendar: BusinessCalendar,
+  at: string,
+): Promise<ReadonlyArray<SlaBoardRow>> => {
+  const open = await readModels.ordered('complaint.sla-board', 'due')
+  return slaBoardAt(new Map(open.map((d) => [d.id, d.data as ComplaintState])), calendar, at as Instant)
+}
+
+/**
+ * Members' ledgers, persisted: one document per card (`<memberId>`: the member as the domain's
+ * `evolve` leaves it), in index `customer`. A member's ledger is one lookup by id.
+ */
+export const memberLedgerDocuments: DocumentProjection<DealershipEvent> = {
+  name: 'loyalty.member-ledgers',
+  version: 1,
+  handles: memberLedgers.handles,
+  apply: async (e, documents) => {
+    if (!handlesEvent(memberLedgers, e)) return
+    const id = idOf(e.metadata.streamName)
+    const before = await documents.get<LoyaltyState>(id)
+    const ledger = memberLedgers.apply(new Map(before === undefined ? [] : [[id, before]]), e)
+    const member = ledger.get(id) as LoyaltyState
+    documents.put(id, member, { customer: member.customerId })
+  },
+}
+
+/** The facade's queries served from persisted read models, each caught up (under its lease) before it reads. */
+export interface PersistedQueries {
+  readonly customer360: (customerId: string, at: string) => Promise<Customer360 | undefined>
+  readonly slaBoard: (at: string) => Promise<ReadonlyArray<SlaBoardRow>>
+  /** Drop every version of both read models: they are rebuilt from the log on the next query. */
+  readonly reset: () => Promise<void>
+}
+
+export const persistedQueries = (
+  store: DealershipStore,
+  readModels: ReadModelStore,
+  calendar: BusinessCalendar,
+): PersistedQueries => {
+  const projections = [customer360Documents, slaBoardDocuments(calendar)]
+  const runners = projections.map((projection) => {
+    const projector = createReadModelProjector({ store, readModels, projection })
+    const once = serial()
+    return () => once(projector.catchUp)
+  })
+  const [catchUp360, catchUpBoard] = runners as [() => Promise<unknown>, () => Promise<unknown>]
+  return {
+    customer360: async (customerId, at) => {
+      await catchUp360()
+      return persistedCustomer360(readModels, customerId, at, { calendar })
+    },
+    slaBoard: async (at) => {
+      await catchUpBoard()
+      return persistedSlaBoard(readModels, calendar, at)
+    },
+    reset: () =>
+      readModels.transaction(async (tx) => {
+        for (const projection of projections) await tx.drop(projection.name)
+      }),
+  }
+}
