@@ -94,7 +94,9 @@ export const reserveReferee = async ({
       const known = await fallback(who)
       if (known !== null && known !== referralId) live = known
     }
-    if ('refereeLiveReferralId' in given && given.refereeLiveReferralId !== live)
+    // Naming the referral itself as the referee's live one says the same as null: it blocks nothing.
+    const named = given.refereeLiveReferralId === referralId ? null : given.refereeLiveReferralId
+    if ('refereeLiveReferralId' in given && named !== live)
       return left(
         new FactMismatchError(command.type, 'refereeLiveReferralId', given.refereeLiveReferralId, live),
       )

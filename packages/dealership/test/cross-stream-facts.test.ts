@@ -92,6 +92,14 @@ describe('cross-stream facts come from the store, not from the caller', () => {
     expect(await countEvents(store)).toBe(before)
   })
 
+  it('a caller may name the referral itself as the live one: it blocks nothing, as null', async () => {
+    const { dealership } = await setUp()
+    const result = await dealership.referralVerification(
+      registration('ref-a', { refereeLiveReferralId: 'ref-a' }),
+    )
+    expect(result.events.map((e) => e.type)).toEqual(['ReferralRegistered'])
+  })
+
   it('a claim raised after the referee took delivery of the claimed car is a late claim, fact or not', async () => {
     const { dealership } = await setUp()
     await dealership.customerLifecycle(
