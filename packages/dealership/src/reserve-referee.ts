@@ -15,7 +15,9 @@ import { FactMismatchError } from './facts.js'
 import { holderAfter, type Reservation, reservationStreamsOf } from './referee-reservations.js'
 import type { DealershipStore } from './registry.js'
 import type { DealershipRoutes } from './routes.js'
-import type { ReserveFallback } from './send.js'
+
+/** The live referral a read model knows of for a referee (for logs written before reservations). */
+export type ReserveFallback = (referee: { customerId: string; phoneHash: string }) => Promise<string | null>
 
 type Route = DealershipRoutes['referral-verification']
 type Registering = Extract<ReferralCommand, { type: 'RegisterReferral' | 'ReopenReferral' }>

@@ -17,7 +17,7 @@ import {
   withFacts,
 } from './facts.js'
 import type { DealershipEvent, DealershipStore } from './registry.js'
-import { reserveReferee } from './reserve-referee.js'
+import { type ReserveFallback, reserveReferee } from './reserve-referee.js'
 import type { DealershipRoutes, DomainName, StateFor } from './routes.js'
 
 /** Why a command was not written: bad input, a contradicted fact, the rules, or the store. */
@@ -37,9 +37,6 @@ export interface SendDependencies {
   readonly routes: DealershipRoutes
   readonly sources: FactSources & { readonly liveReferralFallback: ReserveFallback }
 }
-
-/** The live referral a read model knows of for a referee (for logs written before reservations). */
-export type ReserveFallback = (referee: { customerId: string; phoneHash: string }) => Promise<string | null>
 
 /**
  * The dealership's one command path (docs/architecture.md, "The command path"): every public
