@@ -28,14 +28,14 @@ export type ChurnRiskDocument = Omit<Watched, 'planned'> & { readonly planned: R
 const bands: ReadonlyArray<Watched['stage']> = ['at-risk', 'won-back', 'declining', 'never-serviced', 'lost']
 
 /**
- * Key of index `risk`: band, stage, VIPs first, most days overdue first (`0|at-risk|0|99958`), so
+ * Key of index `risk`: band, stage, VIPs first, most days overdue first (`0/at-risk/0/99958`), so
  * that key order is the list's order; null for a customer in a stage the list never names.
  */
 const riskKey = (w: Watched): string | null => {
   const band = bands.indexOf(w.stage)
   if (band < 0) return null
   const overdue = Math.min(Math.max(w.evidence?.daysOverdue ?? 0, 0), 99_999)
-  return `${band}|${w.stage}|${w.vip ? 0 : 1}|${String(99_999 - overdue).padStart(5, '0')}`
+  return `${band}/${w.stage}/${w.vip ? 0 : 1}/${String(99_999 - overdue).padStart(5, '0')}`
 }
 
 /**

@@ -28,11 +28,13 @@ const path = join(dir, 'simulated.db')
 let persisted: Dealership
 let inMemory: Dealership
 let close: () => Promise<void>
+let database: ReturnType<typeof createSqliteEventStore>['database']
 
 beforeAll(async () => {
   await runSimulation({ path, customers: 40, days: 120, seed: 3 })
   const clock = manualClock(new Date('2026-04-20T01:00:00.000Z'))
   const store = createSqliteEventStore({ path, registry: dealershipRegistry, clock })
+  database = store.database
   persisted = createDealership({
     store,
     clock,
@@ -75,6 +77,40 @@ describe('member ledgers, the churn-risk list, the call-back queue and referrer 
     const scheduled = Object.values(calls).map((c) => c.scheduledAt as Instant)
     for (const at of scheduled.map((s) => addElapsedDays(s, 1)))
       expect(await persisted.callBackQueue(at)).toEqual(await inMemory.callBackQueue(at))
+  })
+})
+
+describe('the tables, read with the plain SQL of docs/read-models.md', () => {
+  it('give the lists in key order and the ledgers by id, as the facade does', async () => {
+    const list = await persisted.churnRisk()
+    const banded = database
+      .prepare(
+        `SELECT id AS customer, key AS risk FROM es_read_model_index
+         WHERE name = 'customer-lifecycle.churn-risk' AND index_name = 'risk' ORDER BY key`,
+      )
+      .all() as Array<{ customer: string; risk: string }>
+    // The week's list is the risk bands in key order, less those the week leaves out.
+    const listed = new Set(list.map((e) => e.customerId))
+    expect(banded.filter((row) => listed.has(row.customer)).map((row) => row.customer)).toEqual([...listed])
+    for (const memberId of (await inMemory.readModel('memberLedgers')).keys()) {
+      const row = database
+        .prepare(
+          `SELECT json_extract(data, '$.level') AS level FROM es_read_models
+           WHERE name = 'loyalty.member-ledgers' AND id = ?`,
+        )
+        .get(memberId) as { level: string | null }
+      expect(row.level).toBe((await persisted.memberLedger(memberId))?.level)
+    }
+    for (const referrerId of Object.keys((await inMemory.readModel('referrerLedger')).accounts)) {
+      const row = database
+        .prepare(
+          `SELECT json_extract(data, '$.account.tier') AS tier, json_extract(data, '$.account.paidFen') AS paid_fen
+           FROM es_read_models WHERE name = 'referral-verification.referrer-ledger' AND id = ?`,
+        )
+        .get(`referrer:${referrerId}`) as { tier: string | null; paid_fen: number }
+      const account = await persisted.referrerLedger(referrerId)
+      expect([row.tier, row.paid_fen]).toEqual([account?.tier, account?.paidFen])
+    }
   })
 })
 
