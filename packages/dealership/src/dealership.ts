@@ -1,5 +1,5 @@
 import { type ComplaintState, type SlaBoardRow, slaBoardAt } from '@dealer-crm/complaint-workflow'
-import type { LifecycleState } from '@dealer-crm/customer-lifecycle'
+import { type ChurnRiskEntry, contactThisWeek, type LifecycleState } from '@dealer-crm/customer-lifecycle'
 import {
   type CheckpointStore,
   type Clock,
@@ -28,12 +28,15 @@ import {
   type Subscription,
   serial,
 } from '@dealer-crm/eventsourcing'
-import type { LoyaltyState } from '@dealer-crm/loyalty-points'
+import { type LoyaltyState, type MemberStatement, memberStatement } from '@dealer-crm/loyalty-points'
 import {
   type CallBackDraw,
+  type CallToMake,
+  callsDueOn,
   drawCallBack,
   liveReferralOf,
   type ReferralState,
+  type ReferrerAccount,
   referralStream,
 } from '@dealer-crm/referral-verification'
 import { crossStreamFactsProjection } from './cross-stream-facts.js'
@@ -75,7 +78,8 @@ export interface DealershipOptions {
   /** The bound of the commands' state cache (docs/adr/0018-command-state-cache.md; default 10,000 streams). */
   readonly commandCache?: StateCacheOptions
   /**
-   * Persisted read models (ADR 0017): `customer360` and `slaBoard` are then served from them,
+   * Persisted read models (ADR 0017): `customer360`, `slaBoard`, `memberLedger`, `churnRisk`,
+   * `callBackQueue` and `referrerLedger` are then served from them,
    * caught up from their checkpoint, so a restarted process answers without replaying the log.
    */
   readonly readModels?: ReadModelStore
@@ -132,6 +136,14 @@ export interface Dealership {
   readonly customer360: (customerId: string, at?: string) => Promise<Customer360 | undefined>
   /** The open complaints at the ISO instant `at` (default now), safety first (docs/domain.md §5), caught up with the log. */
   readonly slaBoard: (at?: string) => Promise<ReadonlyArray<SlaBoardRow>>
+  /** A member's statement (points by lot, pending, expiring) now or at the ISO instant `at`, caught up with the log. */
+  readonly memberLedger: (memberId: string, at?: string) => Promise<MemberStatement | undefined>
+  /** The customers to contact in the week from the ISO instant `weekStart` (default now), most urgent first. */
+  readonly churnRisk: (weekStart?: string) => Promise<ReadonlyArray<ChurnRiskEntry>>
+  /** The call-backs to make on the showroom's day of the ISO instant `at` (default now), longest waiting first. */
+  readonly callBackQueue: (at?: string) => Promise<ReadonlyArray<CallToMake>>
+  /** One referrer's account: successful referrals, tier, rewards pending and paid, block. */
+  readonly referrerLedger: (referrerId: string) => Promise<ReferrerAccount | undefined>
   /** A read model by name, caught up with the log. */
   readonly readModel: <K extends ReadModelName>(name: K) => Promise<ReadModelState<K>>
   /** Run every process manager once over what the log holds now, from its checkpoint. */
@@ -293,6 +305,25 @@ export const createDealership = (options: DealershipOptions): Dealership => {
       const when = instantAt(at)
       if (persisted !== null) return persisted.slaBoard(when)
       return slaBoardAt(await queries.slaBoard(), calendar, when)
+    },
+    memberLedger: async (memberId, at) => {
+      const when = instantAt(at)
+      if (persisted !== null) return persisted.memberLedger(memberId, when)
+      return memberStatement(await queries.memberLedgers(), memberId, when)
+    },
+    churnRisk: async (weekStart) => {
+      const when = instantAt(weekStart)
+      if (persisted !== null) return persisted.churnRisk(when)
+      return contactThisWeek(await queries.churnRisk(), when)
+    },
+    callBackQueue: async (at) => {
+      const when = instantAt(at)
+      if (persisted !== null) return persisted.callBackQueue(when)
+      return callsDueOn(await queries.callBackQueue(), when)
+    },
+    referrerLedger: async (referrerId) => {
+      if (persisted !== null) return persisted.referrerLedger(referrerId)
+      return (await queries.referrerLedger()).accounts[referrerId]
     },
     readModel: (name) => queries[name](),
     runProcessManagers: () =>

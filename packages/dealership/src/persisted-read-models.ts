@@ -5,7 +5,7 @@ import {
   slaBoardAt,
   slaBoardProjection,
 } from '@dealer-crm/complaint-workflow'
-import type { CustomerProfile } from '@dealer-crm/customer-lifecycle'
+import type { ChurnRiskEntry, CustomerProfile } from '@dealer-crm/customer-lifecycle'
 import {
   createReadModelProjector,
   type DocumentProjection,
@@ -17,7 +17,8 @@ import {
   type RecordedEvent,
   serial,
 } from '@dealer-crm/eventsourcing'
-import { type LoyaltyState, memberLedgersProjection as memberLedgers } from '@dealer-crm/loyalty-points'
+import type { LoyaltyState, MemberStatement } from '@dealer-crm/loyalty-points'
+import type { CallToMake, ReferrerAccount } from '@dealer-crm/referral-verification'
 import {
   type Customer360,
   type Customer360Options,
@@ -27,6 +28,18 @@ import {
   type ReferralMade,
   type TouchpointSeen,
 } from './customer-360.js'
+import {
+  memberLedgerDocuments,
+  persistedMemberLedger,
+  persistedReferrerLedger,
+  referrerLedgerDocuments,
+} from './persisted-ledgers.js'
+import {
+  callBackQueueDocuments,
+  churnRiskDocuments,
+  persistedCallBackQueue,
+  persistedChurnRisk,
+} from './persisted-work-lists.js'
 import type { DealershipEvent, DealershipStore } from './registry.js'
 
 /** One customer's part of the customer 360, as stored: document `customer:<id>` of `dealership.customer-360`. */
@@ -172,29 +185,18 @@ export const persistedSlaBoard = async (
   return slaBoardAt(new Map(open.map((d) => [d.id, d.data as ComplaintState])), calendar, at as Instant)
 }
 
-/**
- * Members' ledgers, persisted: one document per card (`<memberId>`: the member as the domain's
- * `evolve` leaves it), in index `customer`. A member's ledger is one lookup by id.
- */
-export const memberLedgerDocuments: DocumentProjection<DealershipEvent> = {
-  name: 'loyalty.member-ledgers',
-  version: 1,
-  handles: memberLedgers.handles,
-  apply: async (e, documents) => {
-    if (!handlesEvent(memberLedgers, e)) return
-    const id = idOf(e.metadata.streamName)
-    const before = await documents.get<LoyaltyState>(id)
-    const ledger = memberLedgers.apply(new Map(before === undefined ? [] : [[id, before]]), e)
-    const member = ledger.get(id) as LoyaltyState
-    documents.put(id, member, { customer: member.customerId })
-  },
-}
-
 /** The facade's queries served from persisted read models, each caught up (under its lease) before it reads. */
 export interface PersistedQueries {
-  readonly customer360: (customerId: string, at: string) => Promise<Customer360 | undefined>
-  readonly slaBoard: (at: string) => Promise<ReadonlyArray<SlaBoardRow>>
-  /** Drop every version of both read models: they are rebuilt from the log on the next query. */
+  readonly customer360: (customerId: string, at: Instant) => Promise<Customer360 | undefined>
+  readonly slaBoard: (at: Instant) => Promise<ReadonlyArray<SlaBoardRow>>
+  readonly memberLedger: (memberId: string, at: Instant) => Promise<MemberStatement | undefined>
+  readonly churnRisk: (weekStart: Instant) => Promise<ReadonlyArray<ChurnRiskEntry>>
+  readonly callBackQueue: (at: Instant) => Promise<ReadonlyArray<CallToMake>>
+  readonly referrerLedger: (referrerId: string) => Promise<ReferrerAccount | undefined>
+  /**
+   * Drop every version of the read models that hold personal data (the customer 360, the SLA board,
+   * the call-back queue): they are rebuilt from the log, with erased values, on the next query.
+   */
   readonly reset: () => Promise<void>
 }
 
@@ -203,25 +205,36 @@ export const persistedQueries = (
   readModels: ReadModelStore,
   calendar: BusinessCalendar,
 ): PersistedQueries => {
-  const projections = [customer360Documents, slaBoardDocuments(calendar)]
-  const runners = projections.map((projection) => {
+  /** The projection's catch-up, one run at a time in this process, then the read. */
+  const served = <A extends unknown[], R>(
+    projection: DocumentProjection<DealershipEvent>,
+    read: (...args: A) => Promise<R>,
+  ): ((...args: A) => Promise<R>) => {
     const projector = createReadModelProjector({ store, readModels, projection })
     const once = serial()
-    return () => once(projector.catchUp)
-  })
-  const [catchUp360, catchUpBoard] = runners as [() => Promise<unknown>, () => Promise<unknown>]
+    return async (...args) => {
+      await once(projector.catchUp)
+      return read(...args)
+    }
+  }
+  const personal = [customer360Documents, slaBoardDocuments(calendar), callBackQueueDocuments] as const
+  const [customer360, slaBoard, callBackQueue] = personal
   return {
-    customer360: async (customerId, at) => {
-      await catchUp360()
-      return persistedCustomer360(readModels, customerId, at, { calendar })
-    },
-    slaBoard: async (at) => {
-      await catchUpBoard()
-      return persistedSlaBoard(readModels, calendar, at)
-    },
+    customer360: served(customer360, (customerId: string, at: Instant) =>
+      persistedCustomer360(readModels, customerId, at, { calendar }),
+    ),
+    slaBoard: served(slaBoard, (at: Instant) => persistedSlaBoard(readModels, calendar, at)),
+    memberLedger: served(memberLedgerDocuments, (memberId: string, at: Instant) =>
+      persistedMemberLedger(readModels, memberId, at),
+    ),
+    churnRisk: served(churnRiskDocuments, (weekStart: Instant) => persistedChurnRisk(readModels, weekStart)),
+    callBackQueue: served(callBackQueue, (at: Instant) => persistedCallBackQueue(readModels, at)),
+    referrerLedger: served(referrerLedgerDocuments, (referrerId: string) =>
+      persistedReferrerLedger(readModels, referrerId),
+    ),
     reset: () =>
       readModels.transaction(async (tx) => {
-        for (const projection of projections) await tx.drop(projection.name)
+        for (const projection of personal) await tx.drop(projection.name)
       }),
   }
 }

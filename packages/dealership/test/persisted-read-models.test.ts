@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { dropSchema, freshSchema, serverAvailable, testPool } from '../../store-postgres/test/database.js'
 import {
   createDealership,
+  type Dealership,
   type DealershipStore,
   dealershipRegistry,
   memberLedgerDocuments,
@@ -75,6 +76,15 @@ describe('the customer 360 and the SLA board from persisted read models', () => 
     expect(board.map((row) => row.complaintId)).toEqual([complaintId])
     expect(board).toEqual(await inMemory.slaBoard())
     expect((await persisted.customer360(zhangSan.customerId))?.membership?.balance).toBe(5_500)
+    const served = async (d: Dealership) => ({
+      ledger: await d.memberLedger(zhangSan.customerId),
+      churnRisk: await d.churnRisk(),
+      callBackQueue: await d.callBackQueue(),
+      referrer: await d.referrerLedger(zhangSan.customerId),
+    })
+    const expected = await served(inMemory)
+    expect(expected.referrer?.paid.length).toBe(1)
+    expect(await served(persisted)).toEqual(expected)
     await persisted.close()
 
     const reopened = createSqliteEventStore({ path, registry: dealershipRegistry, clock })
@@ -88,6 +98,7 @@ describe('the customer 360 and the SLA board from persisted read models', () => 
     const view = await restarted.customer360(zhangSan.customerId)
     expect(view?.openComplaints.map((c) => c.complaintId)).toEqual([complaintId])
     expect((await restarted.slaBoard()).map((row) => row.complaintId)).toEqual([complaintId])
+    expect(await served(restarted)).toEqual(expected)
     expect(read()).toBe(0)
     // The count sees reads: the in-memory fold of the same process reads the log.
     const folding = createDealership({ store: watched, clock, random: seededRandom(7) })
@@ -163,8 +174,14 @@ describe('the customer 360 and the SLA board from persisted read models', () => 
         random: seededRandom(7),
         readModels: createPostgresReadModelStore(pool, schema),
       })
+      const ledger = await inMemory.memberLedger(zhangSan.customerId)
+      const referrer = await inMemory.referrerLedger(zhangSan.customerId)
+      expect(await first.dealership.memberLedger(zhangSan.customerId)).toEqual(ledger)
+      expect(await first.dealership.referrerLedger(zhangSan.customerId)).toEqual(referrer)
       expect(await reader.customer360(zhangSan.customerId)).toEqual(expected)
       expect((await reader.slaBoard()).map((row) => row.complaintId)).toEqual([complaintId])
+      expect(await reader.memberLedger(zhangSan.customerId)).toEqual(ledger)
+      expect(await reader.referrerLedger(zhangSan.customerId)).toEqual(referrer)
       expect(read()).toBe(0)
     } finally {
       for (const store of stores) await store.close()
