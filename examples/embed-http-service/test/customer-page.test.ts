@@ -14,7 +14,7 @@ const headers = { 'content-type': 'application/json', 'x-actor': 'consultant-wan
 
 let service: App
 
-const post = async (payload: unknown) => {
+const post = async (payload: Record<string, unknown>) => {
   const r = await service.app.inject({
     method: 'POST',
     url: '/customers/zhang-san/commands',
