@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { isOpenComplaint } from '@dealer-crm/complaint-workflow'
 import { createDealership } from '@dealer-crm/dealership'
 import { manualClock, seededRandom } from '@dealer-crm/eventsourcing'
 import puppeteer, { type Browser, type Page } from 'puppeteer-core'
@@ -145,7 +146,10 @@ describe.runIf(present || process.env.CI === 'true')('the report in headless Chr
       })
       const state = await dealership.readModel('customer360')
       const open = (id: string) =>
-        [...(state.complaintsOf.get(id) ?? [])].filter((c) => state.complaints.has(c)).length
+        [...(state.complaintsOf.get(id) ?? [])].filter((c) => {
+          const complaint = state.complaints.get(c)
+          return complaint !== undefined && isOpenComplaint(complaint)
+        }).length
       const weight = (id: string) =>
         3 * open(id) + (state.referralsOf.get(id)?.size ?? 0) + (state.memberOf.has(id) ? 1 : 0)
       const [customerId] = [...state.profiles.keys()].sort(
