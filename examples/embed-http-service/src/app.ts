@@ -17,8 +17,11 @@ import {
   systemClock,
   systemRandom,
 } from '@dealer-crm/eventsourcing'
+import { renderCustomerNotFound, renderCustomerPage } from '@dealer-crm/report'
 import { createSqliteEventStore } from '@dealer-crm/store-sqlite'
+import accepts from '@fastify/accepts'
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
+import { customerQuery } from './customer-query.js'
 import { commandOptions, etagOf } from './headers.js'
 import { toJson } from './json.js'
 import { httpProblem, invalidRequest, type Problem, problemContentType, problemOf } from './problem.js'
@@ -105,6 +108,7 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
   })
   // Commands are JSON: any other body is a 415 (Fastify would also parse text/plain).
   app.removeContentTypeParser('text/plain')
+  await app.register(accepts)
   app.addHook('onClose', async () => {
     await dealership.close()
   })
@@ -188,19 +192,37 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
     return sendJson(reply, draw)
   })
 
-  app.get<{ Params: { id: string } }>('/customers/:id', async (request, reply) => {
-    const { id } = request.params
-    // The version first: a view newer than its ETag only makes a later If-Match fail safe.
-    const version = await store.streamVersion(streamName('customer', id))
-    const view = await dealership.customer360(id)
-    if (view === undefined)
-      return sendProblem(reply, {
-        ...httpProblem(404, 'Not Found', `There is no customer ${JSON.stringify(id)}.`),
-        instance: request.url,
-      })
-    reply.header('etag', etagOf(version))
-    return sendJson(reply, view)
-  })
+  // The customer 360: an HTML page (the content of `dealer-crm customer <id>`) unless the client
+  // prefers JSON (`Accept: application/json`); `?lang=en` and `?at=<instant>` as the CLI's --lang, --at.
+  app.get<{ Params: { id: string }; Querystring: Record<string, unknown> }>(
+    '/customers/:id',
+    async (request, reply) => {
+      const { id } = request.params
+      const html = request.accepts().type(['html', 'json']) !== 'json'
+      const query = customerQuery(request.query)
+      if (!query.ok)
+        return sendProblem(reply, {
+          ...invalidRequest('The query is malformed.', query.errors),
+          instance: request.url,
+        })
+      const at = query.at ?? clock.now().toISOString()
+      // The version first: a view newer than its ETag only makes a later If-Match fail safe.
+      const version = await store.streamVersion(streamName('customer', id))
+      const view = await dealership.customer360(id, at)
+      reply.header('vary', 'accept')
+      if (view === undefined)
+        return html
+          ? reply.code(404).type('text/html; charset=utf-8').send(renderCustomerNotFound(id, query.lang))
+          : sendProblem(reply, {
+              ...httpProblem(404, 'Not Found', `There is no customer ${JSON.stringify(id)}.`),
+              instance: request.url,
+            })
+      reply.header('etag', etagOf(version))
+      return html
+        ? reply.type('text/html; charset=utf-8').send(renderCustomerPage(view, query.lang, at))
+        : sendJson(reply, view)
+    },
+  )
 
   const readModelNames = Object.keys(dealershipReadModels) as ReadonlyArray<ReadModelName>
   const isReadModelName = (name: string): name is ReadModelName =>

@@ -64,7 +64,12 @@ interface Reply {
 const call = async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => {
   const response = await fetch(`${base}${url}`, {
     method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: {
+      // The customer 360 is an HTML page unless JSON is asked for (test/customer-page.test.ts).
+      accept: 'application/json',
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   })
   return {

@@ -4,7 +4,7 @@ import { fontStack } from './charts.js'
 import type { Flow, ReportFigures } from './figures.js'
 import { type Labels, labelOf, type ReportLanguage } from './labels.js'
 
-const esc = (text: string): string =>
+export const esc = (text: string): string =>
   text.replace(
     /[&<>"']/g,
     (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch,

@@ -1,4 +1,6 @@
 export { type Chart, reportCharts } from './charts.js'
+export { type CustomerLabels, customerLabelsFor } from './customer-labels.js'
+export { customerPagePointValueFen, renderCustomerNotFound, renderCustomerPage } from './customer-page.js'
 export * from './events.js'
 export * from './figures.js'
 export { labelsFor, type ReportLanguage, reportLanguages } from './labels.js'
