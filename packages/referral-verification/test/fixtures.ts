@@ -9,7 +9,7 @@ import {
   normalizePhone,
   type RecordedEvent,
 } from '@dealer-crm/eventsourcing'
-import { runCommands } from '@dealer-crm/testing'
+import { deciderSpec, runCommands } from '@dealer-crm/testing'
 import type * as t from 'io-ts'
 import {
   defaultReferralPolicy,
@@ -52,6 +52,10 @@ export const historyUnder =
   }
 
 export const historyOf = historyUnder(defaultReferralPolicy)
+
+/** The decider under the default policy, and its given/when/then spec. */
+export const decider = referralDecider()
+export const spec = deciderSpec(decider)
 
 const secret = 'test-dealer-secret'
 export const phoneHash = (phone: string) => keyedHash(secret, normalizePhone(phone))
