@@ -16,6 +16,8 @@ import {
   ReferralCommand,
   type ReferralEvent,
   ReferralPolicy,
+  type ReferralReward,
+  type ReferralRewardTier,
   referralDecider,
 } from '../src/index.js'
 
@@ -247,3 +249,17 @@ export const recorded = <E extends Event>(
     }
     return { ...event, metadata }
   })
+
+/** The reward is no more than the tier allows for its kind. */
+export const withinTier = (reward: ReferralReward, tier: ReferralRewardTier): boolean => {
+  switch (reward.kind) {
+    case 'gift':
+      return reward.valueFen <= tier.giftFen
+    case 'cash-back':
+      return reward.valueFen <= tier.cashBackFen
+    case 'purchase-voucher':
+      return reward.valueFen <= tier.purchaseVoucherFen
+    case 'loyalty-points':
+      return reward.points <= tier.loyaltyPoints
+  }
+}
