@@ -1,3 +1,4 @@
+export * from './collect.js'
 export * from './command-sequences.js'
 export * from './conformance/index.js'
 export * from './conformance-events.js'
