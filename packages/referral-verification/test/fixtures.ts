@@ -341,6 +341,17 @@ export const referralBReopened = historyFor(
   reopenB,
 )
 
+/** Referral B faked, reopened and called back again: these answers overturn or confirm the fake. */
+export const referralBCalledAgain = (second: ReadonlyArray<'right' | 'wrong'>) =>
+  historyFor(
+    'referral-b',
+    ...upToTheCall('referral-b', wangWu, otherConsultant),
+    answers(['wrong', 'wrong', 'right']),
+    reopenB,
+    scheduleCallBack(),
+    answers(second),
+  )
+
 export const storedStreams = (
   ...streams: ReadonlyArray<ReadonlyArray<ReferralEvent>>
 ): ReadonlyArray<RecordedEvent<ReferralEvent>> => {

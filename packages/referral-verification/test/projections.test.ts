@@ -12,8 +12,6 @@ import {
   referralMetricsSummary,
 } from '../src/index.js'
 import {
-  aimedAt,
-  answers,
   closeReview,
   consultant,
   fourReferrals,
@@ -24,12 +22,11 @@ import {
   otherConsultant,
   referralA,
   referralB,
+  referralBCalledAgain,
   referralBReopened,
   referralC,
   referralD,
   register,
-  reopenB,
-  scheduleCallBack,
   storedStreams,
   unreachable,
   upToTheCall,
@@ -130,15 +127,7 @@ describe('fraud report by consultant (docs/domain.md §2.7)', () => {
   })
 
   it('a fake overturned by the new call-back lifts its fine', () => {
-    const history = historyOf(
-      ...[
-        ...upToTheCall('referral-b', wangWu, otherConsultant),
-        answers(['wrong', 'wrong', 'right']),
-        reopenB,
-        scheduleCallBack(),
-        answers(['right', 'right', 'right']),
-      ].map((c) => aimedAt('referral-b', c)),
-    )
+    const history = referralBCalledAgain(['right', 'right', 'right'])
     expect(project(fraudReportProjection, storedStreams(history)).consultants[otherConsultant.id]).toEqual({
       consultantId: otherConsultant.id,
       reported: 1,
@@ -150,15 +139,7 @@ describe('fraud report by consultant (docs/domain.md §2.7)', () => {
   })
 
   it('a fake confirmed by the new call-back keeps one fine and leaves the reopened list', () => {
-    const history = historyOf(
-      ...[
-        ...upToTheCall('referral-b', wangWu, otherConsultant),
-        answers(['wrong', 'wrong', 'right']),
-        reopenB,
-        scheduleCallBack(),
-        answers(['wrong', 'wrong', 'wrong']),
-      ].map((c) => aimedAt('referral-b', c)),
-    )
+    const history = referralBCalledAgain(['wrong', 'wrong', 'wrong'])
     expect(
       project(fraudReportProjection, storedStreams(history)).consultants[otherConsultant.id],
     ).toMatchObject({
@@ -197,15 +178,7 @@ describe('referral metrics', () => {
   })
 
   it('counts a referral by its current outcome: an overturned fake is one verified referral', () => {
-    const overturned = historyOf(
-      ...[
-        ...upToTheCall('referral-b', wangWu, otherConsultant),
-        answers(['wrong', 'wrong', 'right']),
-        reopenB,
-        scheduleCallBack(),
-        answers(['right', 'right', 'right']),
-      ].map((c) => aimedAt('referral-b', c)),
-    )
+    const overturned = referralBCalledAgain(['right', 'right', 'right'])
     const metrics = project(referralMetricsProjection, storedStreams(overturned))
     expect(metrics).toMatchObject({ claims: 1, verified: 1, faked: 0, inconclusive: 0, reopened: 1 })
     expect(referralMetricsSummary(metrics)).toMatchObject({ verificationPassRate: 1, fraudRate: 0 })

@@ -2,25 +2,21 @@ import { project } from '@dealer-crm/eventsourcing'
 import { describe, expect, it } from 'vitest'
 import { referrerLedgerProjection, referrerStanding } from '../src/index.js'
 import {
-  aimedAt,
   answers,
   checkAtDelivery,
   fourReferrals,
   historyFor,
-  historyOf,
   historyUnder,
   liSi,
-  otherConsultant,
   policyWith,
+  referralBCalledAgain,
   referralId,
   register,
   releaseReward,
-  reopenB,
   scheduleCallBack,
   screen,
   storedStreams,
   upToTheCall,
-  wangWu,
   zhangSan,
   zhaoLiu,
 } from './fixtures.js'
@@ -65,15 +61,7 @@ describe('referrer ledger (docs/domain.md §2.6, §5 Referrals)', () => {
 })
 
 describe('referrer ledger after a fake is overturned (docs/domain.md §2, §2.7)', () => {
-  const overturnedB = historyOf(
-    ...[
-      ...upToTheCall('referral-b', wangWu, otherConsultant),
-      answers(['wrong', 'wrong', 'right']),
-      reopenB,
-      scheduleCallBack(),
-      answers(['right', 'right', 'right']),
-    ].map((c) => aimedAt('referral-b', c)),
-  )
+  const overturnedB = referralBCalledAgain(['right', 'right', 'right'])
   const fakedE = historyFor(
     'referral-e',
     ...upToTheCall('referral-e', zhaoLiu),
