@@ -2,11 +2,12 @@ import * as complaint from '@dealer-crm/complaint-workflow'
 import * as complaintTesting from '@dealer-crm/complaint-workflow/testing'
 import * as lifecycle from '@dealer-crm/customer-lifecycle'
 import * as lifecycleTesting from '@dealer-crm/customer-lifecycle/testing'
-import { type Domain, decodeCommand, parseInstant } from '@dealer-crm/eventsourcing'
+import { type Domain, decodeCommand } from '@dealer-crm/eventsourcing'
 import * as loyalty from '@dealer-crm/loyalty-points'
 import * as loyaltyTesting from '@dealer-crm/loyalty-points/testing'
 import * as referral from '@dealer-crm/referral-verification'
 import * as referralTesting from '@dealer-crm/referral-verification/testing'
+import { rewriteInstants } from '@dealer-crm/testing'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 
@@ -31,22 +32,6 @@ type AnyDomain = Domain<
 
 const domainOf = (name: keyof typeof packages): AnyDomain =>
   (packages[name].main as unknown as Record<string, AnyDomain>)[`${packages[name].prefix}Domain`] as AnyDomain
-
-/** The same instant written in China time: `…T01:30:00.000Z` → `…T09:30:00.000+08:00`. */
-const inChinaTime = (text: string): string => {
-  const at = parseInstant(text)
-  if (at === null) return text
-  const local = new Date(at + 8 * 3_600_000).toISOString()
-  return `${local.slice(0, 23)}+08:00`
-}
-
-const rewriteInstants = (value: unknown): unknown => {
-  if (typeof value === 'string') return parseInstant(value) === null ? value : inChinaTime(value)
-  if (Array.isArray(value)) return value.map(rewriteInstants)
-  if (typeof value === 'object' && value !== null)
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewriteInstants(v)]))
-  return value
-}
 
 describe('one vocabulary across the four domain packages', () => {
   it('no two packages export the same name: all four import into one file without an alias', () => {

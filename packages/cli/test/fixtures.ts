@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { createDealership, type DealershipStore, dealershipRegistry } from '@dealer-crm/dealership'
 import { type CheckpointStore, manualClock, seededRandom } from '@dealer-crm/eventsourcing'
 import { createSqliteEventStore } from '@dealer-crm/store-sqlite'
+import { afterAll, beforeAll } from 'vitest'
 import {
   complaintId,
   complaintSteps,
@@ -110,3 +111,18 @@ export const writeSqliteLog = (path: string): Promise<void> =>
     const store = createSqliteEventStore({ path, registry: dealershipRegistry, clock })
     return { store, checkpoints: store.checkpoints }
   })
+
+/**
+ * The fixture's log in a SQLite file of a temporary folder, written once before a test file's tests
+ * and removed after them; `file(name)` names another file in the same folder.
+ */
+export const sqliteLogPerFile = (): { readonly db: string; readonly file: (name: string) => string } => {
+  const dir = tempDir()
+  const db = join(dir.path, 'dealer.db')
+  beforeAll(() => writeSqliteLog(db))
+  afterAll(() => dir.remove())
+  return { db, file: (name: string) => join(dir.path, name) }
+}
+
+/** A JSON object the CLI printed. */
+export const json = (text: string) => JSON.parse(text) as Record<string, unknown>

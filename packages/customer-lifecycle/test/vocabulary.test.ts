@@ -1,4 +1,5 @@
-import { decodeCommand, parseInstant } from '@dealer-crm/eventsourcing'
+import { decodeCommand } from '@dealer-crm/eventsourcing'
+import { rewriteInstants } from '@dealer-crm/testing'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
@@ -18,18 +19,6 @@ import { deliver, eventsOf, register } from './support.js'
 // Issue #19: the customer lifecycle speaks the kernel's vocabulary (one instant codec, one id codec,
 // the actor of the lifecycle's roles, commands built one way, one Domain value).
 
-/** The same instant written in UTC: `2026-03-01T09:30:00+08:00` → `2026-03-01T01:30:00.000Z`. */
-const inUtc = (text: string): string => new Date(parseInstant(text) ?? Number.NaN).toISOString()
-
-/** Every ISO instant inside a value, rewritten. */
-const rewriteInstants = (value: unknown, rewrite: (text: string) => string): unknown => {
-  if (typeof value === 'string') return parseInstant(value) === null ? value : rewrite(value)
-  if (Array.isArray(value)) return value.map((v) => rewriteInstants(v, rewrite))
-  if (typeof value === 'object' && value !== null)
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewriteInstants(v, rewrite)]))
-  return value
-}
-
 describe('one instant with +08:00 is accepted by every lifecycle command', () => {
   it('every command type, written in China time, decodes to the same command as in UTC', () => {
     const seen = new Set<string>()
@@ -38,7 +27,7 @@ describe('one instant with +08:00 is accepted by every lifecycle command', () =>
         seen.add(input.type)
         expect(JSON.stringify(input)).toContain('+08:00')
         const china = decodeCommand(LifecycleCommand, input)
-        const utc = decodeCommand(LifecycleCommand, rewriteInstants(input, inUtc))
+        const utc = decodeCommand(LifecycleCommand, rewriteInstants(input, 0))
         expect(china._tag).toBe('Right')
         expect(china).toEqual(utc)
       }),

@@ -7,6 +7,7 @@ import {
   seededRandom,
 } from '@dealer-crm/eventsourcing'
 import { createPostgresEventStore, type PostgresEventStore } from '@dealer-crm/store-postgres'
+import { collect } from '@dealer-crm/testing'
 import { describe, expect, it } from 'vitest'
 import { dropSchema, freshSchema, serverAvailable, testPool } from '../../store-postgres/test/database.js'
 import {
@@ -22,12 +23,6 @@ import { complaintSteps, mondayAt, recordDelivery, registerProspect, zhangSan } 
 const available = await serverAvailable()
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
-  const out: T[] = []
-  for await (const item of items) out.push(item)
-  return out
-}
 
 describe.skipIf(!available)('live process managers on PostgreSQL survive terminated backends', () => {
   it('every delivery enrols its buyer once, through reads and appends cut off mid-way', async () => {

@@ -9,13 +9,15 @@ import {
   normalizePhone,
   type RecordedEvent,
 } from '@dealer-crm/eventsourcing'
-import { runCommands } from '@dealer-crm/testing'
+import { deciderSpec, runCommands } from '@dealer-crm/testing'
 import type * as t from 'io-ts'
 import {
   defaultReferralPolicy,
   ReferralCommand,
   type ReferralEvent,
   ReferralPolicy,
+  type ReferralReward,
+  type ReferralRewardTier,
   referralDecider,
 } from '../src/index.js'
 
@@ -52,6 +54,10 @@ export const historyUnder =
   }
 
 export const historyOf = historyUnder(defaultReferralPolicy)
+
+/** The decider under the default policy, and its given/when/then spec. */
+export const decider = referralDecider()
+export const spec = deciderSpec(decider)
 
 const secret = 'test-dealer-secret'
 export const phoneHash = (phone: string) => keyedHash(secret, normalizePhone(phone))
@@ -243,3 +249,120 @@ export const recorded = <E extends Event>(
     }
     return { ...event, metadata }
   })
+
+/** The reward is no more than the tier allows for its kind. */
+export const withinTier = (reward: ReferralReward, tier: ReferralRewardTier): boolean => {
+  switch (reward.kind) {
+    case 'gift':
+      return reward.valueFen <= tier.giftFen
+    case 'cash-back':
+      return reward.valueFen <= tier.cashBackFen
+    case 'purchase-voucher':
+      return reward.valueFen <= tier.purchaseVoucherFen
+    case 'loyalty-points':
+      return reward.points <= tier.loyaltyPoints
+  }
+}
+
+// Referrals of one referrer, as the projection tests read them.
+
+export const wangWu = {
+  customerId: 'customer-wang-wu',
+  name: '王五',
+  phone: '13700137000',
+  phoneHash: 'c'.repeat(64),
+  purchase: { model: 'Passat', colour: 'black', gearbox: null },
+}
+export const zhaoLiu = {
+  ...wangWu,
+  customerId: 'customer-zhao-liu',
+  name: '赵六',
+  phone: '13600136000',
+  phoneHash: 'd'.repeat(64),
+}
+export const otherConsultant = { id: 'consultant-sun', role: 'sales-consultant' }
+
+/** The fixture's commands, aimed at another referral. */
+export const aimedAt = (referralId: string, c: ReferralCommand) =>
+  command({ ...c, data: { ...c.data, referralId } })
+
+export const upToTheCall = (referralId: string, referee: object, reportedBy: object = consultant) => [
+  register({ referralId, referee, reportedBy }),
+  screen(),
+  checkAtDelivery(),
+  scheduleCallBack(),
+]
+
+export const historyFor = (referralId: string, ...commands: ReadonlyArray<ReferralCommand>) =>
+  historyOf(...commands.map((c) => aimedAt(referralId, c)))
+
+// Four referrals by Zhang San: A paid, B faked, C unreachable three times, D paid then the sale came back.
+export const referralA = historyFor(
+  'referral-a',
+  ...upToTheCall('referral-a', liSi),
+  answers(['right', 'right', 'right']),
+  releaseReward('cash-back'),
+)
+export const referralB = historyFor(
+  'referral-b',
+  ...upToTheCall('referral-b', wangWu, otherConsultant),
+  answers(['wrong', 'wrong', 'right']),
+)
+export const referralC = historyFor(
+  'referral-c',
+  ...upToTheCall('referral-c', zhaoLiu),
+  unreachable(),
+  unreachable(),
+  unreachable(),
+)
+export const referralD = historyFor(
+  'referral-d',
+  ...upToTheCall('referral-d', { ...liSi, customerId: 'customer-li-si-2', phoneHash: 'e'.repeat(64) }),
+  answers(['right', 'wrong', 'right']),
+  releaseReward('loyalty-points'),
+  saleReturned(),
+)
+
+export const reopenB = command({
+  type: 'ReopenReferral',
+  data: {
+    referralId: 'referral-b',
+    by: { id: 'sales-manager-he', role: 'sales-manager' },
+    reason: 'the referee misheard the question',
+    refereeLiveReferralId: null,
+    at: '2026-03-12T09:00:00+08:00',
+  },
+})
+
+export const referralBReopened = historyFor(
+  'referral-b',
+  ...upToTheCall('referral-b', wangWu, otherConsultant),
+  answers(['wrong', 'wrong', 'right']),
+  reopenB,
+)
+
+/** Referral B faked, reopened and called back again: these answers overturn or confirm the fake. */
+export const referralBCalledAgain = (second: ReadonlyArray<'right' | 'wrong'>) =>
+  historyFor(
+    'referral-b',
+    ...upToTheCall('referral-b', wangWu, otherConsultant),
+    answers(['wrong', 'wrong', 'right']),
+    reopenB,
+    scheduleCallBack(),
+    answers(second),
+  )
+
+export const storedStreams = (
+  ...streams: ReadonlyArray<ReadonlyArray<ReferralEvent>>
+): ReadonlyArray<RecordedEvent<ReferralEvent>> => {
+  let position = 1
+  return streams.flatMap((events) => {
+    const first = events[0]
+    const id = first === undefined ? 'empty' : first.data.referralId
+    const stored = recorded(events, `referral-${id}`, undefined, position)
+    position += events.length
+    return stored
+  })
+}
+
+export const fourReferrals = storedStreams(referralA, referralB, referralC, referralD)

@@ -4,7 +4,7 @@ import {
   isErased,
   type RecordedEvent,
 } from '@dealer-crm/eventsourcing'
-import { deciderSpec } from '@dealer-crm/testing'
+import { collect, deciderSpec } from '@dealer-crm/testing'
 import { describe, expect, it } from 'vitest'
 import { type ReferralEvent, referralDecider, referralEvents } from '../src/index.js'
 import { delivered, liSi, referralId, scheduleCallBack, zhangSan } from './fixtures.js'
@@ -62,9 +62,3 @@ describe('personal data of a referral in the store', () => {
     expect(deciderSpec(decider).given(history).when(scheduleCallBack()).events()).toHaveLength(1)
   })
 })
-
-const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
-  const out: T[] = []
-  for await (const item of items) out.push(item)
-  return out
-}

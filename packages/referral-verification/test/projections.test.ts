@@ -1,4 +1,4 @@
-import { project, type RecordedEvent } from '@dealer-crm/eventsourcing'
+import { project } from '@dealer-crm/eventsourcing'
 import { describe, expect, it } from 'vitest'
 import {
   callBackQueueProjection,
@@ -6,130 +6,40 @@ import {
   consultantsByFraud,
   fraudReportProjection,
   liveReferralOf,
-  type ReferralCommand,
   type ReferralEvent,
   refereeReferralsProjection,
   referralMetricsProjection,
   referralMetricsSummary,
-  referrerLedgerProjection,
-  referrerStanding,
 } from '../src/index.js'
 import {
-  answers,
-  checkAtDelivery,
   closeReview,
-  command,
   consultant,
+  fourReferrals,
+  historyFor,
   historyOf,
-  historyUnder,
   instant,
   liSi,
-  policyWith,
-  recorded,
-  referralId,
+  otherConsultant,
+  referralA,
+  referralB,
+  referralBCalledAgain,
+  referralBReopened,
+  referralC,
+  referralD,
   register,
-  releaseReward,
-  saleReturned,
-  scheduleCallBack,
-  screen,
+  storedStreams,
   unreachable,
+  upToTheCall,
+  wangWu,
   zhangSan,
+  zhaoLiu,
 } from './fixtures.js'
-
-const wangWu = {
-  customerId: 'customer-wang-wu',
-  name: '王五',
-  phone: '13700137000',
-  phoneHash: 'c'.repeat(64),
-  purchase: { model: 'Passat', colour: 'black', gearbox: null },
-}
-const zhaoLiu = {
-  ...wangWu,
-  customerId: 'customer-zhao-liu',
-  name: '赵六',
-  phone: '13600136000',
-  phoneHash: 'd'.repeat(64),
-}
-const otherConsultant = { id: 'consultant-sun', role: 'sales-consultant' }
-
-/** The fixture's commands, aimed at another referral. */
-const aimedAt = (referralId: string, c: ReferralCommand) => command({ ...c, data: { ...c.data, referralId } })
-
-const upToTheCall = (referralId: string, referee: object, reportedBy: object = consultant) => [
-  register({ referralId, referee, reportedBy }),
-  screen(),
-  checkAtDelivery(),
-  scheduleCallBack(),
-]
-
-const historyFor = (referralId: string, ...commands: ReadonlyArray<ReferralCommand>) =>
-  historyOf(...commands.map((c) => aimedAt(referralId, c)))
-
-// Four referrals by Zhang San: A paid, B faked, C unreachable three times, D paid then the sale came back.
-const referralA = historyFor(
-  'referral-a',
-  ...upToTheCall('referral-a', liSi),
-  answers(['right', 'right', 'right']),
-  releaseReward('cash-back'),
-)
-const referralB = historyFor(
-  'referral-b',
-  ...upToTheCall('referral-b', wangWu, otherConsultant),
-  answers(['wrong', 'wrong', 'right']),
-)
-const referralC = historyFor(
-  'referral-c',
-  ...upToTheCall('referral-c', zhaoLiu),
-  unreachable(),
-  unreachable(),
-  unreachable(),
-)
-const referralD = historyFor(
-  'referral-d',
-  ...upToTheCall('referral-d', { ...liSi, customerId: 'customer-li-si-2', phoneHash: 'e'.repeat(64) }),
-  answers(['right', 'wrong', 'right']),
-  releaseReward('loyalty-points'),
-  saleReturned(),
-)
-
-const reopenB = command({
-  type: 'ReopenReferral',
-  data: {
-    referralId: 'referral-b',
-    by: { id: 'sales-manager-he', role: 'sales-manager' },
-    reason: 'the referee misheard the question',
-    refereeLiveReferralId: null,
-    at: '2026-03-12T09:00:00+08:00',
-  },
-})
-
-const referralBReopened = historyFor(
-  'referral-b',
-  ...upToTheCall('referral-b', wangWu, otherConsultant),
-  answers(['wrong', 'wrong', 'right']),
-  reopenB,
-)
-
-const store = (
-  ...streams: ReadonlyArray<ReadonlyArray<ReferralEvent>>
-): ReadonlyArray<RecordedEvent<ReferralEvent>> => {
-  let position = 1
-  return streams.flatMap((events) => {
-    const first = events[0]
-    const id = first === undefined ? 'empty' : first.data.referralId
-    const stored = recorded(events, `referral-${id}`, undefined, position)
-    position += events.length
-    return stored
-  })
-}
-
-const all = store(referralA, referralB, referralC, referralD)
 
 describe('call-back queue (docs/domain.md §2.5, §5 Referrals)', () => {
   it('shows whom to call, about whom, and the drawn questions', () => {
     const queue = project(
       callBackQueueProjection,
-      store(historyFor('referral-a', ...upToTheCall('referral-a', liSi))),
+      storedStreams(historyFor('referral-a', ...upToTheCall('referral-a', liSi))),
     )
     const [call] = callsDueOn(queue, instant('2026-03-11T10:00:00+08:00'))
     expect(call).toMatchObject({
@@ -148,7 +58,7 @@ describe('call-back queue (docs/domain.md §2.5, §5 Referrals)', () => {
   it('a callee not reached today is called again tomorrow', () => {
     const queue = project(
       callBackQueueProjection,
-      store(historyFor('referral-a', ...upToTheCall('referral-a', liSi), unreachable())),
+      storedStreams(historyFor('referral-a', ...upToTheCall('referral-a', liSi), unreachable())),
     )
     expect(callsDueOn(queue, instant('2026-03-11T15:59:00Z'))).toEqual([])
     expect(callsDueOn(queue, instant('2026-03-11T16:00:00Z'))).toHaveLength(1)
@@ -158,7 +68,7 @@ describe('call-back queue (docs/domain.md §2.5, §5 Referrals)', () => {
   })
 
   it('answered calls leave the queue; inconclusive ones go to manual review', () => {
-    const queue = project(callBackQueueProjection, all)
+    const queue = project(callBackQueueProjection, fourReferrals)
     expect(Object.keys(queue.calls)).toEqual([])
     expect(queue.manualReview).toEqual({
       'referral-c': { referralId: 'referral-c', attempts: 3, since: instant('2026-03-11T09:10:00+08:00') },
@@ -174,7 +84,7 @@ describe('call-back queue (docs/domain.md §2.5, §5 Referrals)', () => {
       unreachable(),
       closeReview(),
     )
-    expect(project(callBackQueueProjection, store(closed)).manualReview).toEqual({})
+    expect(project(callBackQueueProjection, storedStreams(closed)).manualReview).toEqual({})
   })
 
   it('a forgotten person shows as erased', () => {
@@ -185,125 +95,14 @@ describe('call-back queue (docs/domain.md §2.5, §5 Referrals)', () => {
       ...registered,
       data: { ...registered.data, referee: { ...registered.data.referee, name: erased, phone: erased } },
     }
-    const queue = project(callBackQueueProjection, store([forgotten, ...rest]))
+    const queue = project(callBackQueueProjection, storedStreams([forgotten, ...rest]))
     expect(queue.calls['referral-a']?.phone).toMatchObject({ name: erased, phone: erased })
-  })
-})
-
-describe('referrer ledger (docs/domain.md §2.6, §5 Referrals)', () => {
-  const ledger = project(referrerLedgerProjection, all)
-  const account = ledger.accounts[zhangSan.customerId]
-
-  it('counts successful referrals, the tier, and rewards paid, pending and clawed back', () => {
-    expect(account).toMatchObject({
-      successful: ['referral-a'],
-      tier: 'standard',
-      pending: [],
-      paidFen: 50_000,
-      paidPoints: 0,
-      clawedBack: [{ referralId: 'referral-d', reward: { kind: 'loyalty-points', points: 5_000 } }],
-      blocked: true,
-    })
-    expect(account?.paid).toHaveLength(2)
-  })
-
-  it('a verified referral waits in pending until its reward is paid', () => {
-    const pending = project(
-      referrerLedgerProjection,
-      store(
-        historyFor('referral-a', ...upToTheCall('referral-a', liSi), answers(['right', 'right', 'right'])),
-      ),
-    )
-    expect(pending.accounts[zhangSan.customerId]?.pending).toEqual(['referral-a'])
-  })
-
-  it('gives the standing the application passes to ReleaseReward', () => {
-    expect(referrerStanding(ledger, zhangSan.customerId, 'referral-new')).toEqual({
-      successfulReferralsBefore: 1,
-      blocked: true,
-    })
-    expect(referrerStanding(ledger, 'customer-unknown', 'referral-new')).toEqual({
-      successfulReferralsBefore: 0,
-      blocked: false,
-    })
-  })
-})
-
-describe('referrer ledger after a fake is overturned (docs/domain.md §2, §2.7)', () => {
-  const overturnedB = historyOf(
-    ...[
-      ...upToTheCall('referral-b', wangWu, otherConsultant),
-      answers(['wrong', 'wrong', 'right']),
-      reopenB,
-      scheduleCallBack(),
-      answers(['right', 'right', 'right']),
-    ].map((c) => aimedAt('referral-b', c)),
-  )
-  const fakedE = historyFor(
-    'referral-e',
-    ...upToTheCall('referral-e', zhaoLiu),
-    answers(['wrong', 'wrong', 'wrong']),
-  )
-
-  it('the referrer is unblocked and the overturned referral counts as successful and pending', () => {
-    expect(project(referrerLedgerProjection, store(overturnedB)).accounts[zhangSan.customerId]).toMatchObject(
-      {
-        successful: ['referral-b'],
-        pending: ['referral-b'],
-        blocked: false,
-        blockedBy: [],
-      },
-    )
-  })
-
-  it('another fake that still stands keeps the referrer blocked', () => {
-    const ledger = project(referrerLedgerProjection, store(fakedE, overturnedB))
-    expect(ledger.accounts[zhangSan.customerId]).toMatchObject({ blocked: true, blockedBy: ['referral-e'] })
-    expect(referrerStanding(ledger, zhangSan.customerId, 'referral-b')).toEqual({
-      successfulReferralsBefore: 0,
-      blocked: true,
-    })
-  })
-})
-
-describe('referrer ledger with a reward hold (docs/domain.md §5 Referrals)', () => {
-  const policy = policyWith({ rewardHoldDays: 7 })
-  const verifiedUnderHold = historyUnder(policy)(
-    register(),
-    screen(),
-    checkAtDelivery(),
-    scheduleCallBack(),
-    answers(['right', 'right', 'right']),
-  )
-
-  it('shows when each pending reward may be paid: delivery (10 March 15:00 CST) plus the hold', () => {
-    expect(
-      project(referrerLedgerProjection, store(verifiedUnderHold)).accounts[zhangSan.customerId],
-    ).toMatchObject({
-      pending: [referralId],
-      payableFrom: { [referralId]: '2026-03-17T07:00:00.000Z' },
-    })
-  })
-
-  it('a paid reward leaves the list', () => {
-    const paid = historyUnder(policy)(
-      register(),
-      screen(),
-      checkAtDelivery(),
-      scheduleCallBack(),
-      answers(['right', 'right', 'right']),
-      releaseReward('gift', undefined, '2026-03-17T15:00:00+08:00'),
-    )
-    expect(project(referrerLedgerProjection, store(paid)).accounts[zhangSan.customerId]).toMatchObject({
-      pending: [],
-      payableFrom: {},
-    })
   })
 })
 
 describe('fraud report by consultant (docs/domain.md §2.7)', () => {
   it('records each faked referral and its fine against the consultant who reported it', () => {
-    const report = project(fraudReportProjection, all)
+    const report = project(fraudReportProjection, fourReferrals)
     expect(consultantsByFraud(report)).toEqual([
       {
         consultantId: otherConsultant.id,
@@ -319,7 +118,7 @@ describe('fraud report by consultant (docs/domain.md §2.7)', () => {
 
   it('marks a faked referral reopened by a manager; its fine stands meanwhile', () => {
     expect(
-      project(fraudReportProjection, store(referralBReopened)).consultants[otherConsultant.id],
+      project(fraudReportProjection, storedStreams(referralBReopened)).consultants[otherConsultant.id],
     ).toMatchObject({
       faked: ['referral-b'],
       penaltiesFen: 50_000,
@@ -328,16 +127,8 @@ describe('fraud report by consultant (docs/domain.md §2.7)', () => {
   })
 
   it('a fake overturned by the new call-back lifts its fine', () => {
-    const history = historyOf(
-      ...[
-        ...upToTheCall('referral-b', wangWu, otherConsultant),
-        answers(['wrong', 'wrong', 'right']),
-        reopenB,
-        scheduleCallBack(),
-        answers(['right', 'right', 'right']),
-      ].map((c) => aimedAt('referral-b', c)),
-    )
-    expect(project(fraudReportProjection, store(history)).consultants[otherConsultant.id]).toEqual({
+    const history = referralBCalledAgain(['right', 'right', 'right'])
+    expect(project(fraudReportProjection, storedStreams(history)).consultants[otherConsultant.id]).toEqual({
       consultantId: otherConsultant.id,
       reported: 1,
       faked: [],
@@ -348,16 +139,10 @@ describe('fraud report by consultant (docs/domain.md §2.7)', () => {
   })
 
   it('a fake confirmed by the new call-back keeps one fine and leaves the reopened list', () => {
-    const history = historyOf(
-      ...[
-        ...upToTheCall('referral-b', wangWu, otherConsultant),
-        answers(['wrong', 'wrong', 'right']),
-        reopenB,
-        scheduleCallBack(),
-        answers(['wrong', 'wrong', 'wrong']),
-      ].map((c) => aimedAt('referral-b', c)),
-    )
-    expect(project(fraudReportProjection, store(history)).consultants[otherConsultant.id]).toMatchObject({
+    const history = referralBCalledAgain(['wrong', 'wrong', 'wrong'])
+    expect(
+      project(fraudReportProjection, storedStreams(history)).consultants[otherConsultant.id],
+    ).toMatchObject({
       faked: ['referral-b'],
       penaltiesFen: 50_000,
       reopened: [],
@@ -373,7 +158,7 @@ describe('referral metrics', () => {
     )
     const metrics = project(
       referralMetricsProjection,
-      store(referralA, referralB, referralC, referralD, late),
+      storedStreams(referralA, referralB, referralC, referralD, late),
     )
     expect(metrics).toMatchObject({
       claims: 5,
@@ -393,16 +178,8 @@ describe('referral metrics', () => {
   })
 
   it('counts a referral by its current outcome: an overturned fake is one verified referral', () => {
-    const overturned = historyOf(
-      ...[
-        ...upToTheCall('referral-b', wangWu, otherConsultant),
-        answers(['wrong', 'wrong', 'right']),
-        reopenB,
-        scheduleCallBack(),
-        answers(['right', 'right', 'right']),
-      ].map((c) => aimedAt('referral-b', c)),
-    )
-    const metrics = project(referralMetricsProjection, store(overturned))
+    const overturned = referralBCalledAgain(['right', 'right', 'right'])
+    const metrics = project(referralMetricsProjection, storedStreams(overturned))
     expect(metrics).toMatchObject({ claims: 1, verified: 1, faked: 0, inconclusive: 0, reopened: 1 })
     expect(referralMetricsSummary(metrics)).toMatchObject({ verificationPassRate: 1, fraudRate: 0 })
   })
@@ -419,7 +196,7 @@ describe('referral metrics', () => {
 
 describe('referee lookup for "one referrer per referee" (docs/domain.md §2, §5 Referrals)', () => {
   it('names the earliest live referral of a referee, by customer or by phone, and frees it when it fails', () => {
-    const lookup = project(refereeReferralsProjection, all)
+    const lookup = project(refereeReferralsProjection, fourReferrals)
     expect(liveReferralOf(lookup, { customerId: liSi.customerId, phoneHash: liSi.phoneHash })).toBe(
       'referral-a',
     )
@@ -442,7 +219,7 @@ describe('referee lookup for "one referrer per referee" (docs/domain.md §2, §5
       unreachable(),
       closeReview(),
     )
-    const lookup = project(refereeReferralsProjection, store(closed))
+    const lookup = project(refereeReferralsProjection, storedStreams(closed))
     expect(
       liveReferralOf(lookup, { customerId: zhaoLiu.customerId, phoneHash: zhaoLiu.phoneHash }),
     ).toBeNull()

@@ -1,16 +1,11 @@
 import { verify } from '@dealer-crm/eventsourcing'
 import { createEventStoreDbEventStore } from '@dealer-crm/store-eventstoredb'
-import { conformanceRegistry, NoteAdded } from '@dealer-crm/testing'
+import { collect, conformanceRegistry, NoteAdded } from '@dealer-crm/testing'
 import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type EsdbTestServer, startEsdbTestServer } from './test-server.js'
 
 const note = (text: string) => NoteAdded.make({ text, tags: [] })
-const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
-  const out: T[] = []
-  for await (const item of items) out.push(item)
-  return out
-}
 
 describe('EventStoreDB appends against the test server', () => {
   let server: EsdbTestServer

@@ -1,15 +1,10 @@
 import { type Projection, projectAsOf } from '@dealer-crm/eventsourcing'
 import { createEventStoreDbEventStore } from '@dealer-crm/store-eventstoredb'
-import { type ConformanceEvent, conformanceRegistry, NoteAdded } from '@dealer-crm/testing'
+import { type ConformanceEvent, collect, conformanceRegistry, NoteAdded } from '@dealer-crm/testing'
 import { describe, expect, it } from 'vitest'
 import { InMemoryLog } from '../../../test/esdb-test-server/index.js'
 import { startEsdbTestServer } from './test-server.js'
 
-const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
-  const out: T[] = []
-  for await (const item of items) out.push(item)
-  return out
-}
 const note = (text: string) => NoteAdded.make({ text, tags: [] })
 const texts: Projection<string[], ConformanceEvent> = {
   name: 'texts',

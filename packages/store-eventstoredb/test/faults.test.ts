@@ -2,17 +2,11 @@ import { randomUUID } from 'node:crypto'
 import { createServer } from 'node:net'
 import type { RecordedEvent } from '@dealer-crm/eventsourcing'
 import { createEventStoreDbEventStore } from '@dealer-crm/store-eventstoredb'
-import { type ConformanceEvent, conformanceRegistry, NoteAdded } from '@dealer-crm/testing'
+import { type ConformanceEvent, collect, conformanceRegistry, NoteAdded } from '@dealer-crm/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type EsdbTestServer, startEsdbTestServer, testRetries } from './test-server.js'
 
 const note = (text: string) => NoteAdded.make({ text, tags: ['fault'] })
-
-const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
-  const out: T[] = []
-  for await (const item of items) out.push(item)
-  return out
-}
 
 const waitFor = async (condition: () => boolean, timeoutMs = 10_000) => {
   const start = Date.now()

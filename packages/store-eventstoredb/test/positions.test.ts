@@ -1,14 +1,9 @@
 import { createEventStoreDbEventStore } from '@dealer-crm/store-eventstoredb'
-import { conformanceRegistry, NoteAdded } from '@dealer-crm/testing'
+import { collect, conformanceRegistry, NoteAdded } from '@dealer-crm/testing'
 import { EventStoreDBClient } from '@eventstore/db-client'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type EsdbTestServer, startEsdbTestServer } from './test-server.js'
 
-const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
-  const out: T[] = []
-  for await (const item of items) out.push(item)
-  return out
-}
 const note = (text: string) => NoteAdded.make({ text, tags: [] })
 const texts = (events: ReadonlyArray<{ data: unknown }>) =>
   events.map((e) => (e.data as { text: string }).text)

@@ -3,42 +3,18 @@ import {
   checkIndexQuery,
   checkReadModelName,
   checkReadModelVersion,
-  type DocumentKeys,
+  documentFromRow,
   type Lease,
   lastChangeOfEach,
-  type ReadModelDocument,
   type ReadModelStore,
   type ReadModelTransaction,
-  type ReadModelVersion,
+  type StoredDocumentRow,
+  type StoredVersionRow,
+  versionFromRow,
 } from '@dealer-crm/eventsourcing'
 import type pg from 'pg'
 import { lockKeyOf, readModelLeaseClass } from './identifiers.js'
 import { flagTransient, type Queryable, withTransaction } from './pool.js'
-
-interface DocumentRow {
-  readonly id: string
-  readonly data: string
-  readonly keys: string
-}
-
-interface VersionRow {
-  readonly version: number
-  readonly position: string
-  readonly live: boolean
-}
-
-const toDocument = (row: DocumentRow): ReadModelDocument => ({
-  id: row.id,
-  data: JSON.parse(row.data),
-  keys: JSON.parse(row.keys) as DocumentKeys,
-})
-
-const toVersion = (name: string, row: VersionRow): ReadModelVersion => ({
-  name,
-  version: Number(row.version),
-  position: BigInt(row.position),
-  live: row.live,
-})
 
 const query = async <R extends pg.QueryResultRow>(
   db: Queryable,
@@ -50,13 +26,13 @@ const query = async <R extends pg.QueryResultRow>(
 const transactionOn = (client: pg.PoolClient, s: string): ReadModelTransaction => {
   const versions = async (name: string) =>
     (
-      await query<VersionRow>(
+      await query<StoredVersionRow>(
         client,
         `reading the versions of ${name}`,
         `SELECT version, position::text AS position, live FROM ${s}.read_model_versions WHERE name = $1 ORDER BY version`,
         [name],
       )
-    ).map((row) => toVersion(name, row))
+    ).map((row) => versionFromRow(name, row))
   const dropVersion = async (name: string, version: number) => {
     for (const table of ['read_model_keys', 'read_model_documents', 'read_model_versions'])
       await query(
@@ -88,14 +64,14 @@ const transactionOn = (client: pg.PoolClient, s: string): ReadModelTransaction =
       return BigInt(row?.position ?? '0')
     },
     documents: async (name, version, ids) => {
-      const rows = await query<DocumentRow>(
+      const rows = await query<StoredDocumentRow>(
         client,
         `reading documents of ${name}`,
         `SELECT id, data::text AS data, keys::text AS keys FROM ${s}.read_model_documents
          WHERE name = $1 AND version = $2 AND id = ANY($3::text[])`,
         [name, version, [...ids]],
       )
-      return new Map(rows.map((row) => [row.id, toDocument(row)]))
+      return new Map(rows.map((row) => [row.id, documentFromRow(row)]))
     },
     write: async (name, version, all) => {
       checkReadModelName(name)
@@ -192,38 +168,38 @@ export const createPostgresReadModelStore = (pool: pg.Pool, schema: string): Rea
   transaction: (work) => withTransaction(pool, (client) => work(transactionOn(client, schema))),
   live: async (name) => {
     checkReadModelName(name)
-    const [row] = await query<VersionRow>(
+    const [row] = await query<StoredVersionRow>(
       pool,
       `reading the live version of ${name}`,
       `SELECT version, position::text AS position, live FROM ${schema}.read_model_versions WHERE name = $1 AND live`,
       [name],
     )
-    return row === undefined ? null : toVersion(name, row)
+    return row === undefined ? null : versionFromRow(name, row)
   },
   get: async (name, id) => {
     checkReadModelName(name)
-    const [row] = await query<DocumentRow>(
+    const [row] = await query<StoredDocumentRow>(
       pool,
       `reading ${name} ${id}`,
       `${liveDocuments(schema)} WHERE d.name = $1 AND d.id = $2`,
       [name, id],
     )
-    return row === undefined ? undefined : toDocument(row)
+    return row === undefined ? undefined : documentFromRow(row)
   },
   find: async (name, index, key) => {
     checkIndexQuery(name, index, key)
-    const rows = await query<DocumentRow>(
+    const rows = await query<StoredDocumentRow>(
       pool,
       `finding ${name} by ${index}`,
       `${liveDocuments(schema)} JOIN ${schema}.read_model_keys k ON k.name = d.name AND k.version = d.version AND k.id = d.id
        WHERE d.name = $1 AND k.index_name = $2 AND k.key = $3 ORDER BY k.id`,
       [name, index, key],
     )
-    return rows.map(toDocument)
+    return rows.map(documentFromRow)
   },
   ordered: async (name, index, options = {}) => {
     checkIndexQuery(name, index)
-    const rows = await query<DocumentRow>(
+    const rows = await query<StoredDocumentRow>(
       pool,
       `listing ${name} by ${index}`,
       `${liveDocuments(schema)} JOIN ${schema}.read_model_keys k ON k.name = d.name AND k.version = d.version AND k.id = d.id
@@ -237,7 +213,7 @@ export const createPostgresReadModelStore = (pool: pg.Pool, schema: string): Rea
         options.limit === undefined ? null : Math.max(0, Math.floor(options.limit)),
       ],
     )
-    return rows.map(toDocument)
+    return rows.map(documentFromRow)
   },
   lease: async (name): Promise<Lease | null> => {
     checkReadModelName(name)

@@ -13,11 +13,7 @@ export const pending = (text: string): PendingEvent => ({
   actor: null,
 })
 
-export const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
-  const out: T[] = []
-  for await (const item of items) out.push(item)
-  return out
-}
+export { collect } from '@dealer-crm/testing'
 
 export const all = { from: 1n, to: null, batchSize: 100, categories: null, types: null }
 

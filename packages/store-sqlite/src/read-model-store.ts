@@ -3,41 +3,18 @@ import {
   checkIndexQuery,
   checkReadModelName,
   checkReadModelVersion,
-  type DocumentKeys,
+  documentFromRow,
   type Lease,
   type ReadModelDocument,
   type ReadModelStore,
   type ReadModelTransaction,
-  type ReadModelVersion,
+  type StoredDocumentRow,
+  type StoredVersionRow,
+  versionFromRow,
 } from '@dealer-crm/eventsourcing'
 import type Database from 'better-sqlite3'
 import type { SqliteEventLog } from './sqlite-event-log.js'
 import { prepared } from './statements.js'
-
-interface DocumentRow {
-  readonly id: string
-  readonly data: string
-  readonly keys: string
-}
-
-interface VersionRow {
-  readonly version: number | bigint
-  readonly position: bigint
-  readonly live: number | bigint
-}
-
-const toDocument = (row: DocumentRow): ReadModelDocument => ({
-  id: row.id,
-  data: JSON.parse(row.data),
-  keys: JSON.parse(row.keys) as DocumentKeys,
-})
-
-const toVersion = (name: string, row: VersionRow): ReadModelVersion => ({
-  name,
-  version: Number(row.version),
-  position: BigInt(row.position),
-  live: Number(row.live) === 1,
-})
 
 const liveDocuments = `SELECT d.id, d.data, d.keys FROM es_read_model_documents d
   JOIN es_read_model_versions v ON v.name = d.name AND v.version = d.version AND v.live = 1`
@@ -68,8 +45,8 @@ const transactionOn = (db: Database.Database): ReadModelTransaction => {
         'SELECT version, position, live FROM es_read_model_versions WHERE name = ? ORDER BY version',
       )
         .safeIntegers(true)
-        .all(name) as VersionRow[]
-    ).map((row) => toVersion(name, row))
+        .all(name) as StoredVersionRow[]
+    ).map((row) => versionFromRow(name, row))
   return {
     versions: async (name) => versions(checkReadModelName(name)),
     claim: async (name, version) => {
@@ -92,8 +69,8 @@ const transactionOn = (db: Database.Database): ReadModelTransaction => {
         'SELECT id, data, keys FROM es_read_model_documents WHERE name = ? AND version = ? AND id = ?',
       )
       for (const id of ids) {
-        const row = select.get(name, version, id) as DocumentRow | undefined
-        if (row !== undefined) found.set(id, toDocument(row))
+        const row = select.get(name, version, id) as StoredDocumentRow | undefined
+        if (row !== undefined) found.set(id, documentFromRow(row))
       }
       return found
     },
@@ -181,17 +158,17 @@ export const createSqliteReadModelStore = (log: SqliteEventLog): ReadModelStore 
         'SELECT version, position, live FROM es_read_model_versions WHERE name = ? AND live = 1',
       )
         .safeIntegers(true)
-        .get(name) as VersionRow | undefined
-      return row === undefined ? null : toVersion(name, row)
+        .get(name) as StoredVersionRow | undefined
+      return row === undefined ? null : versionFromRow(name, row)
     })
   },
   get: async (name, id) => {
     checkReadModelName(name)
     return log.run((db) => {
       const row = prepared(db, `${liveDocuments} WHERE d.name = ? AND d.id = ?`).get(name, id) as
-        | DocumentRow
+        | StoredDocumentRow
         | undefined
-      return row === undefined ? undefined : toDocument(row)
+      return row === undefined ? undefined : documentFromRow(row)
     })
   },
   find: async (name, index, key) => {
@@ -202,8 +179,8 @@ export const createSqliteReadModelStore = (log: SqliteEventLog): ReadModelStore 
           db,
           `${liveDocuments} JOIN es_read_model_keys k ON k.name = d.name AND k.version = d.version AND k.id = d.id
            WHERE d.name = ? AND k.index_name = ? AND k.key = ? ORDER BY k.id`,
-        ).all(name, index, key) as DocumentRow[]
-      ).map(toDocument),
+        ).all(name, index, key) as StoredDocumentRow[]
+      ).map(documentFromRow),
     )
   },
   ordered: async (name, index, options = {}) => {
@@ -224,8 +201,8 @@ export const createSqliteReadModelStore = (log: SqliteEventLog): ReadModelStore 
           options.to ?? null,
           options.to ?? null,
           limit,
-        ) as DocumentRow[]
-      ).map(toDocument),
+        ) as StoredDocumentRow[]
+      ).map(documentFromRow),
     )
   },
   lease: async (name): Promise<Lease | null> => {

@@ -15,10 +15,6 @@ export const pendingNote = (text: string): PendingEvent => ({
   actor: { id: 'clerk-1', role: 'clerk' },
 })
 
-export const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
-  const out: T[] = []
-  for await (const item of items) out.push(item)
-  return out
-}
+export { collect } from '@dealer-crm/testing'
 
 export const all = { from: 0n, to: null, batchSize: 1000, categories: null, types: null } as const

@@ -12,6 +12,7 @@ import {
 import { left, right } from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { describe, expect, it } from 'vitest'
+import { collect } from '../src/collect.js'
 import { createFaultyInMemoryEventStore, injectFaults } from '../src/fault-injection.js'
 
 const Added = eventType('Added', t.type({ n: t.number }))
@@ -26,11 +27,6 @@ const counter = {
     c.add + s > 100 ? left({ code: 'TooMuch', message: 'over 100' }) : right([added(c.add)]),
 }
 
-const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
-  const out: T[] = []
-  for await (const item of items) out.push(item)
-  return out
-}
 const rejection = async (promise: Promise<unknown>): Promise<unknown> => {
   try {
     await promise

@@ -1,11 +1,7 @@
 import type * as t from 'io-ts'
 import { CarOrdered, NoteAdded } from '../conformance-events.js'
 
-export const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
-  const out: T[] = []
-  for await (const item of items) out.push(item)
-  return out
-}
+export { collect } from '../collect.js'
 
 export const note = (text: string) => NoteAdded.make({ text, tags: ['conformance'] })
 export const ordered = (orderId: string, subjectId: string) =>
