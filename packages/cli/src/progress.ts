@@ -43,6 +43,7 @@ export const createProgress = (
   const every = options.lineEveryMs ?? 1000
   const counted = total === null || total <= 0
   const bar = new SingleBar({
+    // cli-progress types its stream as a Node stream; it only calls write (and reads isTTY, columns).
     stream: out as unknown as NodeJS.WritableStream,
     format: counted ? `${label}: {value}` : `${label} [{bar}] {percentage}% | {value} of {total}`,
     barsize: 30,

@@ -46,6 +46,8 @@ export interface SendDependencies {
 export const createSend =
   ({ store, routes, sources }: SendDependencies): Send =>
   async <D extends DomainName>(domain: D, input: unknown, options: HandleOptions = {}) => {
+    // TypeScript cannot tie `routes[domain]` to `D`; every route has this shape over its own command,
+    // and the command it handles is the one its own `decode` returned, so one route type serves.
     const route = routes[domain] as unknown as DealershipRoutes['referral-verification']
     const type = typeof input === 'object' && input !== null ? (input as { type?: unknown }).type : undefined
     const data = typeof input === 'object' && input !== null ? (input as { data?: unknown }).data : undefined

@@ -202,6 +202,7 @@ export const runReadModelStoreConformance = (name: string, factory: ReadModelCon
         { id: 'o-7', document: { data: new Map([['a', 1]]), keys: {} } },
         { id: 'o-7', document: { data: { n: Number.NaN }, keys: {} } },
         { id: '', document: { data: {}, keys: {} } },
+        // A number where a key must be text: what an untyped caller could send.
         { id: 'o-7', document: { data: {}, keys: { customer: 42 as unknown as string } } },
       ]) {
         const error = await rejection(write([good, bad]))
