@@ -34,7 +34,12 @@ export const checkReadable = async (pool: pg.Pool, schema: string): Promise<void
     .catch(flagTransient(`checking schema ${schema}`))
   const missing = found.rows[0]?.missing ?? relations
   if (found.rows[0]?.exists !== true)
-    throw new NotAStoreError(schema, null, latestSchemaVersion, 'does not exist')
+    throw new NotAStoreError(
+      schema,
+      null,
+      latestSchemaVersion,
+      'does not exist: there is no dealer-crm event store to read',
+    )
   if (missing.includes('schema_migrations'))
     throw new NotAStoreError(
       schema,

@@ -75,7 +75,9 @@ describe.skipIf(!available)('a PostgreSQL store opened read-only (ADR 0016)', ()
     const schema = freshSchema('ro_missing')
     const error = await refusal(schema)
     expect(error.found).toBeNull()
-    expect(error.message).toBe(`schema ${schema} does not exist; opened read-only, nothing was changed`)
+    expect(error.message).toBe(
+      `schema ${schema} does not exist: there is no dealer-crm event store to read; opened read-only, nothing was changed`,
+    )
     const exists = await pool.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])
     expect(exists.rowCount).toBe(0)
   })
