@@ -99,7 +99,11 @@ describe.skipIf(!available)('a PostgreSQL store opened read-only (ADR 0016)', ()
 
   it('refuses a store of an older schema version, names both versions, and does not migrate it', async () => {
     const schema = await writtenStore('ro_older')
-    // As a store last opened by the package of the version before: the latest step not recorded yet.
+    // A store as the package of the version before left it: without migration 7's tables and record.
+    expect(latestSchemaVersion, 'this simulation undoes migration 7; undo the latest one').toBe(7)
+    await pool.query(
+      `DROP TABLE ${schema}.read_model_keys, ${schema}.read_model_documents, ${schema}.read_model_versions CASCADE`,
+    )
     await pool.query(`DELETE FROM ${schema}.schema_migrations WHERE version = $1`, [latestSchemaVersion])
     const before = await dumpSchema(pool, schema)
     const error = await refusal(schema)
