@@ -2,7 +2,10 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs'
 import { type DealershipStore, dealershipRegistry } from '@dealer-crm/dealership'
 import type { CheckpointStore, Clock } from '@dealer-crm/eventsourcing'
 import { createEventStoreDbEventStore } from '@dealer-crm/store-eventstoredb'
-import { createPostgresEventStore } from '@dealer-crm/store-postgres'
+import {
+  createPostgresEventStore,
+  NotAStoreError as NotAPostgresStoreError,
+} from '@dealer-crm/store-postgres'
 import { createSqliteEventStore, NotAStoreError } from '@dealer-crm/store-sqlite'
 import { CliError, oneLine, UsageError } from './io.js'
 import { describeTarget, parseTarget, type Target } from './target.js'
@@ -45,7 +48,8 @@ export interface OpenOptions {
   /**
    * The command only reads (ADR 0016): a SQLite file is opened in SQLite's read-only mode, never
    * migrated, and refused in one line when it is not a dealer-crm store of the latest schema,
-   * byte for byte unchanged. PostgreSQL is opened without creating a schema (see the ADR).
+   * byte for byte unchanged. PostgreSQL likewise: checked, never created or migrated, and read on
+   * connections with `default_transaction_read_only = on`.
    */
   readonly readOnly?: boolean
 }
@@ -114,6 +118,7 @@ const openPostgres = async (target: Extract<Target, { kind: 'postgres' }>, optio
     schema: target.schema,
     // Like a missing SQLite file, a schema without a store is an error unless the command creates one.
     createSchema: options.create,
+    ...(options.readOnly === true ? { readOnly: true } : {}),
     registry: dealershipRegistry,
     maxConnections: 4,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
@@ -227,7 +232,8 @@ export const openTarget = async (
     }
   } catch (error) {
     if (error instanceof CliError) throw error
-    if (error instanceof NotAStoreError) throw new CliError(oneLine(error))
+    if (error instanceof NotAStoreError || error instanceof NotAPostgresStoreError)
+      throw new CliError(oneLine(error))
     throw new CliError(`cannot open ${description}: ${oneLine(error)}`)
   }
 }

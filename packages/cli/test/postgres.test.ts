@@ -68,7 +68,7 @@ describe.skipIf(!available)('the CLI on PostgreSQL', () => {
     const r = await run('stats', '--db', url, '--schema', typo)
     expect(r.code).toBe(1)
     expect(r.stderr.trim().split('\n')).toHaveLength(1)
-    expect(r.stderr).toContain(`schema ${typo} holds no dealer-crm event store`)
+    expect(r.stderr).toContain(`schema ${typo} does not exist: there is no dealer-crm event store to read`)
     expect((await pool.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [typo])).rowCount).toBe(0)
   })
 

@@ -37,3 +37,34 @@ export class PostgresCorruptEventError extends CorruptEventError {
     super(streamName, streamPosition, reason)
   }
 }
+
+/**
+ * Opened with `readOnly: true`, and the schema is not a dealer-crm event store of this package's
+ * schema version: missing, something else, older (to be migrated by a writable open) or newer.
+ * Nothing was changed.
+ */
+export class NotAStoreError extends EventSourcingError {
+  readonly code = 'NotAStoreError' as const
+  constructor(
+    readonly schema: string,
+    /** The version its `schema_migrations` records; 0 when it records none, null when there is no store. */
+    readonly found: number | null,
+    readonly latest: number,
+    readonly reason: string,
+  ) {
+    super(`schema ${schema} ${reason}; opened read-only, nothing was changed`)
+    this.name = 'NotAStoreError'
+  }
+}
+
+/** An append, forget or other write on a store opened with `readOnly: true`; the database was not touched. */
+export class ReadOnlyStoreError extends EventSourcingError {
+  readonly code = 'ReadOnlyStoreError' as const
+  constructor(
+    readonly schema: string,
+    readonly operation: string,
+  ) {
+    super(`${operation}: the event store in schema ${schema} was opened read-only; nothing was written`)
+    this.name = 'ReadOnlyStoreError'
+  }
+}

@@ -6,5 +6,6 @@ export { type ConnectionOptions, type Queryable, withTransaction } from './pool.
 export * from './postgres-event-log.js'
 export * from './postgres-event-store.js'
 export * from './read-model-store.js'
+export { checkReadable } from './read-only.js'
 export { latestSchemaVersion, type Migration, migrations } from './schema.js'
 export * from './sql-projection.js'

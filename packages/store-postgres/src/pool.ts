@@ -18,11 +18,19 @@ export interface ResolvedPool {
   readonly owned: boolean
 }
 
-export const resolvePool = (options: ConnectionOptions): ResolvedPool => {
+/**
+ * The pool given, or one opened from the connection string. A read-only store's own pool starts
+ * every connection with `default_transaction_read_only = on`: the server refuses any write.
+ */
+export const resolvePool = (options: ConnectionOptions, readOnly = false): ResolvedPool => {
   if (options.pool !== undefined) return { pool: options.pool, owned: false }
   if (options.connectionString === undefined)
     throw new StoreError('createPostgresEventLog needs a pool or a connectionString')
-  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 })
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.maxConnections ?? 10,
+    ...(readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
+  })
   // A connection that dies while idle is removed by the pool; without a listener it would crash the process.
   pool.on('error', () => undefined)
   return { pool, owned: true }

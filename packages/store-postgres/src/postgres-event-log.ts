@@ -13,6 +13,7 @@ import {
 } from '@dealer-crm/eventsourcing'
 import type pg from 'pg'
 import { type AppendOutcome, type AppendRequest, callAppendEvents, type StreamState } from './append-call.js'
+import { ReadOnlyStoreError } from './errors.js'
 import { createGroupCommit } from './group-commit.js'
 import { assertSchemaName, channelOf } from './identifiers.js'
 import { createNotifier } from './notifications.js'
@@ -25,6 +26,7 @@ import {
   resolvePool,
 } from './pool.js'
 import { createLogReads } from './read-log.js'
+import { checkReadable } from './read-only.js'
 import { migrate } from './schema.js'
 
 export interface PostgresEventLogOptions extends ConnectionOptions {
@@ -35,6 +37,8 @@ export interface PostgresEventLogOptions extends ConnectionOptions {
    * (migrating it if older) and refuses a schema without one, so a mistyped name is an error.
    */
   readonly createSchema?: boolean
+  /** Only read (ADR 0016, README "Read-only"): check the version, never migrate; appends fail. */
+  readonly readOnly?: boolean
   /** How often subscriptions poll when no NOTIFY arrives (default 500 ms). */
   readonly pollIntervalMs?: number
   /** NOTIFY other processes in every append (default true). */
@@ -72,6 +76,7 @@ export interface PostgresEventLogOptions extends ConnectionOptions {
 export interface PostgresEventLog extends EventLog<pg.PoolClient> {
   readonly pool: pg.Pool
   readonly schema: string
+  readonly readOnly: boolean
 }
 
 const maxAttempts = 100
@@ -103,19 +108,19 @@ const storeError = (streamName: string, error: unknown): StoreError => {
 }
 
 /**
- * Open (creating or migrating) the schema and return the EventLog over it. Appends run the
- * `append_events` function: one round trip when the stream's last version and hash are known,
- * one more read when not. Reads never reveal a global position below one they have shown
- * (see README, "No late-commit gaps").
+ * Open (creating or migrating; read-only: checking) the schema and return the EventLog over it.
+ * Appends run `append_events`: one round trip when the stream's last version and hash are known,
+ * one more read when not. Reads never reveal a global position below one they have shown (README).
  */
 export const createPostgresEventLog = async (options: PostgresEventLogOptions): Promise<PostgresEventLog> => {
   const schema = assertSchemaName(options.schema ?? 'dealer_crm')
   const appendsInFlight = options.appendsInFlight ?? 2
   if (!Number.isInteger(appendsInFlight) || appendsInFlight < 1)
     throw new StoreError(`appendsInFlight must be a positive integer, not ${String(appendsInFlight)}`)
-  const { pool, owned } = resolvePool(options)
+  const readOnly = options.readOnly ?? false
+  const { pool, owned } = resolvePool(options, readOnly)
   try {
-    await migrate(pool, schema, options.createSchema ?? true)
+    await (readOnly ? checkReadable(pool, schema) : migrate(pool, schema, options.createSchema ?? true))
   } catch (error) {
     if (owned) await pool.end()
     throw error
@@ -310,6 +315,7 @@ export const createPostgresEventLog = async (options: PostgresEventLogOptions): 
 
   const append: PostgresEventLog['append'] = async (streamName, events, expected, inTransaction) => {
     open()
+    if (readOnly) throw new ReadOnlyStoreError(schema, `append to stream ${streamName}`)
     if (events.length === 0) {
       const version = (await readState(streamName)).version
       const conflict = checkExpectedVersion(streamName, expected, version)
@@ -365,6 +371,7 @@ export const createPostgresEventLog = async (options: PostgresEventLogOptions): 
   return {
     pool,
     schema,
+    readOnly,
     append,
     readStream,
     readAll,

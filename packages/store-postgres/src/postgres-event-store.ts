@@ -15,6 +15,7 @@ import {
   type PostgresEventLog,
   type PostgresEventLogOptions,
 } from './postgres-event-log.js'
+import { readOnlyCheckpoints, readOnlyKeyVault } from './read-only.js'
 
 export interface PostgresEventStoreOptions<E extends Event>
   extends PostgresEventLogOptions,
@@ -37,19 +38,22 @@ export interface PostgresEventStore<E extends Event = Event> extends EventStore<
   readonly checkpoints: CheckpointStore
 }
 
-/** Open (creating or migrating) the schema and return the typed store over it. */
+/** Open (creating or migrating, or with `readOnly` checking) the schema and return the typed store over it. */
 export const createPostgresEventStore = async <E extends Event>(
   options: PostgresEventStoreOptions<E>,
 ): Promise<PostgresEventStore<E>> => {
   const log = await createPostgresEventLog(options)
-  const keyVault =
+  const vault =
     options.keyVault ??
     postgresKeyVault(
       log.pool,
       log.schema,
       options.keyEncryptionKeys === undefined ? {} : { keyEncryptionKeys: options.keyEncryptionKeys },
     )
-  const checkpoints = postgresCheckpointStore(log.pool, log.schema)
+  const sqlCheckpoints = postgresCheckpointStore(log.pool, log.schema)
+  // Read-only (ADR 0016): every write fails before it reaches the server.
+  const keyVault = log.readOnly ? readOnlyKeyVault(vault, log.schema) : vault
+  const checkpoints = log.readOnly ? readOnlyCheckpoints(sqlCheckpoints, log.schema) : sqlCheckpoints
   const store = createEventStore<E, pg.PoolClient>(log, {
     registry: options.registry,
     keyVault,
