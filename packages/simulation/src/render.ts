@@ -1,3 +1,4 @@
+import { formatYuan } from '@dealer-crm/eventsourcing'
 import type { Rate } from './metrics.js'
 import type { SimulationResult } from './simulation.js'
 
@@ -6,9 +7,6 @@ const n = (value: number): string => value.toLocaleString('en-US')
 const pct = (value: number | null): string => (value === null ? 'n/a' : `${(value * 100).toFixed(1)}%`)
 
 const share = (r: Rate, of: string): string => `${pct(r.rate)} (${n(r.part)} of ${n(r.whole)} ${of})`
-
-const yuan = (fen: number): string =>
-  `¥${(fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`
 
 const list = (record: Readonly<Record<string, number>>, order?: ReadonlyArray<string>): string => {
   const keys = order === undefined ? Object.keys(record) : order.filter((k) => (record[k] ?? 0) > 0)
@@ -53,7 +51,7 @@ export const renderMetrics = (result: SimulationResult): string => {
     `  claims ${n(ref.claims)} · late claims ${n(ref.lateClaims)} · screened out ${n(ref.screenedOut)} · licence mismatches ${n(ref.licenceMismatches)}`,
     `  call-backs: verified ${n(ref.verified)} · faked ${n(ref.faked)} · inconclusive ${n(ref.inconclusive)}`,
     `  pass rate ${pct(ref.passRate)} · fraud rate ${pct(ref.fraudRate)} · conversion ${pct(ref.conversion)}`,
-    `  rewards ${n(ref.rewarded)} (clawed back ${n(ref.clawedBack)}, voided ${n(ref.voided)}) · penalties ${n(ref.penalties)} (${yuan(ref.penaltiesFen)}) · referrers blocked ${n(ref.blockedReferrers)}`,
+    `  rewards ${n(ref.rewarded)} (clawed back ${n(ref.clawedBack)}, voided ${n(ref.voided)}) · penalties ${n(ref.penalties)} (${formatYuan(ref.penaltiesFen)}) · referrers blocked ${n(ref.blockedReferrers)}`,
     '',
     'Complaints (complaint-workflow: complaintMetrics, slaBoard, complaintCauses)',
     `  received ${n(cmp.received)}: 一般 general ${n(severity.general)} · 升级 escalated ${n(severity.escalated)} · 重大 major ${n(severity.major)} (safety ${n(cmp.safetyRelated)})`,
@@ -61,14 +59,14 @@ export const renderMetrics = (result: SimulationResult): string => {
     `           investigation ${share(cmp.investigation, 'clocks')}`,
     `           resolution ${share(cmp.resolution, 'clocks')} · breaches ${n(cmp.breaches)}`,
     `  escalated ${n(cmp.escalated)} (${pct(cmp.escalationRate)}) · reopened ${n(cmp.reopened)} (reopen rate ${pct(cmp.reopenRate)}) · closed ${n(cmp.closed)} · open ${n(cmp.open)}`,
-    `  mean time to acknowledge ${cmp.meanHoursToAcknowledge === null ? 'n/a' : `${cmp.meanHoursToAcknowledge.toFixed(1)} business hours`} · justified ${pct(cmp.justifiedRate)} · compensation ${yuan(cmp.compensationFen)}`,
+    `  mean time to acknowledge ${cmp.meanHoursToAcknowledge === null ? 'n/a' : `${cmp.meanHoursToAcknowledge.toFixed(1)} business hours`} · justified ${pct(cmp.justifiedRate)} · compensation ${formatYuan(cmp.compensationFen)}`,
     `  root causes: ${cmp.causes.map((cause) => `${cause.rootCause} ${pct(cause.share)}`).join(' · ') || 'none closed'}`,
     '',
     'Loyalty points (loyalty-points: loyaltyTotals, levelDistribution)',
     `  members ${n(l.members)}: ${list(l.levels)}`,
     `  points issued ${n(l.issued)} · redeemed ${n(l.redeemed)} · expired ${n(l.expired)} · reversed ${n(l.reversed)} · forfeited ${n(l.forfeited)}`,
     `  points liability ${n(l.pointsLiability)} · breakage ${share(l.breakage, 'points issued expired')}`,
-    `  redemption ${pct(l.redemption.rate)} of points issued · active members ${pct(l.activeMembers.rate)} · prepaid balance ${yuan(l.prepaidBalanceFen)}`,
+    `  redemption ${pct(l.redemption.rate)} of points issued · active members ${pct(l.activeMembers.rate)} · prepaid balance ${formatYuan(l.prepaidBalanceFen)}`,
     '',
     'Event log',
     `  ${n(log.events)} events in ${n(log.streams)} streams: ${list(log.eventsByDomain)}`,
