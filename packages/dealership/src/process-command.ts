@@ -36,9 +36,6 @@ export type ProcessCommand =
       readonly alreadyDone?: ReadonlyArray<string>
     }
 
-/** Time of a triggering event as the UTC instant every domain's codec accepts. */
-export const utc = (at: string): string => new Date(at).toISOString()
-
 /** The process manager as the actor of a command whose domain names no staff member for it. */
 export const processActor = (processName: string): Actor & { readonly role: 'scheduler' } => ({
   id: processName,

@@ -26,9 +26,10 @@ describe('process managers react to an event with the same commands every time',
     const pm = loyaltyEarnings(defaultDealershipPolicies)
     const commands = pm.react(event)
     expect(commands).toEqual(pm.react(event))
+    // The event's own instant; the domain's codec reads it in UTC when the command is sent.
     expect(commands.map((c) => [c.command.type, c.command.data.at])).toEqual([
-      ['EnrolMember', '2026-03-05T02:00:00.000Z'],
-      ['AwardPoints', '2026-03-05T02:00:00.000Z'],
+      ['EnrolMember', '2026-03-05T10:00:00+08:00'],
+      ['AwardPoints', '2026-03-05T10:00:00+08:00'],
     ])
     expect(commands[1]?.command.data).toMatchObject({
       document: { category: 'goodwill', documentId: 'cmp-9#1' },

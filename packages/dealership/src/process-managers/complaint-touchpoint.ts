@@ -1,7 +1,7 @@
 import { LifecycleRole } from '@dealer-crm/customer-lifecycle'
 import type { Actor, ProcessManager } from '@dealer-crm/eventsourcing'
 import type { DealershipPolicies } from '../policy.js'
-import { type ProcessCommand, processActor, utc } from '../process-command.js'
+import { type ProcessCommand, processActor } from '../process-command.js'
 import type { DealershipEvent } from '../registry.js'
 
 const name = 'complaint-touchpoint'
@@ -31,7 +31,7 @@ export const complaintTouchpoint = (
   react: (event) => {
     if (event.type !== 'ComplaintReceived') return []
     const { complaintId, customerId, channel, severity } = event.data
-    const at = utc(event.data.at)
+    const at = event.data.at
     const by = lifecycleActor(event.data.by)
     const touchpointId = `complaint-${complaintId}`
     const { touchpointChannel, moveStage } = policies.processes.complaints

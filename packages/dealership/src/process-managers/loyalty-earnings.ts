@@ -1,7 +1,7 @@
 import type { Actor, ProcessManager, RecordedEvent } from '@dealer-crm/eventsourcing'
 import type { DealershipPolicies } from '../policy.js'
 import type { ProcessCommand } from '../process-command.js'
-import { loyaltyActorFor, processActor, utc } from '../process-command.js'
+import { loyaltyActorFor, processActor } from '../process-command.js'
 import type { DealershipEvent } from '../registry.js'
 import { enrolment } from './membership.js'
 
@@ -47,7 +47,7 @@ export const loyaltyEarnings = (
                   data: {
                     document: { category: 'referral-reward', documentId: referralId },
                     points: reward.points,
-                    at: utc(at),
+                    at,
                     by: loyaltyActorFor(by, name),
                   },
                 },
@@ -66,7 +66,7 @@ export const loyaltyEarnings = (
                     data: {
                       document: { category: 'referral-reward', documentId: referralId },
                       reason: `referral ${referralId} voided: the referee's sale was returned or cancelled`,
-                      at: utc(at),
+                      at,
                       by: processActor(name),
                     },
                   },
@@ -84,7 +84,7 @@ export const loyaltyEarnings = (
               data: {
                 document: { category: 'goodwill', documentId: goodwillDocument(event, complaintId) },
                 points,
-                at: utc(at),
+                at,
                 by: loyaltyActorFor(by, name),
               },
             },

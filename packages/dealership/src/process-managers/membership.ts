@@ -1,6 +1,6 @@
 import type { Actor } from '@dealer-crm/eventsourcing'
 import type { DealershipPolicies } from '../policy.js'
-import { type ProcessCommand, utc } from '../process-command.js'
+import type { ProcessCommand } from '../process-command.js'
 
 /** Enrol a customer as a loyalty member, on the card account the policy names for them. */
 export const enrolment = (
@@ -19,7 +19,7 @@ export const enrolment = (
         customerId,
         cardNumber: membership.cardNumberFor(customerId),
         level: membership.level ?? policies.loyaltyPoints.levels.tiers[0]?.name ?? 'standard',
-        at: utc(at),
+        at,
         by,
       },
     },

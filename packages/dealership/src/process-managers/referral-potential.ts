@@ -1,6 +1,6 @@
 import type { ProcessManager } from '@dealer-crm/eventsourcing'
 import type { DealershipPolicies } from '../policy.js'
-import { type ProcessCommand, processActor, utc } from '../process-command.js'
+import { type ProcessCommand, processActor } from '../process-command.js'
 import type { DealershipEvent } from '../registry.js'
 
 const name = 'referral-potential'
@@ -30,7 +30,7 @@ export const referralPotential = (
           type: 'AssessReferralPotential',
           data: {
             customerId: referrerId,
-            at: utc(at),
+            at,
             by: processActor(name),
             potential,
             reason: `referral ${referralId} ${verified ? 'verified' : 'faked'}`,
