@@ -77,6 +77,7 @@ describe('canonical JSON and the event hash', () => {
       causationId: null,
       commandId: null,
       actor: null,
+      traceparent: null,
     }))
     const chained = chainEvents('s-1', 4, 'abc', pending)
     expect(chained.map((e) => e.streamPosition)).toEqual([5, 6])

@@ -40,6 +40,7 @@ const pending = (text: string): PendingEvent => ({
   causationId: null,
   commandId: null,
   actor: null,
+  traceparent: null,
 })
 const all = { from: 0n, to: null, batchSize: 100, categories: null, types: null } as const
 

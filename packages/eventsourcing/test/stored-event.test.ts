@@ -32,6 +32,9 @@ const pendingEvent: fc.Arbitrary<PendingEvent> = fc.record({
   causationId: fc.option(text),
   commandId: fc.option(text),
   actor: fc.option(fc.record({ id: text, role: text })),
+  traceparent: fc.option(fc.constant('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'), {
+    nil: null,
+  }),
 })
 const storedEvents: fc.Arbitrary<StoredEvent[]> = fc
   .tuple(

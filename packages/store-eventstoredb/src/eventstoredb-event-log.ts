@@ -10,6 +10,7 @@ import {
   type PendingEvent,
   type StoredEvent,
   StoreError,
+  storeSpan,
 } from '@dealer-crm/eventsourcing'
 import {
   type AppendExpectedRevision,
@@ -27,6 +28,7 @@ import { checkAppendSize, maxAppendSizeOf } from './append-size.js'
 import { isTransient, storeErrorOf } from './errors.js'
 import { commitTimeOf, isJsonData, metadataOf, storedEventOf } from './metadata.js'
 import { boundaries, readAllFrom } from './read-all.js'
+import { eventStoreDbTelemetry as telemetry } from './telemetry.js'
 
 /** This store has no transaction an inline projection could join. */
 export type NoTransaction = never
@@ -218,23 +220,32 @@ export const createEventStoreDbEventLog = (options: EventStoreDbLogOptions): Eve
   }
 
   return {
-    append: async (streamName, events, expected, inTransaction) => {
-      open()
-      if (inTransaction !== undefined)
-        throw new StoreError(
-          'EventStoreDB has no transaction to run inline projections in: use catch-up projections with this store',
-        )
-      for (let attempt = 1; ; attempt++) {
-        const result = await appendOnce(streamName, events, expected)
-        if (result !== 'retry') {
-          notify()
-          return result
-        }
-        if (attempt >= appendRetries)
-          throw new StoreError(`EventStoreDB: append to ${streamName} lost ${attempt} races to other writers`)
-        await sleep(Math.random() * 5 * attempt)
-      }
-    },
+    append: (streamName, events, expected, inTransaction) =>
+      storeSpan(
+        telemetry,
+        'append',
+        streamName,
+        async () => {
+          open()
+          if (inTransaction !== undefined)
+            throw new StoreError(
+              'EventStoreDB has no transaction to run inline projections in: use catch-up projections with this store',
+            )
+          for (let attempt = 1; ; attempt++) {
+            const result = await appendOnce(streamName, events, expected)
+            if (result !== 'retry') {
+              notify()
+              return result
+            }
+            if (attempt >= appendRetries)
+              throw new StoreError(
+                `EventStoreDB: append to ${streamName} lost ${attempt} races to other writers`,
+              )
+            await sleep(Math.random() * 5 * attempt)
+          }
+        },
+        (stored) => stored.length,
+      ),
     readStream: async function* (streamName, { from, to, maxCount }) {
       open()
       let next = Math.max(from, 1)
@@ -242,18 +253,29 @@ export const createEventStoreDbEventLog = (options: EventStoreDbLogOptions): Eve
       // Pages read to their end: a server read abandoned half-way would keep dispose() waiting.
       while (left > 0) {
         const size = Math.min(left, streamPageSize)
-        const page: RecordedEvent[] = []
-        try {
-          for await (const resolved of client.readStream(streamName, {
-            fromRevision: BigInt(next - 1),
-            maxCount: size,
-            direction: FORWARDS,
-          }))
-            if (resolved.event !== undefined) page.push(resolved.event)
-        } catch (error) {
-          if (error instanceof StreamNotFoundError) return
-          throw storeErrorOf(`read of ${streamName}`, error)
-        }
+        const from = next
+        const page = await storeSpan(
+          telemetry,
+          'read_stream',
+          streamName,
+          async () => {
+            const events: RecordedEvent[] = []
+            try {
+              for await (const resolved of client.readStream(streamName, {
+                fromRevision: BigInt(from - 1),
+                maxCount: size,
+                direction: FORWARDS,
+              }))
+                if (resolved.event !== undefined) events.push(resolved.event)
+            } catch (error) {
+              if (error instanceof StreamNotFoundError) return null
+              throw storeErrorOf(`read of ${streamName}`, error)
+            }
+            return events
+          },
+          (events) => events?.length ?? 0,
+        )
+        if (page === null) return
         for (const event of page) yield storedEventOf(event)
         if (page.length < size) return
         next += page.length

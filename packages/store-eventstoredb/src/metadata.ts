@@ -15,6 +15,8 @@ export interface StoredMetadata {
   readonly actor: Actor | null
   readonly prevHash: string
   readonly hash: string
+  /** The W3C trace context of the command that wrote the event; absent when there was none (and before it existed). */
+  readonly traceparent?: string
   /** Present when the data itself is a JSON string (so a non-JSON payload cannot pass for one). */
   readonly stringData?: true
 }
@@ -32,6 +34,7 @@ export const metadataOf = (e: ChainedEvent): StoredMetadata => ({
   actor: e.actor,
   prevHash: e.prevHash,
   hash: e.hash,
+  ...(e.traceparent === null ? {} : { traceparent: e.traceparent }),
   ...(typeof e.data === 'string' ? { stringData: true as const } : {}),
 })
 
@@ -76,7 +79,8 @@ export const storedEventOf = (e: RecordedEvent, fallbackPosition?: Position): St
     typeof m.prevHash !== 'string' ||
     typeof m.hash !== 'string' ||
     !optionalString(m.$correlationId) ||
-    !optionalString(m.$causationId)
+    !optionalString(m.$causationId) ||
+    !optionalString(m.traceparent)
   )
     throw corrupt('metadata lacks the fields of the dealer-crm envelope or has the wrong types')
   const position = e.position ?? fallbackPosition
@@ -97,6 +101,7 @@ export const storedEventOf = (e: RecordedEvent, fallbackPosition?: Position): St
     causationId: m.$causationId ?? null,
     commandId: m.commandId,
     actor: m.actor,
+    traceparent: m.traceparent ?? null,
     prevHash: m.prevHash,
     hash: m.hash,
   }

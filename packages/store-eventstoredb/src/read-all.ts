@@ -1,4 +1,10 @@
-import { type AllFilter, categoryOf, isEventSourcingError, type StoredEvent } from '@dealer-crm/eventsourcing'
+import {
+  type AllFilter,
+  categoryOf,
+  isEventSourcingError,
+  type StoredEvent,
+  storeSpan,
+} from '@dealer-crm/eventsourcing'
 import {
   BACKWARDS,
   END,
@@ -12,6 +18,7 @@ import {
 } from '@eventstore/db-client'
 import { isTransient } from './errors.js'
 import { isSystemEvent, storedEventOf } from './metadata.js'
+import { eventStoreDbTelemetry } from './telemetry.js'
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
@@ -66,10 +73,15 @@ async function* readPages(client: EventStoreDBClient, filter: AllFilter, known: 
   for (;;) {
     let count = 0
     let lastInPage: bigint | null = null
-    const page: ResolvedEvent[] = []
+    let page: ResolvedEvent[]
     try {
-      for await (const resolved of client.readAll({ fromPosition, maxCount, direction: FORWARDS }))
-        page.push(resolved)
+      page = await storeSpan(
+        eventStoreDbTelemetry,
+        'read_all',
+        null,
+        () => readPage(client, fromPosition, maxCount),
+        (events) => events.length,
+      )
     } catch (error) {
       // `from` is not an event's position: start at the one before it (last delivered + 1 was asked for).
       if (!refusedStart(error, filter, fromPosition)) throw error
@@ -149,7 +161,7 @@ async function* readFiltered(client: EventStoreDBClient, filter: AllFilter, know
   if (filter.from < bound) yield* subscribeFiltered(client, filter, known, filter.from, bound)
 }
 
-const readPage = async (client: EventStoreDBClient, fromPosition: Position, maxCount: number) => {
+const readPage = async (client: EventStoreDBClient, fromPosition: Position | 'start', maxCount: number) => {
   const page: ResolvedEvent[] = []
   for await (const resolved of client.readAll({ fromPosition, maxCount, direction: FORWARDS }))
     page.push(resolved)

@@ -56,6 +56,7 @@ export const callAppendEvents = async (
   const actorIds: Array<string | null> = []
   const actorRoles: Array<string | null> = []
   const hashes: string[] = []
+  const traceparents: Array<string | null> = []
   for (const r of requests) {
     streams.push(r.streamName)
     versions.push(r.state.version)
@@ -73,12 +74,13 @@ export const callAppendEvents = async (
       actorIds.push(e.actor?.id ?? null)
       actorRoles.push(e.actor?.role ?? null)
       hashes.push(e.hash)
+      traceparents.push(e.traceparent)
     }
   }
   const result = await client.query<Array<string | null>>({
     name: `dcrm_${schema}_append`,
     text: `SELECT o_position, o_version, o_hash, o_committed_ms FROM ${schema}.append_events(
-      $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+      $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
     values: [
       binaryTextArray(streams),
       binaryIntArray(versions),
@@ -97,6 +99,7 @@ export const callAppendEvents = async (
       binaryTextArray(hashes),
       notify,
       clockMs === null ? null : String(Math.floor(clockMs)),
+      orNull(traceparents),
     ],
     rowMode: 'array',
     types: rawTypes,

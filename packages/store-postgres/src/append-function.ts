@@ -190,8 +190,17 @@ $fn$;
  * stream is inserted; an existing one moves on only from the version and hash its chain was built on.
  * The row stays locked until commit either way. `written` and `refused` say what the call returns.
  */
-/** `committed`: the batch row holds the call's commit time (`v_committed`, version 5 on). */
-const appendOne = (s: string, written: string, refused: string, committed = false): string => `
+/**
+ * `committed`: the batch row holds the call's commit time (`v_committed`, version 5 on); `traced`:
+ * and the events' trace contexts (`p_traceparents`, version 6 on).
+ */
+const appendOne = (
+  s: string,
+  written: string,
+  refused: string,
+  committed = false,
+  traced = false,
+): string => `
     INSERT INTO ${s}.streams AS st (stream_name, version, last_hash)
       VALUES (p_streams[v_k], p_versions[v_k] + p_counts[v_k], p_hashes[v_last])
       ON CONFLICT (stream_name) DO UPDATE SET version = excluded.version, last_hash = excluded.last_hash
@@ -199,12 +208,14 @@ const appendOne = (s: string, written: string, refused: string, committed = fals
     IF FOUND THEN
       INSERT INTO ${s}.event_batches (position, event_count, stream_name, stream_position, event_ids, types,
         schema_versions, data, recorded_at, correlation_ids, causation_ids, command_ids, actor_ids, actor_roles,
-        prev_hash, hashes${committed ? ', committed_at_ms' : ''})
+        prev_hash, hashes${committed ? ', committed_at_ms' : ''}${traced ? ', traceparents' : ''})
       VALUES (v_start + v_last - 1, p_counts[v_k], p_streams[v_k], p_versions[v_k] + p_counts[v_k],
         p_event_ids[v_first : v_last], p_types[v_first : v_last], p_schema_versions[v_first : v_last],
         p_data[v_first : v_last], p_recorded_at[v_first : v_last], p_correlation_ids[v_first : v_last],
         p_causation_ids[v_first : v_last], p_command_ids[v_first : v_last], p_actor_ids[v_first : v_last],
-        p_actor_roles[v_first : v_last], p_stream_hashes[v_k], p_hashes[v_first : v_last]${committed ? ', v_committed' : ''});
+        p_actor_roles[v_first : v_last], p_stream_hashes[v_k], p_hashes[v_first : v_last]${committed ? ', v_committed' : ''}${
+          traced ? ', p_traceparents[v_first : v_last]' : ''
+        });
       v_written := true;
       ${written}
     ELSE
@@ -218,7 +229,7 @@ const appendOne = (s: string, written: string, refused: string, committed = fals
  * for the transaction inserting the same new name) only for a stream named after every one it holds.
  * A call of one append, the common case, skips the sort and returns its row at once.
  */
-const appendsInLockOrder = (s: string, committed = false): string => `
+const appendsInLockOrder = (s: string, committed = false, traced = false): string => `
   IF cardinality(p_streams) = 1 THEN
     v_k := 1;
     v_first := 1;
@@ -229,6 +240,7 @@ ${appendOne(
   `o_position := NULL;
       SELECT version, last_hash INTO o_version, o_hash FROM ${s}.streams WHERE stream_name = p_streams[1];`,
   committed,
+  traced,
 )}${committed ? '\n    o_committed_ms := v_committed;' : ''}
     RETURN NEXT;
   ELSE
@@ -248,6 +260,7 @@ ${appendOne(
       v_versions[v_k] := v_version;
       v_hashes[v_k] := v_hash;`,
   committed,
+  traced,
 )}
     END LOOP;
     -- The rows in the call's order.
@@ -294,6 +307,13 @@ $fn$;
 `
 
 /**
+ * Version 6 (schema migration 8): as version 5, and each event may carry the W3C trace context of the
+ * command that wrote it (`p_traceparents`, NULL or left out when none does: the batch row then holds
+ * NULL). Callers of version 5 keep working: the new parameter comes last, with a default.
+ */
+export const appendFunctionV6 = (s: string): string => appendFunctionV5Body(s, true)
+
+/**
  * Version 5 (schema migration 6): as version 4, and the call gives its appends a commit time under
  * the order lock, in global order: the clock's time (`p_clock_ms`, ms since the epoch; NULL or left
  * out for the database server's `clock_timestamp()`), or the last commit time given when that is
@@ -301,12 +321,16 @@ $fn$;
  * sequence `commit_clock`: a sequence is not transactional, so the next call sees it before this
  * one commits (a rolled-back call leaves it raised, which only ever holds later times back to it).
  */
-export const appendFunctionV5 = (s: string): string => `
+export const appendFunctionV5 = (s: string): string => appendFunctionV5Body(s, false)
+
+const appendFunctionV5Body = (s: string, traced: boolean): string => `
 CREATE FUNCTION ${s}.append_events(
   p_streams text[], p_versions integer[], p_stream_hashes text[], p_counts integer[],
   p_event_ids text[], p_types text[], p_schema_versions integer[], p_data text[], p_recorded_at text[],
   p_correlation_ids text[], p_causation_ids text[], p_command_ids text[], p_actor_ids text[],
-  p_actor_roles text[], p_hashes text[], p_notify boolean, p_clock_ms bigint DEFAULT NULL
+  p_actor_roles text[], p_hashes text[], p_notify boolean, p_clock_ms bigint DEFAULT NULL${
+    traced ? ', p_traceparents text[] DEFAULT NULL' : ''
+  }
 ) RETURNS TABLE (o_position bigint, o_version integer, o_hash text, o_committed_ms bigint)
 LANGUAGE plpgsql AS $fn$
 DECLARE
@@ -336,7 +360,7 @@ ${underOrderLock(
     PERFORM setval('${s}.commit_clock', v_committed);
   END IF;`,
 )}
-${appendsInLockOrder(s, true)}
+${appendsInLockOrder(s, true, traced)}
   IF p_notify AND v_written THEN
     PERFORM pg_notify('${channelOf(s)}', (v_start + cardinality(p_event_ids) - 1)::text);
   END IF;

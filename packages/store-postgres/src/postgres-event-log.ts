@@ -10,6 +10,7 @@ import {
   type StoredEvent,
   StoreError,
   silentLogger,
+  storeSpan,
 } from '@dealer-crm/eventsourcing'
 import type pg from 'pg'
 import { type AppendOutcome, type AppendRequest, callAppendEvents, type StreamState } from './append-call.js'
@@ -25,7 +26,7 @@ import {
   isTransientFailure,
   resolvePool,
 } from './pool.js'
-import { createLogReads } from './read-log.js'
+import { createLogReads, postgresTelemetry } from './read-log.js'
 import { checkReadable } from './read-only.js'
 import { migrate } from './schema.js'
 
@@ -372,7 +373,14 @@ export const createPostgresEventLog = async (options: PostgresEventLogOptions): 
     pool,
     schema,
     readOnly,
-    append,
+    append: (streamName, events, expected, inTransaction) =>
+      storeSpan(
+        postgresTelemetry,
+        'append',
+        streamName,
+        () => append(streamName, events, expected, inTransaction),
+        (stored) => stored.length,
+      ),
     readStream,
     readAll,
     streamVersion: async (streamName) => {

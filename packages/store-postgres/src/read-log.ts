@@ -1,8 +1,17 @@
-import type { AllFilter, EventLog, StoredEvent } from '@dealer-crm/eventsourcing'
+import {
+  type AllFilter,
+  type EventLog,
+  type StoredEvent,
+  type StoreTelemetry,
+  storeSpan,
+} from '@dealer-crm/eventsourcing'
 import type pg from 'pg'
 import { PostgresCorruptEventError } from './errors.js'
 import { flagTransient, rawTypes } from './pool.js'
 import { batchEvents, type EventRow, eventColumns, eventFromRow, eventPosition } from './rows.js'
+
+/** How this store names itself in its spans (OpenTelemetry's database conventions). */
+export const postgresTelemetry: StoreTelemetry = { system: 'postgresql', collection: 'event_batches' }
 
 const maxInt = 2_147_483_647
 const maxBigint = 9_223_372_036_854_775_807n
@@ -114,7 +123,14 @@ export const createLogReads = (
       // Positions are distinct integers: no more than to - from + 1 events lie in the range.
       const span = to - from + 1n
       const limit = Number(span < batchSize ? span : batchSize)
-      const result = await readAllBatch(from, limit, filter).catch(flagTransient('reading the log'))
+      const start = from
+      const result = await storeSpan(
+        postgresTelemetry,
+        'read_all',
+        null,
+        () => readAllBatch(start, limit, filter).catch(flagTransient('reading the log')),
+        (page) => page.rows.length,
+      )
       let pastEnd = false
       for (const row of result.rows) {
         const event = eventFromRow(row)
@@ -152,8 +168,9 @@ export const createLogReads = (
     let remaining = range.maxCount
     while (remaining > 0 && from <= to) {
       const limit = Math.min(remaining, 1000)
-      const result = await pool
-        .query<EventRow>({
+      const start = from
+      const page = () =>
+        pool.query<EventRow>({
           name: `dcrm_${schema}_stream`,
           text: `SELECT ${eventColumns}
                FROM (SELECT * FROM ${schema}.event_batches b
@@ -161,11 +178,17 @@ export const createLogReads = (
                      ORDER BY b.stream_position LIMIT $4) b ${batchEvents}
                WHERE b.stream_position - b.event_count + e.i BETWEEN $2 AND $3
                LIMIT $4`,
-          values: [streamName, from, to, limit],
+          values: [streamName, start, to, limit],
           rowMode: 'array' as const,
           types: rawTypes,
         })
-        .catch(flagTransient(`reading stream ${streamName}`))
+      const result = await storeSpan(
+        postgresTelemetry,
+        'read_stream',
+        streamName,
+        () => page().catch(flagTransient(`reading stream ${streamName}`)),
+        (rows) => rows.rows.length,
+      )
       for (const row of result.rows) {
         const event = eventFromRow(row)
         if (event.streamPosition < from) throw outOfOrder(event)

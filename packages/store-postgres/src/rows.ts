@@ -25,11 +25,15 @@ export const eventColumnsV3 = `${eventPosition} AS position, b.stream_name,
   (b.stream_position - b.event_count + e.i)::integer AS stream_position, e.event_id, e.type, e.schema_version, e.data,
   e.recorded_at, e.correlation_id, e.causation_id, e.command_id, e.actor_id, e.actor_role, e.prev_hash, e.hash`
 
+/** The event columns of schema versions 6 and 7: those of version 3, then the batch's commit time (ms since the epoch). */
+export const eventColumnsV6 = `${eventColumnsV3}, b.committed_at_ms`
+
 /**
  * The event columns, in the order every read selects them (rows arrive as arrays of raw text): those
- * of version 3, then the batch's commit time (ms since the epoch).
+ * of version 6, then the event's trace context (NULL for a batch written with none, or before
+ * schema version 8).
  */
-export const eventColumns = `${eventColumnsV3}, b.committed_at_ms`
+export const eventColumns = `${eventColumnsV6}, b.traceparents[e.i] AS traceparent`
 
 export type EventRow = Array<string | null>
 
@@ -89,6 +93,7 @@ export const eventFromRow = (row: EventRow): StoredEvent => {
     prevHash,
     hash,
     committed,
+    traceparent,
   ] = row
   if ((actorId === null) !== (actorRole === null))
     throw corrupt('the actor has an id without a role or a role without an id')
@@ -113,6 +118,7 @@ export const eventFromRow = (row: EventRow): StoredEvent => {
       actorId === null || actorId === undefined || actorRole === null || actorRole === undefined
         ? null
         : { id: actorId, role: actorRole },
+    traceparent: traceparent ?? null,
     prevHash,
     hash,
   }

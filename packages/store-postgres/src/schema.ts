@@ -5,11 +5,12 @@ import {
   appendFunctionV3,
   appendFunctionV4,
   appendFunctionV5,
+  appendFunctionV6,
 } from './append-function.js'
 import { SchemaMissingError, SchemaVersionError } from './errors.js'
 import { lockKeyOf, migrationLockClass } from './identifiers.js'
 import { withTransaction } from './pool.js'
-import { batchEvents, eventColumns, eventColumnsV3 } from './rows.js'
+import { batchEvents, eventColumns, eventColumnsV3, eventColumnsV6 } from './rows.js'
 
 /** One step of the schema; all missing steps are applied in one transaction on open. */
 export interface Migration {
@@ -174,7 +175,7 @@ export const migrations: ReadonlyArray<Migration> = [
         WHERE latest IS NOT NULL;
       DROP VIEW ${s}.events;
       CREATE VIEW ${s}.events AS
-        SELECT ${eventColumns}, b.category, b.transaction_id FROM ${s}.event_batches b ${batchEvents};
+        SELECT ${eventColumnsV6}, b.category, b.transaction_id FROM ${s}.event_batches b ${batchEvents};
       DROP FUNCTION ${s}.append_events(text[], integer[], text[], integer[], text[], text[], integer[], text[],
         text[], text[], text[], text[], text[], text[], text[], boolean);
       ${appendFunctionV5(s)}
@@ -221,6 +222,21 @@ export const migrations: ReadonlyArray<Migration> = [
         FROM ${s}.read_model_keys k
         JOIN ${s}.read_model_versions v ON v.name = k.name AND v.version = k.version AND v.live
         JOIN ${s}.read_model_documents d ON d.name = k.name AND d.version = k.version AND d.id = k.id;
+    `,
+  },
+  {
+    version: 8,
+    name: 'the trace context of the command that wrote each event (traceparents)',
+    // NULL for the batches written before: their events were written with no trace
+    // (docs/observability.md). The new parameter of append_events comes last, with a default.
+    sql: (s) => `
+      ALTER TABLE ${s}.event_batches ADD COLUMN traceparents text[];
+      DROP VIEW ${s}.events;
+      CREATE VIEW ${s}.events AS
+        SELECT ${eventColumns}, b.category, b.transaction_id FROM ${s}.event_batches b ${batchEvents};
+      DROP FUNCTION ${s}.append_events(text[], integer[], text[], integer[], text[], text[], integer[], text[],
+        text[], text[], text[], text[], text[], text[], text[], boolean, bigint);
+      ${appendFunctionV6(s)}
     `,
   },
 ]

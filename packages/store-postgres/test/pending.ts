@@ -11,6 +11,7 @@ export const pending = (text: string): PendingEvent => ({
   causationId: null,
   commandId: null,
   actor: null,
+  traceparent: null,
 })
 
 export { collect } from '@dealer-crm/testing'

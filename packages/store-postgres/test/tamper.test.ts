@@ -41,6 +41,7 @@ describe.skipIf(!available)('PostgreSQL: edits made with SQL on the tables are v
       causationId: null,
       commandId: `cmd-${n}`,
       actor: { id: `clerk-${n % 3}`, role: 'sales-consultant' },
+      traceparent: null,
     }
   }
 

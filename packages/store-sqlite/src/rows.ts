@@ -8,7 +8,7 @@ import { SqliteCorruptEventError } from './errors.js'
  */
 export const eventColumns =
   'position, stream_name, stream_position, event_id, type, schema_version, data, recorded_at, ' +
-  'correlation_id, causation_id, command_id, actor, prev_hash, hash, committed_at, category'
+  'correlation_id, causation_id, command_id, actor, prev_hash, hash, committed_at, category, traceparent'
 
 /** A row as better-sqlite3 returns it in raw (array) mode: nothing about it is trusted. */
 export type EventRow = ReadonlyArray<unknown>
@@ -58,6 +58,7 @@ export const rowToStoredEvent = (row: EventRow): StoredEvent => {
   const prevHash = row[12]
   const hash = row[13]
   const committedAt = row[14]
+  const traceparent = row[16]
   const stream = text(streamName) ? streamName : `(unreadable stream name ${String(streamName)})`
   const at = integer(streamPosition) ? streamPosition : null
   const global = integer(position) ? BigInt(position) : null
@@ -76,6 +77,7 @@ export const rowToStoredEvent = (row: EventRow): StoredEvent => {
     throw corrupt(`the schema version ${String(schemaVersion)} is not a positive integer`)
   if (!optionalText(correlationId) || !optionalText(causationId) || !optionalText(commandId))
     throw corrupt('a correlation, causation or command id is not text')
+  if (!optionalText(traceparent)) throw corrupt('the traceparent is not text')
   if (!text(data)) throw corrupt('the data column is not JSON text')
   let parsedData: unknown
   let parsedActor: Actor | null | undefined
@@ -104,6 +106,7 @@ export const rowToStoredEvent = (row: EventRow): StoredEvent => {
     causationId,
     commandId,
     actor: parsedActor,
+    traceparent,
     prevHash,
     hash,
   }

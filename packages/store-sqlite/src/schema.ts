@@ -133,6 +133,12 @@ export const migrations: ReadonlyArray<Migration> = [
         JOIN es_read_model_documents d ON d.name = k.name AND d.version = k.version AND d.id = k.id;
     `,
   },
+  {
+    version: 6,
+    name: 'the trace context of the command that wrote each event (traceparent)',
+    // NULL for the events written before: they were written with no trace (docs/observability.md).
+    sql: `ALTER TABLE es_events ADD COLUMN traceparent TEXT;`,
+  },
 ]
 
 export const latestSchemaVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0)

@@ -12,6 +12,8 @@ import {
   type PendingEvent,
   type StoredEvent,
   StoreError,
+  type StoreTelemetry,
+  storeSpan,
   systemClock,
 } from '@dealer-crm/eventsourcing'
 import type Database from 'better-sqlite3'
@@ -62,6 +64,9 @@ export interface SqliteEventLog extends EventLog<Database.Database> {
 
 const maxPosition = 9_223_372_036_854_775_807n
 
+/** How this store names itself in its spans (OpenTelemetry's database conventions). */
+const telemetry: StoreTelemetry = { system: 'sqlite', collection: 'es_events' }
+
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
 
@@ -105,8 +110,9 @@ export const openSqliteEventLog = (options: SqliteEventLogOptions): SqliteEventL
     .raw(true)
   const insert = db.prepare(
     `INSERT INTO es_events (position, stream_name, stream_position, category, event_id, type, schema_version,
-       data, recorded_at, correlation_id, causation_id, command_id, actor, prev_hash, hash, committed_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       data, recorded_at, correlation_id, causation_id, command_id, actor, prev_hash, hash, committed_at,
+       traceparent)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   const clock = options.clock ?? systemClock
   /** The last commit time read and its value in ms: appends in a row read the same one. */
@@ -241,6 +247,7 @@ export const openSqliteEventLog = (options: SqliteEventLogOptions): SqliteEventL
         e.prevHash,
         e.hash,
         committedAt,
+        e.traceparent,
       )
       stored.push(committedEvent(e, BigInt(position), committedAt))
     }
@@ -299,22 +306,31 @@ export const openSqliteEventLog = (options: SqliteEventLogOptions): SqliteEventL
     synchronous,
     transaction,
     run,
-    append: (streamName, events, expected, inTransaction) => {
-      if (inTransaction !== undefined) return appendAlone(streamName, events, expected, inTransaction)
-      try {
-        ensureAccepting()
-      } catch (error) {
-        return Promise.reject(error)
-      }
-      return grouped.enqueue(streamName, events, expected)
-    },
+    append: (streamName, events, expected, inTransaction) =>
+      storeSpan(
+        telemetry,
+        'append',
+        streamName,
+        () => {
+          if (inTransaction !== undefined) return appendAlone(streamName, events, expected, inTransaction)
+          ensureAccepting()
+          return grouped.enqueue(streamName, events, expected)
+        },
+        (stored) => stored.length,
+      ),
     readStream: async function* (streamName, { from, to, maxCount }) {
       let next = Math.max(from, 1)
       let remaining = maxCount
       let previousHash: string | null = next === 1 ? '' : null
       while (remaining > 0 && next <= to) {
         const limit = Math.min(readBatchSize, remaining)
-        const rows = await run(() => streamPage.all(streamName, next, to, limit) as EventRow[])
+        const rows = await storeSpan(
+          telemetry,
+          'read_stream',
+          streamName,
+          () => run(() => streamPage.all(streamName, next, to, limit) as EventRow[]),
+          (page) => page.length,
+        )
         for (const row of rows) {
           const event = decode(row)
           if (decode !== rowToStoredEvent) {
@@ -344,7 +360,13 @@ export const openSqliteEventLog = (options: SqliteEventLogOptions): SqliteEventL
         if (categories !== null) params.push(JSON.stringify(categories))
         if (types !== null) params.push(JSON.stringify(types))
         params.push(limit)
-        const rows = await run(() => statement.all(...params) as EventRow[])
+        const rows = await storeSpan(
+          telemetry,
+          'read_all',
+          null,
+          () => run(() => statement.all(...params) as EventRow[]),
+          (page) => page.length,
+        )
         for (const row of rows) {
           const event = decode(row)
           next = event.globalPosition + 1n

@@ -33,7 +33,7 @@ describe('opening a file', () => {
     await fresh.log.append('order-1', [pendingNote('kept')], 'no_stream')
     fresh.log.database.exec(`DROP TABLE es_dead_letters; DROP TABLE es_key_encryption; DROP TABLE es_kek_retired;
       ALTER TABLE es_subject_keys DROP COLUMN kek; ALTER TABLE es_subject_keys DROP COLUMN created_wrapped;
-      ALTER TABLE es_events DROP COLUMN committed_at; DROP VIEW es_read_model_index; DROP VIEW es_read_models;
+      ALTER TABLE es_events DROP COLUMN committed_at; ALTER TABLE es_events DROP COLUMN traceparent; DROP VIEW es_read_model_index; DROP VIEW es_read_models;
       DROP TABLE es_read_model_keys; DROP TABLE es_read_model_documents; DROP TABLE es_read_model_versions;
       DELETE FROM es_schema_migrations WHERE version > 1`)
     await fresh.log.close()
@@ -93,6 +93,52 @@ describe('opening a file', () => {
     // A store clock behind the last commit time commits at that time, never earlier.
     const [appended] = await upgraded.append('order-1', [pendingNote('v4')], 3)
     expect(appended!.committedAt).toBe(times[2])
+    expect((await verify(upgraded)).ok).toBe(true)
+    await upgraded.close()
+  })
+
+  it('opens a file of schema version 5 (before trace contexts): its events read with none, new ones keep theirs', async () => {
+    const path = join(fresh.file.dir, 'v5.db')
+    const raw = new Database(path)
+    raw.exec(
+      `CREATE TABLE es_schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`,
+    )
+    for (const m of migrations.filter((m) => m.version <= 5)) {
+      raw.exec(m.sql)
+      raw
+        .prepare('INSERT INTO es_schema_migrations VALUES (?, ?, ?)')
+        .run(m.version, m.name, '2026-11-01T00:00:00.000Z')
+    }
+    // Two events as version 5 wrote them: every column it had, and no trace context.
+    const [a, b] = chainEvents('order-1', 0, '', [pendingNote('v5-0'), pendingNote('v5-1')])
+    const insert = raw.prepare(
+      `INSERT INTO es_events (position, stream_name, stream_position, category, event_id, type, schema_version,
+         data, recorded_at, correlation_id, causation_id, command_id, actor, prev_hash, hash, committed_at)
+       VALUES (?, ?, ?, 'order', ?, ?, ?, ?, ?, NULL, NULL, NULL, ?, ?, ?, ?)`,
+    )
+    for (const [i, e] of [a!, b!].entries())
+      insert.run(
+        i + 1,
+        e.streamName,
+        e.streamPosition,
+        e.eventId,
+        e.type,
+        e.schemaVersion,
+        e.dataJson,
+        e.recordedAt,
+        JSON.stringify(e.actor),
+        e.prevHash,
+        e.hash,
+        e.recordedAt,
+      )
+    raw.close()
+
+    const upgraded = openSqliteEventLog({ path })
+    expect(upgraded.schemaVersion).toBe(latestSchemaVersion)
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'
+    await upgraded.append('order-1', [{ ...pendingNote('v6'), traceparent }], 2)
+    const events = await collect(upgraded.readAll(all))
+    expect(events.map((e) => e.traceparent)).toEqual([null, null, traceparent])
     expect((await verify(upgraded)).ok).toBe(true)
     await upgraded.close()
   })

@@ -13,6 +13,7 @@ export const pendingNote = (text: string): PendingEvent => ({
   causationId: null,
   commandId: null,
   actor: { id: 'clerk-1', role: 'clerk' },
+  traceparent: null,
 })
 
 export { collect } from '@dealer-crm/testing'

@@ -42,6 +42,7 @@ const event = (type: string, data: unknown): PendingEvent => {
     causationId: null,
     commandId: `cmd-${n}`,
     actor: { id: `clerk-${n % 3}`, role: 'sales-consultant' },
+    traceparent: null,
   }
 }
 
@@ -138,6 +139,7 @@ const readOne = (db: Database.Database, position: number): StoredEvent => {
     causationId: r.causation_id as string | null,
     commandId: r.command_id as string | null,
     actor: r.actor === null ? null : JSON.parse(r.actor as string),
+    traceparent: r.traceparent as string | null,
     prevHash: r.prev_hash as string,
     hash: r.hash as string,
   }

@@ -95,7 +95,9 @@ const json = (v: string | null): string => (v === null ? 'null' : JSON.stringify
  * The canonical event up to its data: `{"actor":…,"causationId":…,"commandId":…,"correlationId":…,"data":`.
  * The events of one append usually share it, so chainEvents builds it once for them.
  */
-const envelopeHead = (e: PendingEvent): string =>
+const envelopeHead = (
+  e: Pick<HashedEvent, 'actor' | 'causationId' | 'commandId' | 'correlationId'>,
+): string =>
   `{"actor":${e.actor === null ? 'null' : canonicalJson(e.actor)},"causationId":${json(e.causationId)},` +
   `"commandId":${json(e.commandId)},"correlationId":${json(e.correlationId)},"data":`
 
@@ -200,6 +202,7 @@ export const chainEvents = (
       causationId: e.causationId,
       commandId: e.commandId,
       actor: e.actor,
+      traceparent: e.traceparent,
       prevHash: previous,
       hash: eventHash,
       dataJson,

@@ -31,6 +31,12 @@ export interface EventMetadata {
   readonly causationId: string | null
   readonly commandId: string | null
   readonly actor: Actor | null
+  /**
+   * The W3C `traceparent` of the span of the command that wrote the event (null: written with no
+   * trace, or before events carried one). Followers link their spans to it; it is not hashed.
+   * Every store sets it; it may be left out where events are made up by hand (tests of projections).
+   */
+  readonly traceparent?: string | null
   /** Hash of the previous event in the stream ('' for the first). */
   readonly prevHash: string
   /** SHA-256 over `prevHash` and the canonical stored form of this event. */
@@ -46,4 +52,6 @@ export interface AppendMetadata {
   readonly causationId?: string
   readonly commandId?: string
   readonly actor?: Actor
+  /** The trace context to record (default: the active span's, if any). */
+  readonly traceparent?: string
 }

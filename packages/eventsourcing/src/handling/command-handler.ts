@@ -11,6 +11,12 @@ import {
 import type { Actor, RecordedEvent } from '../events/envelope.js'
 import { backoffDelay, type RetryPolicy } from '../retry.js'
 import type { EventStore } from '../store/event-store.js'
+import {
+  type CommandEnd,
+  type CommandTrace,
+  type LoadReport,
+  startCommand,
+} from '../telemetry/command-trace.js'
 import type { CachedStream, StateCache } from './state-cache.js'
 
 export const defaultRetry: RetryPolicy = { maxAttempts: 5, baseDelayMs: 5, maxDelayMs: 250 }
@@ -31,6 +37,8 @@ export interface HandleOptions {
    * version are read. Share one per store; the deciders must be pure (ADR 0018).
    */
   readonly cache?: StateCache
+  /** Names the command's domain in its span and metrics (default: the stream's category). */
+  readonly domain?: string
 }
 
 export interface HandleResult<E extends Event, S> {
@@ -48,7 +56,7 @@ export type HandleError<Err extends DomainError> = Err | EventSourcingError
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-interface Loaded<E extends Event, S> {
+interface Loaded<E extends Event, S> extends LoadReport {
   readonly state: S
   readonly version: number
   readonly previous: { readonly events: ReadonlyArray<RecordedEvent<E>>; readonly state: S } | null
@@ -64,9 +72,11 @@ const load = async <C, E extends Event, S, Err extends DomainError>(
   let version = 0
   const previousEvents: RecordedEvent<E>[] = []
   let previousState = state
+  let eventsRead = 0
   for await (const event of store.readStream(streamName)) {
     state = decider.evolve(state, event)
     version = event.metadata.streamPosition
+    eventsRead++
     if (commandId !== undefined && event.metadata.commandId === commandId) {
       previousEvents.push(event)
       previousState = state
@@ -76,10 +86,12 @@ const load = async <C, E extends Event, S, Err extends DomainError>(
     state,
     version,
     previous: previousEvents.length > 0 ? { events: previousEvents, state: previousState } : null,
+    eventsRead,
+    source: 'store',
   }
 }
 
-interface CachedLoad<S> extends CachedStream<S> {
+interface CachedLoad<S> extends CachedStream<S>, LoadReport {
   /** True when the store was read for it (up to its end, at that moment). */
   readonly read: boolean
 }
@@ -97,26 +109,31 @@ const loadCached = async <C, E extends Event, S, Err extends DomainError>(
   catchUp: boolean,
 ): Promise<CachedLoad<S>> => {
   const cached = cache.get<S>(streamName, decider)
-  if (cached !== undefined && !catchUp) return { ...cached, read: false }
+  if (cached !== undefined && !catchUp) return { ...cached, read: false, eventsRead: 0, source: 'cache' }
+  const snapshot = cached === undefined ? await cache.snapshot<S>(streamName, decider) : undefined
   const start = cached ??
-    (await cache.snapshot<S>(streamName, decider)) ?? {
+    snapshot ?? {
       state: decider.initialState,
       version: 0,
       commandIds: new Set<string>(),
     }
   let { state, version } = start
   const { commandIds } = start
+  let eventsRead = 0
   for await (const event of store.readStream(streamName, { from: version + 1 })) {
     state = decider.evolve(state, event)
     version = event.metadata.streamPosition
+    eventsRead++
     if (event.metadata.commandId !== null) commandIds.add(event.metadata.commandId)
   }
   const loaded = { state, version, commandIds }
   cache.set(streamName, decider, loaded)
-  return { ...loaded, read: true }
+  const source = cached !== undefined ? 'cache' : snapshot !== undefined ? 'snapshot' : 'store'
+  return { ...loaded, read: true, eventsRead, source }
 }
 
-const metadataOf = (options: HandleOptions) => ({
+const metadataOf = (options: HandleOptions, traced: CommandTrace) => ({
+  ...(traced.traceparent === null ? {} : { traceparent: traced.traceparent }),
   ...(options.commandId === undefined ? {} : { commandId: options.commandId }),
   ...((options.correlationId ?? options.commandId) === undefined
     ? {}
@@ -157,27 +174,31 @@ const decideCached = async <C, E extends Event, S, Err extends DomainError>(
   options: HandleOptions,
   cache: StateCache,
   catchUp: boolean,
+  traced: CommandTrace,
 ): Promise<Outcome<E, S, Err>> => {
   const repeated = async (loaded: CachedStream<S>): Promise<Outcome<E, S, Err> | null> => {
     if (options.commandId === undefined || !loaded.commandIds.has(options.commandId)) return null
-    const full = await load(store, decider, streamName, options.commandId)
+    const full = await traced.load(() => load(store, decider, streamName, options.commandId))
     return full.previous === null
       ? null
       : { _tag: 'Right', right: repeatedResult(full.previous, full.version) }
   }
-  let loaded = await loadCached(store, decider, streamName, cache, catchUp)
-  let decision = decider.decide(command, loaded.state)
+  let loaded = await traced.load(() => loadCached(store, decider, streamName, cache, catchUp))
+  let decision = traced.decide(() => decider.decide(command, loaded.state))
   if (decision._tag === 'Left' && !loaded.read) {
-    loaded = await loadCached(store, decider, streamName, cache, true)
-    decision = decider.decide(command, loaded.state)
+    loaded = await traced.load(() => loadCached(store, decider, streamName, cache, true))
+    decision = traced.decide(() => decider.decide(command, loaded.state))
   }
   const first = await repeated(loaded)
   if (first !== null) return first
   if (decision._tag === 'Left') return decision
-  const appended = await store.appendToStream(streamName, decision.right, {
-    expectedVersion: options.expectedVersion ?? loaded.version,
-    metadata: metadataOf(options),
-  })
+  const events = decision.right
+  const appended = await traced.append(() =>
+    store.appendToStream(streamName, events, {
+      expectedVersion: options.expectedVersion ?? loaded.version,
+      metadata: metadataOf(options, traced),
+    }),
+  )
   const state = appended.events.reduce(decider.evolve, loaded.state)
   // With an explicit expected version ('any') others' events may lie between: then not cached.
   if (appended.nextExpectedVersion === loaded.version + appended.events.length) {
@@ -208,11 +229,12 @@ const attemptCached = async <C, E extends Event, S, Err extends DomainError>(
   command: C,
   options: HandleOptions,
   cache: StateCache,
+  traced: CommandTrace,
 ): Promise<Outcome<E, S, Err>> => {
   let catchUp = options.expectedVersion !== undefined
   for (;;) {
     try {
-      return await decideCached(store, decider, streamName, command, options, cache, catchUp)
+      return await decideCached(store, decider, streamName, command, options, cache, catchUp, traced)
     } catch (error) {
       cache.invalidate(streamName)
       if (catchUp || !isConcurrencyError(error)) throw error
@@ -239,39 +261,71 @@ export const handleCommand =
     options: HandleOptions = {},
   ): TaskEither<HandleError<Err>, HandleResult<E, S>> =>
   async () => {
-    const retry = options.retry === false ? null : (options.retry ?? defaultRetry)
-    const attempts = options.expectedVersion === undefined && retry !== null ? retry.maxAttempts : 1
-    for (let attempt = 1; ; attempt++) {
-      try {
-        if (options.cache !== undefined)
-          return await attemptCached(store, decider, streamName, command, options, options.cache)
-        const loaded = await load(store, decider, streamName, options.commandId)
-        if (loaded.previous !== null)
-          return { _tag: 'Right', right: repeatedResult(loaded.previous, loaded.version) }
-        const decision = decider.decide(command, loaded.state)
-        if (decision._tag === 'Left') return decision
-        const appended = await store.appendToStream(streamName, decision.right, {
+    const traced = startCommand(streamName, command, options.domain, options.expectedVersion)
+    const outcome = await attempts(store, decider, streamName, command, options, traced)
+    traced.end(endOf(outcome))
+    return outcome
+  }
+
+/** How a command's outcome reads in its span and metrics. */
+const endOf = <E extends Event, S, Err extends DomainError>(
+  outcome: Outcome<E, S, HandleError<Err>>,
+): CommandEnd => {
+  if (outcome._tag === 'Right') {
+    const { repeated, version, events } = outcome.right
+    return { outcome: repeated ? 'repeated' : 'appended', version, events: repeated ? 0 : events.length }
+  }
+  const error = outcome.left
+  if (!isEventSourcingError(error)) return { outcome: 'refused', errorCode: error.code }
+  return { outcome: isConcurrencyError(error) ? 'conflict' : 'failed', errorCode: error.code }
+}
+
+/** The attempts of one command: load, decide, append; again after a conflict, with backoff. */
+const attempts = async <C, E extends Event, S, Err extends DomainError>(
+  store: EventStore<E>,
+  decider: Decider<C, E, S, Err>,
+  streamName: string,
+  command: C,
+  options: HandleOptions,
+  traced: CommandTrace,
+): Promise<Outcome<E, S, HandleError<Err>>> => {
+  const retry = options.retry === false ? null : (options.retry ?? defaultRetry)
+  const attempts = options.expectedVersion === undefined && retry !== null ? retry.maxAttempts : 1
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (options.cache !== undefined)
+        return await attemptCached(store, decider, streamName, command, options, options.cache, traced)
+      const loaded = await traced.load(() => load(store, decider, streamName, options.commandId))
+      if (loaded.previous !== null)
+        return { _tag: 'Right', right: repeatedResult(loaded.previous, loaded.version) }
+      const decision = traced.decide(() => decider.decide(command, loaded.state))
+      if (decision._tag === 'Left') return decision
+      const events = decision.right
+      const appended = await traced.append(() =>
+        store.appendToStream(streamName, events, {
           expectedVersion: options.expectedVersion ?? loaded.version,
-          metadata: metadataOf(options),
-        })
-        return {
-          _tag: 'Right',
-          right: {
-            events: appended.events,
-            state: decision.right.reduce(decider.evolve, loaded.state),
-            version: appended.nextExpectedVersion,
-            repeated: false,
-          },
-        }
-      } catch (error) {
-        if (isConcurrencyError(error) && retry !== null && attempt < attempts) {
-          await sleep(backoffDelay(retry, attempt))
-          continue
-        }
-        return { _tag: 'Left', left: asKernelError(error) }
+          metadata: metadataOf(options, traced),
+        }),
+      )
+      return {
+        _tag: 'Right',
+        right: {
+          events: appended.events,
+          state: events.reduce(decider.evolve, loaded.state),
+          version: appended.nextExpectedVersion,
+          repeated: false,
+        },
       }
+    } catch (error) {
+      if (isConcurrencyError(error) && retry !== null && attempt < attempts) {
+        traced.conflict(attempt)
+        await sleep(backoffDelay(retry, attempt))
+        continue
+      }
+      return { _tag: 'Left', left: asKernelError(error) }
     }
   }
+}
 
 const domainRejected = Symbol.for('@dealer-crm/eventsourcing/DomainRejectedError')
 

@@ -109,6 +109,7 @@ export const committedEvent = (
   causationId: e.causationId,
   commandId: e.commandId,
   actor: e.actor,
+  traceparent: e.traceparent,
   prevHash: e.prevHash,
   hash: e.hash,
 })

@@ -19,6 +19,8 @@ import {
   unsealPersonalData,
 } from '../privacy/personal-data.js'
 import { isTransient } from '../retry.js'
+import { recordAppend } from '../telemetry/store-span.js'
+import { traceparentOf } from '../telemetry/traceparent.js'
 import { checkExpectedVersion, type EventLog, isExpectedVersion } from './event-log.js'
 import type { PendingEvent, StoredEvent } from './stored-event.js'
 import { type FollowOptions, type Subscription, tailLog } from './tail.js'
@@ -133,6 +135,7 @@ const toRecorded = <E extends Event>(
       causationId: stored.causationId,
       commandId: stored.commandId,
       actor: stored.actor,
+      traceparent: stored.traceparent,
       prevHash: stored.prevHash,
       hash: stored.hash,
     } satisfies EventMetadata,
@@ -172,6 +175,7 @@ export const createEventStore = <E extends Event, Tx = unknown>(
       throw new EventDecodeError(streamName, null, event.type, errors)
     }
     const subject = definition.subject?.(event.data as never)
+    const traceparent = metadata.traceparent ?? traceparentOf()
     const toPending = (data: unknown): PendingEvent => ({
       eventId: ids.next(),
       recordedAt,
@@ -182,6 +186,7 @@ export const createEventStore = <E extends Event, Tx = unknown>(
       causationId: metadata.causationId ?? null,
       commandId: metadata.commandId ?? null,
       actor: metadata.actor ?? null,
+      traceparent,
     })
     const encoded = definition.codec.encode(event.data)
     // Only events with personal values wait for the key vault; the rest stay synchronous.
@@ -290,6 +295,7 @@ export const createEventStore = <E extends Event, Tx = unknown>(
         pending.push(encoded instanceof Promise ? await encoded : encoded)
       }
       const stored = await log.append(streamName, pending, expected, inlineFor(events, now))
+      recordAppend(events)
       const last = stored[stored.length - 1]
       // One append, one commit time.
       const committed = Date.parse(last?.committedAt ?? '')

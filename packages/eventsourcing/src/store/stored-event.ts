@@ -13,13 +13,16 @@ export interface EnvelopeField<A, O, S extends SetBy, H extends boolean> {
   readonly setBy: S
   /** A member of the canonical JSON that the per-stream hash covers (ADR 0003). */
   readonly hashed: H
+  /** A field added after export files were first written: absent from one, it reads as null. */
+  readonly absentIsNull?: boolean
 }
 
 const field = <A, O, S extends SetBy, H extends boolean>(
   codec: t.Type<A, O, unknown>,
   setBy: S,
   hashed: H,
-): EnvelopeField<A, O, S, H> => ({ codec, setBy, hashed })
+  absentIsNull = false,
+): EnvelopeField<A, O, S, H> => ({ codec, setBy, hashed, absentIsNull })
 
 /** An instant as ISO-8601 text (what `Date#toISOString` writes: milliseconds, UTC). */
 const IsoTime = new t.Type<string, string, unknown>(
@@ -46,6 +49,12 @@ const JsonValue = new t.Type<unknown>(
 const nullable = <A, O>(codec: t.Type<A, O, unknown>) =>
   t.union([codec, t.null]) as unknown as t.Type<A | null, O | null, unknown>
 const ActorCodec = t.readonly(t.type({ id: t.string, role: t.string }))
+/** A W3C trace context `traceparent` (version, trace id, span id, flags in lower-case hex). */
+const Traceparent = t.refinement(
+  t.string,
+  (s) => /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/.test(s),
+  'traceparent',
+)
 
 /**
  * The envelope of a stored event, declared once: the types of the stored, pending and chained
@@ -79,6 +88,12 @@ export const envelopeFields = {
   causationId: field(nullable(t.string), 'writer', true),
   commandId: field(nullable(t.string), 'writer', true),
   actor: field(nullable(ActorCodec), 'writer', true),
+  /**
+   * The W3C `traceparent` of the command's span (docs/observability.md); null when there was none,
+   * and for events written before the field existed. Not hashed: old chains verify as they are, and
+   * a trace context says nothing about what happened.
+   */
+  traceparent: field(nullable(Traceparent), 'writer', false, true),
   /** The hash of the previous event of the stream ('' for the first): hashed as the hash's prefix. */
   prevHash: field(t.string, 'stream', false),
   /** SHA-256 over `prevHash` and the canonical JSON of the hashed fields. */
@@ -138,16 +153,18 @@ export const storedEventToJson = (e: StoredEvent): Record<EnvelopeFieldName, unk
 /** Decodes the JSON form (import), with io-ts's errors naming the field that is wrong. */
 export const storedEventJson: t.Decoder<unknown, StoredEvent> = new t.Type<StoredEvent, unknown, unknown>(
   'stored event',
-  (u): u is StoredEvent => typeof u === 'object' && u !== null && names.every((k) => k in u),
+  (u): u is StoredEvent =>
+    typeof u === 'object' && u !== null && names.every((k) => k in u || envelopeFields[k].absentIsNull),
   (u, c) => {
     if (typeof u !== 'object' || u === null || Array.isArray(u)) return t.failure(u, c, 'not an object')
     const input = u as Record<string, unknown>
     const out: Record<string, unknown> = {}
     const errors: t.Errors = []
     for (const k of names) {
+      const value = input[k] === undefined && envelopeFields[k].absentIsNull ? null : input[k]
       const result = envelopeFields[k].codec.validate(
-        input[k],
-        t.appendContext(c, k, envelopeFields[k].codec, input[k]),
+        value,
+        t.appendContext(c, k, envelopeFields[k].codec, value),
       )
       if (result._tag === 'Left') errors.push(...result.left)
       else out[k] = result.right
