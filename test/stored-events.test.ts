@@ -33,7 +33,7 @@ const storedEvents: StoredDomainEvent[] = readFileSync(
 
 describe('events stored by earlier code keep reading', () => {
   /** Event types registered since d83f892: nothing stored before then can hold them. */
-  const introducedSince = ['RefereeReserved', 'RefereeReleased']
+  const introducedSince = ['RefereeReserved', 'RefereeReleased', 'PersonalDataAccessed']
 
   it('the fixture holds every event type the dealership registered at d83f892', () => {
     const registered = [...dealershipRegistry.types].filter((type) => !introducedSince.includes(type))

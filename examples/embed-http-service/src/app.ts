@@ -1,5 +1,6 @@
 // The dealership facade behind a small HTTP API: one POST route per domain taking the command JSON,
-// the customer 360 and the read models as GETs, problem details for every error.
+// the customer 360 and the read models as GETs, problem details for every error. Every route but the
+// list of read models needs a bearer token: its subject and roles are the principal who acts.
 import {
   type CommandOptions,
   createDealership,
@@ -7,7 +8,9 @@ import {
   type DealershipPolicies,
   dealershipReadModels,
   dealershipRegistry,
+  type Principal,
   type ReadModelName,
+  vaultAccessLogSecret,
 } from '@dealer-crm/dealership'
 import {
   type Clock,
@@ -20,7 +23,8 @@ import {
 import { renderCustomerNotFound, renderCustomerPage } from '@dealer-crm/report'
 import { createSqliteEventStore } from '@dealer-crm/store-sqlite'
 import accepts from '@fastify/accepts'
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import { type AuthOptions, authenticate } from './auth.js'
 import { customerQuery } from './customer-query.js'
 import { commandOptions, etagOf } from './headers.js'
 import { toJson } from './json.js'
@@ -34,6 +38,8 @@ export interface AppOptions {
   /** Draws call-backs and jitters retries; default cryptographic randomness. */
   readonly random?: Random
   readonly policies?: Partial<DealershipPolicies>
+  /** How bearer tokens are verified: every route but `GET /read-models` needs one. */
+  readonly auth: AuthOptions
   /** Fastify's request log (pino); default off. */
   readonly logger?: boolean
 }
@@ -52,7 +58,7 @@ interface CommandRoute {
   /** The field of `data` that names the id, which must be the id in the URL. */
   readonly idField: string | null
   readonly handle: (
-    id: string,
+    principal: Principal,
     body: unknown,
     options: CommandOptions,
   ) => Promise<{
@@ -102,6 +108,8 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
     random: options.random ?? systemRandom,
     // Durable: after a restart the process managers go on from where they stopped.
     checkpoints: store.checkpoints,
+    // Reads of personal data are recorded under a keyed hash kept in the file's key vault.
+    accessLogSecret: vaultAccessLogSecret(store.keyVault),
     ...(options.policies === undefined ? {} : { policies: options.policies }),
     onRejection: (rejection) => app.log.warn({ rejection }, 'a process manager command was refused'),
     onProcessFailure: (error) => app.log.error({ err: error }, 'a process manager stopped'),
@@ -130,30 +138,41 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
       resource: 'customers',
       category: 'customer',
       idField: 'customerId',
-      handle: (_id, body, o) => dealership.customerLifecycle(body, o),
+      handle: (principal, body, o) => dealership.as(principal).customerLifecycle(body, o),
     },
     {
       resource: 'referrals',
       category: 'referral',
       idField: 'referralId',
-      handle: (_id, body, o) => dealership.referralVerification(body, o),
+      handle: (principal, body, o) => dealership.as(principal).referralVerification(body, o),
     },
     {
       resource: 'complaints',
       category: 'complaint',
       idField: 'complaintId',
-      handle: (_id, body, o) => dealership.complaintWorkflow(body, o),
+      handle: (principal, body, o) => dealership.as(principal).complaintWorkflow(body, o),
     },
     {
       resource: 'members',
       category: 'member',
       idField: 'memberId',
-      handle: (_id, body, o) => dealership.loyaltyPoints(body, o),
+      handle: (principal, body, o) => dealership.as(principal).loyaltyPoints(body, o),
     },
   ]
 
+  /** The caller's principal from the bearer token, or null once a 401 was sent. */
+  const principalOf = async (request: FastifyRequest, reply: FastifyReply): Promise<Principal | null> => {
+    const auth = await authenticate(request.headers.authorization, options.auth, clock)
+    if (auth.ok) return auth.principal
+    reply.header('www-authenticate', auth.challenge)
+    await sendProblem(reply, { ...auth.problem, instance: request.url })
+    return null
+  }
+
   for (const route of routes)
     app.post<{ Params: { id: string } }>(`/${route.resource}/:id/commands`, async (request, reply) => {
+      const principal = await principalOf(request, reply)
+      if (principal === null) return reply
       const { id } = request.params
       const stream = streamName(route.category, id)
       const parsed = commandOptions(request.headers)
@@ -164,7 +183,7 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
           ...invalidRequest('The request is malformed; nothing was written.', errors),
           instance: request.url,
         })
-      const result = await route.handle(id, request.body, parsed.options)
+      const result = await route.handle(principal, request.body, parsed.options)
       reply.header('etag', etagOf(result.version))
       return sendJson(reply, {
         stream,
@@ -183,6 +202,7 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
   // The call-back draw (callee and questions) comes from the service's Random, never from the
   // consultant who sold the car (docs/domain.md §2 step 5); send it back in ScheduleCallBack.
   app.post<{ Params: { id: string } }>('/referrals/:id/call-back-draw', async (request, reply) => {
+    if ((await principalOf(request, reply)) === null) return reply
     const draw = await dealership.drawCallBack(request.params.id)
     if (draw === null)
       return sendProblem(reply, {
@@ -197,6 +217,8 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
   app.get<{ Params: { id: string }; Querystring: Record<string, unknown> }>(
     '/customers/:id',
     async (request, reply) => {
+      const principal = await principalOf(request, reply)
+      if (principal === null) return reply
       const { id } = request.params
       const html = request.accepts().type(['html', 'json']) !== 'json'
       const query = customerQuery(request.query)
@@ -208,7 +230,7 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
       const at = query.at ?? clock.now().toISOString()
       // The version first: a view newer than its ETag only makes a later If-Match fail safe.
       const version = await store.streamVersion(streamName('customer', id))
-      const view = await dealership.customer360(id, at)
+      const view = await dealership.as(principal).customer360(id, { purpose: query.purpose, at })
       reply.header('vary', 'accept')
       if (view === undefined)
         return html
@@ -224,6 +246,13 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
     },
   )
 
+  // Who read this customer's personal data (their access log: no personal data in it).
+  app.get<{ Params: { id: string } }>('/customers/:id/access-log', async (request, reply) => {
+    const principal = await principalOf(request, reply)
+    if (principal === null) return reply
+    return sendJson(reply, await dealership.as(principal).accessLog(request.params.id))
+  })
+
   const readModelNames = Object.keys(dealershipReadModels) as ReadonlyArray<ReadModelName>
   const isReadModelName = (name: string): name is ReadModelName =>
     (readModelNames as ReadonlyArray<string>).includes(name)
@@ -231,6 +260,7 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
   app.get('/read-models', async (_request, reply) => sendJson(reply, readModelNames))
 
   app.get<{ Params: { name: string } }>('/read-models/:name', async (request, reply) => {
+    if ((await principalOf(request, reply)) === null) return reply
     const { name } = request.params
     if (!isReadModelName(name))
       return sendProblem(reply, {

@@ -1,6 +1,6 @@
 // The HTTP headers a command request carries, turned into the facade's command options.
 import type { CommandOptions } from '@dealer-crm/dealership'
-import type { Actor, FieldError } from '@dealer-crm/eventsourcing'
+import type { FieldError } from '@dealer-crm/eventsourcing'
 
 type Headers = Readonly<Record<string, string | ReadonlyArray<string> | undefined>>
 
@@ -21,15 +21,6 @@ const parseIfMatch = (value: string): CommandOptions['expectedVersion'] | null =
   return match?.[1] === undefined ? null : Number(match[1])
 }
 
-/**
- * `X-Actor: consultant-wang; role=sales-consultant`. A stand-in for real authentication: a real
- * service takes the actor from a verified token (its subject and role claim), never from the client.
- */
-const parseActor = (value: string): Actor | null => {
-  const match = /^\s*([^\s;]+)\s*;\s*role\s*=\s*([^\s;]+)\s*$/.exec(value)
-  return match?.[1] === undefined || match[2] === undefined ? null : { id: match[1], role: match[2] }
-}
-
 /** An Idempotency-Key (a structured-field string, so it may come quoted): 1 to 200 visible characters. */
 const parseIdempotencyKey = (value: string): string | null => {
   const match = /^"?([\x21\x23-\x7e]{1,200})"?$/.exec(value.trim())
@@ -37,21 +28,11 @@ const parseIdempotencyKey = (value: string): string | null => {
 }
 
 /**
- * `X-Actor` (required) → `actor`, `Idempotency-Key` → `commandId` (a repeat returns the first
- * result and writes nothing), `If-Match` → `expectedVersion` (a stale one is a conflict).
+ * `Idempotency-Key` → `commandId` (a repeat returns the first result and writes nothing), `If-Match` →
+ * `expectedVersion` (a stale one is a conflict). Who acts comes from the bearer token (auth.ts).
  */
 export const commandOptions = (headers: Headers): ParsedOptions => {
   const errors: FieldError[] = []
-  const actorHeader = single(headers, 'x-actor')
-  const actor = actorHeader === undefined ? null : parseActor(actorHeader)
-  if (actor === null)
-    errors.push({
-      path: 'headers.x-actor',
-      message:
-        actorHeader === undefined
-          ? 'missing: say who acts, e.g. "consultant-wang; role=sales-consultant"'
-          : `expected "<id>; role=<role>", got ${JSON.stringify(actorHeader)}`,
-    })
 
   const keyHeader = single(headers, 'idempotency-key')
   const commandId = keyHeader === undefined ? undefined : parseIdempotencyKey(keyHeader)
@@ -69,11 +50,10 @@ export const commandOptions = (headers: Headers): ParsedOptions => {
       message: `expected one version as sent in an ETag (e.g. "3") or *, got ${JSON.stringify(ifMatch)}`,
     })
 
-  if (actor === null || commandId === null || expectedVersion === null) return { ok: false, errors }
+  if (commandId === null || expectedVersion === null) return { ok: false, errors }
   return {
     ok: true,
     options: {
-      actor,
       ...(commandId === undefined ? {} : { commandId }),
       ...(expectedVersion === undefined ? {} : { expectedVersion }),
     },

@@ -1,5 +1,6 @@
-// Runs the HTTP service: `PORT` (default 3000), `HOST` (default 127.0.0.1: there is no real
-// authentication, see the README) and `DB_PATH` (default <repo root>/.data/embed-http-service.sqlite).
+// Runs the HTTP service: `PORT` (default 3000), `HOST` (default 127.0.0.1), `DB_PATH` (default
+// <repo root>/.data/embed-http-service.sqlite) and the bearer tokens' `JWT_SECRET` (required, HS256),
+// `JWT_ISSUER` (default dealer-login) and `JWT_AUDIENCE` (default dealer-crm).
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -14,7 +15,17 @@ export const run = async (env: NodeJS.ProcessEnv = process.env): Promise<void> =
   const port = Number(env.PORT ?? 3000)
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT: not a port, ${env.PORT}`)
 
-  const { app } = await buildApp({ path, logger: true })
+  const secret = env.JWT_SECRET ?? ''
+  if (Buffer.byteLength(secret) < 32)
+    throw new Error(
+      'JWT_SECRET: the HS256 key that verifies bearer tokens, at least 32 bytes, is missing or short',
+    )
+  const auth = {
+    secret,
+    issuer: env.JWT_ISSUER ?? 'dealer-login',
+    audience: env.JWT_AUDIENCE ?? 'dealer-crm',
+  }
+  const { app } = await buildApp({ path, auth, logger: true })
   let closing = false
   const shutdown = (signal: string) => {
     if (closing) return

@@ -1,6 +1,7 @@
 // Errors as RFC 9457 problem details (`application/problem+json`): one JSON object with a `type`
 // URI, a `title` that names the kind of problem, the HTTP `status`, a `detail` for this occurrence
 // and, for bad input, `errors` naming each field path.
+import { ActorMismatchError, RoleNotHeldError } from '@dealer-crm/dealership'
 import {
   type FieldError,
   hasErrorCode,
@@ -35,6 +36,7 @@ export const problemTypes = {
   invalidRequest: 'urn:dealer-crm:problem:invalid-request',
   domainRejected: 'urn:dealer-crm:problem:domain-rejected',
   concurrencyConflict: 'urn:dealer-crm:problem:concurrency-conflict',
+  forbidden: 'urn:dealer-crm:problem:forbidden',
 } as const
 
 /** `data.by.role` → `/data/by/role` (RFC 6901), for clients that prefer JSON pointers. */
@@ -88,6 +90,15 @@ export const problemOf = (error: unknown): Problem => {
     return invalidRequest('The id in the URL cannot name a stream; nothing was written.', [
       { path: 'params.id', message: error.message },
     ])
+  // The body names another actor than the token, or a role the token does not grant (docs/privacy.md).
+  if (error instanceof ActorMismatchError || error instanceof RoleNotHeldError)
+    return {
+      type: problemTypes.forbidden,
+      title: 'The caller may not act so',
+      status: 403,
+      detail: error.message,
+      code: error.code,
+    }
   if (isDomainRejectedError(error))
     return {
       type: problemTypes.domainRejected,

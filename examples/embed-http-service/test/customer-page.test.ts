@@ -5,12 +5,14 @@ import { join } from 'node:path'
 import { keyedHash, manualClock, normalizePhone, seededRandom } from '@dealer-crm/eventsourcing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type App, buildApp } from '../src/app.js'
+import { auth, bearer } from './tokens.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'embed-http-page-'))
 const at = (hours: number) =>
   new Date(Date.parse('2026-03-02T09:00:00+08:00') + hours * 3_600_000).toISOString()
 const by = { id: 'consultant-wang', role: 'sales-consultant' }
-const headers = { 'content-type': 'application/json', 'x-actor': 'consultant-wang; role=sales-consultant' }
+/** The consultant's bearer token (signed before the first request). */
+let authorization: Record<string, string> = {}
 
 let service: App
 
@@ -18,13 +20,18 @@ const post = async (payload: Record<string, unknown>) => {
   const r = await service.app.inject({
     method: 'POST',
     url: '/customers/zhang-san/commands',
-    headers,
+    headers: { 'content-type': 'application/json', ...authorization },
     payload,
   })
   expect(r.statusCode, r.body).toBe(200)
 }
+/** A GET as the consultant, with the purpose the customer's access log records. */
 const get = (url: string, accept?: string) =>
-  service.app.inject({ method: 'GET', url, headers: accept === undefined ? {} : { accept } })
+  service.app.inject({
+    method: 'GET',
+    url: `${url}${url.includes('?') ? '&' : '?'}purpose=page-test`,
+    headers: { ...authorization, ...(accept === undefined ? {} : { accept }) },
+  })
 
 const sections = [
   'profile',
@@ -38,7 +45,9 @@ const sections = [
 ]
 
 beforeAll(async () => {
+  authorization = await bearer({ id: by.id, roles: [by.role] }, { issuedAt: new Date(at(0)) })
   service = await buildApp({
+    auth,
     path: join(dir, 'dealership.sqlite'),
     clock: manualClock(at(2)),
     random: seededRandom(3),

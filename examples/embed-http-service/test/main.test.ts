@@ -20,6 +20,7 @@ it('listens on PORT, serves requests and closes on SIGTERM with exit code 0', as
       ...process.env,
       PORT: '0',
       DB_PATH: join(dir, 'service.sqlite'),
+      JWT_SECRET: 'a test key of at least thirty-two bytes',
       // The tests' tsconfig maps @dealer-crm/* to the sources, as vitest does (no build needed).
       TSX_TSCONFIG_PATH: join(repoRoot, 'tsconfig.test.json'),
     },

@@ -6,7 +6,6 @@ import {
   createCatchUpRunner,
   createProcessManagerRunner,
   createStateCache,
-  DomainRejectedError,
   decodeCommand,
   defaultRetry,
   type Erasure,
@@ -15,7 +14,6 @@ import {
   Instant,
   inMemoryCheckpointStore,
   instantOf,
-  isEventSourcingError,
   type KeyVault,
   type Logger,
   loadState,
@@ -40,17 +38,21 @@ import {
   type ReferrerAccount,
   referralStream,
 } from '@dealer-crm/referral-verification'
+import type { AccessLogSecret } from './access-log.js'
+import { type ActingDealership, actingDealership } from './acting.js'
 import { crossStreamFactsProjection } from './cross-stream-facts.js'
 import { type Customer360, customer360Of } from './customer-360.js'
 import { membersByCustomerProjection } from './members-by-customer.js'
+import { orThrow } from './or-throw.js'
 import { NoPersistedReadModelsError, persistedQueries } from './persisted-read-models.js'
 import { type DealershipPolicies, defaultDealershipPolicies } from './policy.js'
+import { type Principal, sendAs, systemPrincipal } from './principal.js'
 import { createProcessDispatch, type ProcessRejection } from './process-dispatch.js'
 import { dealershipProcessManagers } from './process-managers/index.js'
 import { dealershipReadModels, type ReadModelName, type ReadModelState } from './read-models.js'
 import { createInMemoryDealershipStore, type DealershipEvent, type DealershipStore } from './registry.js'
 import { dealershipRoutes } from './routes.js'
-import { createSend, type Send, type SendError } from './send.js'
+import { createSend, type Send } from './send.js'
 
 export interface DealershipOptions {
   /** Any kernel EventStore over `dealershipRegistry`; default: an in-memory one. The facade owns it: `close()` closes it. */
@@ -84,6 +86,11 @@ export interface DealershipOptions {
    * caught up from their checkpoint, so a restarted process answers without replaying the log.
    */
   readonly readModels?: ReadModelStore
+  /**
+   * The secret of the keyed hash naming each person's access-log stream (`vaultAccessLogSecret(store.keyVault)`
+   * keeps it in the store's vault). Without it, reads of personal data as a principal are refused.
+   */
+  readonly accessLogSecret?: AccessLogSecret
 }
 
 /** What a caller may attach to a command: its id makes it idempotent; the actor is who did it. */
@@ -109,6 +116,11 @@ export interface Dealership {
    * refusal or a store failure; the four methods below are this with the `Left` thrown.
    */
   readonly send: Send
+  /**
+   * The facade as the principal the host authenticated: commands act as them and reads of personal
+   * data need a purpose and are recorded in the person's access log (docs/privacy.md, "Who acts, and who saw what").
+   */
+  readonly as: (principal: Principal) => ActingDealership
   /**
    * Commands of the four domains. Input is untrusted: it is decoded with the domain's command
    * codec (a `CommandValidationError` names the field path and nothing is written), then handled
@@ -165,12 +177,6 @@ export interface Dealership {
    */
   readonly forget: (subjectId: string) => Promise<Erasure>
   readonly close: () => Promise<void>
-}
-
-/** The facade's edge: a `Left` becomes the error it holds (a rule's refusal as a `DomainRejectedError`). */
-const orThrow = <A>(result: { _tag: 'Left'; left: SendError } | { _tag: 'Right'; right: A }): A => {
-  if (result._tag === 'Right') return result.right
-  throw isEventSourcingError(result.left) ? result.left : new DomainRejectedError(result.left)
 }
 
 /** The whole dealership behind one object: the four domains, their process managers and read models. */
@@ -248,7 +254,7 @@ export const createDealership = (options: DealershipOptions): Dealership => {
   const reported = new Set<string>()
   let runRejections: ProcessRejection[] | null = null
   const dispatch = createProcessDispatch({
-    send,
+    send: sendAs(send, systemPrincipal('process-managers')),
     membership: policies.processes.membership,
     cache,
     memberOf: async (customerId) => (await membersByCustomer())[customerId],
@@ -275,6 +281,11 @@ export const createDealership = (options: DealershipOptions): Dealership => {
         ...(options.logger === undefined ? {} : { logger: options.logger }),
       }),
     }))
+  const customer360 = async (customerId: string, at?: string) => {
+    const when = instantAt(at)
+    if (persisted !== null) return persisted.customer360(customerId, when)
+    return customer360Of(await queries.customer360(), customerId, when, { calendar })
+  }
   const processes = serial()
   let live: ReadonlyArray<Subscription> | null = null
   let failure: { readonly error: unknown } | null = null
@@ -290,6 +301,11 @@ export const createDealership = (options: DealershipOptions): Dealership => {
     store,
     policies,
     send,
+    as: (principal) =>
+      actingDealership(
+        { send, handleOptions, customer360, store, clock, accessLogSecret: options.accessLogSecret },
+        principal,
+      ),
     customerLifecycle: async (input, o) => orThrow(await send('customer-lifecycle', input, handleOptions(o))),
     referralVerification: async (input, o) =>
       orThrow(await send('referral-verification', input, handleOptions(o))),
@@ -303,11 +319,7 @@ export const createDealership = (options: DealershipOptions): Dealership => {
       )
       return 'referee' in state ? drawCallBack(random, state) : null
     },
-    customer360: async (customerId, at) => {
-      const when = instantAt(at)
-      if (persisted !== null) return persisted.customer360(customerId, when)
-      return customer360Of(await queries.customer360(), customerId, when, { calendar })
-    },
+    customer360,
     slaBoard: async (at) => {
       const when = instantAt(at)
       if (persisted !== null) return persisted.slaBoard(when)

@@ -10,15 +10,17 @@ import {
 } from '@dealer-crm/eventsourcing'
 import { loyaltyEvents } from '@dealer-crm/loyalty-points'
 import { referralEvents } from '@dealer-crm/referral-verification'
+import { accessLogEvents } from './access-log.js'
 import { refereeReservationEvents } from './referee-reservations.js'
 
-/** Every event type of the four domains, and the facade's referee reservations: the registry a dealership's store is built with. */
+/** Every event type of the four domains, and the facade's referee reservations and access log: the registry a dealership's store is built with. */
 export const dealershipRegistry = mergeRegistries(
   lifecycleEvents,
   referralEvents,
   complaintEvents,
   loyaltyEvents,
   refereeReservationEvents,
+  accessLogEvents,
 )
 
 /** Any event of the dealership's log. */
