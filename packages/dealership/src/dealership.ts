@@ -241,7 +241,11 @@ export const createDealership = (options: DealershipOptions): Dealership => {
     routes,
     sources: {
       facts: query(crossStreamFactsProjection),
-      referrerLedger: queries.referrerLedger,
+      // The persisted referrer ledger (one lookup) where the facade keeps read models; else in memory.
+      referrerAccount: async (referrerId) =>
+        persisted !== null
+          ? persisted.referrerLedger(referrerId)
+          : (await queries.referrerLedger()).accounts[referrerId],
       liveReferralFallback: async (referee) => liveReferralOf(await queries.refereeReferrals(), referee),
     },
   })
