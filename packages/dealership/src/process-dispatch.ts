@@ -1,4 +1,9 @@
-import { type CommandContext, type HandleOptions, isEventSourcingError } from '@dealer-crm/eventsourcing'
+import {
+  type CommandContext,
+  type HandleOptions,
+  isEventSourcingError,
+  recordRejection,
+} from '@dealer-crm/eventsourcing'
 import type { ProcessPolicy } from './policy.js'
 import type { ProcessCommand } from './process-command.js'
 import type { Send, SendError } from './send.js'
@@ -50,6 +55,7 @@ export const createProcessDispatch = (options: ProcessDispatchOptions) => {
   })
   const reject = (command: ProcessCommand, context: CommandContext, code: string, message: string) => {
     if (command.alreadyDone?.includes(code)) return
+    recordRejection(context.actor.id, command.command.type, code)
     onRejection({
       processManager: context.actor.id,
       eventId: context.causationId,

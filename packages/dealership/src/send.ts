@@ -69,6 +69,8 @@ export const createSend =
         if (a !== b) return left(new Mismatch(command.type, field, JSON.parse(a), JSON.parse(b)))
       }
     }
+    // The domain names the command in its span and metrics (docs/observability.md).
+    const traced: HandleOptions = { ...options, domain }
     if (
       domain === 'referral-verification' &&
       (command.type === 'RegisterReferral' || command.type === 'ReopenReferral')
@@ -80,13 +82,13 @@ export const createSend =
         facts: sources.facts,
         input,
         command,
-        options,
+        options: traced,
       })) as SendResult<D>
     return (await handleCommand(
       store,
       route.decider,
       route.streamOf(command),
       command,
-      options,
+      traced,
     )()) as SendResult<D>
   }

@@ -14,6 +14,8 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base'
 
+export type { ReadableSpan }
+
 /**
  * The OpenTelemetry SDK as a host registers it, with the in-memory exporters: what the library
  * emits, for tests to read. `uninstall` leaves the globals as they were (no SDK).

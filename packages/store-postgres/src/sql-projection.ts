@@ -19,7 +19,7 @@ export type SqlProjection<E extends Event = Event> = TransactionalProjection<E, 
 
 export type { CatchUpResult } from '@dealer-crm/eventsourcing'
 
-/** Events per transaction (`batchSize`, default 500); `deadLetters` parks unreadable events and goes on. */
+/** Events per transaction (`batchSize`, default 500); `deadLetters` parks unreadable events and goes on, telling `logger`. */
 export type SqlProjectionOptions = TransactionalCatchUpOptions
 
 /**

@@ -5,6 +5,8 @@ import { createConsumer, type OnBadEvent } from '../projections/consumer.js'
 import type { CheckpointStore } from '../store/checkpoint.js'
 import type { EventStore } from '../store/event-store.js'
 import type { FollowOptions, Subscription } from '../store/tail.js'
+import { traceReaction } from '../telemetry/follower-trace.js'
+import { type LagSource, watchLag } from '../telemetry/lag.js'
 
 /** Reacts to events with commands (referral verified → award points, …). */
 export interface ProcessManager<E extends Event, C> {
@@ -72,14 +74,21 @@ export const createProcessManagerRunner = <E extends Event, C>(
       ...(options.logger === undefined ? {} : { logger: options.logger }),
       name,
     },
-    async (event) => {
-      const commands = processManager.react(event)
-      for (const [index, command] of commands.entries())
-        await dispatch(command, commandContext(processManager.name, event, index))
-      position = event.metadata.globalPosition + 1n
-      await checkpoints.save(name, { position, state: null })
-    },
+    (event) =>
+      traceReaction(processManager.name, event, async () => {
+        const commands = processManager.react(event)
+        for (const [index, command] of commands.entries())
+          await dispatch(command, commandContext(processManager.name, event, index))
+        position = event.metadata.globalPosition + 1n
+        await checkpoints.save(name, { position, state: null })
+      }),
   )
+  const lag: LagSource = {
+    name,
+    log: store.log,
+    types: processManager.handles,
+    position: () => position ?? 0n,
+  }
   const from = async () => {
     if (position === undefined) position = (await checkpoints.load(name))?.position ?? 0n
     return position
@@ -92,16 +101,19 @@ export const createProcessManagerRunner = <E extends Event, C>(
   }
   return {
     catchUp: async () => {
+      watchLag(lag)
       await passed(await consumer.catchUp(await from()))
       return position ?? 0n
     },
     start: async () => {
+      const unwatch = watchLag(lag)
       const subscription = consumer.follow(await from())
       return {
         ...subscription,
         close: async () => {
           await subscription.close()
           await passed(subscription.position())
+          unwatch()
         },
       }
     },

@@ -1,5 +1,6 @@
 import type { Event } from '../decider/decider.js'
 import type { RecordedEvent } from '../events/envelope.js'
+import { silentLogger } from '../ports.js'
 import { isTransient } from '../retry.js'
 import type { StoredEvent } from '../store/event-log.js'
 import type { EventStore } from '../store/event-store.js'
@@ -18,6 +19,8 @@ export interface ConsumerOptions<E extends Event> extends FollowOptions {
    * thrown, and a follower retries the event.
    */
   readonly onBadEvent?: OnBadEvent
+  /** Called whenever the consumer has handled everything the log held (the end of a batch of work). */
+  readonly caughtUp?: () => void
 }
 
 export interface Consumer {
@@ -37,6 +40,8 @@ export const createConsumer = <E extends Event>(
   handle: (event: RecordedEvent<E>) => void | Promise<void>,
 ): Consumer => {
   const { store, types, batchSize = 1000, onBadEvent = 'stop' } = options
+  const logger = options.logger ?? silentLogger
+  const caughtUp = options.caughtUp ?? (() => undefined)
   const process = async (stored: StoredEvent) => {
     let event: RecordedEvent<E>
     try {
@@ -44,6 +49,14 @@ export const createConsumer = <E extends Event>(
     } catch (error) {
       if (onBadEvent === 'stop' || isTransient(error)) throw error
       await onBadEvent(stored, error)
+      logger.warn(`${options.name ?? 'consumer'} parked an event it could not read`, {
+        follower: options.name ?? 'consumer',
+        globalPosition: stored.globalPosition,
+        streamName: stored.streamName,
+        streamPosition: stored.streamPosition,
+        errorCode: (error as { code?: unknown } | null)?.code ?? null,
+        error,
+      })
       return
     }
     await handle(event)
@@ -53,14 +66,19 @@ export const createConsumer = <E extends Event>(
       // Read up to the head as it is now, and move past it even when no event of ours lay there:
       // otherwise a consumer of rare types would scan the same unrelated events on every catch-up.
       const head = store.log.headPosition === undefined ? null : await store.log.headPosition()
-      if (head !== null && head < from) return from
+      if (head !== null && head < from) {
+        caughtUp()
+        return from
+      }
       let position = from
       for await (const stored of store.log.readAll({ from, to: head, batchSize, categories: null, types })) {
         await process(stored)
         position = stored.globalPosition + 1n
       }
+      caughtUp()
       return head !== null && head + 1n > position ? head + 1n : position
     },
-    follow: (from) => tailLog(store.log, { from, batchSize, categories: null, types }, process, options),
+    follow: (from) =>
+      tailLog(store.log, { from, batchSize, categories: null, types }, process, options, caughtUp),
   }
 }

@@ -3,6 +3,8 @@ import type { RecordedEvent } from '../events/envelope.js'
 import type { CheckpointStore } from '../store/checkpoint.js'
 import type { EventStore, InlineProjection } from '../store/event-store.js'
 import type { FollowOptions, Subscription } from '../store/tail.js'
+import { batchTrace } from '../telemetry/follower-trace.js'
+import { type LagSource, watchLag } from '../telemetry/lag.js'
 import { createConsumer, type OnBadEvent } from './consumer.js'
 import type { Projection } from './projection.js'
 
@@ -138,6 +140,7 @@ export const createCatchUpRunner = <S, E extends Event>(options: CatchUpOptions<
     position = next
     unsaved++
   }
+  const batches = batchTrace(name, options.batchSize ?? 1000)
   const consumer = createConsumer(
     {
       store,
@@ -147,32 +150,43 @@ export const createCatchUpRunner = <S, E extends Event>(options: CatchUpOptions<
       ...(options.retry === undefined ? {} : { retry: options.retry }),
       ...(options.logger === undefined ? {} : { logger: options.logger }),
       name,
+      caughtUp: batches.end,
     },
     async (e) => {
       // Delivered twice (a retry after a failed checkpoint save, a duplicating log): already in the state.
       if (e.metadata.globalPosition < position) return
+      batches.event(e)
       state = projection.apply(state as S, e)
       position = e.metadata.globalPosition + 1n
       if (++unsaved >= checkpointEvery) await save()
     },
   )
+  const lag: LagSource = { name, log: store.log, types: projection.handles, position: () => position }
 
   return {
     catchUp: async () => {
       await ensureLoaded()
-      passed(await consumer.catchUp(position))
+      watchLag(lag)
+      try {
+        passed(await consumer.catchUp(position))
+      } finally {
+        batches.end()
+      }
       await save()
       return position
     },
     start: async () => {
       await ensureLoaded()
+      const unwatch = watchLag(lag)
       const subscription = consumer.follow(position)
       return {
         ...subscription,
         close: async () => {
           await subscription.close()
+          batches.end()
           passed(subscription.position())
           await save()
+          unwatch()
         },
       }
     },

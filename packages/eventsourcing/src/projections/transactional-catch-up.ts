@@ -1,6 +1,8 @@
 import type { Event } from '../decider/decider.js'
 import type { RecordedEvent } from '../events/envelope.js'
+import { type Logger, silentLogger } from '../ports.js'
 import type { EventStore } from '../store/event-store.js'
+import { batchTrace } from '../telemetry/follower-trace.js'
 import { readInBatches } from './projection-runners.js'
 
 /** An event a runner could not read, to be parked instead of stopping the runner. */
@@ -32,6 +34,8 @@ export interface TransactionalCatchUpOptions {
    * go on. Default false: the runner stops with the error.
    */
   readonly deadLetters?: boolean
+  /** Told of each event parked as a dead letter (`warn`). */
+  readonly logger?: Logger
 }
 
 export interface CatchUpResult {
@@ -77,14 +81,20 @@ export const catchUpInTransactions = async <E extends Event, Tx>(
   let applied = 0
   let parked = 0
 
+  const batches = batchTrace(projection.name, batchSize)
   const flush = async (batch: RecordedEvent<E>[]) => {
     const last = batch[batch.length - 1]
     if (last === undefined) return
     const next = last.metadata.globalPosition + 1n
-    await engine.transaction(async (tx) => {
-      await projection.apply(batch, tx)
-      await engine.saveCheckpoint(tx, projection.name, next)
-    })
+    for (const e of batch) batches.event(e)
+    try {
+      await engine.transaction(async (tx) => {
+        await projection.apply(batch, tx)
+        await engine.saveCheckpoint(tx, projection.name, next)
+      })
+    } finally {
+      batches.end()
+    }
     applied += batch.length
     position = next
   }
@@ -111,6 +121,13 @@ export const catchUpInTransactions = async <E extends Event, Tx>(
         message: (failure as Error).message,
       })
       await engine.saveCheckpoint(tx, projection.name, at + 1n)
+    })
+    ;(options.logger ?? silentLogger).warn(`${projection.name} parked an event it could not read`, {
+      follower: projection.name,
+      globalPosition: at,
+      streamName: typeof streamName === 'string' ? streamName : null,
+      errorCode: code,
+      error: failure,
     })
     parked++
     position = at + 1n

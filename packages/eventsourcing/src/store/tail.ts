@@ -133,6 +133,7 @@ export const tailLog = (
   filter: TailFilter,
   handler: (event: StoredEvent) => void | Promise<void>,
   options: FollowOptions = {},
+  caughtUp: () => void = () => undefined,
 ): Subscription => {
   let position = filter.from
   const repeater = onEveryAppend(
@@ -144,6 +145,7 @@ export const tailLog = (
         position = event.globalPosition + 1n
         progressed()
       }
+      caughtUp()
     },
     options,
   )

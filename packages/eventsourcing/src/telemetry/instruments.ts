@@ -2,6 +2,7 @@ import {
   type Counter,
   createNoopMeter,
   type Histogram,
+  type Meter,
   type MeterProvider,
   metrics,
   type ObservableGauge,
@@ -23,6 +24,7 @@ export const tracer: Tracer = trace.getTracer(scopeName, scopeVersion)
 export interface Instruments {
   /** False while no SDK is registered: callers then skip building attributes. */
   readonly enabled: boolean
+  readonly meter: Meter
   readonly commands: Counter
   readonly commandDuration: Histogram
   readonly appendBatchSize: Histogram
@@ -43,6 +45,7 @@ const create = (provider: MeterProvider): Instruments => {
   return {
     // The no-op meter's instruments share one class: a provider that returns them records nothing.
     enabled: commands.constructor !== noopCounter.constructor,
+    meter,
     commands,
     commandDuration: meter.createHistogram('dealer_crm.command.duration', {
       description: 'Time to handle a command: load, decide and append, retries included',
