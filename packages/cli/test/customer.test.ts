@@ -1,13 +1,13 @@
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { run, tempDir, writeSqliteLog, zhangSan } from './fixtures.js'
+import { reader, run, tempDir, writeSqliteLog, zhangSan } from './fixtures.js'
 
 const dir = tempDir()
 const db = join(dir.path, 'dealer.db')
 beforeAll(() => writeSqliteLog(db))
 afterAll(() => dir.remove())
 
-const at = ['--at', '2026-03-06T09:00:00+08:00']
+const at = ['--at', '2026-03-06T09:00:00+08:00', ...reader]
 
 describe('customer', () => {
   it("shows one customer's 360 view: profile, stage and evidence, vehicle, touchpoints, referral, complaint, points in ¥", async () => {
@@ -45,7 +45,7 @@ describe('customer', () => {
   })
 
   it('says when the customer is unknown (exit 1), and refuses a bad --at (exit 2)', async () => {
-    expect(await run('customer', 'nobody', '--db', db)).toMatchObject({
+    expect(await run('customer', 'nobody', '--db', db, ...reader)).toMatchObject({
       code: 1,
       stdout: '',
       stderr: `dealer-crm: customer: no customer "nobody" in SQLite file ${db}\n`,
@@ -58,10 +58,48 @@ describe('customer', () => {
   it('shows personal fields as erased once the person was forgotten', async () => {
     const copy = join(dir.path, 'forgotten.db')
     await writeSqliteLog(copy)
-    expect((await run('forget', zhangSan.customerId, '--db', copy)).code).toBe(0)
+    expect((await run('forget', zhangSan.customerId, '--db', copy, ...reader)).code).toBe(0)
     const r = await run('customer', zhangSan.customerId, '--db', copy, ...at)
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/^ {2}name: «erased»$/m)
     expect(r.stdout).toMatch(/│ LSVAU2180N2183294 │ Sagitar │ white +│ «erased» │/)
+  })
+
+  it('refuses to decrypt without --as and --purpose (exit 2), and records each view in the access log', async () => {
+    const copy = join(dir.path, 'logged.db')
+    await writeSqliteLog(copy)
+    const refused = await run('customer', zhangSan.customerId, '--db', copy)
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toMatch(
+      /^dealer-crm: customer: customer decrypts personal data: say who and why with --as/,
+    )
+    expect((await run('customer', zhangSan.customerId, '--db', copy, '--purpose', 'x')).stderr).toMatch(
+      /--purpose needs --as <staff-id>/,
+    )
+    expect((await run('access-log', zhangSan.customerId, '--db', copy)).stdout).toMatch(
+      /no read of zhang-san/,
+    )
+    expect(
+      (await run('customer', zhangSan.customerId, '--db', copy, ...at, '--roles', 'auditor,customer-manager'))
+        .code,
+    ).toBe(0)
+    const log = await run('access-log', zhangSan.customerId, '--db', copy, '--json')
+    expect(log.code).toBe(0)
+    expect(JSON.parse(log.stdout)).toMatchObject({
+      person: 'zhang-san',
+      entries: [
+        {
+          by: { id: 'auditor-qian', roles: ['auditor', 'customer-manager'] },
+          purpose: 'audit of the test log',
+          via: 'customer360',
+          fields: ['profile.name', 'vehicles[].plate', 'recentTouchpoints[].note'],
+        },
+      ],
+    })
+    const table = await run('access-log', zhangSan.customerId, '--db', copy)
+    expect(table.stdout).toMatch(/^zhang-san: 1 reads of personal data recorded$/m)
+    expect(table.stdout).toMatch(
+      /│ auditor-qian │ auditor, customer-manager │ audit of the test log │ customer360 │/,
+    )
   })
 })
