@@ -1,6 +1,7 @@
 import { CommanderError, Command as Program } from 'commander'
 import type { Command, ParsedArgs } from './command.js'
 import { targetOptions } from './command.js'
+import { accessLogCommand } from './commands/access-log.js'
 import { asOfCommand } from './commands/as-of.js'
 import { catchUpCommand } from './commands/catch-up.js'
 import { customerCommand } from './commands/customer.js'
@@ -11,6 +12,7 @@ import { importCommand } from './commands/import.js'
 import { rebuildCommand } from './commands/rebuild.js'
 import { reportCommand } from './commands/report.js'
 import { statsCommand } from './commands/stats.js'
+import { subjectExportCommand } from './commands/subject-export.js'
 import { trailCommand } from './commands/trail.js'
 import { verifyCommand } from './commands/verify.js'
 import { CliError, type Io, line, oneLine, processIo } from './io.js'
@@ -29,6 +31,8 @@ export const commands: ReadonlyArray<Command> = [
   exportCommand,
   importCommand,
   forgetCommand,
+  accessLogCommand,
+  subjectExportCommand,
 ]
 
 const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())

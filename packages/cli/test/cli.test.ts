@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { commands, parseTarget } from '../src/index.js'
 import { createProgress } from '../src/progress.js'
-import { run, tempDir } from './fixtures.js'
+import { reader, run, tempDir } from './fixtures.js'
 
 describe('the dispatcher', () => {
   it('lists every command in --help', async () => {
@@ -42,7 +42,7 @@ describe('the dispatcher', () => {
     oneLineError(
       await run('replay'),
       2,
-      /^dealer-crm: unknown command "replay"; the commands are demo, stats, customer, trail, as-of, verify, report, rebuild, catch-up, export, import, forget\n$/,
+      /^dealer-crm: unknown command "replay"; the commands are demo, stats, customer, trail, as-of, verify, report, rebuild, catch-up, export, import, forget, access-log, subject-export\n$/,
     )
     oneLineError(
       await run('stats', '--db', 'x.db', '--verbose'),
@@ -115,7 +115,8 @@ describe('the dispatcher', () => {
         ['as-of', 'now'],
         ['rebuild', 'slaBoard'],
         ['export'],
-        ['forget', 'x'],
+        ['forget', 'x', ...reader],
+        ['access-log', 'x'],
       ]) {
         const r = await run(...command, '--db', missing)
         expect(r.code).toBe(1)

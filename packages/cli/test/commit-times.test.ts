@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { run, tempDir, writeSqliteLog } from './fixtures.js'
+import { reader, run, tempDir, writeSqliteLog } from './fixtures.js'
 
 const dir = tempDir()
 const db = join(dir.path, 'dealer.db')
@@ -11,7 +11,7 @@ let lines: Array<Record<string, unknown>> = []
 beforeAll(async () => {
   await writeSqliteLog(db)
   const exported = file('export.ndjson')
-  expect((await run('export', '--db', db, '--out', exported, '--with-keys')).code).toBe(0)
+  expect((await run('export', '--db', db, '--out', exported, '--with-keys', ...reader)).code).toBe(0)
   lines = readFileSync(exported, 'utf8')
     .trimEnd()
     .split('\n')

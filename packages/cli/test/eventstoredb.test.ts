@@ -5,7 +5,7 @@ import { createEventStoreDbEventStore } from '@dealer-crm/store-eventstoredb'
 import { createSqliteEventStore } from '@dealer-crm/store-sqlite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type EsdbTestServer, startEsdbTestServer } from '../../../test/esdb-test-server/index.js'
-import { liSi, run, tempDir, writeDealershipLog, writeSqliteLog, zhangSan } from './fixtures.js'
+import { liSi, reader, run, tempDir, writeDealershipLog, writeSqliteLog, zhangSan } from './fixtures.js'
 
 // Against the protocol-level EventStoreDB test server (test/esdb-test-server), through the real
 // client, as packages/store-eventstoredb/test does. Keys live in a SQLite vault (--vault).
@@ -59,11 +59,11 @@ describe('the CLI on EventStoreDB (test server)', () => {
     expect((await run('verify', '--db', kurrent)).code).toBe(0)
   })
 
-  it('trail: personal data decrypts with --vault, reads as erased without', async () => {
-    const withVault = await run('trail', zhangSan.customerId, ...db)
+  it('trail: personal data decrypts with --vault (and a purpose), reads as erased without', async () => {
+    const withVault = await run('trail', zhangSan.customerId, ...db, ...reader)
     expect(withVault.code).toBe(0)
     expect(withVault.stdout).toContain('"name":"张三"')
-    const without = await run('trail', zhangSan.customerId, '--db', server.connectionString)
+    const without = await run('trail', zhangSan.customerId, '--db', server.connectionString, ...reader)
     expect(without.code).toBe(0)
     expect(without.stderr).toBe(
       'note: no --vault for this EventStoreDB log: personal fields read as erased\n',
@@ -72,7 +72,7 @@ describe('the CLI on EventStoreDB (test server)', () => {
   })
 
   it('forget needs the vault', async () => {
-    const r = await run('forget', zhangSan.customerId, '--db', server.connectionString)
+    const r = await run('forget', zhangSan.customerId, '--db', server.connectionString, ...reader)
     expect(r.code).toBe(1)
     expect(r.stderr).toBe(
       'dealer-crm: forget: forget needs the key vault of this EventStoreDB log: pass --vault\n',
@@ -81,19 +81,20 @@ describe('the CLI on EventStoreDB (test server)', () => {
 
   it('export with keys into SQLite, and a SQLite export into a second server: the same hashes', async () => {
     const exported = join(dir.path, 'esdb.ndjson')
-    expect((await run('export', ...db, '--out', exported, '--with-keys')).code).toBe(0)
+    expect((await run('export', ...db, '--out', exported, '--with-keys', ...reader)).code).toBe(0)
     const copy = join(dir.path, 'copy.db')
     const imported = await run('import', exported, '--db', copy)
     expect(imported.code).toBe(0)
     expect(imported.stdout).toMatch(
-      /^imported 32 events of 8 streams and 3 subject keys into SQLite file .*; every hash equals the exported one/,
+      // The 32 events of the log and the access-log entry of the trail read above, with its key.
+      /^imported 33 events of 9 streams and 4 subject keys into SQLite file .*; every hash equals the exported one/,
     )
-    expect((await run('trail', liSi.customerId, '--db', copy)).stdout).toContain(liSi.name)
+    expect((await run('trail', liSi.customerId, '--db', copy, ...reader)).stdout).toContain(liSi.name)
 
     const sqlite = join(dir.path, 'dealer.db')
     await writeSqliteLog(sqlite)
     const fromSqlite = join(dir.path, 'sqlite.ndjson')
-    expect((await run('export', '--db', sqlite, '--out', fromSqlite, '--with-keys')).code).toBe(0)
+    expect((await run('export', '--db', sqlite, '--out', fromSqlite, '--with-keys', ...reader)).code).toBe(0)
     const second = await startEsdbTestServer()
     try {
       const keys = join(dir.path, 'second-keys.db')
@@ -106,14 +107,14 @@ describe('the CLI on EventStoreDB (test server)', () => {
       // The server stamps its own commit times: the import says so.
       expect(r.stderr).toContain("note: 32 events got the target's own commit time, not the exported one")
       const back = join(dir.path, 'second.ndjson')
-      expect((await run('export', ...into, '--out', back, '--with-keys')).code).toBe(0)
+      expect((await run('export', ...into, '--out', back, '--with-keys', ...reader)).code).toBe(0)
       const withoutPositions = (file: string) =>
         readFileSync(file, 'utf8')
           .trimEnd()
           .split('\n')
           .map((l) => ({ ...JSON.parse(l), globalPosition: undefined, committedAt: undefined }))
       expect(withoutPositions(back)).toEqual(withoutPositions(fromSqlite))
-      expect((await run('trail', zhangSan.customerId, ...into)).stdout).toContain(zhangSan.name)
+      expect((await run('trail', zhangSan.customerId, ...into, ...reader)).stdout).toContain(zhangSan.name)
     } finally {
       await second.close()
     }

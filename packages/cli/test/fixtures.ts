@@ -126,3 +126,6 @@ export const sqliteLogPerFile = (): { readonly db: string; readonly file: (name:
 
 /** A JSON object the CLI printed. */
 export const json = (text: string) => JSON.parse(text) as Record<string, unknown>
+
+/** Who reads personal data and why, for the commands that decrypt or erase it (recorded in the access log). */
+export const reader = ['--as', 'auditor-qian', '--purpose', 'audit of the test log'] as const

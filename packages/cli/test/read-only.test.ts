@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { run, tempDir, writeSqliteLog, zhangSan } from './fixtures.js'
+import { reader, run, tempDir, writeSqliteLog, zhangSan } from './fixtures.js'
 
 // Issue #18, "The CLI never changes what it only reads"; ADR 0016.
 
@@ -42,7 +42,7 @@ const readCommands = (subject: string) => [
   ['as-of', 'now'],
   ['rebuild', 'slaBoard'],
   ['export'],
-  ['customer', subject],
+  ['access-log', subject],
 ]
 
 describe('commands that only read', () => {
@@ -121,6 +121,23 @@ describe('commands that only read', () => {
   it('forget, a command that writes, still opens the store writable', async () => {
     const copy = join(dir.path, 'writable.db')
     await writeSqliteLog(copy)
-    expect((await run('forget', zhangSan.customerId, '--db', copy)).code).toBe(0)
+    expect((await run('forget', zhangSan.customerId, '--db', copy, ...reader)).code).toBe(0)
+  })
+
+  it('customer, trail --purpose and export --with-keys decrypt, so they record the read: they open the store writable', async () => {
+    const copy = join(dir.path, 'decrypting.db')
+    await writeSqliteLog(copy)
+    for (const command of [
+      ['customer', zhangSan.customerId],
+      ['trail', zhangSan.customerId],
+      ['export', '--with-keys'],
+    ])
+      expect((await run(...command, '--db', copy, ...reader)).code, command.join(' ')).toBe(0)
+    const log = JSON.parse((await run('access-log', zhangSan.customerId, '--db', copy, '--json')).stdout)
+    expect(log.entries.map((e: { via: string }) => e.via)).toEqual([
+      'customer360',
+      'dealer-crm trail',
+      'dealer-crm export --with-keys',
+    ])
   })
 })

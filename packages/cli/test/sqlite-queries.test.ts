@@ -6,8 +6,10 @@ import {
   hoursAfterStart,
   json,
   liSi,
+  reader,
   run,
   sqliteLogPerFile,
+  writeSqliteLog,
   zhangSan,
 } from './fixtures.js'
 
@@ -49,13 +51,36 @@ describe('trail', () => {
     expect(r.stdout).toContain(
       `#1 ${hoursAfterStart(0)} consultant-wang (sales-consultant): ProspectRegistered`,
     )
-    expect(r.stdout).toContain('"name":"张三"')
+    // Without a purpose nothing is decrypted: the personal fields are shown sealed.
+    expect(r.stdout).toContain('"name":{"sealed":true,"subjectId":"zhang-san"}')
+    expect(r.stdout).not.toContain('张三')
     expect(r.stdout).toMatch(
       /VehicleDelivered .* — command delivery-zhang-san, correlation showroom-visit-1$/m,
     )
     expect(r.stdout).toMatch(
       /delivery-membership \(process-manager\): MemberEnrolled .* — command [0-9a-f-]{36}, caused by [0-9a-f-]{36}/,
     )
+  })
+
+  it('decrypts with --as and --purpose, first recording the read in the access log of each person shown', async () => {
+    const copy = file('trail-read.db')
+    await writeSqliteLog(copy)
+    const r = await run('trail', 'referral-ref-0001', '--db', copy, ...reader)
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain(`"name":"${liSi.name}"`)
+    expect(r.stdout).toContain(`"name":"${zhangSan.name}"`)
+    // The referral names both people: each one's access log records the read and the fields shown.
+    for (const [person, field] of [
+      [liSi.customerId, 'referral-ref-0001#1 data.referee.name'],
+      [zhangSan.customerId, 'referral-ref-0001#1 data.referrer.name'],
+    ] as const) {
+      const log = JSON.parse((await run('access-log', person, '--db', copy, '--json')).stdout)
+      expect(log.entries).toMatchObject([
+        { by: { id: 'auditor-qian' }, purpose: 'audit of the test log', via: 'dealer-crm trail' },
+      ])
+      expect(log.entries[0].fields).toContain(field)
+    }
+    expect((await run('verify', '--db', copy)).code).toBe(0)
   })
 
   it('takes a stream name, and gives JSON', async () => {

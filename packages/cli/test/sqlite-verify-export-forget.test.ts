@@ -3,7 +3,16 @@ import { dealershipRegistry } from '@dealer-crm/dealership'
 import { eventHash, type StoredEvent } from '@dealer-crm/eventsourcing'
 import { createSqliteEventStore } from '@dealer-crm/store-sqlite'
 import { describe, expect, it } from 'vitest'
-import { json, liSi, referralId, run, sqliteLogPerFile, writeSqliteLog, zhangSan } from './fixtures.js'
+import {
+  json,
+  liSi,
+  reader,
+  referralId,
+  run,
+  sqliteLogPerFile,
+  writeSqliteLog,
+  zhangSan,
+} from './fixtures.js'
 
 const { db, file } = sqliteLogPerFile()
 
@@ -97,8 +106,15 @@ describe('verify', () => {
 
 describe('export and import', () => {
   it('round-trips with keys: the same events, the same hashes, it verifies and personal data reads', async () => {
+    // A log of its own: the export records itself in the access log of every person whose key it holds.
+    const source = file('keys-source.db')
+    await writeSqliteLog(source)
     const exported = file('with-keys.ndjson')
-    const out = await run('export', '--db', db, '--out', exported, '--with-keys')
+    const refused = await run('export', '--db', source, '--out', exported, '--with-keys')
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toMatch(/export --with-keys decrypts personal data: say who and why with --as/)
+    expect(existsSync(exported)).toBe(false)
+    const out = await run('export', '--db', source, '--out', exported, '--with-keys', ...reader)
     expect(out.code).toBe(0)
     expect(out.stdout).toBe(`exported 32 events of 8 streams and 3 subject keys to ${exported}\n`)
     const lines = readFileSync(exported, 'utf8').trimEnd().split('\n')
@@ -118,13 +134,23 @@ describe('export and import', () => {
       `imported 32 events of 8 streams and 3 subject keys into SQLite file ${copy}; every hash equals the exported one; verified 32 events in 8 streams: every hash chain is intact\n`,
     )
     expect((await storedEvents(copy)).map((e) => [e.eventId, e.hash, e.recordedAt])).toEqual(
-      (await storedEvents(db)).map((e) => [e.eventId, e.hash, e.recordedAt]),
+      (await storedEvents(source)).slice(0, 32).map((e) => [e.eventId, e.hash, e.recordedAt]),
     )
     const reexported = file('copy.ndjson')
-    expect((await run('export', '--db', copy, '--out', reexported, '--with-keys')).code).toBe(0)
+    expect((await run('export', '--db', copy, '--out', reexported, '--with-keys', ...reader)).code).toBe(0)
     expect(readFileSync(reexported, 'utf8')).toBe(readFileSync(exported, 'utf8'))
     expect((await run('verify', '--db', copy)).code).toBe(0)
-    expect((await run('trail', zhangSan.customerId, '--db', copy)).stdout).toContain('"name":"张三"')
+    expect((await run('trail', zhangSan.customerId, '--db', copy, ...reader)).stdout).toContain(
+      '"name":"张三"',
+    )
+    // Each person whose key left in the file has the export in their access log (after the file was written).
+    for (const person of [zhangSan.customerId, liSi.customerId]) {
+      const log = JSON.parse((await run('access-log', person, '--db', source, '--json')).stdout)
+      expect(log.entries).toMatchObject([
+        { by: { id: 'auditor-qian' }, via: 'dealer-crm export --with-keys' },
+      ])
+    }
+    expect((await run('verify', '--db', source)).code).toBe(0)
   })
 
   it('without keys, writes to stdout; imported, personal fields read as erased', async () => {
@@ -190,7 +216,7 @@ describe('forget', () => {
   it('crypto-shreds a person: their fields read as erased and the log still verifies', async () => {
     const copy = file('forget.db')
     await writeSqliteLog(copy)
-    const r = await run('forget', liSi.customerId, '--db', copy)
+    const r = await run('forget', liSi.customerId, '--db', copy, ...reader)
     expect(r.code).toBe(0)
     expect(r.stdout).toBe(
       [
@@ -206,10 +232,24 @@ describe('forget', () => {
     const trail = await run('trail', liSi.customerId, '--db', copy)
     expect(trail.stdout).toContain('"name":{"erased":true,"subjectId":"li-si"}')
     expect(trail.stdout).not.toContain(liSi.name)
-    expect((await run('trail', zhangSan.customerId, '--db', copy)).stdout).toContain(zhangSan.name)
+    expect((await run('trail', zhangSan.customerId, '--db', copy, ...reader)).stdout).toContain(zhangSan.name)
     expect((await run('verify', '--db', copy)).code).toBe(0)
+    // Who erased and why stays in the person's access log, which forget leaves readable.
+    const log = JSON.parse((await run('access-log', liSi.customerId, '--db', copy, '--json')).stdout)
+    expect(log.entries).toMatchObject([
+      {
+        by: { id: 'auditor-qian' },
+        purpose: 'audit of the test log',
+        via: 'dealer-crm forget',
+        fields: expect.arrayContaining([
+          'ProspectRegistered data.name',
+          'ReferralRegistered data.referee.name',
+        ]),
+      },
+    ])
+    expect((await run('forget', liSi.customerId, '--db', copy)).code).toBe(2)
 
-    const again = await run('forget', liSi.customerId, '--db', copy)
+    const again = await run('forget', liSi.customerId, '--db', copy, ...reader)
     expect(again.code).toBe(0)
     expect(again.stdout).toMatch(/^forgot li-si: the key was already destroyed$/m)
   })
@@ -220,19 +260,19 @@ describe('forget', () => {
     const other = createSqliteEventStore({ path: copy, registry: dealershipRegistry })
     other.database.prepare('BEGIN').run()
     other.database.prepare('SELECT count(*) FROM es_events').get()
-    const r = await run('forget', liSi.customerId, '--db', copy)
+    const r = await run('forget', liSi.customerId, '--db', copy, ...reader)
     other.database.prepare('COMMIT').run()
     await other.close()
     expect(r.code).toBe(1)
     expect(r.stdout).toMatch(/^erasure PENDING: another connection still reads an older snapshot/m)
     expect(r.stderr).toMatch(/old copies of the key of li-si are not erased yet: .+; run forget again$/m)
-    const again = await run('forget', liSi.customerId, '--db', copy)
+    const again = await run('forget', liSi.customerId, '--db', copy, ...reader)
     expect(again.code).toBe(0)
     expect(again.stdout).toMatch(/^erasure complete: no copy of the key that decrypts is left in the store$/m)
   })
 
   it('forgets nothing when the log holds no personal data of the subject', async () => {
-    const r = await run('forget', 'nobody', '--db', db)
+    const r = await run('forget', 'nobody', '--db', db, ...reader)
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(
       /^dealer-crm: forget: no personal data of "nobody" in the log; nothing was forgotten$/m,

@@ -1,8 +1,8 @@
 import type { ComplaintState } from '@dealer-crm/complaint-workflow'
 import type { LifecycleState } from '@dealer-crm/customer-lifecycle'
 import type { Clock, HandleOptions, HandleResult } from '@dealer-crm/eventsourcing'
-import type { LoyaltyState } from '@dealer-crm/loyalty-points'
-import type { ReferralState } from '@dealer-crm/referral-verification'
+import type { LoyaltyState, MemberStatement } from '@dealer-crm/loyalty-points'
+import type { ReferralState, ReferrerAccount } from '@dealer-crm/referral-verification'
 import {
   type AccessLogEntry,
   AccessLogNotConfiguredError,
@@ -18,6 +18,7 @@ import { orThrow } from './or-throw.js'
 import { type Principal, sendAs } from './principal.js'
 import type { DealershipEvent, DealershipStore } from './registry.js'
 import type { Send } from './send.js'
+import { type SubjectExport, subjectExportOf } from './subject-export.js'
 
 /** A read of personal data: why (required, recorded in the access log) and, for a view, when. */
 export interface PersonalRead {
@@ -71,6 +72,15 @@ export interface ActingDealership {
   readonly recordAccess: (access: PersonalDataAccess) => Promise<void>
   /** Who read this person's personal data, oldest first (no personal data in it: nothing to record). */
   readonly accessLog: (personId: string) => Promise<ReadonlyArray<AccessLogEntry>>
+  /**
+   * Everything held about one person (a data-subject access request): their events decrypted, the
+   * read models' rows, consents and access log, as one JSON-ready document; the export is itself
+   * recorded in the access log (and listed in it). Undefined when nothing is held about them.
+   */
+  readonly subjectExport: (
+    personId: string,
+    read: { readonly purpose: string },
+  ) => Promise<SubjectExport | undefined>
 }
 
 export interface ActingDependencies {
@@ -78,6 +88,8 @@ export interface ActingDependencies {
   readonly send: Send
   readonly handleOptions: (options?: CommandOptions) => HandleOptions
   readonly customer360: (customerId: string, at?: string) => Promise<Customer360 | undefined>
+  readonly memberLedger: (memberId: string) => Promise<MemberStatement | undefined>
+  readonly referrerLedger: (referrerId: string) => Promise<ReferrerAccount | undefined>
   readonly store: DealershipStore
   readonly clock: Clock
   readonly accessLogSecret: AccessLogSecret | undefined
@@ -119,5 +131,25 @@ export const actingDealership = (deps: ActingDependencies, principal: Principal)
     },
     recordAccess: record,
     accessLog: async (personId) => accessLogOf(deps.store, await secret('accessLog'), personId),
+    subjectExport: async (personId, read) => {
+      const via = 'subjectExport'
+      const purpose = purposeOf(read?.purpose, via)
+      const key = await secret(via)
+      return subjectExportOf(
+        {
+          store: deps.store,
+          customer360: (id) => deps.customer360(id),
+          memberLedger: (id) => deps.memberLedger(id),
+          referrerLedger: deps.referrerLedger,
+          record: (fields) =>
+            recordAccess(deps.store, key, deps.clock, principal, { personId, purpose, fields, via }),
+          accessLog: () => accessLogOf(deps.store, key, personId),
+          now: () => deps.clock.now(),
+        },
+        principal,
+        personId,
+        purpose,
+      )
+    },
   }
 }

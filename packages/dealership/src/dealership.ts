@@ -290,6 +290,15 @@ export const createDealership = (options: DealershipOptions): Dealership => {
     if (persisted !== null) return persisted.customer360(customerId, when)
     return customer360Of(await queries.customer360(), customerId, when, { calendar })
   }
+  const memberLedger = async (memberId: string, at?: string) => {
+    const when = instantAt(at)
+    if (persisted !== null) return persisted.memberLedger(memberId, when)
+    return memberStatement(await queries.memberLedgers(), memberId, when)
+  }
+  const referrerLedger = async (referrerId: string) => {
+    if (persisted !== null) return persisted.referrerLedger(referrerId)
+    return (await queries.referrerLedger()).accounts[referrerId]
+  }
   const processes = serial()
   let live: ReadonlyArray<Subscription> | null = null
   let failure: { readonly error: unknown } | null = null
@@ -307,7 +316,16 @@ export const createDealership = (options: DealershipOptions): Dealership => {
     send,
     as: (principal) =>
       actingDealership(
-        { send, handleOptions, customer360, store, clock, accessLogSecret: options.accessLogSecret },
+        {
+          send,
+          handleOptions,
+          customer360,
+          memberLedger,
+          referrerLedger,
+          store,
+          clock,
+          accessLogSecret: options.accessLogSecret,
+        },
         principal,
       ),
     customerLifecycle: async (input, o) => orThrow(await send('customer-lifecycle', input, handleOptions(o))),
@@ -329,11 +347,7 @@ export const createDealership = (options: DealershipOptions): Dealership => {
       if (persisted !== null) return persisted.slaBoard(when)
       return slaBoardAt(await queries.slaBoard(), calendar, when)
     },
-    memberLedger: async (memberId, at) => {
-      const when = instantAt(at)
-      if (persisted !== null) return persisted.memberLedger(memberId, when)
-      return memberStatement(await queries.memberLedgers(), memberId, when)
-    },
+    memberLedger,
     churnRisk: async (weekStart) => {
       const when = instantAt(weekStart)
       if (persisted !== null) return persisted.churnRisk(when)
@@ -344,10 +358,7 @@ export const createDealership = (options: DealershipOptions): Dealership => {
       if (persisted !== null) return persisted.callBackQueue(when)
       return callsDueOn(await queries.callBackQueue(), when)
     },
-    referrerLedger: async (referrerId) => {
-      if (persisted !== null) return persisted.referrerLedger(referrerId)
-      return (await queries.referrerLedger()).accounts[referrerId]
-    },
+    referrerLedger,
     readModel: (name) => queries[name](),
     catchUpReadModels: async () => {
       if (persisted === null) throw new NoPersistedReadModelsError()

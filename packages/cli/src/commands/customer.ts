@@ -1,17 +1,12 @@
-import {
-  createDealership,
-  customer360Documents,
-  defaultDealershipPolicies,
-  persistedCustomer360,
-} from '@dealer-crm/dealership'
-import { manualClock, seededRandom } from '@dealer-crm/eventsourcing'
+import { createDealership, vaultAccessLogSecret } from '@dealer-crm/dealership'
+import { seededRandom, systemClock } from '@dealer-crm/eventsourcing'
 import { type Command, targetArgs } from '../command.js'
 import { renderCustomer } from '../customer-view.js'
 import { parseTypedTime, type TypedTime } from '../dates.js'
 import { CliError, line } from '../io.js'
 import { toJson } from '../json.js'
 import { withTarget } from '../open.js'
-import { persistedAndCurrent } from '../read-model-status.js'
+import { readerOptions, requireReader } from '../reader.js'
 import { noteMissingVault } from '../subject.js'
 
 export const customerCommand: Command = {
@@ -27,42 +22,47 @@ export const customerCommand: Command = {
       parse: (raw) => parseTypedTime('--at', raw),
     },
     { flags: '--json', description: 'print the view as JSON' },
+    ...readerOptions,
   ],
   description: `Shows one customer as the dealership facade's customer360 sees them: the profile with its
 personal fields decrypted (or «erased» once the person was forgotten), the lifecycle stage with the
 evidence recorded for it, vehicles, consent per purpose and channel, the latest touchpoints, the
 referrals they made and their rewards, their open complaints with the state of each deadline, and
 their membership with points in ¥ (at ¥1 per 100 points). Exits 1 when the customer is unknown.
-Reads the persisted customer 360 (one row of the store's read-model tables, ADR 0017) when it
-holds the whole log; otherwise it says so on stderr and folds the log in memory (dealer-crm
-catch-up brings the persisted read models up to date). Opens the store read-only.`,
+
+The view decrypts personal data: --as <staff-id> and --purpose <why> are required, and the read is
+recorded in the customer's access log (PersonalDataAccessed: who, when, which fields, why; see
+dealer-crm access-log) before the view is printed, so the store is opened for writing.
+
+The view comes from the persisted customer 360 (one row of the store's read-model tables, ADR 0017;
+pnpm demo leaves it current), brought up to date first when events were appended since (dealer-crm
+catch-up does that for all of them); EventStoreDB keeps no read models and folds the log.`,
   after: `Example:
-  dealer-crm customer c-00042 --db .data/dealership-demo.sqlite`,
+  dealer-crm customer c-00042 --db .data/dealership-demo.sqlite --as manager-huang --purpose "service follow-up"`,
   run: async (args, io) => {
     const customerId = args.positionals[0] ?? ''
     const typed = args.value<TypedTime>('at')
     const at = typed?.time ?? new Date()
-    return withTarget('customer', targetArgs(args), { create: false, readOnly: true }, async (opened) => {
+    const reader = requireReader(args, 'customer')
+    return withTarget('customer', targetArgs(args), { create: false }, async (opened) => {
       noteMissingVault(opened, io)
       if (typed?.assumed != null) line(io.stderr, `customer: --at ${typed.assumed}`)
-      // From the persisted customer 360 when it holds the whole log: one lookup, no log read.
-      const readModels = await persistedAndCurrent(opened, customer360Documents)
-      if (readModels === null && opened.readModels !== null)
-        line(
-          io.stderr,
-          `customer: the persisted customer 360 does not hold the whole log; folding the log in memory (dealer-crm catch-up --db ${targetArgs(args).db} brings it up to date)`,
-        )
-      // Queries only: the clock answers "now" for the SLA clocks and points; nothing is decided.
+      // Queries only: the view is for --at; the clock stamps the access-log entry; nothing is decided.
+      const dealership = createDealership({
+        store: opened.store,
+        clock: systemClock,
+        random: seededRandom(0),
+        ...(opened.vault === null ? {} : { accessLogSecret: vaultAccessLogSecret(opened.vault.keyVault) }),
+        // The persisted customer 360 (ADR 0017): one lookup, caught up first if the log moved on.
+        ...(opened.readModels === null ? {} : { readModels: opened.readModels }),
+      })
+      // Without a vault (EventStoreDB, no --vault) nothing can be decrypted, so nothing is recorded.
       const view =
-        readModels !== null
-          ? await persistedCustomer360(readModels, customerId, at.toISOString(), {
-              calendar: defaultDealershipPolicies.complaintWorkflow.calendar,
-            })
-          : await createDealership({
-              store: opened.store,
-              clock: manualClock(at),
-              random: seededRandom(0),
-            }).customer360(customerId, at.toISOString())
+        opened.vault === null
+          ? await dealership.customer360(customerId, at.toISOString())
+          : await dealership
+              .as(reader.principal)
+              .customer360(customerId, { purpose: reader.purpose, at: at.toISOString() })
       if (view === undefined)
         throw new CliError(`no customer ${JSON.stringify(customerId)} in ${opened.description}`)
       line(io.stdout, args.flag('json') ? toJson(view) : renderCustomer(view, at))

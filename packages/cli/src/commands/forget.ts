@@ -1,4 +1,4 @@
-import { createDealership } from '@dealer-crm/dealership'
+import { createDealership, erasedFieldsOf, sealedFieldsOf } from '@dealer-crm/dealership'
 import type { Erasure, StoredEvent } from '@dealer-crm/eventsourcing'
 import { readWholeLog, seededRandom, systemClock } from '@dealer-crm/eventsourcing'
 import { renderBrokenLink } from '../broken-link.js'
@@ -6,8 +6,8 @@ import { type Command, targetArgs } from '../command.js'
 import { CliError, line } from '../io.js'
 import { toJson } from '../json.js'
 import { withTarget } from '../open.js'
-import { erasedFieldsOf, sealedFieldsOf } from '../personal-fields.js'
 import { logProgress } from '../progress.js'
+import { readerOptions, recordReads, requireReader } from '../reader.js'
 import { renderVerified, verifyLog } from './verify.js'
 
 export interface ForgottenEvent {
@@ -29,7 +29,7 @@ export const forgetCommand: Command = {
   summary: "crypto-shred a person's personal data; show it reads as erased and the log still verifies",
   arguments: ['<subject>'],
   target: true,
-  options: [{ flags: '--json', description: 'print the result as JSON' }],
+  options: [{ flags: '--json', description: 'print the result as JSON' }, ...readerOptions],
   description: `Crypto-shreds one person (PIPL right to deletion): the subject's key in the key vault is destroyed
 (store.forget), so every personal field sealed under it - names, phones, plates, wherever they
 were recorded - reads as erased from now on, for every reader. The events themselves are not
@@ -42,11 +42,16 @@ now read as erased, and finally verifies the whole log. It also says what became
 the key (docs/privacy.md): on SQLite they are erased from the files ("complete"), unless another
 process still reads an older snapshot ("PENDING": exits 1; run forget again once it is done); on
 PostgreSQL without key-encryption keys they stay in old row versions, WAL and backups ("logical
-only").`,
+only").
+
+Who erases and why is required (--as <staff-id> --purpose <why>, e.g. the erasure request's
+reference) and is recorded in the person's access log (via "dealer-crm forget", with the fields that
+now read as erased), which forget leaves readable: dealer-crm access-log <subject> shows it.`,
   after: `Example:
-  dealer-crm forget c-00042 --db .data/dealership-demo.sqlite`,
+  dealer-crm forget c-00042 --db .data/dealership-demo.sqlite --as privacy-officer-xu --purpose "erasure request 2026-118"`,
   run: async (args, io) => {
     const subject = args.positionals[0] ?? ''
+    const reader = requireReader(args, 'forget', 'erases personal data')
     return withTarget('forget', targetArgs(args), { create: false }, async (opened) => {
       if (opened.vault === null)
         throw new CliError('forget needs the key vault of this EventStoreDB log: pass --vault')
@@ -84,6 +89,8 @@ only").`,
       }
       const readable = events.filter((e) => e.erased.length === 0)
       const verified = await verifyLog(opened, io)
+      const erasedFields = [...new Set(events.flatMap((e) => e.erased.map((f) => `${e.type} ${f}`)))].sort()
+      await recordReads(opened, reader, 'dealer-crm forget', [{ personId: subject, fields: erasedFields }])
       if (args.flag('json'))
         line(io.stdout, toJson({ subject, alreadyForgotten: already, erasure, events, verify: verified }))
       else

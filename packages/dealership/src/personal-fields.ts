@@ -35,3 +35,20 @@ export const erasedFieldsOf = (decoded: unknown, subjectId: string): ReadonlyArr
   walk(decoded, 'data', (v) => isErased(v) && v.subjectId === subjectId, out)
   return out
 }
+
+/** The subjects whose keys seal some field of the stored data, each with the paths of those fields. */
+export const sealedFieldsBySubject = (stored: unknown): ReadonlyMap<string, ReadonlyArray<string>> => {
+  const bySubject = new Map<string, string[]>()
+  walk(
+    stored,
+    'data',
+    (v, path) => {
+      const sealed = isRecord(v) && isRecord(v[SEALED_KEY]) ? (v[SEALED_KEY] as { s?: unknown }).s : undefined
+      if (typeof sealed !== 'string') return false
+      bySubject.set(sealed, [...(bySubject.get(sealed) ?? []), path])
+      return true
+    },
+    [],
+  )
+  return bySubject
+}
