@@ -9,6 +9,7 @@ import {
   DomainRejectedError,
   decodeCommand,
   defaultRetry,
+  defaultTenant,
   type Erasure,
   type HandleOptions,
   type HandleResult,
@@ -27,6 +28,8 @@ import {
   type StateCacheOptions,
   type Subscription,
   serial,
+  TenantMismatchError,
+  tenantOf,
 } from '@dealer-crm/eventsourcing'
 import { type LoyaltyState, type MemberStatement, memberStatement } from '@dealer-crm/loyalty-points'
 import {
@@ -83,6 +86,12 @@ export interface DealershipOptions {
    * caught up from their checkpoint, so a restarted process answers without replaying the log.
    */
   readonly readModels?: ReadModelStore
+  /**
+   * The dealer this facade serves (default `default`). The store must be that tenant's (a SQLite
+   * file records its tenant, a PostgreSQL store is opened for one): another's is refused with a
+   * TenantMismatchError (ADR 0022). Give `readModels` and `checkpoints` of the same tenant.
+   */
+  readonly tenant?: string
 }
 
 /** What a caller may attach to a command: its id makes it idempotent; the actor is who did it. */
@@ -100,6 +109,8 @@ export interface ProcessRun {
 
 export interface Dealership {
   readonly store: DealershipStore
+  /** The dealer served (ADR 0022). */
+  readonly tenant: string
   readonly policies: DealershipPolicies
   /**
    * The one command path, for callers who keep errors as values: decode the untrusted input with
@@ -169,6 +180,9 @@ const orThrow = <A>(result: { _tag: 'Left'; left: SendError } | { _tag: 'Right';
 /** The whole dealership behind one object: the four domains, their process managers and read models. */
 export const createDealership = (options: DealershipOptions): Dealership => {
   const { clock, random } = options
+  const tenant = tenantOf(options.tenant)
+  const storeTenant = options.store?.log.tenant ?? defaultTenant
+  if (storeTenant !== tenant) throw new TenantMismatchError('the store given', storeTenant, tenant)
   const store =
     options.store ??
     createInMemoryDealershipStore({
@@ -281,6 +295,7 @@ export const createDealership = (options: DealershipOptions): Dealership => {
 
   return {
     store,
+    tenant,
     policies,
     send,
     customerLifecycle: async (input, o) => orThrow(await send('customer-lifecycle', input, handleOptions(o))),

@@ -133,6 +133,17 @@ export const migrations: ReadonlyArray<Migration> = [
         JOIN es_read_model_documents d ON d.name = k.name AND d.version = k.version AND d.id = k.id;
     `,
   },
+  {
+    version: 7,
+    name: 'the tenant the file holds (ADR 0022): one dealer per file, recorded on the first open',
+    sql: `
+      CREATE TABLE es_tenant (
+        only_row INTEGER PRIMARY KEY CHECK (only_row = 1),
+        tenant TEXT NOT NULL,
+        recorded_at TEXT NOT NULL
+      );
+    `,
+  },
 ]
 
 export const latestSchemaVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0)

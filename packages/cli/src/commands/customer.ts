@@ -1,5 +1,5 @@
 import { createDealership } from '@dealer-crm/dealership'
-import { manualClock, seededRandom } from '@dealer-crm/eventsourcing'
+import { defaultTenant, manualClock, seededRandom } from '@dealer-crm/eventsourcing'
 import { type Command, targetArgs } from '../command.js'
 import { renderCustomer } from '../customer-view.js'
 import { parseTypedTime, type TypedTime } from '../dates.js'
@@ -42,6 +42,8 @@ Opens the store read-only.`,
         store: opened.store,
         clock: manualClock(at),
         random: seededRandom(0),
+        // The store opened is this tenant's (ADR 0022).
+        tenant: opened.store.log.tenant ?? defaultTenant,
       })
       const view = await dealership.customer360(customerId, at.toISOString())
       if (view === undefined)
