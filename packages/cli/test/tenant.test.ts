@@ -1,8 +1,15 @@
 import { createDealership, dealershipRegistry } from '@dealer-crm/dealership'
 import { manualClock, seededRandom } from '@dealer-crm/eventsourcing'
 import { createSqliteEventStore } from '@dealer-crm/store-sqlite'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { mondayAt, registerProspect, zhangSan } from '../../dealership/test/fixtures.js'
+import {
+  connectionString,
+  dropSchema,
+  freshSchema,
+  serverAvailable,
+  testPool,
+} from '../../store-postgres/test/database.js'
 import { run, sqliteLogPerFile } from './fixtures.js'
 
 // ADR 0022: one dealer per SQLite file; the CLI takes the tenant as --tenant and refuses mixing.
@@ -40,5 +47,36 @@ describe('--tenant', () => {
     const esdb = await run('stats', '--db', 'esdb://localhost:2113?tls=false', '--tenant', 'store-a')
     expect(esdb.code).not.toBe(0)
     expect(esdb.stderr).toContain('--tenant applies to SQLite and PostgreSQL')
+  })
+})
+
+const pgAvailable = await serverAvailable()
+
+describe.skipIf(!pgAvailable)('--tenant on PostgreSQL: one dealer moved in by export and import', () => {
+  const url = connectionString()
+  const schema = freshSchema('cli_tenant')
+  const pool = testPool(1)
+  afterAll(async () => {
+    await dropSchema(pool, schema)
+    await pool.end()
+  })
+
+  it('imports a dealer’s file into two tenants of one schema; each command sees only its tenant', async () => {
+    const exported = files.file('dealer.ndjson')
+    expect((await run('export', '--db', files.db, '--out', exported, '--with-keys')).code).toBe(0)
+    const db = ['--db', url, '--schema', schema]
+    for (const tenant of ['store-a', 'store-b'])
+      expect((await run('import', exported, ...db, '--tenant', tenant)).code).toBe(0)
+    const stats = async (tenant: string) => (await run('stats', ...db, '--tenant', tenant)).stdout
+    expect(await stats('store-a')).toMatch(/^events {3}32$/m)
+    expect(await stats('store-b')).toMatch(/^events {3}32$/m)
+    expect(await stats('store-c')).toMatch(/^events {3}0$/m)
+    const verified = await run('verify', ...db, '--tenant', 'store-b')
+    expect(verified.stdout).toContain('verified 32 events')
+    const trail = await run('trail', zhangSan.customerId, ...db, '--tenant', 'store-a')
+    expect(trail.stdout).toContain(zhangSan.name)
+    expect((await run('trail', zhangSan.customerId, ...db, '--tenant', 'store-c')).stdout).not.toContain(
+      zhangSan.name,
+    )
   })
 })

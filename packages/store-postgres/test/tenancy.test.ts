@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { chainEvents, InvalidTenantError, verifyEvents } from '@dealer-crm/eventsourcing'
+import { chainEvents, InvalidTenantError, verify, verifyEvents } from '@dealer-crm/eventsourcing'
 import { type ConformanceEvent, conformanceRegistry, NoteAdded } from '@dealer-crm/testing'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -156,6 +156,10 @@ describe.skipIf(!available)('tenants on one PostgreSQL schema (ADR 0022)', () =>
     expect((await b.checkpoints.load('follower'))?.state).toEqual({ tenant: 'b' })
     const docA = await createPostgresReadModelStore(pool, schema, 'store-a').get('retention', 'summary')
     expect(docA?.data).toEqual({ tenant: 'store-a', figure: 11 })
+    // Each tenant's log verifies on its own: its hash chains, and positions that only increase
+    // (the other tenant's positions are gaps in it).
+    expect(await verify(a)).toMatchObject({ ok: true, events: 1, streams: 1 })
+    expect(await verify(b)).toMatchObject({ ok: true, events: 2, streams: 1 })
     // One global position sequence: the tenants' positions interleave and never repeat.
     const positions = await pool.query<{ p: string }>(
       `SELECT position::text AS p FROM ${schema}.event_batches ORDER BY position`,
