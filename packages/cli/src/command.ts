@@ -46,6 +46,11 @@ export const targetOptions: ReadonlyArray<OptionSpec> = [
   },
   { flags: '--schema <name>', description: 'PostgreSQL schema (default dealer_crm)' },
   {
+    flags: '--tenant <name>',
+    description:
+      'SQLite and PostgreSQL: the dealer whose store this is (default "default"); a SQLite file records its tenant and refuses another, a PostgreSQL schema holds many',
+  },
+  {
     flags: '--vault <target>',
     description:
       'EventStoreDB only: the SQLite file or PostgreSQL URL holding the personal-data keys (without it, personal fields read as erased)',
@@ -55,6 +60,7 @@ export const targetOptions: ReadonlyArray<OptionSpec> = [
 export const targetArgs = (args: ParsedArgs): TargetArgs => ({
   db: args.string('db'),
   schema: args.string('schema'),
+  tenant: args.string('tenant'),
   vault: args.string('vault'),
 })
 

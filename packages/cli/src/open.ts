@@ -85,10 +85,11 @@ const megabytes = (bytes: number): string =>
 
 const fileSize = (path: string): number => (existsSync(path) ? statSync(path).size : 0)
 
-const openSqlite = (target: Extract<Target, { kind: 'sqlite' }>, options: OpenOptions) => {
+const openSqlite = (target: Extract<Target, { kind: 'sqlite' }>, options: OpenOptions, tenant?: string) => {
   checkSqliteFile(target.path, options.create)
   const store = createSqliteEventStore({
     path: target.path,
+    ...(tenant === undefined ? {} : { tenant }),
     registry: dealershipRegistry,
     ...(options.bulk === true ? { synchronous: 'NORMAL' as const } : {}),
     ...(options.readOnly === true ? { readOnly: true } : {}),
@@ -116,10 +117,15 @@ const openSqlite = (target: Extract<Target, { kind: 'sqlite' }>, options: OpenOp
   }
 }
 
-const openPostgres = async (target: Extract<Target, { kind: 'postgres' }>, options: OpenOptions) => {
+const openPostgres = async (
+  target: Extract<Target, { kind: 'postgres' }>,
+  options: OpenOptions,
+  tenant?: string,
+) => {
   const store = await createPostgresEventStore({
     connectionString: target.url,
     schema: target.schema,
+    ...(tenant === undefined ? {} : { tenant }),
     // Like a missing SQLite file, a schema without a store is an error unless the command creates one.
     createSchema: options.create,
     ...(options.readOnly === true ? { readOnly: true } : {}),
@@ -131,10 +137,11 @@ const openPostgres = async (target: Extract<Target, { kind: 'postgres' }>, optio
     store,
     vault: postgresVault(store, describeTarget(target)),
     checkpoints: store.checkpoints,
-    readModels: createPostgresReadModelStore(store.pool, target.schema),
+    readModels: createPostgresReadModelStore(store.pool, target.schema, store.tenant),
     lastPosition: async () => {
       const r = await store.pool.query<{ p: string | null }>(
-        `SELECT max(position)::text AS p FROM ${target.schema}.event_batches`,
+        `SELECT max(position)::text AS p FROM ${target.schema}.event_batches WHERE tenant = $1`,
+        [store.tenant],
       )
       const p = r.rows[0]?.p ?? null
       return p === null ? null : BigInt(p)
@@ -151,7 +158,7 @@ const openPostgres = async (target: Extract<Target, { kind: 'postgres' }>, optio
       const total = Number(r.rows[0]?.total ?? 0)
       return {
         bytes: events,
-        detail: `${megabytes(events)} (pg_total_relation_size of ${target.schema}.event_batches; ${megabytes(total)} for every table of the schema)`,
+        detail: `${megabytes(events)} (pg_total_relation_size of ${target.schema}.event_batches; ${megabytes(total)} for every table of the schema; both count every tenant of the schema)`,
       }
     },
   }
@@ -173,6 +180,8 @@ const openVault = async (
 export interface TargetArgs {
   readonly db: string | undefined
   readonly schema: string | undefined
+  /** The dealer (ADR 0022); SQLite and PostgreSQL only. */
+  readonly tenant?: string | undefined
   readonly vault: string | undefined
 }
 
@@ -190,6 +199,10 @@ export const openTarget = async (
   const vaultTarget = args.vault === undefined ? undefined : parseTarget(args.vault, args.schema, '--vault')
   if (args.schema !== undefined && target.kind !== 'postgres' && vaultTarget?.kind !== 'postgres')
     throw new UsageError('--schema applies to a PostgreSQL target only')
+  if (args.tenant !== undefined && target.kind === 'esdb')
+    throw new UsageError(
+      '--tenant applies to SQLite and PostgreSQL: an EventStoreDB server holds one dealer (one server or cluster per tenant)',
+    )
   if (vaultTarget !== undefined && target.kind !== 'esdb')
     throw new UsageError(
       '--vault is for an EventStoreDB target: SQLite and PostgreSQL keep their keys beside the events',
@@ -197,11 +210,11 @@ export const openTarget = async (
   const description = describeTarget(target)
   try {
     if (target.kind === 'sqlite') {
-      const opened = openSqlite(target, options)
+      const opened = openSqlite(target, options, args.tenant)
       return { target, description, ...opened, close: () => opened.store.close() }
     }
     if (target.kind === 'postgres') {
-      const opened = await openPostgres(target, options)
+      const opened = await openPostgres(target, options, args.tenant)
       return { target, description, ...opened, close: () => opened.store.close() }
     }
     const vault = vaultTarget === undefined ? null : await openVault(vaultTarget, options)

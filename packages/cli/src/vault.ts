@@ -82,7 +82,7 @@ interface PostgresKeyRow {
 }
 
 export const postgresVault = (
-  store: Pick<PostgresEventStore, 'keyVault' | 'pool' | 'schema'>,
+  store: Pick<PostgresEventStore, 'keyVault' | 'pool' | 'schema' | 'tenant'>,
   description: string,
 ): VaultAccess => {
   const table = `${store.schema}.subject_keys`
@@ -92,7 +92,8 @@ export const postgresVault = (
     exportKeys: async () =>
       (
         await store.pool.query<PostgresKeyRow>(
-          `SELECT subject_id, key, created_at, forgotten_at FROM ${table} ORDER BY subject_id`,
+          `SELECT subject_id, key, created_at, forgotten_at FROM ${table} WHERE tenant = $1 ORDER BY subject_id`,
+          [store.tenant],
         )
       ).rows.map((r) => ({
         subjectId: r.subject_id,
@@ -104,13 +105,24 @@ export const postgresVault = (
       withTransaction(store.pool, async (client) => {
         for (const k of keys)
           await client.query(
-            `INSERT INTO ${table} (subject_id, key, created_at, forgotten_at) VALUES ($1, $2, $3, $4)`,
-            [k.subjectId, k.key === null ? null : Buffer.from(k.key, 'base64'), k.createdAt, k.forgottenAt],
+            `INSERT INTO ${table} (tenant, subject_id, key, created_at, forgotten_at) VALUES ($5, $1, $2, $3, $4)`,
+            [
+              k.subjectId,
+              k.key === null ? null : Buffer.from(k.key, 'base64'),
+              k.createdAt,
+              k.forgottenAt,
+              store.tenant,
+            ],
           )
       }),
     count: async () =>
       Number(
-        (await store.pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${table}`)).rows[0]?.n ?? 0,
+        (
+          await store.pool.query<{ n: string }>(
+            `SELECT count(*)::text AS n FROM ${table} WHERE tenant = $1`,
+            [store.tenant],
+          )
+        ).rows[0]?.n ?? 0,
       ),
   }
 }

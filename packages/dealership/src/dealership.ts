@@ -8,6 +8,7 @@ import {
   createStateCache,
   decodeCommand,
   defaultRetry,
+  defaultTenant,
   type Erasure,
   type HandleOptions,
   type HandleResult,
@@ -26,6 +27,8 @@ import {
   type StateCacheOptions,
   type Subscription,
   serial,
+  TenantMismatchError,
+  tenantOf,
 } from '@dealer-crm/eventsourcing'
 import { type LoyaltyState, type MemberStatement, memberStatement } from '@dealer-crm/loyalty-points'
 import {
@@ -91,6 +94,12 @@ export interface DealershipOptions {
    * keeps it in the store's vault). Without it, reads of personal data as a principal are refused.
    */
   readonly accessLogSecret?: AccessLogSecret
+  /**
+   * The dealer this facade serves (default `default`). The store must be that tenant's (a SQLite
+   * file records its tenant, a PostgreSQL store is opened for one): another's is refused with a
+   * TenantMismatchError (ADR 0022). Give `readModels` and `checkpoints` of the same tenant.
+   */
+  readonly tenant?: string
 }
 
 /** What a caller may attach to a command: its id makes it idempotent; the actor is who did it. */
@@ -108,6 +117,8 @@ export interface ProcessRun {
 
 export interface Dealership {
   readonly store: DealershipStore
+  /** The dealer served (ADR 0022). */
+  readonly tenant: string
   readonly policies: DealershipPolicies
   /**
    * The one command path, for callers who keep errors as values: decode the untrusted input with
@@ -182,6 +193,9 @@ export interface Dealership {
 /** The whole dealership behind one object: the four domains, their process managers and read models. */
 export const createDealership = (options: DealershipOptions): Dealership => {
   const { clock, random } = options
+  const tenant = tenantOf(options.tenant)
+  const storeTenant = options.store?.log.tenant ?? defaultTenant
+  if (storeTenant !== tenant) throw new TenantMismatchError('the store given', storeTenant, tenant)
   const store =
     options.store ??
     createInMemoryDealershipStore({
@@ -312,6 +326,7 @@ export const createDealership = (options: DealershipOptions): Dealership => {
 
   return {
     store,
+    tenant,
     policies,
     send,
     as: (principal) =>

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { manualClock, seededRandom } from '@dealer-crm/eventsourcing'
+import { manualClock, seededRandom, TenantMismatchError } from '@dealer-crm/eventsourcing'
 import { createSqliteEventStore } from '@dealer-crm/store-sqlite'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createDealership, dealershipRegistry } from '../src/index.js'
@@ -46,5 +46,42 @@ describe('the facade on the SQLite store', () => {
     expect(view?.membership?.balance).toBe(5_000)
     expect(view?.segment.referralPotential).toBe('high')
     await again.close()
+  })
+
+  it('serves the tenant it is configured for and refuses another tenant’s store (ADR 0022)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dealership-'))
+    dirs.push(dir)
+    const clock = manualClock(mondayAt(0))
+    const store = createSqliteEventStore({
+      path: join(dir, 'store-a.db'),
+      registry: dealershipRegistry,
+      clock,
+      tenant: 'store-a',
+    })
+    try {
+      expect(() => createDealership({ store, clock, random: seededRandom(1), tenant: 'store-b' })).toThrow(
+        TenantMismatchError,
+      )
+      // A facade configured for no tenant serves `default`: store-a's store is refused too.
+      expect(() => createDealership({ store, clock, random: seededRandom(1) })).toThrow(TenantMismatchError)
+    } finally {
+      await store.close()
+    }
+    const reopened = createSqliteEventStore({
+      path: join(dir, 'store-a.db'),
+      registry: dealershipRegistry,
+      clock,
+      tenant: 'store-a',
+    })
+    const dealership = createDealership({
+      store: reopened,
+      clock,
+      random: seededRandom(1),
+      tenant: 'store-a',
+    })
+    expect(dealership.tenant).toBe('store-a')
+    await dealership.customerLifecycle(registerProspect(zhangSan, mondayAt(0)))
+    expect((await dealership.customer360(zhangSan.customerId))?.profile.name).toBe(zhangSan.name)
+    await dealership.close()
   })
 })

@@ -1,4 +1,10 @@
-import { type ChainedEvent, committedEvent, type StoredEvent, StoreError } from '@dealer-crm/eventsourcing'
+import {
+  type ChainedEvent,
+  committedEvent,
+  defaultTenant,
+  type StoredEvent,
+  StoreError,
+} from '@dealer-crm/eventsourcing'
 import type pg from 'pg'
 import { binaryIntArray, binaryTextArray } from './binary-arrays.js'
 import { rawTypes } from './pool.js'
@@ -32,7 +38,8 @@ const orNull = (column: ReadonlyArray<string | null>): Buffer | null =>
 /**
  * One call of `append_events` for appends to distinct streams, on `client`: one round trip, and
  * one transaction unless the caller opened one. `clockMs` is the commit clock's time (null, the
- * default: the database server's). Returns the outcome of each, in order.
+ * default: the database server's); every append of the call is `tenant`'s. Returns the outcome of
+ * each, in order.
  */
 export const callAppendEvents = async (
   client: pg.PoolClient,
@@ -40,6 +47,7 @@ export const callAppendEvents = async (
   requests: ReadonlyArray<AppendRequest>,
   notify: boolean,
   clockMs: number | null = null,
+  tenant: string = defaultTenant,
 ): Promise<AppendOutcome[]> => {
   const streams: string[] = []
   const versions: number[] = []
@@ -80,7 +88,7 @@ export const callAppendEvents = async (
   const result = await client.query<Array<string | null>>({
     name: `dcrm_${schema}_append`,
     text: `SELECT o_position, o_version, o_hash, o_committed_ms FROM ${schema}.append_events(
-      $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+      $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
     values: [
       binaryTextArray(streams),
       binaryIntArray(versions),
@@ -100,6 +108,7 @@ export const callAppendEvents = async (
       notify,
       clockMs === null ? null : String(Math.floor(clockMs)),
       orNull(traceparents),
+      tenant,
     ],
     rowMode: 'array',
     types: rawTypes,

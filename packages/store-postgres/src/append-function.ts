@@ -192,7 +192,8 @@ $fn$;
  */
 /**
  * `committed`: the batch row holds the call's commit time (`v_committed`, version 5 on); `traced`:
- * and the events' trace contexts (`p_traceparents`, version 6 on).
+ * and the events' trace contexts (`p_traceparents`, version 6 on); `tenanted`: every row carries the
+ * call's tenant, `v_tenant` (version 7 on).
  */
 const appendOne = (
   s: string,
@@ -200,16 +201,17 @@ const appendOne = (
   refused: string,
   committed = false,
   traced = false,
+  tenanted = false,
 ): string => `
-    INSERT INTO ${s}.streams AS st (stream_name, version, last_hash)
-      VALUES (p_streams[v_k], p_versions[v_k] + p_counts[v_k], p_hashes[v_last])
-      ON CONFLICT (stream_name) DO UPDATE SET version = excluded.version, last_hash = excluded.last_hash
+    INSERT INTO ${s}.streams AS st (${tenanted ? 'tenant, ' : ''}stream_name, version, last_hash)
+      VALUES (${tenanted ? 'v_tenant, ' : ''}p_streams[v_k], p_versions[v_k] + p_counts[v_k], p_hashes[v_last])
+      ON CONFLICT (${tenanted ? 'tenant, ' : ''}stream_name) DO UPDATE SET version = excluded.version, last_hash = excluded.last_hash
       WHERE st.version = p_versions[v_k] AND st.last_hash = p_stream_hashes[v_k];
     IF FOUND THEN
-      INSERT INTO ${s}.event_batches (position, event_count, stream_name, stream_position, event_ids, types,
+      INSERT INTO ${s}.event_batches (${tenanted ? 'tenant, ' : ''}position, event_count, stream_name, stream_position, event_ids, types,
         schema_versions, data, recorded_at, correlation_ids, causation_ids, command_ids, actor_ids, actor_roles,
         prev_hash, hashes${committed ? ', committed_at_ms' : ''}${traced ? ', traceparents' : ''})
-      VALUES (v_start + v_last - 1, p_counts[v_k], p_streams[v_k], p_versions[v_k] + p_counts[v_k],
+      VALUES (${tenanted ? 'v_tenant, ' : ''}v_start + v_last - 1, p_counts[v_k], p_streams[v_k], p_versions[v_k] + p_counts[v_k],
         p_event_ids[v_first : v_last], p_types[v_first : v_last], p_schema_versions[v_first : v_last],
         p_data[v_first : v_last], p_recorded_at[v_first : v_last], p_correlation_ids[v_first : v_last],
         p_causation_ids[v_first : v_last], p_command_ids[v_first : v_last], p_actor_ids[v_first : v_last],
@@ -229,7 +231,10 @@ const appendOne = (
  * for the transaction inserting the same new name) only for a stream named after every one it holds.
  * A call of one append, the common case, skips the sort and returns its row at once.
  */
-const appendsInLockOrder = (s: string, committed = false, traced = false): string => `
+const appendsInLockOrder = (s: string, committed = false, traced = false, tenanted = false): string => {
+  const ofStream = (k: string) =>
+    `SELECT version, last_hash INTO ${k === '1' ? 'o_version, o_hash' : 'v_version, v_hash'} FROM ${s}.streams WHERE ${tenanted ? 'tenant = v_tenant AND ' : ''}stream_name = p_streams[${k}];`
+  return `
   IF cardinality(p_streams) = 1 THEN
     v_k := 1;
     v_first := 1;
@@ -238,9 +243,10 @@ ${appendOne(
   s,
   'o_position := v_start; o_version := NULL; o_hash := NULL;',
   `o_position := NULL;
-      SELECT version, last_hash INTO o_version, o_hash FROM ${s}.streams WHERE stream_name = p_streams[1];`,
+      ${ofStream('1')}`,
   committed,
   traced,
+  tenanted,
 )}${committed ? '\n    o_committed_ms := v_committed;' : ''}
     RETURN NEXT;
   ELSE
@@ -256,16 +262,18 @@ ${appendOne(
 ${appendOne(
   s,
   'v_positions[v_k] := v_start + v_first - 1;',
-  `SELECT version, last_hash INTO v_version, v_hash FROM ${s}.streams WHERE stream_name = p_streams[v_k];
+  `${ofStream('v_k')}
       v_versions[v_k] := v_version;
       v_hashes[v_k] := v_hash;`,
   committed,
   traced,
+  tenanted,
 )}
     END LOOP;
     -- The rows in the call's order.
     RETURN QUERY SELECT *${committed ? ', v_committed' : ''} FROM unnest(v_positions, v_versions, v_hashes);
   END IF;`
+}
 
 /**
  * Version 4 (schema migration 5): as version 3, but the stream rows are locked in canonical order
@@ -361,6 +369,59 @@ ${underOrderLock(
   END IF;`,
 )}
 ${appendsInLockOrder(s, true, traced)}
+  IF p_notify AND v_written THEN
+    PERFORM pg_notify('${channelOf(s)}', (v_start + cardinality(p_event_ids) - 1)::text);
+  END IF;
+END
+$fn$;
+`
+
+/**
+ * Version 7 (schema migration 9, ADR 0022): as version 6, and every row it writes carries the
+ * call's tenant (`p_tenant`; NULL or left out: the tenant the caller's role is bound to,
+ * `current_tenant()`). One call appends for one tenant. The function runs with the caller's rights
+ * (never SECURITY DEFINER): row-level security checks each row it writes against the caller's
+ * tenant, so a dealer's role that names another tenant is refused. Positions and the commit clock
+ * stay one sequence for the schema (the order lock is the schema's, as before).
+ */
+export const appendFunctionV7 = (s: string): string => `
+CREATE FUNCTION ${s}.append_events(
+  p_streams text[], p_versions integer[], p_stream_hashes text[], p_counts integer[],
+  p_event_ids text[], p_types text[], p_schema_versions integer[], p_data text[], p_recorded_at text[],
+  p_correlation_ids text[], p_causation_ids text[], p_command_ids text[], p_actor_ids text[],
+  p_actor_roles text[], p_hashes text[], p_notify boolean, p_clock_ms bigint DEFAULT NULL,
+  p_traceparents text[] DEFAULT NULL, p_tenant text DEFAULT NULL
+) RETURNS TABLE (o_position bigint, o_version integer, o_hash text, o_committed_ms bigint)
+LANGUAGE plpgsql SECURITY INVOKER AS $fn$
+DECLARE
+  v_tenant text := coalesce(p_tenant, ${s}.current_tenant());
+  v_start bigint;
+  v_committed bigint;
+  v_last_committed bigint;
+  v_written boolean := false;
+  v_k integer;
+  v_first integer;
+  v_last integer;
+  v_version integer;
+  v_hash text;
+  v_positions bigint[];
+  v_versions integer[];
+  v_hashes text[];
+BEGIN
+${underOrderLock(
+  s,
+  `v_start := nextval('${s}.events_position_seq');
+  IF cardinality(p_event_ids) > 1 THEN
+    PERFORM setval('${s}.events_position_seq', v_start + cardinality(p_event_ids) - 1);
+  END IF;
+  SELECT last_value INTO v_last_committed FROM ${s}.commit_clock;
+  v_committed := greatest(coalesce(p_clock_ms, floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint),
+    v_last_committed);
+  IF v_committed > v_last_committed THEN
+    PERFORM setval('${s}.commit_clock', v_committed);
+  END IF;`,
+)}
+${appendsInLockOrder(s, true, true, true)}
   IF p_notify AND v_written THEN
     PERFORM pg_notify('${channelOf(s)}', (v_start + cardinality(p_event_ids) - 1)::text);
   END IF;

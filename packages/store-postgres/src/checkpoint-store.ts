@@ -1,18 +1,22 @@
-import { type Checkpoint, type CheckpointStore, StoreError } from '@dealer-crm/eventsourcing'
+import { type Checkpoint, type CheckpointStore, defaultTenant, StoreError } from '@dealer-crm/eventsourcing'
 import { flagTransient, type Queryable } from './pool.js'
 
 /**
  * Checkpoints of projections and process managers in table `checkpoints` (name, next position,
  * state as JSON text). Give it the pool, or the PoolClient of an open transaction so that the
- * checkpoint commits with the read-model rows it covers.
+ * checkpoint commits with the read-model rows it covers. The checkpoints are `tenant`'s.
  */
-export const postgresCheckpointStore = (db: Queryable, schema: string): CheckpointStore => ({
+export const postgresCheckpointStore = (
+  db: Queryable,
+  schema: string,
+  tenant: string = defaultTenant,
+): CheckpointStore => ({
   load: async (name) => {
     const result = await db
       .query<{ position: string; state: string | null }>({
         name: `dcrm_${schema}_checkpoint_load`,
-        text: `SELECT position::text AS position, state FROM ${schema}.checkpoints WHERE name = $1`,
-        values: [name],
+        text: `SELECT position::text AS position, state FROM ${schema}.checkpoints WHERE tenant = $2 AND name = $1`,
+        values: [name, tenant],
       })
       .catch(flagTransient(`loading checkpoint ${name}`))
     const row = result.rows[0]
@@ -33,9 +37,9 @@ export const postgresCheckpointStore = (db: Queryable, schema: string): Checkpoi
     await db
       .query({
         name: `dcrm_${schema}_checkpoint_save`,
-        text: `INSERT INTO ${schema}.checkpoints (name, position, state, updated_at) VALUES ($1, $2, $3, now())
-             ON CONFLICT (name) DO UPDATE SET position = excluded.position, state = excluded.state, updated_at = now()`,
-        values: [name, checkpoint.position.toString(), state ?? null],
+        text: `INSERT INTO ${schema}.checkpoints (tenant, name, position, state, updated_at) VALUES ($4, $1, $2, $3, now())
+             ON CONFLICT (tenant, name) DO UPDATE SET position = excluded.position, state = excluded.state, updated_at = now()`,
+        values: [name, checkpoint.position.toString(), state ?? null, tenant],
       })
       .catch(flagTransient(`saving checkpoint ${name}`))
   },
@@ -43,8 +47,8 @@ export const postgresCheckpointStore = (db: Queryable, schema: string): Checkpoi
     await db
       .query({
         name: `dcrm_${schema}_checkpoint_delete`,
-        text: `DELETE FROM ${schema}.checkpoints WHERE name = $1`,
-        values: [name],
+        text: `DELETE FROM ${schema}.checkpoints WHERE tenant = $2 AND name = $1`,
+        values: [name, tenant],
       })
       .catch(flagTransient(`deleting checkpoint ${name}`))
   },

@@ -68,3 +68,24 @@ export class ReadOnlyStoreError extends EventSourcingError {
     this.name = 'ReadOnlyStoreError'
   }
 }
+
+/**
+ * The store was opened for a tenant its connection's role may not act for: a dealer's role (bound to
+ * one tenant in `tenant_roles`) opening another tenant's store, or a role subject to row-level
+ * security opening a tenant other than `default` without being bound to it. Nothing was read or written.
+ */
+export class TenantRoleError extends EventSourcingError {
+  readonly code = 'TenantRoleError' as const
+  constructor(
+    readonly schema: string,
+    readonly tenant: string,
+    readonly role: string,
+    /** The tenant the role is bound to, as the database resolves it. */
+    readonly bound: string,
+  ) {
+    super(
+      `role ${role} acts for tenant ${bound} in schema ${schema} (row-level security), so it cannot open the store of tenant ${tenant}; connect as that tenant's role, or as a role with BYPASSRLS that serves every tenant (docs/adr/0022-tenants-on-one-postgresql.md)`,
+    )
+    this.name = 'TenantRoleError'
+  }
+}

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import {
+  defaultTenant,
   type Erasure,
   KeyEncryptionKeyMissingError,
   type KeyEncryptionKeys,
@@ -18,6 +19,8 @@ export interface PostgresKeyVaultOptions {
    * (ADR 0010): the only way for a forget on PostgreSQL to leave no readable copy of the key.
    */
   readonly keyEncryptionKeys?: KeyEncryptionKeys
+  /** The tenant whose keys these are (default `default`); each tenant's forgets rotate only its keys. */
+  readonly tenant?: string
 }
 
 const logicalOnly: Erasure = {
@@ -58,14 +61,15 @@ export const postgresKeyVault = (
 ): KeyVault => {
   const keks = options.keyEncryptionKeys
   const table = `${schema}.subject_keys`
-  const lock = [keyVaultLockClass, lockKeyOf(schema)]
+  const tenant = options.tenant ?? defaultTenant
+  const lock = [keyVaultLockClass, lockKeyOf(tenant === defaultTenant ? schema : `${schema}/${tenant}`)]
 
   const rowOf = async (q: Queryable, subjectId: string): Promise<KeyRow | null> => {
     const result = await q
       .query<KeyRow>({
         name: `dcrm_${schema}_key_row`,
-        text: `SELECT key, kek, created_wrapped FROM ${table} WHERE subject_id = $1`,
-        values: [subjectId],
+        text: `SELECT key, kek, created_wrapped FROM ${table} WHERE tenant = $2 AND subject_id = $1`,
+        values: [subjectId, tenant],
       })
       .catch(flagTransient(`reading the key of subject ${subjectId}`))
     return result.rows[0] ?? null
@@ -92,8 +96,8 @@ export const postgresKeyVault = (
       const inserted = await db
         .query({
           name: `dcrm_${schema}_key_insert`,
-          text: `INSERT INTO ${table} (subject_id, key) VALUES ($1, $2) ON CONFLICT (subject_id) DO NOTHING`,
-          values: [subjectId, Buffer.from(created)],
+          text: `INSERT INTO ${table} (tenant, subject_id, key) VALUES ($3, $1, $2) ON CONFLICT (tenant, subject_id) DO NOTHING`,
+          values: [subjectId, Buffer.from(created), tenant],
         })
         .catch(flagTransient(`storing a key for subject ${subjectId}`))
       return inserted.rowCount === 1 ? created : null
@@ -104,9 +108,9 @@ export const postgresKeyVault = (
       const kek = await keks.current()
       const inserted = await q.query({
         name: `dcrm_${schema}_key_insert_wrapped`,
-        text: `INSERT INTO ${table} (subject_id, key, kek, created_wrapped) VALUES ($1, $2, $3, true)
-               ON CONFLICT (subject_id) DO NOTHING`,
-        values: [subjectId, Buffer.from(wrapKey(kek, subjectId, created)), kek.id],
+        text: `INSERT INTO ${table} (tenant, subject_id, key, kek, created_wrapped) VALUES ($4, $1, $2, $3, true)
+               ON CONFLICT (tenant, subject_id) DO NOTHING`,
+        values: [subjectId, Buffer.from(wrapKey(kek, subjectId, created)), kek.id, tenant],
       })
       return inserted.rowCount === 1 ? created : null
     })
@@ -121,7 +125,8 @@ export const postgresKeyVault = (
   const rewrapAll = async (q: Queryable, holder: KeyEncryptionKeys, alsoRetired: string | null) => {
     const next = await holder.rotate()
     const rows = await q.query<{ subject_id: string; key: Buffer; kek: string | null }>(
-      `SELECT subject_id, key, kek FROM ${table} WHERE key IS NOT NULL`,
+      `SELECT subject_id, key, kek FROM ${table} WHERE tenant = $1 AND key IS NOT NULL`,
+      [tenant],
     )
     const versions = new Map<string, Uint8Array | null>()
     const subjects: string[] = []
@@ -139,14 +144,14 @@ export const postgresKeyVault = (
     }
     await q.query(
       `UPDATE ${table} AS k SET key = u.key, kek = $3
-       FROM unnest($1::text[], $2::bytea[]) AS u(subject_id, key) WHERE k.subject_id = u.subject_id`,
-      [subjects, wrapped, next.id],
+       FROM unnest($1::text[], $2::bytea[]) AS u(subject_id, key) WHERE k.tenant = $4 AND k.subject_id = u.subject_id`,
+      [subjects, wrapped, next.id, tenant],
     )
     const retired = [...versions.keys()]
     if (alsoRetired !== null && !retired.includes(alsoRetired)) retired.push(alsoRetired)
     await q.query(
-      `INSERT INTO ${schema}.kek_retired (id) SELECT unnest($1::text[]) ON CONFLICT (id) DO NOTHING`,
-      [retired],
+      `INSERT INTO ${schema}.kek_retired (tenant, id) SELECT $2, unnest($1::text[]) ON CONFLICT (tenant, id) DO NOTHING`,
+      [retired, tenant],
     )
     return next
   }
@@ -156,9 +161,9 @@ export const postgresKeyVault = (
    * failed too), then forget them. Null when all went well.
    */
   const destroyRetired = async (holder: KeyEncryptionKeys, pool: pg.Pool): Promise<Erasure | null> => {
-    const ids = (await pool.query<{ id: string }>(`SELECT id FROM ${schema}.kek_retired`)).rows.map(
-      (r) => r.id,
-    )
+    const ids = (
+      await pool.query<{ id: string }>(`SELECT id FROM ${schema}.kek_retired WHERE tenant = $1`, [tenant])
+    ).rows.map((r) => r.id)
     try {
       await holder.destroy(ids)
     } catch (error) {
@@ -167,7 +172,7 @@ export const postgresKeyVault = (
         reason: `the keys are re-wrapped under a new key-encryption key, but the older ones (${ids.join(', ')}) could not be destroyed (${(error as Error).message}); call completeErasure()`,
       }
     }
-    await pool.query(`DELETE FROM ${schema}.kek_retired WHERE id = ANY($1)`, [ids])
+    await pool.query(`DELETE FROM ${schema}.kek_retired WHERE tenant = $2 AND id = ANY($1)`, [ids, tenant])
     return null
   }
 
@@ -175,10 +180,10 @@ export const postgresKeyVault = (
     q
       .query({
         name: `dcrm_${schema}_key_forget`,
-        text: `INSERT INTO ${table} (subject_id, key, forgotten_at) VALUES ($1, NULL, now())
-             ON CONFLICT (subject_id) DO UPDATE SET key = NULL, kek = NULL,
+        text: `INSERT INTO ${table} (tenant, subject_id, key, forgotten_at) VALUES ($2, $1, NULL, now())
+             ON CONFLICT (tenant, subject_id) DO UPDATE SET key = NULL, kek = NULL,
                forgotten_at = coalesce(${table}.forgotten_at, now())`,
-        values: [subjectId],
+        values: [subjectId, tenant],
       })
       .catch(flagTransient(`forgetting subject ${subjectId}`))
 

@@ -11,6 +11,7 @@ import {
   StoreError,
   silentLogger,
   storeSpan,
+  tenantOf,
 } from '@dealer-crm/eventsourcing'
 import type pg from 'pg'
 import { type AppendOutcome, type AppendRequest, callAppendEvents, type StreamState } from './append-call.js'
@@ -29,10 +30,18 @@ import {
 import { createLogReads, postgresTelemetry } from './read-log.js'
 import { checkReadable } from './read-only.js'
 import { migrate } from './schema.js'
+import { checkTenantRole } from './tenant-roles.js'
 
 export interface PostgresEventLogOptions extends ConnectionOptions {
   /** The schema holding the store's tables (default `dealer_crm`); created and migrated on open. */
   readonly schema?: string
+  /**
+   * The tenant (the dealer) whose log this is (default `default`: a single-dealer store, and every
+   * row written before tenants existed). Every row the store reads or writes is this tenant's; the
+   * connection's role must be allowed to act for it (ADR 0022): a role bound to it in
+   * `tenant_roles`, an unbound role for `default`, or a superuser or BYPASSRLS role for any.
+   */
+  readonly tenant?: string
   /**
    * Create the schema when it holds no store yet (default true). False opens only an existing store
    * (migrating it if older) and refuses a schema without one, so a mistyped name is an error.
@@ -77,6 +86,7 @@ export interface PostgresEventLogOptions extends ConnectionOptions {
 export interface PostgresEventLog extends EventLog<pg.PoolClient> {
   readonly pool: pg.Pool
   readonly schema: string
+  readonly tenant: string
   readonly readOnly: boolean
 }
 
@@ -115,6 +125,7 @@ const storeError = (streamName: string, error: unknown): StoreError => {
  */
 export const createPostgresEventLog = async (options: PostgresEventLogOptions): Promise<PostgresEventLog> => {
   const schema = assertSchemaName(options.schema ?? 'dealer_crm')
+  const tenant = tenantOf(options.tenant)
   const appendsInFlight = options.appendsInFlight ?? 2
   if (!Number.isInteger(appendsInFlight) || appendsInFlight < 1)
     throw new StoreError(`appendsInFlight must be a positive integer, not ${String(appendsInFlight)}`)
@@ -122,6 +133,7 @@ export const createPostgresEventLog = async (options: PostgresEventLogOptions): 
   const { pool, owned } = resolvePool(options, readOnly)
   try {
     await (readOnly ? checkReadable(pool, schema) : migrate(pool, schema, options.createSchema ?? true))
+    await checkTenantRole(pool, schema, tenant)
   } catch (error) {
     if (owned) await pool.end()
     throw error
@@ -149,14 +161,14 @@ export const createPostgresEventLog = async (options: PostgresEventLogOptions): 
     }
   }
 
-  const stateSql = `SELECT version, last_hash FROM ${schema}.streams WHERE stream_name = $1`
+  const stateSql = `SELECT version, last_hash FROM ${schema}.streams WHERE tenant = $2 AND stream_name = $1`
 
   const readState = async (streamName: string): Promise<StreamState> => {
     const result = await pool
       .query<{ version: number; last_hash: string }>({
         name: `dcrm_${schema}_state`,
         text: stateSql,
-        values: [streamName],
+        values: [streamName, tenant],
       })
       .catch(flagTransient(`reading the version of stream ${streamName}`))
     const row = result.rows[0]
@@ -260,7 +272,7 @@ export const createPostgresEventLog = async (options: PostgresEventLogOptions): 
     for (let attempt = 1; ; attempt++) {
       try {
         return await onClient(
-          (client) => callAppendEvents(client, schema, requests, notifyOthers, clockMs()),
+          (client) => callAppendEvents(client, schema, requests, notifyOthers, clockMs(), tenant),
           () => false,
         )
       } catch (error) {
@@ -291,7 +303,14 @@ export const createPostgresEventLog = async (options: PostgresEventLogOptions): 
           let called = false
           await client.query('BEGIN')
           try {
-            const [outcome] = await callAppendEvents(client, schema, [request], notifyOthers, clockMs())
+            const [outcome] = await callAppendEvents(
+              client,
+              schema,
+              [request],
+              notifyOthers,
+              clockMs(),
+              tenant,
+            )
             called = true
             if (outcome === undefined || outcome.stored === undefined) {
               await client.query('ROLLBACK')
@@ -367,11 +386,12 @@ export const createPostgresEventLog = async (options: PostgresEventLogOptions): 
     )
   }
 
-  const { readAll, readStream } = createLogReads(pool, schema, lateCommitWaitMs, open)
+  const { readAll, readStream } = createLogReads(pool, schema, tenant, lateCommitWaitMs, open)
 
   return {
     pool,
     schema,
+    tenant,
     readOnly,
     append: (streamName, events, expected, inTransaction) =>
       storeSpan(
@@ -388,8 +408,8 @@ export const createPostgresEventLog = async (options: PostgresEventLogOptions): 
       const result = await pool
         .query<{ version: number }>({
           name: `dcrm_${schema}_version`,
-          text: `SELECT version FROM ${schema}.streams WHERE stream_name = $1`,
-          values: [streamName],
+          text: `SELECT version FROM ${schema}.streams WHERE tenant = $2 AND stream_name = $1`,
+          values: [streamName, tenant],
         })
         .catch(flagTransient(`reading the version of stream ${streamName}`))
       return result.rows[0]?.version ?? 0

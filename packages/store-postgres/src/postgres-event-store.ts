@@ -34,6 +34,7 @@ export interface PostgresEventStore<E extends Event = Event> extends EventStore<
   readonly postgresLog: PostgresEventLog
   readonly pool: pg.Pool
   readonly schema: string
+  readonly tenant: string
   readonly keyVault: KeyVault
   readonly checkpoints: CheckpointStore
 }
@@ -48,9 +49,11 @@ export const createPostgresEventStore = async <E extends Event>(
     postgresKeyVault(
       log.pool,
       log.schema,
-      options.keyEncryptionKeys === undefined ? {} : { keyEncryptionKeys: options.keyEncryptionKeys },
+      options.keyEncryptionKeys === undefined
+        ? { tenant: log.tenant }
+        : { keyEncryptionKeys: options.keyEncryptionKeys, tenant: log.tenant },
     )
-  const sqlCheckpoints = postgresCheckpointStore(log.pool, log.schema)
+  const sqlCheckpoints = postgresCheckpointStore(log.pool, log.schema, log.tenant)
   // Read-only (ADR 0016): every write fails before it reaches the server.
   const keyVault = log.readOnly ? readOnlyKeyVault(vault, log.schema) : vault
   const checkpoints = log.readOnly ? readOnlyCheckpoints(sqlCheckpoints, log.schema) : sqlCheckpoints
@@ -61,5 +64,13 @@ export const createPostgresEventStore = async <E extends Event>(
     ...(options.ids === undefined ? {} : { ids: options.ids }),
     ...(options.inline === undefined ? {} : { inline: options.inline }),
   })
-  return { ...store, postgresLog: log, pool: log.pool, schema: log.schema, keyVault, checkpoints }
+  return {
+    ...store,
+    postgresLog: log,
+    pool: log.pool,
+    schema: log.schema,
+    tenant: log.tenant,
+    keyVault,
+    checkpoints,
+  }
 }

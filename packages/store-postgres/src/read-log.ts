@@ -35,12 +35,13 @@ const outOfOrder = (event: StoredEvent) =>
 export const createLogReads = (
   pool: pg.Pool,
   schema: string,
+  tenant: string,
   lateCommitWaitMs: number,
   open: () => void,
 ): Pick<EventLog, 'readAll' | 'readStream'> => {
   /**
    * Conditions from parameter `first` on: on the batches `b`, and on their events `e`. A batch is
-   * taken when any of its events has one of the types.
+   * taken when any of its events has one of the types. Parameter 3 is the tenant (before them).
    */
   const filterSql = (filter: Pick<AllFilter, 'categories' | 'types'>, first: number) => {
     let batches = ''
@@ -73,16 +74,16 @@ export const createLogReads = (
    * fills the page, and a short page means the end.
    */
   const readAllBatch = async (from: bigint, limit: number, filter: AllFilter) => {
-    const where = filterSql(filter, 3)
+    const where = filterSql(filter, 4)
     return pool.query<EventRow>({
       name: `dcrm_${schema}_all_${filterName(filter)}`,
       text: `SELECT ${eventColumns}
              FROM (SELECT * FROM ${schema}.event_batches b
-                   WHERE b.position >= $1 AND b.transaction_id < ${horizon}${where.batches}
+                   WHERE b.tenant = $3 AND b.position >= $1 AND b.transaction_id < ${horizon}${where.batches}
                    ORDER BY b.position LIMIT $2 + 1) b ${batchEvents}
              WHERE ${eventPosition} >= $1${where.events}
              LIMIT $2`,
-      values: [from.toString(), limit, ...filterValues(filter)],
+      values: [from.toString(), limit, tenant, ...filterValues(filter)],
       rowMode: 'array' as const,
       types: rawTypes,
     })
@@ -93,13 +94,13 @@ export const createLogReads = (
    * events the filter takes, or null.
    */
   const hiddenUpTo = async (from: bigint, to: bigint, filter: AllFilter): Promise<bigint | null> => {
-    const where = filterSql(filter, 3)
+    const where = filterSql(filter, 4)
     const result = await pool.query<{ last: string | null }>({
       name: `dcrm_${schema}_hidden_${filterName(filter)}`,
       text: `SELECT max(least(b.position, $2))::text AS last FROM ${schema}.event_batches b
-             WHERE b.position >= $1 AND b.position - b.event_count < $2
+             WHERE b.tenant = $3 AND b.position >= $1 AND b.position - b.event_count < $2
                AND b.transaction_id >= ${horizon}${where.batches}`,
-      values: [from.toString(), to.toString(), ...filterValues(filter)],
+      values: [from.toString(), to.toString(), tenant, ...filterValues(filter)],
     })
     const last = result.rows[0]?.last ?? null
     return last === null ? null : BigInt(last)
@@ -174,11 +175,12 @@ export const createLogReads = (
           name: `dcrm_${schema}_stream`,
           text: `SELECT ${eventColumns}
                FROM (SELECT * FROM ${schema}.event_batches b
-                     WHERE b.stream_name = $1 AND b.stream_position >= $2 AND b.stream_position - b.event_count < $3
+                     WHERE b.tenant = $5 AND b.stream_name = $1 AND b.stream_position >= $2
+                       AND b.stream_position - b.event_count < $3
                      ORDER BY b.stream_position LIMIT $4) b ${batchEvents}
                WHERE b.stream_position - b.event_count + e.i BETWEEN $2 AND $3
                LIMIT $4`,
-          values: [streamName, start, to, limit],
+          values: [streamName, start, to, limit, tenant],
           rowMode: 'array' as const,
           types: rawTypes,
         })

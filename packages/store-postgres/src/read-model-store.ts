@@ -3,6 +3,7 @@ import {
   checkIndexQuery,
   checkReadModelName,
   checkReadModelVersion,
+  defaultTenant,
   documentFromRow,
   type Lease,
   lastChangeOfEach,
@@ -23,14 +24,16 @@ const query = async <R extends pg.QueryResultRow>(
   values: unknown[],
 ): Promise<R[]> => (await db.query<R>(text, values).catch(flagTransient(what))).rows
 
-const transactionOn = (client: pg.PoolClient, s: string): ReadModelTransaction => {
+/** Parameter `$1` of every statement is the tenant. */
+const transactionOn = (client: pg.PoolClient, s: string, tenant: string): ReadModelTransaction => {
   const versions = async (name: string) =>
     (
       await query<StoredVersionRow>(
         client,
         `reading the versions of ${name}`,
-        `SELECT version, position::text AS position, live FROM ${s}.read_model_versions WHERE name = $1 ORDER BY version`,
-        [name],
+        `SELECT version, position::text AS position, live FROM ${s}.read_model_versions
+         WHERE tenant = $1 AND name = $2 ORDER BY version`,
+        [tenant, name],
       )
     ).map((row) => versionFromRow(name, row))
   const dropVersion = async (name: string, version: number) => {
@@ -38,8 +41,8 @@ const transactionOn = (client: pg.PoolClient, s: string): ReadModelTransaction =
       await query(
         client,
         `dropping ${name} v${version}`,
-        `DELETE FROM ${s}.${table} WHERE name = $1 AND version = $2`,
-        [name, version],
+        `DELETE FROM ${s}.${table} WHERE tenant = $1 AND name = $2 AND version = $3`,
+        [tenant, name, version],
       )
   }
   return {
@@ -50,16 +53,17 @@ const transactionOn = (client: pg.PoolClient, s: string): ReadModelTransaction =
       await query(
         client,
         `creating ${name} v${version}`,
-        `INSERT INTO ${s}.read_model_versions (name, version, position) VALUES ($1, $2, 0)
-         ON CONFLICT (name, version) DO NOTHING`,
-        [name, version],
+        `INSERT INTO ${s}.read_model_versions (tenant, name, version, position) VALUES ($1, $2, $3, 0)
+         ON CONFLICT (tenant, name, version) DO NOTHING`,
+        [tenant, name, version],
       )
       // Held until commit: a second writer of this version waits here, then sees the new position.
       const [row] = await query<{ position: string }>(
         client,
         `claiming ${name} v${version}`,
-        `SELECT position::text AS position FROM ${s}.read_model_versions WHERE name = $1 AND version = $2 FOR UPDATE`,
-        [name, version],
+        `SELECT position::text AS position FROM ${s}.read_model_versions
+         WHERE tenant = $1 AND name = $2 AND version = $3 FOR UPDATE`,
+        [tenant, name, version],
       )
       return BigInt(row?.position ?? '0')
     },
@@ -68,8 +72,8 @@ const transactionOn = (client: pg.PoolClient, s: string): ReadModelTransaction =
         client,
         `reading documents of ${name}`,
         `SELECT id, data::text AS data, keys::text AS keys FROM ${s}.read_model_documents
-         WHERE name = $1 AND version = $2 AND id = ANY($3::text[])`,
-        [name, version, [...ids]],
+         WHERE tenant = $1 AND name = $2 AND version = $3 AND id = ANY($4::text[])`,
+        [tenant, name, version, [...ids]],
       )
       return new Map(rows.map((row) => [row.id, documentFromRow(row)]))
     },
@@ -84,16 +88,16 @@ const transactionOn = (client: pg.PoolClient, s: string): ReadModelTransaction =
       await query(
         client,
         what,
-        `DELETE FROM ${s}.read_model_keys WHERE name = $1 AND version = $2 AND id = ANY($3::text[])`,
-        [name, version, ids],
+        `DELETE FROM ${s}.read_model_keys WHERE tenant = $1 AND name = $2 AND version = $3 AND id = ANY($4::text[])`,
+        [tenant, name, version, ids],
       )
       const deleted = changes.filter((c) => c.document === null).map((c) => c.id)
       if (deleted.length > 0)
         await query(
           client,
           what,
-          `DELETE FROM ${s}.read_model_documents WHERE name = $1 AND version = $2 AND id = ANY($3::text[])`,
-          [name, version, deleted],
+          `DELETE FROM ${s}.read_model_documents WHERE tenant = $1 AND name = $2 AND version = $3 AND id = ANY($4::text[])`,
+          [tenant, name, version, deleted],
         )
       const puts = changes.flatMap((c) => {
         if (c.document === null) return []
@@ -104,10 +108,11 @@ const transactionOn = (client: pg.PoolClient, s: string): ReadModelTransaction =
       await query(
         client,
         what,
-        `INSERT INTO ${s}.read_model_documents (name, version, id, data, keys)
-         SELECT $1, $2, u.id, u.data::jsonb, u.keys::jsonb FROM unnest($3::text[], $4::text[], $5::text[]) AS u(id, data, keys)
-         ON CONFLICT (name, version, id) DO UPDATE SET data = excluded.data, keys = excluded.keys`,
+        `INSERT INTO ${s}.read_model_documents (tenant, name, version, id, data, keys)
+         SELECT $1, $2, $3, u.id, u.data::jsonb, u.keys::jsonb FROM unnest($4::text[], $5::text[], $6::text[]) AS u(id, data, keys)
+         ON CONFLICT (tenant, name, version, id) DO UPDATE SET data = excluded.data, keys = excluded.keys`,
         [
+          tenant,
           name,
           version,
           puts.map((p) => p.id),
@@ -120,17 +125,18 @@ const transactionOn = (client: pg.PoolClient, s: string): ReadModelTransaction =
         await query(
           client,
           what,
-          `INSERT INTO ${s}.read_model_keys (name, version, index_name, key, id)
-           SELECT $1, $2, u.index_name, u.key, u.id FROM unnest($3::text[], $4::text[], $5::text[]) AS u(index_name, key, id)`,
-          [name, version, keys.map((k) => k.index), keys.map((k) => k.key), keys.map((k) => k.id)],
+          `INSERT INTO ${s}.read_model_keys (tenant, name, version, index_name, key, id)
+           SELECT $1, $2, $3, u.index_name, u.key, u.id FROM unnest($4::text[], $5::text[], $6::text[]) AS u(index_name, key, id)`,
+          [tenant, name, version, keys.map((k) => k.index), keys.map((k) => k.key), keys.map((k) => k.id)],
         )
     },
     advance: async (name, version, position) => {
       await query(
         client,
         `saving the checkpoint of ${name} v${version}`,
-        `UPDATE ${s}.read_model_versions SET position = $3, updated_at = now() WHERE name = $1 AND version = $2`,
-        [name, version, position.toString()],
+        `UPDATE ${s}.read_model_versions SET position = $4, updated_at = now()
+         WHERE tenant = $1 AND name = $2 AND version = $3`,
+        [tenant, name, version, position.toString()],
       )
     },
     promote: async (name, version) => {
@@ -141,8 +147,9 @@ const transactionOn = (client: pg.PoolClient, s: string): ReadModelTransaction =
       await query(
         client,
         `promoting ${name} v${version}`,
-        `UPDATE ${s}.read_model_versions SET live = true, updated_at = now() WHERE name = $1 AND version = $2`,
-        [name, version],
+        `UPDATE ${s}.read_model_versions SET live = true, updated_at = now()
+         WHERE tenant = $1 AND name = $2 AND version = $3`,
+        [tenant, name, version],
       )
     },
     drop: async (name, version) => {
@@ -153,9 +160,10 @@ const transactionOn = (client: pg.PoolClient, s: string): ReadModelTransaction =
   }
 }
 
+/** The live documents of the tenant in parameter `$1`. */
 const liveDocuments = (s: string) => `SELECT d.id, d.data::text AS data, d.keys::text AS keys
   FROM ${s}.read_model_documents d
-  JOIN ${s}.read_model_versions v ON v.name = d.name AND v.version = d.version AND v.live`
+  JOIN ${s}.read_model_versions v ON v.tenant = d.tenant AND v.name = d.name AND v.version = d.version AND v.live`
 
 /**
  * Persisted read models in the store's own PostgreSQL schema (ADR 0017, docs/read-models.md):
@@ -163,16 +171,22 @@ const liveDocuments = (s: string) => `SELECT d.id, d.data::text AS data, d.keys:
  * `read_models` and `read_model_index` over the live versions. The lease on a read model's catch-up
  * is a session advisory lock held on a connection of its own: when its process dies, the server
  * ends the session and the lock with it, and another process takes over from the checkpoint.
+ * Every row read or written is `tenant`'s (ADR 0022); each tenant's read models have their own leases.
  */
-export const createPostgresReadModelStore = (pool: pg.Pool, schema: string): ReadModelStore => ({
-  transaction: (work) => withTransaction(pool, (client) => work(transactionOn(client, schema))),
+export const createPostgresReadModelStore = (
+  pool: pg.Pool,
+  schema: string,
+  tenant: string = defaultTenant,
+): ReadModelStore => ({
+  transaction: (work) => withTransaction(pool, (client) => work(transactionOn(client, schema, tenant))),
   live: async (name) => {
     checkReadModelName(name)
     const [row] = await query<StoredVersionRow>(
       pool,
       `reading the live version of ${name}`,
-      `SELECT version, position::text AS position, live FROM ${schema}.read_model_versions WHERE name = $1 AND live`,
-      [name],
+      `SELECT version, position::text AS position, live FROM ${schema}.read_model_versions
+       WHERE tenant = $1 AND name = $2 AND live`,
+      [tenant, name],
     )
     return row === undefined ? null : versionFromRow(name, row)
   },
@@ -181,8 +195,8 @@ export const createPostgresReadModelStore = (pool: pg.Pool, schema: string): Rea
     const [row] = await query<StoredDocumentRow>(
       pool,
       `reading ${name} ${id}`,
-      `${liveDocuments(schema)} WHERE d.name = $1 AND d.id = $2`,
-      [name, id],
+      `${liveDocuments(schema)} WHERE d.tenant = $1 AND d.name = $2 AND d.id = $3`,
+      [tenant, name, id],
     )
     return row === undefined ? undefined : documentFromRow(row)
   },
@@ -191,9 +205,10 @@ export const createPostgresReadModelStore = (pool: pg.Pool, schema: string): Rea
     const rows = await query<StoredDocumentRow>(
       pool,
       `finding ${name} by ${index}`,
-      `${liveDocuments(schema)} JOIN ${schema}.read_model_keys k ON k.name = d.name AND k.version = d.version AND k.id = d.id
-       WHERE d.name = $1 AND k.index_name = $2 AND k.key = $3 ORDER BY k.id`,
-      [name, index, key],
+      `${liveDocuments(schema)} JOIN ${schema}.read_model_keys k
+         ON k.tenant = d.tenant AND k.name = d.name AND k.version = d.version AND k.id = d.id
+       WHERE d.tenant = $1 AND d.name = $2 AND k.index_name = $3 AND k.key = $4 ORDER BY k.id`,
+      [tenant, name, index, key],
     )
     return rows.map(documentFromRow)
   },
@@ -202,10 +217,13 @@ export const createPostgresReadModelStore = (pool: pg.Pool, schema: string): Rea
     const rows = await query<StoredDocumentRow>(
       pool,
       `listing ${name} by ${index}`,
-      `${liveDocuments(schema)} JOIN ${schema}.read_model_keys k ON k.name = d.name AND k.version = d.version AND k.id = d.id
-       WHERE d.name = $1 AND k.index_name = $2 AND ($3::text IS NULL OR k.key >= $3) AND ($4::text IS NULL OR k.key < $4)
-       ORDER BY k.key, k.id LIMIT $5`,
+      `${liveDocuments(schema)} JOIN ${schema}.read_model_keys k
+         ON k.tenant = d.tenant AND k.name = d.name AND k.version = d.version AND k.id = d.id
+       WHERE d.tenant = $1 AND d.name = $2 AND k.index_name = $3 AND ($4::text IS NULL OR k.key >= $4)
+         AND ($5::text IS NULL OR k.key < $5)
+       ORDER BY k.key, k.id LIMIT $6`,
       [
+        tenant,
         name,
         index,
         options.from ?? null,
@@ -220,7 +238,7 @@ export const createPostgresReadModelStore = (pool: pg.Pool, schema: string): Rea
     const client = await pool.connect().catch(flagTransient(`connecting for the lease on ${name}`))
     const onError = () => undefined
     client.on('error', onError)
-    const key = lockKeyOf(`${schema}/${name}`)
+    const key = lockKeyOf(tenant === defaultTenant ? `${schema}/${name}` : `${schema}/${tenant}/${name}`)
     try {
       const [row] = await query<{ held: boolean }>(
         client,

@@ -2,7 +2,7 @@ import type { CheckpointStore, KeyVault } from '@dealer-crm/eventsourcing'
 import type pg from 'pg'
 import { NotAStoreError, ReadOnlyStoreError } from './errors.js'
 import { flagTransient } from './pool.js'
-import { latestSchemaVersion } from './schema.js'
+import { latestSchemaVersion, migrations } from './schema.js'
 
 /** The relations a store of the latest schema version has (docs/adapters.md, read-only). */
 const relations = [
@@ -17,6 +17,7 @@ const relations = [
   'read_model_versions',
   'read_model_documents',
   'read_model_keys',
+  'tenant_roles',
 ]
 
 /**
@@ -49,9 +50,9 @@ export const checkReadable = async (pool: pg.Pool, schema: string): Promise<void
     )
   const recorded = await pool
     .query<{ version: number | null; steps: string }>(
-      `SELECT max(version) AS version, count(*) FILTER (WHERE version BETWEEN 1 AND $1)::text AS steps
+      `SELECT max(version) AS version, count(*) FILTER (WHERE version = ANY($1::integer[]))::text AS steps
          FROM ${schema}.schema_migrations`,
-      [latestSchemaVersion],
+      [migrations.map((m) => m.version)],
     )
     .catch(flagTransient(`reading the schema version of ${schema}`))
   const version = recorded.rows[0]?.version ?? 0
@@ -73,12 +74,12 @@ export const checkReadable = async (pool: pg.Pool, schema: string): Promise<void
         ? `is a dealer-crm event store of schema version ${version}, older than ${latest}: open it writable once to migrate it`
         : `is a dealer-crm event store of schema version ${version}, newer than ${latest} (what this @dealer-crm/store-postgres supports): upgrade the package`,
     )
-  if (steps !== latest || missing.length > 0)
+  if (steps !== migrations.length || missing.length > 0)
     throw new NotAStoreError(
       schema,
       version,
       latest,
-      `records schema version ${version} but ${steps !== latest ? `only ${steps} of its ${latest} migration steps` : `lacks ${missing.map((r) => `${schema}.${r}`).join(', ')}`}: it is not a dealer-crm event store of version ${latest}`,
+      `records schema version ${version} but ${steps !== migrations.length ? `only ${steps} of its ${migrations.length} migration steps` : `lacks ${missing.map((r) => `${schema}.${r}`).join(', ')}`}: it is not a dealer-crm event store of version ${latest}`,
     )
 }
 

@@ -11,6 +11,7 @@ import { SchemaMissingError, SchemaVersionError } from './errors.js'
 import { lockKeyOf, migrationLockClass } from './identifiers.js'
 import { withTransaction } from './pool.js'
 import { batchEvents, eventColumns, eventColumnsV3, eventColumnsV6 } from './rows.js'
+import { tenantMigration } from './tenant-schema.js'
 
 /** One step of the schema; all missing steps are applied in one transaction on open. */
 export interface Migration {
@@ -239,6 +240,11 @@ export const migrations: ReadonlyArray<Migration> = [
       ${appendFunctionV6(s)}
     `,
   },
+  {
+    version: 9,
+    name: 'tenants: a tenant on every row, row-level security binding each role to its tenant (ADR 0022)',
+    sql: tenantMigration,
+  },
 ]
 
 export const latestSchemaVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0)
@@ -250,9 +256,15 @@ export const latestSchemaVersion = migrations.reduce((max, m) => Math.max(max, m
 export const migrate = async (pool: pg.Pool, schema: string, create = true): Promise<number> =>
   withTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1, $2)', [migrationLockClass, lockKeyOf(schema)])
-    if (!create) {
-      const found = await client.query('SELECT to_regclass($1) AS t', [`${schema}.schema_migrations`])
-      if (found.rows[0]?.t === null) throw new SchemaMissingError(schema)
+    const found = await client.query('SELECT to_regclass($1) AS t', [`${schema}.schema_migrations`])
+    const exists = found.rows[0]?.t !== null
+    if (!create && !exists) throw new SchemaMissingError(schema)
+    if (exists) {
+      // Up to date: no DDL at all, so a role that may not create (a dealer's, ADR 0022) opens it too.
+      const recorded = await client.query<{ version: number | null }>(
+        `SELECT max(version) AS version FROM ${schema}.schema_migrations`,
+      )
+      if (recorded.rows[0]?.version === latestSchemaVersion) return latestSchemaVersion
     }
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`)
     await client.query(

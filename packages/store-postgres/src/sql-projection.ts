@@ -32,7 +32,7 @@ export const catchUpSqlProjection = async <E extends Event>(
   projection: SqlProjection<E>,
   options: SqlProjectionOptions = {},
 ): Promise<CatchUpResult> => {
-  const { pool, schema } = store
+  const { pool, schema, tenant } = store
   const setup = projection.setup
   if (setup !== undefined) await withTransaction(pool, async (client) => setup(client))
   return catchUpInTransactions(
@@ -42,8 +42,8 @@ export const catchUpSqlProjection = async <E extends Event>(
       transaction: (work) => withTransaction(pool, async (client) => work(client)),
       loadCheckpoint: async (name) => (await store.checkpoints.load(name))?.position ?? null,
       saveCheckpoint: (client, name, position) =>
-        postgresCheckpointStore(client, schema).save(name, { position, state: null }),
-      park: (client, letter) => parkDeadLetter(client, schema, letter),
+        postgresCheckpointStore(client, schema, tenant).save(name, { position, state: null }),
+      park: (client, letter) => parkDeadLetter(client, schema, letter, tenant),
       locate: async (failure, from) =>
         failure instanceof PostgresCorruptEventError ? failure.globalPosition : firstAt(store, from),
     },

@@ -59,7 +59,8 @@ describe.skipIf(!available)('PostgreSQL readAll plan', () => {
     const pages = plans.filter((p) => p.includes('ORDER BY b.position LIMIT'))
     expect(pages.length).toBeGreaterThanOrEqual(13 + 3)
     for (const plan of pages) {
-      expect(plan).toContain('Index Scan using event_batches_pkey')
+      // The tenant's batches in position order (ADR 0022): the index on (tenant, position).
+      expect(plan).toContain('Index Scan using event_batches_tenant_position')
       expect(plan).not.toContain('Sort')
       expect(plan).not.toContain('Bitmap')
     }

@@ -139,6 +139,17 @@ export const migrations: ReadonlyArray<Migration> = [
     // NULL for the events written before: they were written with no trace (docs/observability.md).
     sql: `ALTER TABLE es_events ADD COLUMN traceparent TEXT;`,
   },
+  {
+    version: 7,
+    name: 'the tenant the file holds (ADR 0022): one dealer per file, recorded on the first open',
+    sql: `
+      CREATE TABLE es_tenant (
+        only_row INTEGER PRIMARY KEY CHECK (only_row = 1),
+        tenant TEXT NOT NULL,
+        recorded_at TEXT NOT NULL
+      );
+    `,
+  },
 ]
 
 export const latestSchemaVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0)

@@ -15,6 +15,7 @@ import {
   type StoreTelemetry,
   storeSpan,
   systemClock,
+  tenantOf,
 } from '@dealer-crm/eventsourcing'
 import type Database from 'better-sqlite3'
 import { type ConnectionOptions, openConnection, type SynchronousLevel } from './connection.js'
@@ -22,6 +23,7 @@ import { SqliteCorruptEventError } from './errors.js'
 import { createGroupCommit } from './group-commit.js'
 import { type EventRow, eventColumns, rowToStoredEvent, verifiedEvent } from './rows.js'
 import { checkSchema, migrate } from './schema.js'
+import { checkTenant } from './tenant.js'
 
 export interface SqliteEventLogOptions extends ConnectionOptions {
   /** Rows fetched per query by readStream (readAll uses the caller's batch size). Default 500. */
@@ -40,6 +42,11 @@ export interface SqliteEventLogOptions extends ConnectionOptions {
    * ahead), read inside the append's write transaction: commit times never decrease.
    */
   readonly clock?: Clock
+  /**
+   * The tenant (the dealer) the file holds (default `default`). The first writable open records it
+   * in the file; opening a file recorded for another tenant is a TenantMismatchError (ADR 0022).
+   */
+  readonly tenant?: string
 }
 
 /** The EventLog over one SQLite file; inline projections receive the better-sqlite3 Database. */
@@ -48,6 +55,7 @@ export interface SqliteEventLog extends EventLog<Database.Database> {
   /** The file path (or ':memory:'). */
   readonly location: string
   readonly schemaVersion: number
+  readonly tenant: string
   readonly synchronous: SynchronousLevel
   /**
    * Run work in one IMMEDIATE transaction, serialised with appends: it commits when work returns
@@ -80,10 +88,12 @@ const asStoreError = (what: string, error: unknown): StoreError =>
  * its own savepoint (see the package README and ADR 0008).
  */
 export const openSqliteEventLog = (options: SqliteEventLogOptions): SqliteEventLog => {
+  const requested = tenantOf(options.tenant)
   const { db, location, owned, synchronous, readOnly } = openConnection(options)
   let schemaVersion: number
   try {
     schemaVersion = readOnly ? checkSchema(db, location) : migrate(db, location)
+    checkTenant(db, location, requested, readOnly)
   } catch (error) {
     if (owned) db.close()
     throw error
@@ -303,6 +313,7 @@ export const openSqliteEventLog = (options: SqliteEventLogOptions): SqliteEventL
     database: db,
     location,
     schemaVersion,
+    tenant: requested,
     synchronous,
     transaction,
     run,

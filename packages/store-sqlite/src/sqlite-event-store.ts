@@ -30,6 +30,8 @@ export interface SqliteEventStore<E extends Event = Event> extends EventStore<E>
   readonly sqliteLog: SqliteEventLog
   /** The connection, for SQL read models (query it through `sqliteLog.run` while appends may be open). */
   readonly database: Database.Database
+  /** The tenant the file holds (ADR 0022). */
+  readonly tenant: string
   readonly keyVault: KeyVault
   readonly checkpoints: CheckpointStore
 }
@@ -53,5 +55,5 @@ export const createSqliteEventStore = <E extends Event>(
     ...(options.ids === undefined ? {} : { ids: options.ids }),
     ...(options.inline === undefined ? {} : { inline: options.inline }),
   })
-  return { ...store, sqliteLog: log, database: log.database, keyVault, checkpoints }
+  return { ...store, sqliteLog: log, database: log.database, tenant: log.tenant, keyVault, checkpoints }
 }

@@ -35,7 +35,7 @@ describe('opening a file', () => {
       ALTER TABLE es_subject_keys DROP COLUMN kek; ALTER TABLE es_subject_keys DROP COLUMN created_wrapped;
       ALTER TABLE es_events DROP COLUMN committed_at; ALTER TABLE es_events DROP COLUMN traceparent; DROP VIEW es_read_model_index; DROP VIEW es_read_models;
       DROP TABLE es_read_model_keys; DROP TABLE es_read_model_documents; DROP TABLE es_read_model_versions;
-      DELETE FROM es_schema_migrations WHERE version > 1`)
+      DROP TABLE es_tenant; DELETE FROM es_schema_migrations WHERE version > 1`)
     await fresh.log.close()
     fresh.log = openSqliteEventLog({ path: fresh.file.path })
     expect(fresh.log.schemaVersion).toBe(latestSchemaVersion)

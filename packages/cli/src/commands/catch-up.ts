@@ -1,5 +1,5 @@
 import { createDealership } from '@dealer-crm/dealership'
-import { seededRandom, systemClock } from '@dealer-crm/eventsourcing'
+import { defaultTenant, seededRandom, systemClock } from '@dealer-crm/eventsourcing'
 import { type Command, targetArgs } from '../command.js'
 import { CliError, line } from '../io.js'
 import { toJson } from '../json.js'
@@ -35,6 +35,7 @@ writing. EventStoreDB has no tables for read models.`,
         clock: systemClock,
         random: seededRandom(0),
         readModels: opened.readModels,
+        tenant: opened.store.log.tenant ?? defaultTenant,
       })
       try {
         const runs = await dealership.catchUpReadModels()

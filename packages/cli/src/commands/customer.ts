@@ -1,5 +1,5 @@
 import { createDealership, vaultAccessLogSecret } from '@dealer-crm/dealership'
-import { seededRandom, systemClock } from '@dealer-crm/eventsourcing'
+import { defaultTenant, seededRandom, systemClock } from '@dealer-crm/eventsourcing'
 import { type Command, targetArgs } from '../command.js'
 import { renderCustomer } from '../customer-view.js'
 import { parseTypedTime, type TypedTime } from '../dates.js'
@@ -55,6 +55,8 @@ catch-up does that for all of them); EventStoreDB keeps no read models and folds
         ...(opened.vault === null ? {} : { accessLogSecret: vaultAccessLogSecret(opened.vault.keyVault) }),
         // The persisted customer 360 (ADR 0017): one lookup, caught up first if the log moved on.
         ...(opened.readModels === null ? {} : { readModels: opened.readModels }),
+        // The store opened is this tenant's (ADR 0022).
+        tenant: opened.store.log.tenant ?? defaultTenant,
       })
       // Without a vault (EventStoreDB, no --vault) nothing can be decrypted, so nothing is recorded.
       const view =

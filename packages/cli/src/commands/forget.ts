@@ -1,6 +1,6 @@
 import { createDealership, erasedFieldsOf, sealedFieldsOf } from '@dealer-crm/dealership'
 import type { Erasure, StoredEvent } from '@dealer-crm/eventsourcing'
-import { readWholeLog, seededRandom, systemClock } from '@dealer-crm/eventsourcing'
+import { defaultTenant, readWholeLog, seededRandom, systemClock } from '@dealer-crm/eventsourcing'
 import { renderBrokenLink } from '../broken-link.js'
 import { type Command, targetArgs } from '../command.js'
 import { CliError, line } from '../io.js'
@@ -76,6 +76,7 @@ now read as erased), which forget leaves readable: dealer-crm access-log <subjec
               clock: systemClock,
               random: seededRandom(0),
               readModels: opened.readModels,
+              tenant: opened.store.log.tenant ?? defaultTenant,
             }).forget(subject)
       const events: ForgottenEvent[] = []
       for (const stored of holding) {

@@ -64,6 +64,11 @@ export interface EventLog<Tx = unknown> {
    * (PostgreSQL, where a rolled-back append leaves a gap; EventStoreDB commit positions) leave it out.
    */
   readonly contiguousPositions?: boolean
+  /**
+   * The tenant (the dealer) whose events these are, for logs that record or share one (SQLite,
+   * PostgreSQL; ADR 0022). Left out: `default`.
+   */
+  readonly tenant?: string
   readonly close: () => Promise<void>
 }
 
