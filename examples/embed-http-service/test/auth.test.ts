@@ -154,6 +154,17 @@ describe('bearer tokens', () => {
     ])
   })
 
+  it('asks for a token on every route but the list of read-model names', async () => {
+    expect((await service.app.inject({ method: 'GET', url: '/read-models' })).statusCode).toBe(200)
+    for (const [method, url] of [
+      ['GET', '/read-models/customerProfiles'],
+      ['GET', '/customers/wang-wu?purpose=x'],
+      ['GET', '/customers/wang-wu/access-log'],
+      ['POST', '/referrals/ref-1/call-back-draw'],
+    ] as const)
+      expect((await service.app.inject({ method, url })).statusCode, url).toBe(401)
+  })
+
   it('will not start without a JWT_SECRET of at least 32 bytes', async () => {
     await expect(run({ DB_PATH: join(dir, 'unused.sqlite'), JWT_SECRET: 'short' })).rejects.toThrow(
       /^JWT_SECRET/,
