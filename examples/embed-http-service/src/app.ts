@@ -253,6 +253,30 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
     return sendJson(reply, await dealership.as(principal).accessLog(request.params.id))
   })
 
+  // A data-subject access request: everything held about the person as one JSON document, itself logged.
+  app.get<{ Params: { id: string }; Querystring: { purpose?: unknown } }>(
+    '/customers/:id/subject-export',
+    async (request, reply) => {
+      const principal = await principalOf(request, reply)
+      if (principal === null) return reply
+      const { purpose } = request.query
+      if (typeof purpose !== 'string' || purpose.trim() === '')
+        return sendProblem(reply, {
+          ...invalidRequest('Say why the data is exported; nothing was read.', [
+            { path: 'query.purpose', message: "required: it is recorded in the person's access log" },
+          ]),
+          instance: request.url,
+        })
+      const exported = await dealership.as(principal).subjectExport(request.params.id, { purpose })
+      if (exported === undefined)
+        return sendProblem(reply, {
+          ...httpProblem(404, 'Not Found', `Nothing is held about ${JSON.stringify(request.params.id)}.`),
+          instance: request.url,
+        })
+      return sendJson(reply, exported)
+    },
+  )
+
   const readModelNames = Object.keys(dealershipReadModels) as ReadonlyArray<ReadModelName>
   const isReadModelName = (name: string): name is ReadModelName =>
     (readModelNames as ReadonlyArray<string>).includes(name)

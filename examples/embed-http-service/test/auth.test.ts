@@ -154,6 +154,39 @@ describe('bearer tokens', () => {
     ])
   })
 
+  it('exports everything held about a person with a purpose, and logs the export', async () => {
+    const asManager = await bearer(manager, { issuedAt: new Date(at(0)) })
+    const get = (url: string) => service.app.inject({ method: 'GET', url, headers: asManager })
+    const noPurpose = await get('/customers/wang-wu/subject-export')
+    expect(noPurpose.statusCode).toBe(400)
+    expect(noPurpose.json().errors.map((e: { path: string }) => e.path)).toEqual(['query.purpose'])
+    expect((await get('/customers/nobody/subject-export?purpose=request')).statusCode).toBe(404)
+    const exported = await get('/customers/wang-wu/subject-export?purpose=access%20request')
+    expect(exported.statusCode).toBe(200)
+    expect(exported.json()).toMatchObject({
+      format: 'dealer-crm/subject-export/1',
+      subject: 'wang-wu',
+      exportedBy: manager,
+      events: [{ type: 'ProspectRegistered', data: { name: '王五' } }],
+    })
+    expect(exported.json().accessLog.at(-1)).toMatchObject({
+      via: 'subjectExport',
+      purpose: 'access request',
+    })
+  })
+
+  it('asks for a token on every route but the list of read-model names', async () => {
+    expect((await service.app.inject({ method: 'GET', url: '/read-models' })).statusCode).toBe(200)
+    for (const [method, url] of [
+      ['GET', '/read-models/customerProfiles'],
+      ['GET', '/customers/wang-wu?purpose=x'],
+      ['GET', '/customers/wang-wu/access-log'],
+      ['GET', '/customers/wang-wu/subject-export?purpose=x'],
+      ['POST', '/referrals/ref-1/call-back-draw'],
+    ] as const)
+      expect((await service.app.inject({ method, url })).statusCode, url).toBe(401)
+  })
+
   it('will not start without a JWT_SECRET of at least 32 bytes', async () => {
     await expect(run({ DB_PATH: join(dir, 'unused.sqlite'), JWT_SECRET: 'short' })).rejects.toThrow(
       /^JWT_SECRET/,

@@ -3,8 +3,10 @@ import type { Principal } from '@dealer-crm/dealership'
 import { SignJWT } from 'jose'
 import type { AuthOptions } from '../src/auth.js'
 
+const secret = 'a test key of at least thirty-two bytes'
+
 export const auth: AuthOptions = {
-  secret: 'a test key of at least thirty-two bytes',
+  secret,
   issuer: 'dealer-login',
   audience: 'dealer-crm',
 }
@@ -26,7 +28,7 @@ export const tokenFor = (principal: Principal, options: TokenOptions): Promise<s
     .setAudience(options.audience ?? auth.audience)
     .setIssuedAt(iat)
     .setExpirationTime(iat + (options.lifetimeSeconds ?? 24 * 3600))
-    .sign(new TextEncoder().encode(options.secret ?? (auth.secret as string)))
+    .sign(new TextEncoder().encode(options.secret ?? secret))
 }
 
 /** `{ authorization: 'Bearer …' }` for the principal. */

@@ -1,6 +1,7 @@
 import { type DealershipEvent, dealershipReadModels, type ReadModelName } from '@dealer-crm/dealership'
 import { handlesEvent, isErased, type Projection } from '@dealer-crm/eventsourcing'
 import { UsageError } from './io.js'
+import { isSealedField } from './sealed.js'
 import { renderTable } from './table.js'
 
 export const readModelNames = Object.keys(dealershipReadModels) as ReadonlyArray<ReadModelName>
@@ -55,17 +56,21 @@ type Row = Readonly<Record<string, unknown>>
 
 const isRecord = (v: unknown): v is Row => typeof v === 'object' && v !== null && !Array.isArray(v)
 
+/** A personal field that is not shown: erased (the person was forgotten) or sealed (not decrypted). */
+const isWithheld = (v: unknown): boolean => isErased(v) || isSealedField(v)
+
 const entriesOf = (v: unknown): ReadonlyArray<readonly [string, unknown]> | null => {
   if (v instanceof Map) return [...v.entries()].map(([k, x]) => [String(k), x] as const)
-  if (isRecord(v) && !isErased(v)) return Object.entries(v)
+  if (isRecord(v) && !isWithheld(v)) return Object.entries(v)
   return null
 }
 
 const isScalar = (v: unknown): boolean =>
-  v === null || ['string', 'number', 'boolean', 'bigint'].includes(typeof v) || isErased(v)
+  v === null || ['string', 'number', 'boolean', 'bigint'].includes(typeof v) || isWithheld(v)
 
 const cell = (v: unknown): string => {
   if (isErased(v)) return '«erased»'
+  if (isSealedField(v)) return '«sealed»'
   if (v === null || v === undefined) return '-'
   const s = String(v)
   return s.length > 24 ? `${s.slice(0, 23)}…` : s
@@ -86,13 +91,13 @@ const collectionTable = (entries: ReadonlyArray<readonly [string, unknown]>, lim
   const columns = [
     ...new Set(
       shown.flatMap(([, v]) =>
-        isRecord(v) && !isErased(v) ? Object.keys(v).filter((k) => isScalar(v[k])) : [],
+        isRecord(v) && !isWithheld(v) ? Object.keys(v).filter((k) => isScalar(v[k])) : [],
       ),
     ),
   ].slice(0, 8)
   const rows = shown.map(([k, v]) => [
     cell(k),
-    ...(isRecord(v) && !isErased(v) ? columns.map((c) => show(v[c])) : [show(v)]),
+    ...(isRecord(v) && !isWithheld(v) ? columns.map((c) => show(v[c])) : [show(v)]),
   ])
   const more = entries.length > shown.length ? [`… ${entries.length - shown.length} more`] : []
   const head = ['key', ...columns]
@@ -110,7 +115,7 @@ const table = (name: string, state: unknown, limit: number): string => {
   const entries = entriesOf(state) ?? []
   const records =
     entries.length > 0 &&
-    entries.every(([, v]) => isRecord(v) && !isErased(v) && Object.values(v).some(isScalar))
+    entries.every(([, v]) => isRecord(v) && !isWithheld(v) && Object.values(v).some(isScalar))
   if (state instanceof Map || records)
     return [`${name} (${entries.length} entries)`, ...collectionTable(entries, limit)].join('\n')
   const fields = entries.map(([k, v]) => [k, show(v)] as const)

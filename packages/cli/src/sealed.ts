@@ -23,8 +23,17 @@ export const undecryptedStore = (opened: OpenedTarget): DealershipStore =>
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
 
+/** A personal field shown without decrypting it: its subject's key exists, the value was not read. */
+export interface SealedField {
+  readonly sealed: true
+  readonly subjectId: string
+}
+
+export const isSealedField = (v: unknown): v is SealedField =>
+  isRecord(v) && v.sealed === true && typeof v.subjectId === 'string'
+
 /**
- * Data read through `undecryptedStore`, each personal field shown as `{ sealed: true, subjectId }`
+ * Data or state read through `undecryptedStore`, each personal field shown as `{ sealed: true, subjectId }`
  * while its subject's key exists (readable with a purpose), and as erased once it was forgotten.
  */
 export const markSealed = async (data: unknown, opened: OpenedTarget): Promise<unknown> => {
@@ -40,7 +49,13 @@ export const markSealed = async (data: unknown, opened: OpenedTarget): Promise<u
     if (isErased(value))
       return (await held(value.subjectId)) ? { sealed: true, subjectId: value.subjectId } : value
     if (Array.isArray(value)) return Promise.all(value.map(walk))
-    if (!isRecord(value)) return value
+    if (value instanceof Map) {
+      const out = new Map<unknown, unknown>()
+      for (const [k, v] of value) out.set(k, await walk(v))
+      return out
+    }
+    if (value instanceof Set) return new Set(await Promise.all([...value].map(walk)))
+    if (!isRecord(value) || value instanceof Date) return value
     const out: Record<string, unknown> = {}
     for (const [k, v] of Object.entries(value)) out[k] = await walk(v)
     return out

@@ -157,6 +157,20 @@ describe('as-of', () => {
 })
 
 describe('rebuild', () => {
+  it('folds without decrypting: personal fields show sealed, in JSON and in tables, and as-of alike', async () => {
+    const r = await run('rebuild', 'customerProfiles', '--db', db, '--json')
+    expect(r.code).toBe(0)
+    expect(json(r.stdout)['zhang-san']).toMatchObject({ name: { sealed: true, subjectId: 'zhang-san' } })
+    expect(r.stdout).not.toContain(zhangSan.name)
+    const table = await run('rebuild', 'customerProfiles', '--db', db)
+    expect(table.stdout).toContain('«sealed»')
+    expect(table.stdout).not.toContain(zhangSan.name)
+    const asOf = await run('as-of', 'now', '--db', db, '--projection', 'customer360')
+    expect(asOf.code).toBe(0)
+    expect(asOf.stdout).toMatch(/"sealed": true,\s+"subjectId": "li-si"/)
+    expect(asOf.stdout).not.toContain(liSi.name)
+  })
+
   it('folds a read model from position 0 and writes its state', async () => {
     const out = file('profiles.json')
     const r = await run('rebuild', 'customerProfiles', '--db', db, '--out', out)

@@ -65,7 +65,9 @@ export const accessLogStreamOf = (secret: string | Uint8Array, personId: string)
 export class PurposeRequiredError extends EventSourcingError {
   readonly code = 'PurposeRequired' as const
   constructor(readonly via: string) {
-    super(`${via}: reading personal data needs a purpose (why it is read); nothing was read`)
+    super(
+      `${via}: reading personal data needs a principal and a purpose (dealership.as(principal), { purpose }); nothing was read`,
+    )
   }
 }
 

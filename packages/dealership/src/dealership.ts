@@ -41,7 +41,7 @@ import {
   type ReferrerAccount,
   referralStream,
 } from '@dealer-crm/referral-verification'
-import type { AccessLogSecret } from './access-log.js'
+import { type AccessLogSecret, PurposeRequiredError } from './access-log.js'
 import { type ActingDealership, actingDealership } from './acting.js'
 import { crossStreamFactsProjection } from './cross-stream-facts.js'
 import { type Customer360, customer360Of } from './customer-360.js'
@@ -156,7 +156,11 @@ export interface Dealership {
   ) => Promise<HandleResult<DealershipEvent, LoyaltyState>>
   /** The call-back draw for a referral, from the facade's Random (for `ScheduleCallBack`); null if not possible. */
   readonly drawCallBack: (referralId: string) => Promise<CallBackDraw | null>
-  /** One customer across the four domains, now (or at the ISO instant `at`), caught up with the log. */
+  /**
+   * One customer across the four domains, now (or at the ISO instant `at`), caught up with the log.
+   * Refused (`PurposeRequired`) when the facade has an `accessLogSecret`: then every decrypting read
+   * goes through `as(principal).customer360(customerId, { purpose })` and is recorded.
+   */
   readonly customer360: (customerId: string, at?: string) => Promise<Customer360 | undefined>
   /** The open complaints at the ISO instant `at` (default now), safety first (docs/domain.md §5), caught up with the log. */
   readonly slaBoard: (at?: string) => Promise<ReadonlyArray<SlaBoardRow>>
@@ -356,7 +360,11 @@ export const createDealership = (options: DealershipOptions): Dealership => {
       )
       return 'referee' in state ? drawCallBack(random, state) : null
     },
-    customer360,
+    // With an access log configured, a decrypting read goes through a principal and a purpose.
+    customer360: async (customerId, at) => {
+      if (options.accessLogSecret !== undefined) throw new PurposeRequiredError('customer360')
+      return customer360(customerId, at)
+    },
     slaBoard: async (at) => {
       const when = instantAt(at)
       if (persisted !== null) return persisted.slaBoard(when)

@@ -45,6 +45,17 @@ const actorFieldOf = (commandType: string): string => {
   return 'by'
 }
 
+const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null
+
+/** The actor a command's JSON names in its acting field (`by`, `registeredBy`, `verifier`), if any. */
+export const actorNamedBy = (input: unknown): Actor | undefined => {
+  if (!isRecord(input) || !isRecord(input.data) || typeof input.type !== 'string') return undefined
+  const named = input.data[actorFieldOf(input.type)]
+  return isRecord(named) && typeof named.id === 'string' && typeof named.role === 'string'
+    ? { id: named.id, role: named.role }
+    : undefined
+}
+
 /** The command names someone other than the principal as its actor: refused, nothing written. */
 export class ActorMismatchError extends EventSourcingError {
   readonly code = 'ActorMismatch' as const
@@ -76,8 +87,6 @@ export class RoleNotHeldError extends EventSourcingError {
     )
   }
 }
-
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null
 
 export type ActAsResult =
   | { readonly ok: true; readonly input: unknown; readonly options: HandleOptions }

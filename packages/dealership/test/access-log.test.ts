@@ -67,6 +67,15 @@ describe('reading personal data needs a purpose and leaves a trace', () => {
     await dealership.close()
   })
 
+  it('refuses the unrecorded customer 360 once the facade has an access-log secret', async () => {
+    const { dealership } = await withCustomer({ accessLogSecret: async () => secret })
+    await expect(dealership.customer360(zhangSan.customerId)).rejects.toMatchObject({
+      code: 'PurposeRequired',
+      via: 'customer360',
+    })
+    await dealership.close()
+  })
+
   it('refuses personal reads as a principal when the facade has no access-log secret', async () => {
     const { dealership } = await withCustomer()
     await expect(

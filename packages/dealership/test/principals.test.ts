@@ -152,6 +152,26 @@ describe('the actor of a command is the principal', () => {
     await dealership.close()
   })
 
+  it('acts on a member card only in a role loyalty declares: a cashier suspends, call-back staff may not', async () => {
+    const { dealership } = setUp()
+    await dealership.customerLifecycle(registerProspect(zhangSan, mondayAt(0)))
+    await dealership.customerLifecycle(recordDelivery())
+    await dealership.runProcessManagers()
+    const suspend = {
+      type: 'SuspendMember',
+      data: { memberId: zhangSan.customerId, reason: 'card reported lost', at: mondayAt(3) },
+    }
+    await expect(
+      dealership.as({ id: 'call-back-zhou', roles: ['call-back-staff'] }).loyaltyPoints(suspend),
+    ).rejects.toMatchObject({ code: 'RoleNotHeld', role: null, domain: 'loyalty-points' })
+    const suspended = await dealership.as({ id: 'cashier-sun', roles: ['cashier'] }).loyaltyPoints(suspend)
+    expect(suspended.events[0]).toMatchObject({
+      type: 'MemberSuspended',
+      data: { by: { id: 'cashier-sun', role: 'cashier' } },
+    })
+    await dealership.close()
+  })
+
   it('lets the process managers act as the system principal, keeping the actor the triggering event recorded', async () => {
     const { dealership } = setUp()
     const acting = dealership.as(wang)

@@ -9,6 +9,7 @@ import { simulateDay } from './day.js'
 import { summariseLog } from './log-summary.js'
 import { computeMetrics, type DemoMetrics } from './metrics.js'
 import { resolveOptions, type SimulationOptions } from './options.js'
+import { asStaff } from './principals.js'
 import { referredProspect } from './referrals.js'
 import { planNewProspects, planOpeningBook } from './sales.js'
 import { chinaDay, chinaMidnight, DAY, HOUR, iso } from './time.js'
@@ -72,7 +73,7 @@ export const runSimulation = async (options: SimulationOptions): Promise<Simulat
     readModels: createSqliteReadModelStore(store.sqliteLog),
   })
   const sim: Sim = {
-    dealership,
+    dealership: asStaff(dealership),
     views: createViews(dealership),
     clock,
     random: seededRandom(o.seed),

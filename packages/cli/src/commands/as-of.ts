@@ -7,6 +7,7 @@ import { toJson } from '../json.js'
 import { withTarget } from '../open.js'
 import { logProgress } from '../progress.js'
 import { readModelNames, renderTables, resolveReadModel, together } from '../read-models.js'
+import { markSealed, undecryptedStore } from '../sealed.js'
 import { noteMissingVault } from '../subject.js'
 
 /** How a point typed as `<time|position|now>` was read: said in the output when a zone was assumed. */
@@ -82,11 +83,16 @@ without a zone or trailing text is refused (exit 2). Opens the store read-only.`
           return combined.apply(state, event)
         },
       }
-      const state = await projectAsOf(
-        opened.store,
-        watched,
-        asOf === 'now' ? { time: new Date(8.64e15) } : asOf,
-      )
+      // Folded without decrypting: personal fields show sealed (ADR 0023); read a person with customer.
+      // markSealed keeps the shape: a record of read models stays one, only personal fields change.
+      const state = (await markSealed(
+        await projectAsOf(
+          undecryptedStore(opened),
+          watched,
+          asOf === 'now' ? { time: new Date(8.64e15) } : asOf,
+        ),
+        opened,
+      )) as Record<string, unknown>
       progress.finish(`${progress.count()} events folded`)
       const point =
         asOf === 'now'

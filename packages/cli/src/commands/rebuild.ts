@@ -8,6 +8,7 @@ import { toJson } from '../json.js'
 import { withTarget } from '../open.js'
 import { logProgress } from '../progress.js'
 import { readModelList, renderTables, resolveReadModel } from '../read-models.js'
+import { markSealed, undecryptedStore } from '../sealed.js'
 import { noteMissingVault } from '../subject.js'
 
 export const rebuildCommand: Command = {
@@ -52,7 +53,8 @@ Opens the store read-only.`,
         },
       }
       const started = Date.now()
-      const state = await rebuildProjection(opened.store, watched)
+      // Folded without decrypting: personal fields show sealed (ADR 0023); read a person with customer.
+      const state = await markSealed(await rebuildProjection(undecryptedStore(opened), watched), opened)
       const folded = progress.count()
       progress.finish(`${folded} events folded`)
       const summary = `rebuilt ${name} (${projection.name} v${projection.version}) from position 0: ${folded} events in ${((Date.now() - started) / 1000).toFixed(1)} s`
