@@ -64,6 +64,7 @@ const pending = (): PendingEvent => ({
   causationId: null,
   commandId: null,
   actor: { id: 'u-1', role: 'service-advisor' },
+  traceparent: null,
 })
 
 const fill = async (log: EventLog) => {

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildApp } from './app.js'
+import { startTelemetry } from './telemetry.js'
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 
@@ -14,7 +15,10 @@ export const run = async (env: NodeJS.ProcessEnv = process.env): Promise<void> =
   const port = Number(env.PORT ?? 3000)
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT: not a port, ${env.PORT}`)
 
+  // Before the app: the SDK (when OTEL_EXPORTER_OTLP_ENDPOINT is set) hooks into Fastify's start.
+  const stopTelemetry = startTelemetry(env)
   const { app } = await buildApp({ path, logger: true })
+  if (stopTelemetry !== null) app.addHook('onClose', stopTelemetry)
   let closing = false
   const shutdown = (signal: string) => {
     if (closing) return

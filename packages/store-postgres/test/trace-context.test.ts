@@ -1,6 +1,6 @@
 import { attr, chainEvents, type StoredEvent, verifyEvents } from '@dealer-crm/eventsourcing'
 import { afterAll, describe, expect, it } from 'vitest'
-import { installTelemetry } from '../../eventsourcing/test/telemetry-support.js'
+import { inSpan, installTelemetry } from '../../eventsourcing/test/telemetry-support.js'
 import { binaryIntArray, binaryTextArray } from '../src/binary-arrays.js'
 import { createPostgresEventLog, type PostgresEventLog } from '../src/index.js'
 import { latestSchemaVersion, migrations } from '../src/schema.js'
@@ -84,7 +84,7 @@ describe.skipIf(!available)('PostgreSQL trace contexts', () => {
       const log = await createPostgresEventLog({ pool, schema: schemaFor('spans') })
       await log.append('order-1', [pending('a'), pending('b')], 'no_stream')
       await collect(log.readStream('order-1', { from: 1, to: 9, maxCount: 9 }))
-      await readEverything(log, 2)
+      await inSpan('export', () => readEverything(log, 2))
       await log.close()
       const spans = telemetry.spans()
       const append = spans.find((s) => s.name === 'append event_batches')

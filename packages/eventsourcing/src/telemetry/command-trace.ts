@@ -8,7 +8,7 @@ import {
 } from '@opentelemetry/api'
 import { categoryOf } from '../events/stream-name.js'
 import { attr, type CommandOutcome } from './attributes.js'
-import { instruments, tracer } from './instruments.js'
+import { instruments, tracer, tracingEnabled } from './instruments.js'
 import { formatTraceparent } from './traceparent.js'
 
 /** Where a command's state came from: the state cache alone, a snapshot and the events after it, or the store. */
@@ -75,12 +75,13 @@ export const startCommand = (
   domain: string | undefined,
   expectedVersion: string | number | undefined,
 ): CommandTrace => {
+  const metrics = instruments()
+  const tracing = tracingEnabled()
+  if (!tracing && !metrics.enabled) return untraced
   const parent = context.active()
   const commandType = commandTypeOf(command)
-  const span = tracer.startSpan(`command ${commandType}`, undefined, parent)
-  const metrics = instruments()
-  const traced = isSpanContextValid(span.spanContext())
-  if (!traced && !metrics.enabled) return untraced
+  const span = tracer().startSpan(`command ${commandType}`, undefined, parent)
+  const traced = tracing && isSpanContextValid(span.spanContext())
   const started = performance.now()
   const recording = span.isRecording()
   const domainName = domain ?? categoryOf(streamName)
@@ -95,7 +96,7 @@ export const startCommand = (
   const inSpan = traced ? trace.setSpan(parent, span) : parent
   let attempts = 1
   let conflicts = 0
-  const child = (name: string) => tracer.startSpan(name, undefined, inSpan)
+  const child = (name: string) => tracer().startSpan(name, undefined, inSpan)
   return {
     traceparent: traced ? formatTraceparent(span.spanContext()) : null,
     load: async (run) => {
