@@ -11,7 +11,11 @@
  *
  * Every round runs each once; the figures are the medians over the rounds.
  *
- *   pnpm --filter @dealer-crm/bench telemetry [--baseline PATH] [--customers 2000] [--rounds 5]
+ * With `--control PATH`, a second built copy of the baseline, each round also compares the baseline
+ * with that copy the same way: identical code, so its spread is the method's noise on this machine.
+ * Last, the cost of the telemetry calls a command makes with no SDK, timed alone.
+ *
+ *   pnpm --filter @dealer-crm/bench telemetry [--baseline PATH] [--control PATH] [--customers 2000] [--rounds 5]
  *     [--store memory|sqlite]
  */
 import { spawn } from 'node:child_process'
@@ -23,6 +27,8 @@ import { parseArgs } from 'node:util'
 const { values: args } = parseArgs({
   options: {
     baseline: { type: 'string', default: process.env.DEALER_CRM_BASELINE },
+    /** A second built copy of the baseline: the same code compared with itself shows the noise. */
+    control: { type: 'string' },
     customers: { type: 'string', default: '2000' },
     rounds: { type: 'string', default: '5' },
     store: { type: 'string', default: 'memory' },
@@ -82,6 +88,42 @@ const median = (values: ReadonlyArray<number>) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`
 
+/** The no-SDK cost of the calls a command makes into the telemetry module, in ns each (this process registers no SDK). */
+const callCost = async () => {
+  const module = (path: string) => import(join(here, 'packages/eventsourcing/dist/esm/telemetry', path))
+  const { startCommand } = (await module(
+    'command-trace.js',
+  )) as typeof import('../../packages/eventsourcing/src/telemetry/command-trace.js')
+  const { traceparentOf } = (await module(
+    'traceparent.js',
+  )) as typeof import('../../packages/eventsourcing/src/telemetry/traceparent.js')
+  const { recordAppend } = (await module(
+    'store-span.js',
+  )) as typeof import('../../packages/eventsourcing/src/telemetry/store-span.js')
+  const n = 200_000
+  const command = { type: 'RegisterProspect', data: {} }
+  const each = (work: () => void) => {
+    let best = Number.POSITIVE_INFINITY
+    for (let r = 0; r < 5; r++) {
+      const began = process.hrtime.bigint()
+      for (let i = 0; i < n; i++) work()
+      best = Math.min(best, Number(process.hrtime.bigint() - began) / n)
+    }
+    return best
+  }
+  return {
+    command: each(() =>
+      startCommand('customer-1', command, 'customer-lifecycle', undefined).end({
+        outcome: 'appended',
+        version: 1,
+        events: 1,
+      }),
+    ),
+    traceparent: each(() => traceparentOf()),
+    append: each(() => recordAppend([command])),
+  }
+}
+
 const main = async () => {
   const contenders: Contender[] = [
     { name: 'no SDK', sdk: 'none' },
@@ -95,7 +137,11 @@ const main = async () => {
   else if (!builtAt(baseline))
     throw new Error(`${baseline} is not built: run node scripts/build.mjs --esm in it`)
   const rounds = Math.max(1, Number(args.rounds))
+  const control = args.control === undefined ? undefined : resolve(args.control)
+  if (control !== undefined && !builtAt(control))
+    throw new Error(`${control} is not built: run node scripts/build.mjs --esm in it`)
   const versusBaseline: number[] = []
+  const versusItself: number[] = []
   const rates = new Map<string, number[]>()
   const spans = new Map<string, number>()
   for (let r = 0; r < rounds; r++) {
@@ -107,6 +153,12 @@ const main = async () => {
       process.stdout.write(
         `  round ${r + 1} uninstrumented ${Math.round(base)}, instrumented with no SDK ${Math.round(ours)} commands/s of CPU: ${pct(ours / base)}\n`,
       )
+    }
+    if (baseline !== undefined && control !== undefined) {
+      const same = await run([baseline, control, control, baseline], 'none')
+      const [base, copy] = same.commandsPerSecond as [number, number]
+      versusItself.push(copy / base)
+      process.stdout.write(`  round ${r + 1} the baseline against a copy of itself: ${pct(copy / base)}\n`)
     }
     const order = r % 2 === 0 ? contenders : [...contenders].reverse()
     for (const c of order) {
@@ -133,6 +185,15 @@ const main = async () => {
     process.stdout.write(
       `instrumented with no SDK / uninstrumented, in one process: median ${pct(median(versusBaseline))} (rounds: ${versusBaseline.map(pct).join(', ')})\n`,
     )
+  if (versusItself.length > 0)
+    process.stdout.write(
+      `the uninstrumented build / a copy of itself (the method's noise): median ${pct(median(versusItself))} (rounds: ${versusItself.map(pct).join(', ')})\n`,
+    )
+  // What the library's telemetry calls cost per command with no SDK, by themselves.
+  const calls = await callCost()
+  process.stdout.write(
+    `with no SDK, per command: the command's telemetry ${calls.command.toFixed(0)} ns, the event's trace context ${calls.traceparent.toFixed(0)} ns, the append metrics ${calls.append.toFixed(0)} ns (best of 5 × 200,000 calls)\n`,
+  )
 }
 
 try {
