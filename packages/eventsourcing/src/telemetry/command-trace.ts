@@ -34,6 +34,8 @@ export interface CommandEnd {
  * append, and the command metrics. With no SDK registered it is one shared object that does nothing.
  */
 export interface CommandTrace {
+  /** False for the shared object that does nothing (no SDK registered). */
+  readonly active: boolean
   /** The command span's `traceparent`, stamped on the events it appends (null: no trace). */
   readonly traceparent: string | null
   readonly load: <T extends LoadReport>(run: () => Promise<T>) => Promise<T>
@@ -45,6 +47,7 @@ export interface CommandTrace {
 }
 
 const untraced: CommandTrace = {
+  active: false,
   traceparent: null,
   load: (run) => run(),
   decide: (run) => run(),
@@ -98,6 +101,7 @@ export const startCommand = (
   let conflicts = 0
   const child = (name: string) => tracer().startSpan(name, undefined, inSpan)
   return {
+    active: true,
     traceparent: traced ? formatTraceparent(span.spanContext()) : null,
     load: async (run) => {
       if (!recording) return run()
