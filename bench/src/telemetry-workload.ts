@@ -159,10 +159,11 @@ const main = async () => {
     const order = facades.map((_, k) => k)
     if (round % 2 === 1) order.reverse()
     for (const k of order) {
-      const path = paths.indexOf(checkouts[k] as string)
+      const facade = facades[k]
+      if (facade === undefined) continue
+      const path = paths.indexOf(checkouts[k] ?? '')
       const began = cpuNs()
-      for (let i = from; i < Math.min(customers, from + batch); i++)
-        await (facades[k] as (typeof facades)[number]).customer(i)
+      for (let i = from; i < Math.min(customers, from + batch); i++) await facade.customer(i)
       took[path] = (took[path] as bigint) + cpuNs() - began
     }
     for (const [path, t] of took.entries()) ns[path] = (ns[path] as bigint) + t

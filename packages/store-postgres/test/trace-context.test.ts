@@ -46,6 +46,7 @@ describe.skipIf(!available)('PostgreSQL trace contexts', () => {
     }
     // An append as version 7 wrote it (append_events of version 5, without trace contexts).
     const [e] = chainEvents('legacy-1', 0, '', [pending('v7')])
+    if (e === undefined) throw new Error('chainEvents returned no event')
     await pool.query(
       `SELECT * FROM ${old}.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, NULL, NULL, NULL, NULL, $10, false)`,
       [
@@ -53,12 +54,12 @@ describe.skipIf(!available)('PostgreSQL trace contexts', () => {
         binaryIntArray([0]),
         binaryTextArray(['']),
         binaryIntArray([1]),
-        binaryTextArray([e!.eventId]),
-        binaryTextArray([e!.type]),
-        binaryIntArray([e!.schemaVersion]),
-        binaryTextArray([e!.dataJson]),
-        binaryTextArray([e!.recordedAt]),
-        binaryTextArray([e!.hash]),
+        binaryTextArray([e.eventId]),
+        binaryTextArray([e.type]),
+        binaryIntArray([e.schemaVersion]),
+        binaryTextArray([e.dataJson]),
+        binaryTextArray([e.recordedAt]),
+        binaryTextArray([e.hash]),
       ],
     )
 
