@@ -29,6 +29,7 @@ import { customerQuery } from './customer-query.js'
 import { commandOptions, etagOf } from './headers.js'
 import { toJson } from './json.js'
 import { httpProblem, invalidRequest, type Problem, problemContentType, problemOf } from './problem.js'
+import { libraryLogger } from './telemetry.js'
 
 export interface AppOptions {
   /** The SQLite file (created if missing): events, the personal-data key vault and checkpoints. */
@@ -113,6 +114,7 @@ export const buildApp = async (options: AppOptions): Promise<App> => {
     ...(options.policies === undefined ? {} : { policies: options.policies }),
     onRejection: (rejection) => app.log.warn({ rejection }, 'a process manager command was refused'),
     onProcessFailure: (error) => app.log.error({ err: error }, 'a process manager stopped'),
+    logger: libraryLogger(app.log),
   })
   // Commands are JSON: any other body is a 415 (Fastify would also parse text/plain).
   app.removeContentTypeParser('text/plain')

@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildApp } from './app.js'
+import { startTelemetry } from './telemetry.js'
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 
@@ -25,7 +26,10 @@ export const run = async (env: NodeJS.ProcessEnv = process.env): Promise<void> =
     issuer: env.JWT_ISSUER ?? 'dealer-login',
     audience: env.JWT_AUDIENCE ?? 'dealer-crm',
   }
+  // Before the app: the SDK (when OTEL_EXPORTER_OTLP_ENDPOINT is set) hooks into Fastify's start.
+  const stopTelemetry = startTelemetry(env)
   const { app } = await buildApp({ path, auth, logger: true })
+  if (stopTelemetry !== null) app.addHook('onClose', stopTelemetry)
   let closing = false
   const shutdown = (signal: string) => {
     if (closing) return

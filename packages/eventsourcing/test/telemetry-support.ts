@@ -78,6 +78,16 @@ export const installTelemetry = () => {
 
 export type Telemetry = ReturnType<typeof installTelemetry>
 
+/** Runs `work` in a span of its own (a host's operation, under which the library's spans nest). */
+export const inSpan = <T>(name: string, work: () => Promise<T>): Promise<T> =>
+  trace.getTracer('test').startActiveSpan(name, async (span) => {
+    try {
+      return await work()
+    } finally {
+      span.end()
+    }
+  })
+
 /** The span's parent span id ('' for a root). */
 export const parentOf = (span: ReadableSpan): string => span.parentSpanContext?.spanId ?? ''
 

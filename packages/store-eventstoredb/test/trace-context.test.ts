@@ -3,7 +3,7 @@ import { attr, type PendingEvent } from '@dealer-crm/eventsourcing'
 import { createEventStoreDbEventLog } from '@dealer-crm/store-eventstoredb'
 import { collect } from '@dealer-crm/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { installTelemetry, type Telemetry } from '../../eventsourcing/test/telemetry-support.js'
+import { inSpan, installTelemetry, type Telemetry } from '../../eventsourcing/test/telemetry-support.js'
 import { type EsdbTestServer, startEsdbTestServer } from './test-server.js'
 
 const all = { from: 0n, to: null, batchSize: 100, categories: null, types: null }
@@ -38,7 +38,8 @@ describe('EventStoreDB trace contexts and spans', () => {
     await log.append('order-1', [{ ...pendingEvent('a'), traceparent }, pendingEvent('b')], 'no_stream')
     const stream = await collect(log.readStream('order-1', { from: 1, to: 9, maxCount: 9 }))
     expect(stream.map((e) => e.traceparent)).toEqual([traceparent, null])
-    expect((await collect(log.readAll(all))).map((e) => e.traceparent)).toEqual([traceparent, null])
+    const read = await inSpan('export', () => collect(log.readAll(all)))
+    expect(read.map((e) => e.traceparent)).toEqual([traceparent, null])
     await log.close()
     const spans = telemetry.spans()
     expect(spans.find((s) => s.name === 'append streams')?.attributes).toMatchObject({

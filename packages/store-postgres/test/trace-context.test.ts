@@ -1,6 +1,6 @@
 import { attr, chainEvents, type StoredEvent, verifyEvents } from '@dealer-crm/eventsourcing'
 import { afterAll, describe, expect, it } from 'vitest'
-import { installTelemetry } from '../../eventsourcing/test/telemetry-support.js'
+import { inSpan, installTelemetry } from '../../eventsourcing/test/telemetry-support.js'
 import { binaryIntArray, binaryTextArray } from '../src/binary-arrays.js'
 import { createPostgresEventLog, type PostgresEventLog } from '../src/index.js'
 import { latestSchemaVersion, migrations } from '../src/schema.js'
@@ -46,6 +46,7 @@ describe.skipIf(!available)('PostgreSQL trace contexts', () => {
     }
     // An append as version 7 wrote it (append_events of version 5, without trace contexts).
     const [e] = chainEvents('legacy-1', 0, '', [pending('v7')])
+    if (e === undefined) throw new Error('chainEvents returned no event')
     await pool.query(
       `SELECT * FROM ${old}.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, NULL, NULL, NULL, NULL, $10, false)`,
       [
@@ -53,12 +54,12 @@ describe.skipIf(!available)('PostgreSQL trace contexts', () => {
         binaryIntArray([0]),
         binaryTextArray(['']),
         binaryIntArray([1]),
-        binaryTextArray([e!.eventId]),
-        binaryTextArray([e!.type]),
-        binaryIntArray([e!.schemaVersion]),
-        binaryTextArray([e!.dataJson]),
-        binaryTextArray([e!.recordedAt]),
-        binaryTextArray([e!.hash]),
+        binaryTextArray([e.eventId]),
+        binaryTextArray([e.type]),
+        binaryIntArray([e.schemaVersion]),
+        binaryTextArray([e.dataJson]),
+        binaryTextArray([e.recordedAt]),
+        binaryTextArray([e.hash]),
       ],
     )
 
@@ -84,7 +85,7 @@ describe.skipIf(!available)('PostgreSQL trace contexts', () => {
       const log = await createPostgresEventLog({ pool, schema: schemaFor('spans') })
       await log.append('order-1', [pending('a'), pending('b')], 'no_stream')
       await collect(log.readStream('order-1', { from: 1, to: 9, maxCount: 9 }))
-      await readEverything(log, 2)
+      await inSpan('export', () => readEverything(log, 2))
       await log.close()
       const spans = telemetry.spans()
       const append = spans.find((s) => s.name === 'append event_batches')

@@ -110,13 +110,13 @@ describe('opening a file', () => {
         .run(m.version, m.name, '2026-11-01T00:00:00.000Z')
     }
     // Two events as version 5 wrote them: every column it had, and no trace context.
-    const [a, b] = chainEvents('order-1', 0, '', [pendingNote('v5-0'), pendingNote('v5-1')])
+    const chained = chainEvents('order-1', 0, '', [pendingNote('v5-0'), pendingNote('v5-1')])
     const insert = raw.prepare(
       `INSERT INTO es_events (position, stream_name, stream_position, category, event_id, type, schema_version,
          data, recorded_at, correlation_id, causation_id, command_id, actor, prev_hash, hash, committed_at)
        VALUES (?, ?, ?, 'order', ?, ?, ?, ?, ?, NULL, NULL, NULL, ?, ?, ?, ?)`,
     )
-    for (const [i, e] of [a!, b!].entries())
+    for (const [i, e] of chained.entries())
       insert.run(
         i + 1,
         e.streamName,

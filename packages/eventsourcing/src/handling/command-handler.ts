@@ -133,13 +133,13 @@ const loadCached = async <C, E extends Event, S, Err extends DomainError>(
 }
 
 const metadataOf = (options: HandleOptions, traced: CommandTrace) => ({
-  ...(traced.traceparent === null ? {} : { traceparent: traced.traceparent }),
   ...(options.commandId === undefined ? {} : { commandId: options.commandId }),
   ...((options.correlationId ?? options.commandId) === undefined
     ? {}
     : { correlationId: (options.correlationId ?? options.commandId) as string }),
   ...(options.causationId === undefined ? {} : { causationId: options.causationId }),
   ...(options.actor === undefined ? {} : { actor: options.actor }),
+  ...(traced.traceparent === null ? {} : { traceparent: traced.traceparent }),
 })
 
 const repeatedResult = <E extends Event, S>(
@@ -260,11 +260,16 @@ export const handleCommand =
     command: C,
     options: HandleOptions = {},
   ): TaskEither<HandleError<Err>, HandleResult<E, S>> =>
-  async () => {
+  () => {
     const traced = startCommand(streamName, command, options.domain, options.expectedVersion)
-    const outcome = await attempts(store, decider, streamName, command, options, traced)
-    traced.end(endOf(outcome))
-    return outcome
+    const outcome = attempts(store, decider, streamName, command, options, traced)
+    // With no SDK there is nothing to end: no promise more than before.
+    return traced.active
+      ? outcome.then((settled) => {
+          traced.end(endOf(settled))
+          return settled
+        })
+      : outcome
   }
 
 /** How a command's outcome reads in its span and metrics. */

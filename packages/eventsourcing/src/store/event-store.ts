@@ -163,6 +163,7 @@ export const createEventStore = <E extends Event, Tx = unknown>(
     event: E,
     metadata: AppendMetadata,
     recordedAt: string,
+    traceparent: string | null,
   ): PendingEvent | Promise<PendingEvent> => {
     const definition = registry.get(event.type)
     if (definition === undefined) throw new UnknownEventTypeError(String(event.type), streamName, null)
@@ -175,7 +176,6 @@ export const createEventStore = <E extends Event, Tx = unknown>(
       throw new EventDecodeError(streamName, null, event.type, errors)
     }
     const subject = definition.subject?.(event.data as never)
-    const traceparent = metadata.traceparent ?? traceparentOf()
     const toPending = (data: unknown): PendingEvent => ({
       eventId: ids.next(),
       recordedAt,
@@ -290,8 +290,11 @@ export const createEventStore = <E extends Event, Tx = unknown>(
       const now = clock.now().getTime()
       const recordedAt = new Date(now).toISOString()
       const pending: PendingEvent[] = []
+      const metadata = appendOptions.metadata ?? {}
+      // One trace context for the append: the command's, else the active span's.
+      const traceparent = metadata.traceparent ?? traceparentOf()
       for (const e of events) {
-        const encoded = encode(streamName, e, appendOptions.metadata ?? {}, recordedAt)
+        const encoded = encode(streamName, e, metadata, recordedAt, traceparent)
         pending.push(encoded instanceof Promise ? await encoded : encoded)
       }
       const stored = await log.append(streamName, pending, expected, inlineFor(events, now))

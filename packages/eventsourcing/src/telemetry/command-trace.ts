@@ -8,7 +8,7 @@ import {
 } from '@opentelemetry/api'
 import { categoryOf } from '../events/stream-name.js'
 import { attr, type CommandOutcome } from './attributes.js'
-import { instruments, tracer } from './instruments.js'
+import { instruments, tracer, tracingEnabled } from './instruments.js'
 import { formatTraceparent } from './traceparent.js'
 
 /** Where a command's state came from: the state cache alone, a snapshot and the events after it, or the store. */
@@ -34,6 +34,8 @@ export interface CommandEnd {
  * append, and the command metrics. With no SDK registered it is one shared object that does nothing.
  */
 export interface CommandTrace {
+  /** False for the shared object that does nothing (no SDK registered). */
+  readonly active: boolean
   /** The command span's `traceparent`, stamped on the events it appends (null: no trace). */
   readonly traceparent: string | null
   readonly load: <T extends LoadReport>(run: () => Promise<T>) => Promise<T>
@@ -45,6 +47,7 @@ export interface CommandTrace {
 }
 
 const untraced: CommandTrace = {
+  active: false,
   traceparent: null,
   load: (run) => run(),
   decide: (run) => run(),
@@ -75,12 +78,13 @@ export const startCommand = (
   domain: string | undefined,
   expectedVersion: string | number | undefined,
 ): CommandTrace => {
+  const metrics = instruments()
+  const tracing = tracingEnabled()
+  if (!tracing && !metrics.enabled) return untraced
   const parent = context.active()
   const commandType = commandTypeOf(command)
-  const span = tracer.startSpan(`command ${commandType}`, undefined, parent)
-  const metrics = instruments()
-  const traced = isSpanContextValid(span.spanContext())
-  if (!traced && !metrics.enabled) return untraced
+  const span = tracer().startSpan(`command ${commandType}`, undefined, parent)
+  const traced = tracing && isSpanContextValid(span.spanContext())
   const started = performance.now()
   const recording = span.isRecording()
   const domainName = domain ?? categoryOf(streamName)
@@ -95,8 +99,9 @@ export const startCommand = (
   const inSpan = traced ? trace.setSpan(parent, span) : parent
   let attempts = 1
   let conflicts = 0
-  const child = (name: string) => tracer.startSpan(name, undefined, inSpan)
+  const child = (name: string) => tracer().startSpan(name, undefined, inSpan)
   return {
+    active: true,
     traceparent: traced ? formatTraceparent(span.spanContext()) : null,
     load: async (run) => {
       if (!recording) return run()

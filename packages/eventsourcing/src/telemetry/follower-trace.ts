@@ -1,7 +1,7 @@
 import { context, ROOT_CONTEXT, type Span, SpanKind, trace } from '@opentelemetry/api'
 import type { RecordedEvent } from '../events/envelope.js'
 import { attr } from './attributes.js'
-import { instruments, tracer } from './instruments.js'
+import { instruments, tracer, tracingEnabled } from './instruments.js'
 import { linksFrom, parseTraceparent } from './traceparent.js'
 
 /**
@@ -14,9 +14,10 @@ export const traceReaction = async <T>(
   event: RecordedEvent,
   run: () => Promise<T>,
 ): Promise<T> => {
+  if (!tracingEnabled()) return run()
   const writer = parseTraceparent(event.metadata.traceparent ?? null)
   const parent = writer === null ? context.active() : trace.setSpanContext(ROOT_CONTEXT, writer)
-  const span = tracer.startSpan(`react ${processManager}`, { kind: SpanKind.CONSUMER }, parent)
+  const span = tracer().startSpan(`react ${processManager}`, { kind: SpanKind.CONSUMER }, parent)
   if (!span.isRecording()) {
     span.end()
     return run()
@@ -79,7 +80,8 @@ export const batchTrace = (follower: string, maxEvents: number): BatchTrace => {
   return {
     event: (event) => {
       if (span === null) {
-        span = tracer.startSpan(`project ${follower}`, { kind: SpanKind.CONSUMER, root: true })
+        if (!tracingEnabled()) return
+        span = tracer().startSpan(`project ${follower}`, { kind: SpanKind.CONSUMER, root: true })
         span.setAttribute(attr.follower, follower)
         first = event.metadata.globalPosition
       }

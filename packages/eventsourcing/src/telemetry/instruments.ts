@@ -6,6 +6,7 @@ import {
   type MeterProvider,
   metrics,
   type ObservableGauge,
+  ProxyTracerProvider,
   type Tracer,
   trace,
 } from '@opentelemetry/api'
@@ -15,10 +16,23 @@ export const scopeName = '@dealer-crm/eventsourcing'
 export const scopeVersion = '0.1.0'
 
 /**
- * The library's tracer. A proxy: it emits nothing until the host registers an SDK, and follows the
- * SDK registered later.
+ * The library's tracer from the provider registered now (asked for after `tracingEnabled()`, so the
+ * SDK's own tracer, which it keeps by name: a host that registers another provider is followed).
  */
-export const tracer: Tracer = trace.getTracer(scopeName, scopeVersion)
+export const tracer = (): Tracer => trace.getTracer(scopeName, scopeVersion)
+
+/** What the API's proxy delegates to while no SDK is registered (a fresh proxy has no delegate). */
+const noTracerProvider = new ProxyTracerProvider().getDelegate()
+
+/**
+ * True once the host has registered a tracer provider. The hot paths ask this before anything else:
+ * without an SDK they then start no span at all (a no-op span still costs an object and a context
+ * lookup, per command and per projection batch).
+ */
+export const tracingEnabled = (): boolean => {
+  const provider = trace.getTracerProvider()
+  return !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== noTracerProvider
+}
 
 /** The library's metric instruments (docs/observability.md lists them). */
 export interface Instruments {

@@ -68,8 +68,11 @@ onInstruments(register)
  * `lagCountLimit` events). Returns the call that stops observing it.
  */
 export const watchLag = (source: LagSource): (() => void) => {
-  sources.set(source.name, new WeakRef(source))
-  register(instruments())
+  // Runners call this on every catch-up (read models catch up before each query): once is enough.
+  if (sources.get(source.name)?.deref() !== source) {
+    sources.set(source.name, new WeakRef(source))
+    register(instruments())
+  }
   return () => {
     if (sources.get(source.name)?.deref() === source) sources.delete(source.name)
   }

@@ -1,6 +1,6 @@
-import { type Attributes, SpanKind, SpanStatusCode } from '@opentelemetry/api'
+import { type Attributes, context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
 import { attr } from './attributes.js'
-import { instruments, tracer } from './instruments.js'
+import { instruments, tracer, tracingEnabled } from './instruments.js'
 
 /** How a store names itself in its database client spans (OpenTelemetry's `db.system` and collection). */
 export interface StoreTelemetry {
@@ -16,8 +16,8 @@ export type StoreOperation = 'append' | 'read_stream' | 'read_all'
 /**
  * A database client span around one call of a store (an append, the query of one page), a child of
  * the active span: named `<operation> <collection>` as the conventions ask, with the stream (or
- * none, for the whole log), the rows it returned or the events it wrote. With no SDK registered,
- * the call runs as it is.
+ * none, for the whole log), the rows it returned or the events it wrote. A page of the whole log
+ * (`read_all`) has a span only under a recording one. With no SDK registered, the call runs as it is.
  */
 export const storeSpan = async <T>(
   store: StoreTelemetry,
@@ -26,7 +26,11 @@ export const storeSpan = async <T>(
   run: () => Promise<T>,
   count?: (result: T) => number,
 ): Promise<T> => {
-  const span = tracer.startSpan(`${operation} ${store.collection}`, { kind: SpanKind.CLIENT })
+  if (!tracingEnabled()) return run()
+  // Followers poll the whole log, mostly finding nothing: a page of it is traced only within a
+  // traced operation (the work they do with what they find has spans of its own).
+  if (operation === 'read_all' && !(trace.getSpan(context.active())?.isRecording() ?? false)) return run()
+  const span = tracer().startSpan(`${operation} ${store.collection}`, { kind: SpanKind.CLIENT })
   if (!span.isRecording()) {
     span.end()
     return run()
