@@ -12,6 +12,7 @@ import {
   migrations,
   type PostgresEventStore,
   TenantRoleError,
+  tenantTables,
 } from '../src/index.js'
 import { connectionString, dropSchema, freshSchema, serverAvailable, testPool } from './database.js'
 import { pending } from './pending.js'
@@ -165,6 +166,29 @@ describe.skipIf(!available)('tenants on one PostgreSQL schema (ADR 0022)', () =>
       `SELECT position::text AS p FROM ${schema}.event_batches ORDER BY position`,
     )
     expect(new Set(positions.rows.map((r) => r.p)).size).toBe(positions.rows.length)
+  })
+
+  it('has no function or view that runs with its owner’s rights (which would bypass the policies)', async () => {
+    const definers = await pool.query(
+      `SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+       WHERE n.nspname = $1 AND p.prosecdef`,
+      [schema],
+    )
+    expect(definers.rows).toEqual([])
+    const ownerViews = await pool.query(
+      `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = $1 AND c.relkind = 'v'
+         AND NOT coalesce('security_invoker=true' = ANY(c.reloptions), false)`,
+      [schema],
+    )
+    expect(ownerViews.rows).toEqual([])
+    const unforced = await pool.query(
+      `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = $1 AND c.relkind = 'r' AND c.relname = ANY($2::text[])
+         AND NOT (c.relrowsecurity AND c.relforcerowsecurity)`,
+      [schema, [...tenantTables]],
+    )
+    expect(unforced.rows).toEqual([])
   })
 
   it('shows a dealer’s role only its tenant’s rows, whatever it selects', async () => {
