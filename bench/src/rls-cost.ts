@@ -28,7 +28,7 @@ const { values } = parseArgs({
   options: {
     blocks: { type: 'string', default: '40' },
     size: { type: 'string', default: '50' },
-    // An experiment: current_tenant() in PL/pgSQL (its query's plan cached per session) instead of SQL.
+    // Also a third schema whose current_tenant() is PL/pgSQL (its query's plan cached per session).
     plpgsql: { type: 'boolean', default: false },
     pg: {
       type: 'string',
@@ -56,7 +56,7 @@ const event = (i: number): PendingEvent => ({
 })
 
 interface Side {
-  readonly name: 'rls' | 'plain'
+  readonly name: Name
   readonly schema: string
   readonly role: string
   log: PostgresEventLog
@@ -65,7 +65,8 @@ interface Side {
 const operations = ['append', 'readStream', 'readAll page', 'read-model write + get'] as const
 type Operation = (typeof operations)[number]
 
-const open = async (name: 'rls' | 'plain'): Promise<Side> => {
+type Name = 'rls' | 'rls_plpgsql' | 'plain'
+const open = async (name: Name): Promise<Side> => {
   const schema = `bench_rls_cost_${name}_${process.pid}`
   const role = `${schema}_d`
   await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
@@ -74,7 +75,7 @@ const open = async (name: 'rls' | 'plain'): Promise<Side> => {
   await admin.query(`DROP ROLE IF EXISTS ${role}`)
   await admin.query(`CREATE ROLE ${role} LOGIN`)
   await grantTenantRole(admin, schema, role, tenant, 'write')
-  if (name === 'rls' && values.plpgsql)
+  if (name === 'rls_plpgsql')
     await admin.query(`CREATE OR REPLACE FUNCTION ${schema}.current_tenant() RETURNS text LANGUAGE plpgsql STABLE AS $f$
       BEGIN RETURN coalesce((SELECT r.tenant FROM ${schema}.tenant_roles r WHERE r.role_name = session_user), 'default'); END $f$`)
   if (name === 'plain')
@@ -111,7 +112,7 @@ const open = async (name: 'rls' | 'plain'): Promise<Side> => {
   }
 }
 
-const sides = [await open('rls'), await open('plain')]
+const sides = [await open('rls'), ...(values.plpgsql ? [await open('rls_plpgsql')] : []), await open('plain')]
 let pages = 0
 let pageEvents = 0
 const timed = async (side: Side, operation: Operation, work: (i: number) => Promise<void>, block: number) => {
@@ -121,7 +122,9 @@ const timed = async (side: Side, operation: Operation, work: (i: number) => Prom
 }
 
 for (let block = 0; block < blocks; block++) {
-  const order = block % 2 === 0 ? sides : [...sides].reverse()
+  // Every block in another order (rotated, and reversed every other block).
+  const rotated = [...sides.slice(block % sides.length), ...sides.slice(0, block % sides.length)]
+  const order = block % 2 === 0 ? rotated : rotated.reverse()
   for (const side of order) {
     const readModels = createPostgresReadModelStore(side.log.pool, side.schema, tenant)
     await timed(
@@ -175,18 +178,29 @@ for (let block = 0; block < blocks; block++) {
 }
 
 const count = blocks * size
-const [rls, plain] = sides as [Side, Side]
+const plain = sides[sides.length - 1] as Side
 process.stdout.write(
   `${count} operations of each kind per schema, in ${blocks} alternating blocks of ${size}\n`,
 )
 process.stdout.write(
   `readAll pages held ${(pageEvents / pages).toFixed(0)} events on average (1,000 unless held back)\n`,
 )
-process.stdout.write('| operation | rls µs | plain µs | rls against plain |\n| --- | --- | --- | --- |\n')
+process.stdout.write(
+  `| operation | ${sides.map((s) => `${s.name} µs`).join(' | ')} | ${sides
+    .slice(0, -1)
+    .map((s) => `${s.name} against plain`)
+    .join(' | ')} |\n`,
+)
+process.stdout.write(`| --- |${' --- |'.repeat(sides.length * 2 - 1)}\n`)
 for (const o of operations) {
-  const a = rls.micros[o] / count
-  const b = plain.micros[o] / count
-  process.stdout.write(`| ${o} | ${a.toFixed(0)} | ${b.toFixed(0)} | ${((a / b - 1) * 100).toFixed(1)}% |\n`)
+  const each = sides.map((s) => s.micros[o] / count)
+  const base = plain.micros[o] / count
+  process.stdout.write(
+    `| ${o} | ${each.map((v) => v.toFixed(0)).join(' | ')} | ${each
+      .slice(0, -1)
+      .map((v) => `${((v / base - 1) * 100).toFixed(1)}%`)
+      .join(' | ')} |\n`,
+  )
 }
 for (const side of sides) {
   await side.log.close()
