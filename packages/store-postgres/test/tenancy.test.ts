@@ -11,6 +11,7 @@ import {
   latestSchemaVersion,
   migrations,
   type PostgresEventStore,
+  readModelAcrossTenants,
   TenantRoleError,
   tenantTables,
 } from '../src/index.js'
@@ -373,6 +374,14 @@ describe.skipIf(!available)('tenants on one PostgreSQL schema (ADR 0022)', () =>
     expect(rows.rows).toEqual([
       { tenant: 'store-a', figure: '11' },
       { tenant: 'store-b', figure: '22' },
+    ])
+    expect(await readModelAcrossTenants(client, schema, 'retention')).toEqual([
+      { tenant: 'store-a', id: 'summary', data: { tenant: 'store-a', figure: 11 } },
+      { tenant: 'store-b', id: 'summary', data: { tenant: 'store-b', figure: 22 } },
+    ])
+    // A dealer's role, through the same call, reads its own store's only.
+    expect(await readModelAcrossTenants(await connectAs(roleB), schema, 'retention')).toEqual([
+      { tenant: 'store-b', id: 'summary', data: { tenant: 'store-b', figure: 22 } },
     ])
     await expect(client.query(`SELECT * FROM ${schema}.event_batches`)).rejects.toMatchObject({
       code: '42501',
