@@ -78,5 +78,11 @@ describe.skipIf(!pgAvailable)('--tenant on PostgreSQL: one dealer moved in by ex
     expect((await run('trail', zhangSan.customerId, ...db, '--tenant', 'store-c')).stdout).not.toContain(
       zhangSan.name,
     )
+    // The report is drawn for one store: the tenant's log.
+    const page = files.file('store-a.html')
+    expect((await run('report', ...db, '--tenant', 'store-a', '--out', page)).code).toBe(0)
+    const empty = await run('report', ...db, '--tenant', 'store-c', '--out', files.file('store-c.html'))
+    expect(empty.code).not.toBe(0)
+    expect(empty.stderr).toContain('the log is empty')
   })
 })

@@ -1,6 +1,7 @@
 export * from './checkpoint-store.js'
 export * from './dead-letters.js'
 export * from './errors.js'
+export * from './group-reads.js'
 export * from './key-vault.js'
 export { type ConnectionOptions, type Queryable, withTransaction } from './pool.js'
 export * from './postgres-event-log.js'

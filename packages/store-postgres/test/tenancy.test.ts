@@ -11,7 +11,9 @@ import {
   latestSchemaVersion,
   migrations,
   type PostgresEventStore,
+  readModelAcrossTenants,
   TenantRoleError,
+  tenantTables,
 } from '../src/index.js'
 import { connectionString, dropSchema, freshSchema, serverAvailable, testPool } from './database.js'
 import { pending } from './pending.js'
@@ -167,6 +169,54 @@ describe.skipIf(!available)('tenants on one PostgreSQL schema (ADR 0022)', () =>
     expect(new Set(positions.rows.map((r) => r.p)).size).toBe(positions.rows.length)
   })
 
+  it('never lets one transaction write two tenants’ rows, under concurrent group-committed appends', async () => {
+    const [a, b] = stores as [PostgresEventStore<ConformanceEvent>, PostgresEventStore<ConformanceEvent>]
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) => [
+        a.appendToStream(`burst-${i}`, [note(`a ${i}`)], { expectedVersion: 'no_stream' }),
+        b.appendToStream(`burst-${i}`, [note(`b ${i}`), note(`b ${i} again`)], {
+          expectedVersion: 'no_stream',
+        }),
+      ]).flat(),
+    )
+    const mixed = await pool.query(
+      `SELECT transaction_id::text FROM ${schema}.event_batches GROUP BY transaction_id HAVING count(DISTINCT tenant) > 1`,
+    )
+    expect(mixed.rows).toEqual([])
+    // Group commit did share transactions within each tenant (more batches than transactions).
+    const shared = await pool.query<{ batches: string; transactions: string }>(
+      `SELECT count(*)::text AS batches, count(DISTINCT transaction_id)::text AS transactions
+       FROM ${schema}.event_batches WHERE stream_name LIKE 'burst-%'`,
+    )
+    expect(Number(shared.rows[0]?.batches)).toBe(80)
+    expect(Number(shared.rows[0]?.transactions)).toBeLessThan(80)
+    expect(await a.streamVersion('burst-7')).toBe(1)
+    expect(await b.streamVersion('burst-7')).toBe(2)
+  })
+
+  it('has no function or view that runs with its owner’s rights (which would bypass the policies)', async () => {
+    const definers = await pool.query(
+      `SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+       WHERE n.nspname = $1 AND p.prosecdef`,
+      [schema],
+    )
+    expect(definers.rows).toEqual([])
+    const ownerViews = await pool.query(
+      `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = $1 AND c.relkind = 'v'
+         AND NOT coalesce('security_invoker=true' = ANY(c.reloptions), false)`,
+      [schema],
+    )
+    expect(ownerViews.rows).toEqual([])
+    const unforced = await pool.query(
+      `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = $1 AND c.relkind = 'r' AND c.relname = ANY($2::text[])
+         AND NOT (c.relrowsecurity AND c.relforcerowsecurity)`,
+      [schema, [...tenantTables]],
+    )
+    expect(unforced.rows).toEqual([])
+  })
+
   it('shows a dealer’s role only its tenant’s rows, whatever it selects', async () => {
     const client = await connectAs(roleA)
     const one = async (sql: string) => (await client.query(sql)).rows
@@ -307,7 +357,11 @@ describe.skipIf(!available)('tenants on one PostgreSQL schema (ADR 0022)', () =>
       types: null,
     }))
       events.push(e)
-    expect(events.map((e) => e.streamName)).toEqual(['note-1', 'note-9'])
+    expect(events.map((e) => e.streamName).filter((n) => !n.startsWith('burst-'))).toEqual([
+      'note-1',
+      'note-9',
+    ])
+    expect(events).toHaveLength(42)
     await own.appendToStream('note-1', [note('through the dealer role')], { expectedVersion: 1 })
     expect(await own.log.streamVersion('note-1')).toBe(2)
   })
@@ -320,6 +374,14 @@ describe.skipIf(!available)('tenants on one PostgreSQL schema (ADR 0022)', () =>
     expect(rows.rows).toEqual([
       { tenant: 'store-a', figure: '11' },
       { tenant: 'store-b', figure: '22' },
+    ])
+    expect(await readModelAcrossTenants(client, schema, 'retention')).toEqual([
+      { tenant: 'store-a', id: 'summary', data: { tenant: 'store-a', figure: 11 } },
+      { tenant: 'store-b', id: 'summary', data: { tenant: 'store-b', figure: 22 } },
+    ])
+    // A dealer's role, through the same call, reads its own store's only.
+    expect(await readModelAcrossTenants(await connectAs(roleB), schema, 'retention')).toEqual([
+      { tenant: 'store-b', id: 'summary', data: { tenant: 'store-b', figure: 22 } },
     ])
     await expect(client.query(`SELECT * FROM ${schema}.event_batches`)).rejects.toMatchObject({
       code: '42501',
