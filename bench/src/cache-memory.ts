@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { complaintDecider } from '@dealer-crm/complaint-workflow'
-import { customerLifecycle } from '@dealer-crm/customer-lifecycle'
+import { lifecycleDecider } from '@dealer-crm/customer-lifecycle'
 import { dealershipRegistry, defaultDealershipPolicies } from '@dealer-crm/dealership'
 import { type CachedStream, createStateCache, type Decider } from '@dealer-crm/eventsourcing'
 import { loyaltyDecider } from '@dealer-crm/loyalty-points'
@@ -31,7 +31,7 @@ const policies = defaultDealershipPolicies
 // biome-ignore lint/suspicious/noExplicitAny: each category folds its own domain's events
 type AnyDecider = Decider<any, any, any, any>
 const deciders: ReadonlyArray<readonly [string, AnyDecider]> = [
-  ['customer', customerLifecycle(policies.customerLifecycle)],
+  ['customer', lifecycleDecider(policies.customerLifecycle)],
   ['member', loyaltyDecider(policies.loyaltyPoints)],
   ['complaint', complaintDecider(policies.complaintWorkflow)],
   ['referral', referralDecider(policies.referralVerification)],

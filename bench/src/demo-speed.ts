@@ -64,6 +64,16 @@ const runDemo = (checkout: string, customers: number, out: string): Promise<Run>
     })
   })
 
+/** The lines of the demo's figures that differ, baseline first. */
+const figureDifference = (baseline: string, ours: string): string => {
+  const a = baseline.split('\n')
+  const b = ours.split('\n')
+  const lines: string[] = []
+  for (let i = 0; i < Math.max(a.length, b.length); i++)
+    if (a[i] !== b[i]) lines.push(`  - baseline: ${a[i] ?? ''}`, `  + this:     ${b[i] ?? ''}`)
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`
+}
+
 const builtAt = (checkout: string) => existsSync(join(checkout, 'packages/dealership/dist/esm/index.js'))
 
 const main = async () => {
@@ -94,15 +104,19 @@ const main = async () => {
         last = { ...last, [which]: result }
       }
     }
-    if (last.baseline?.figures !== last.ours?.figures) {
-      process.stdout.write(
-        'the two checkouts printed different figures: they decide differently, so no speed-up is reported\n',
-      )
-      process.exitCode = 1
-      return
+    const rate = (r: Run | undefined, seconds: number) => (r === undefined ? Number.NaN : r.events / seconds)
+    const ratio = {
+      time: best.baseline / best.ours,
+      rate: rate(last.ours, best.ours) / rate(last.baseline, best.baseline),
     }
+    const same = last.baseline?.figures === last.ours?.figures
     process.stdout.write(
-      `demo of ${customers.toLocaleString('en-US')} customers, same figures in both; best of ${runs}: baseline ${best.baseline.toFixed(1)} s, this checkout ${best.ours.toFixed(1)} s, speed-up ${(best.baseline / best.ours).toFixed(2)}×\n`,
+      same
+        ? `demo of ${customers.toLocaleString('en-US')} customers, same figures in both; best of ${runs}: baseline ${best.baseline.toFixed(1)} s, this checkout ${best.ours.toFixed(1)} s, speed-up ${ratio.time.toFixed(2)}×\n`
+        : // The rules changed between the checkouts (a calendar, a reservation, a fact): the same
+          // seeded year then ends with other figures and slightly other events, so the speed-up is
+          // given both by time and by events per second, and the difference is printed.
+          `demo of ${customers.toLocaleString('en-US')} customers; the checkouts decide differently (figures below); best of ${runs}: baseline ${best.baseline.toFixed(1)} s, this checkout ${best.ours.toFixed(1)} s, speed-up ${ratio.time.toFixed(2)}× by time, ${ratio.rate.toFixed(2)}× by events/s\n${figureDifference(last.baseline?.figures ?? '', last.ours?.figures ?? '')}`,
     )
   } finally {
     rmSync(dir, { recursive: true, force: true })

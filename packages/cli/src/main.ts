@@ -2,6 +2,7 @@ import { CommanderError, Command as Program } from 'commander'
 import type { Command, ParsedArgs } from './command.js'
 import { targetOptions } from './command.js'
 import { asOfCommand } from './commands/as-of.js'
+import { catchUpCommand } from './commands/catch-up.js'
 import { customerCommand } from './commands/customer.js'
 import { demoCommand } from './commands/demo.js'
 import { exportCommand } from './commands/export.js'
@@ -24,6 +25,7 @@ export const commands: ReadonlyArray<Command> = [
   verifyCommand,
   reportCommand,
   rebuildCommand,
+  catchUpCommand,
   exportCommand,
   importCommand,
   forgetCommand,

@@ -1,12 +1,13 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs'
 import { type DealershipStore, dealershipRegistry } from '@dealer-crm/dealership'
-import type { CheckpointStore, Clock } from '@dealer-crm/eventsourcing'
+import type { CheckpointStore, Clock, ReadModelStore } from '@dealer-crm/eventsourcing'
 import { createEventStoreDbEventStore } from '@dealer-crm/store-eventstoredb'
 import {
   createPostgresEventStore,
+  createPostgresReadModelStore,
   NotAStoreError as NotAPostgresStoreError,
 } from '@dealer-crm/store-postgres'
-import { createSqliteEventStore, NotAStoreError } from '@dealer-crm/store-sqlite'
+import { createSqliteEventStore, createSqliteReadModelStore, NotAStoreError } from '@dealer-crm/store-sqlite'
 import { CliError, oneLine, UsageError } from './io.js'
 import { describeTarget, parseTarget, type Target } from './target.js'
 import { postgresVault, sqliteVault, type VaultAccess } from './vault.js'
@@ -25,6 +26,8 @@ export interface OpenedTarget {
   readonly vault: VaultAccess | null
   /** Where the log checkpointer keeps its signed head; null for EventStoreDB (the adapter has none). */
   readonly checkpoints: CheckpointStore | null
+  /** The persisted read models beside the events (ADR 0017); null for EventStoreDB (no tables). */
+  readonly readModels: ReadModelStore | null
   /** The highest global position, when the store can say so cheaply (for progress); null otherwise. */
   readonly lastPosition: () => Promise<bigint | null>
   /** Bytes on disk; null where the store cannot tell (EventStoreDB). */
@@ -96,6 +99,7 @@ const openSqlite = (target: Extract<Target, { kind: 'sqlite' }>, options: OpenOp
     store,
     vault: sqliteVault(store, description),
     checkpoints: store.checkpoints,
+    readModels: createSqliteReadModelStore(store.sqliteLog),
     lastPosition: () =>
       store.sqliteLog.run((db) => {
         const row = db.prepare('SELECT max(position) AS p FROM es_events').get() as { p: number | null }
@@ -127,6 +131,7 @@ const openPostgres = async (target: Extract<Target, { kind: 'postgres' }>, optio
     store,
     vault: postgresVault(store, describeTarget(target)),
     checkpoints: store.checkpoints,
+    readModels: createPostgresReadModelStore(store.pool, target.schema),
     lastPosition: async () => {
       const r = await store.pool.query<{ p: string | null }>(
         `SELECT max(position)::text AS p FROM ${target.schema}.event_batches`,
@@ -220,6 +225,7 @@ export const openTarget = async (
       store,
       vault: vault?.vault ?? null,
       checkpoints: null,
+      readModels: null,
       lastPosition: async () => null,
       size: async () => null,
       close: async () => {

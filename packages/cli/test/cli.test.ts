@@ -42,7 +42,7 @@ describe('the dispatcher', () => {
     oneLineError(
       await run('replay'),
       2,
-      /^dealer-crm: unknown command "replay"; the commands are demo, stats, customer, trail, as-of, verify, report, rebuild, export, import, forget\n$/,
+      /^dealer-crm: unknown command "replay"; the commands are demo, stats, customer, trail, as-of, verify, report, rebuild, catch-up, export, import, forget\n$/,
     )
     oneLineError(
       await run('stats', '--db', 'x.db', '--verbose'),

@@ -21,6 +21,7 @@ import {
   loadState,
   type ProcessManagerRunner,
   type Projection,
+  type ProjectorRun,
   type Random,
   type ReadModelStore,
   type RetryPolicy,
@@ -42,7 +43,7 @@ import {
 import { crossStreamFactsProjection } from './cross-stream-facts.js'
 import { type Customer360, customer360Of } from './customer-360.js'
 import { membersByCustomerProjection } from './members-by-customer.js'
-import { persistedQueries } from './persisted-read-models.js'
+import { NoPersistedReadModelsError, persistedQueries } from './persisted-read-models.js'
 import { type DealershipPolicies, defaultDealershipPolicies } from './policy.js'
 import { createProcessDispatch, type ProcessRejection } from './process-dispatch.js'
 import { dealershipProcessManagers } from './process-managers/index.js'
@@ -146,6 +147,12 @@ export interface Dealership {
   readonly referrerLedger: (referrerId: string) => Promise<ReferrerAccount | undefined>
   /** A read model by name, caught up with the log. */
   readonly readModel: <K extends ReadModelName>(name: K) => Promise<ReadModelState<K>>
+  /**
+   * Bring every persisted read model (the `readModels` option) up to the end of the log, each under
+   * its lease, and say how far each got; queries do this on their own, this is for a process that
+   * keeps them current for others (the demo, `dealer-crm catch-up`). Without the option it throws.
+   */
+  readonly catchUpReadModels: () => Promise<Readonly<Record<string, ProjectorRun>>>
   /** Run every process manager once over what the log holds now, from its checkpoint. */
   readonly runProcessManagers: () => Promise<ProcessRun>
   /** Run the process managers live until `close()`. */
@@ -228,7 +235,11 @@ export const createDealership = (options: DealershipOptions): Dealership => {
     routes,
     sources: {
       facts: query(crossStreamFactsProjection),
-      referrerLedger: queries.referrerLedger,
+      // The persisted referrer ledger (one lookup) where the facade keeps read models; else in memory.
+      referrerAccount: async (referrerId) =>
+        persisted !== null
+          ? persisted.referrerLedger(referrerId)
+          : (await queries.referrerLedger()).accounts[referrerId],
       liveReferralFallback: async (referee) => liveReferralOf(await queries.refereeReferrals(), referee),
     },
   })
@@ -326,6 +337,10 @@ export const createDealership = (options: DealershipOptions): Dealership => {
       return (await queries.referrerLedger()).accounts[referrerId]
     },
     readModel: (name) => queries[name](),
+    catchUpReadModels: async () => {
+      if (persisted === null) throw new NoPersistedReadModelsError()
+      return persisted.catchUp()
+    },
     runProcessManagers: () =>
       processes(async () => {
         if (live !== null)

@@ -1,5 +1,5 @@
 import { EventSourcingError, isEventSourcingError } from '@dealer-crm/eventsourcing'
-import { type ReferrerLedger, referrerStanding } from '@dealer-crm/referral-verification'
+import { accountStanding, type ReferrerAccount } from '@dealer-crm/referral-verification'
 import { type CrossStreamFacts, deliveredAtOf, priorComplaintsOf } from './cross-stream-facts.js'
 
 /**
@@ -29,7 +29,8 @@ export const isFactMismatchError = (error: unknown): error is FactMismatchError 
 /** What the facade reads to supply facts: its read models, caught up with the log. */
 export interface FactSources {
   readonly facts: () => Promise<CrossStreamFacts>
-  readonly referrerLedger: () => Promise<ReferrerLedger>
+  /** One referrer's account: from the persisted referrer ledger when the facade keeps one. */
+  readonly referrerAccount: (referrerId: string) => Promise<ReferrerAccount | undefined>
 }
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null)
@@ -70,7 +71,7 @@ export const factsFor = async (
       const parties = (await sources.facts()).referrals[referralId]
       if (parties === undefined) return { referrerStanding: { successfulReferralsBefore: 0, blocked: false } }
       return {
-        referrerStanding: referrerStanding(await sources.referrerLedger(), parties.referrerId, referralId),
+        referrerStanding: accountStanding(await sources.referrerAccount(parties.referrerId), referralId),
       }
     }
     case 'ReceiveComplaint': {

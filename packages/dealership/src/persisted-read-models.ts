@@ -10,9 +10,11 @@ import {
   createReadModelProjector,
   type DocumentProjection,
   type DocumentWriter,
+  EventSourcingError,
   handlesEvent,
   type Instant,
   idOf,
+  type ProjectorRun,
   type ReadModelStore,
   type RecordedEvent,
   serial,
@@ -185,6 +187,33 @@ export const persistedSlaBoard = async (
   return slaBoardAt(new Map(open.map((d) => [d.id, d.data as ComplaintState])), calendar, at as Instant)
 }
 
+/** `catchUpReadModels` on a dealership created without the `readModels` option. */
+export class NoPersistedReadModelsError extends EventSourcingError {
+  readonly code = 'NoPersistedReadModels' as const
+  constructor() {
+    super('this dealership has no persisted read models: create it with the readModels option')
+    this.name = 'NoPersistedReadModelsError'
+  }
+}
+
+/**
+ * Whether the live version of a persisted read model is the projection's and holds every event the
+ * log has committed: a query then reads it without a catch-up run (no write, so a read-only store
+ * can serve it). Only a log that can name its head cheaply (`EventLog.headPosition`) says so;
+ * elsewhere the catch-up run finds out.
+ */
+export const caughtUp = async (
+  store: DealershipStore,
+  readModels: ReadModelStore,
+  projection: DocumentProjection<DealershipEvent>,
+): Promise<boolean> => {
+  if (store.log.headPosition === undefined) return false
+  const live = await readModels.live(projection.name)
+  return (
+    live !== null && live.version === projection.version && live.position > (await store.log.headPosition())
+  )
+}
+
 /** The facade's queries served from persisted read models, each caught up (under its lease) before it reads. */
 export interface PersistedQueries {
   readonly customer360: (customerId: string, at: Instant) => Promise<Customer360 | undefined>
@@ -193,6 +222,8 @@ export interface PersistedQueries {
   readonly churnRisk: (weekStart: Instant) => Promise<ReadonlyArray<ChurnRiskEntry>>
   readonly callBackQueue: (at: Instant) => Promise<ReadonlyArray<CallToMake>>
   readonly referrerLedger: (referrerId: string) => Promise<ReferrerAccount | undefined>
+  /** Bring every persisted read model up to the end of the log (each under its lease). */
+  readonly catchUp: () => Promise<Readonly<Record<string, ProjectorRun>>>
   /**
    * Drop every version of the read models that hold personal data (the customer 360, the SLA board,
    * the call-back queue): they are rebuilt from the log, with erased values, on the next query.
@@ -212,11 +243,13 @@ export const persistedQueries = (
   ): ((...args: A) => Promise<R>) => {
     const projector = createReadModelProjector({ store, readModels, projection })
     const once = serial()
+    runs.push([projection.name, () => once(projector.catchUp)])
     return async (...args) => {
-      await once(projector.catchUp)
+      if (!(await caughtUp(store, readModels, projection))) await once(projector.catchUp)
       return read(...args)
     }
   }
+  const runs: Array<readonly [string, () => Promise<ProjectorRun>]> = []
   const personal = [customer360Documents, slaBoardDocuments(calendar), callBackQueueDocuments] as const
   const [customer360, slaBoard, callBackQueue] = personal
   return {
@@ -232,6 +265,11 @@ export const persistedQueries = (
     referrerLedger: served(referrerLedgerDocuments, (referrerId: string) =>
       persistedReferrerLedger(readModels, referrerId),
     ),
+    catchUp: async () => {
+      const done: Record<string, ProjectorRun> = {}
+      for (const [name, run] of runs) done[name] = await run()
+      return done
+    },
     reset: () =>
       readModels.transaction(async (tx) => {
         for (const projection of personal) await tx.drop(projection.name)

@@ -1,4 +1,9 @@
-import { manualClock, seededRandom } from '@dealer-crm/eventsourcing'
+import {
+  createInMemoryReadModelStore,
+  manualClock,
+  type ReadModelStore,
+  seededRandom,
+} from '@dealer-crm/eventsourcing'
 import { createPostgresEventStore } from '@dealer-crm/store-postgres'
 import { describe, expect, it } from 'vitest'
 import { dropSchema, freshSchema, serverAvailable, testPool } from '../../store-postgres/test/database.js'
@@ -29,10 +34,15 @@ const countEvents = async (store: DealershipStore) => {
   return n
 }
 
-const setUp = async () => {
+const setUp = async (readModels?: ReadModelStore) => {
   const clock = manualClock(mondayAt(0))
   const store = createInMemoryDealershipStore({ clock })
-  const dealership = createDealership({ store, clock, random: seededRandom(3) })
+  const dealership = createDealership({
+    store,
+    clock,
+    random: seededRandom(3),
+    ...(readModels === undefined ? {} : { readModels }),
+  })
   await dealership.customerLifecycle(registerProspect(zhangSan, mondayAt(0)))
   await dealership.customerLifecycle(recordDelivery())
   await dealership.customerLifecycle(registerProspect(liSi, mondayAt(2)))
@@ -137,31 +147,40 @@ describe('cross-stream facts come from the store, not from the caller', () => {
     expect(await received(dealership, 'cmp-3')).toBeDefined()
   })
 
-  it('the referrer standing of a reward comes from the referrer ledger', async () => {
-    const { dealership } = await setUp()
-    const [register, ...rest] = referralSteps(mondayAt)
-    const {
-      refereeDeliveredAt: _d,
-      refereeLiveReferralId: _l,
-      ...data
-    } = (register as { data: Record<string, unknown> }).data
-    await dealership.referralVerification({ type: 'RegisterReferral', data })
-    for (const step of rest) {
-      if (step.type !== 'ReleaseReward') {
-        await dealership.referralVerification(step)
-        continue
+  it.each([
+    ['folded in memory', undefined],
+    ['persisted', createInMemoryReadModelStore()],
+  ] as const)(
+    'the referrer standing of a reward comes from the referrer ledger (%s)',
+    async (_, readModels) => {
+      const { dealership } = await setUp(readModels)
+      const [register, ...rest] = referralSteps(mondayAt)
+      const {
+        refereeDeliveredAt: _d,
+        refereeLiveReferralId: _l,
+        ...data
+      } = (register as { data: Record<string, unknown> }).data
+      await dealership.referralVerification({ type: 'RegisterReferral', data })
+      for (const step of rest) {
+        if (step.type !== 'ReleaseReward') {
+          await dealership.referralVerification(step)
+          continue
+        }
+        const { referrerStanding: _s, ...reward } = step.data as Record<string, unknown>
+        await expect(
+          dealership.referralVerification({
+            type: 'ReleaseReward',
+            data: { ...reward, referrerStanding: { successfulReferralsBefore: 3, blocked: false } },
+          }),
+        ).rejects.toMatchObject({ code: 'FactMismatch', field: 'referrerStanding' })
+        const released = await dealership.referralVerification({ type: 'ReleaseReward', data: reward })
+        expect(released.events.map((e) => e.type)).toContain('RewardReleased')
       }
-      const { referrerStanding: _s, ...reward } = step.data as Record<string, unknown>
-      await expect(
-        dealership.referralVerification({
-          type: 'ReleaseReward',
-          data: { ...reward, referrerStanding: { successfulReferralsBefore: 3, blocked: false } },
-        }),
-      ).rejects.toMatchObject({ code: 'FactMismatch', field: 'referrerStanding' })
-      const released = await dealership.referralVerification({ type: 'ReleaseReward', data: reward })
-      expect(released.events.map((e) => e.type)).toContain('RewardReleased')
-    }
-  })
+      // With persisted read models the standing was looked up there: the ledger is live.
+      if (readModels !== undefined)
+        expect(await readModels.live('referral-verification.referrer-ledger')).not.toBeNull()
+    },
+  )
 })
 
 const pgAvailable = await serverAvailable()

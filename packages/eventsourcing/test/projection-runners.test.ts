@@ -231,6 +231,34 @@ describe('createCatchUpRunner', () => {
     expect(restarted.state().applied).toBe(4)
   })
 
+  it('moves its checkpoint past the events it does not handle, so the next catch-up reads on from the head', async () => {
+    const log = createInMemoryEventLog()
+    const froms: bigint[] = []
+    const spied = {
+      ...log,
+      readAll: (filter: Parameters<typeof log.readAll>[0]) => {
+        froms.push(filter.from)
+        return log.readAll(filter)
+      },
+    }
+    const store = createEventStore(spied, { registry: accountRegistry })
+    await store.appendToStream('account-1', [opened('1'), earned(10)])
+    // Six events the projection does not handle, after the last one it does.
+    for (let i = 0; i < 6; i++) await store.appendToStream(`account-${i + 2}`, [opened(String(i + 2))])
+    const runner = createCatchUpRunner({
+      store,
+      projection: balances,
+      checkpoints: inMemoryCheckpointStore(),
+    })
+    expect(await runner.catchUp()).toBe(9n)
+    expect(await runner.catchUp()).toBe(9n) // nothing new: not even a read
+    await store.appendToStream('account-9', [opened('9')])
+    expect(await runner.catchUp()).toBe(10n)
+    // The last catch-up starts at the old head, not after the last PointsEarned (position 3).
+    expect(froms).toEqual([0n, 9n])
+    expect(runner.state().applied).toBe(1)
+  })
+
   it('resumes from a checkpoint saved mid-way (checkpointEvery) without skipping or repeating', async () => {
     const store = createInMemoryEventStore({ registry: accountRegistry })
     await store.appendToStream('account-1', [

@@ -2,7 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { createDealership, dealershipRegistry } from '@dealer-crm/dealership'
 import { deterministicIds, manualClock, rebuildProjection, seededRandom } from '@dealer-crm/eventsourcing'
-import { createSqliteEventStore } from '@dealer-crm/store-sqlite'
+import { createSqliteEventStore, createSqliteReadModelStore } from '@dealer-crm/store-sqlite'
 import { createAgenda } from './agenda.js'
 import { consentAuditProjection } from './consent-audit.js'
 import { simulateDay } from './day.js'
@@ -67,6 +67,9 @@ export const runSimulation = async (options: SimulationOptions): Promise<Simulat
     clock,
     random: seededRandom(facadeSeed(o.seed)),
     checkpoints: store.checkpoints,
+    // The year's customer 360, SLA board, ledgers and work lists, kept in the file for the CLI,
+    // the report and other readers (ADR 0017).
+    readModels: createSqliteReadModelStore(store.sqliteLog),
   })
   const sim: Sim = {
     dealership,
@@ -98,6 +101,7 @@ export const runSimulation = async (options: SimulationOptions): Promise<Simulat
       o.onProgress(day + 1, o.days)
     }
 
+    await dealership.catchUpReadModels()
     const log = await summariseLog(store)
     const consent = await rebuildProjection(store, consentAuditProjection)
     const metrics = await computeMetrics({

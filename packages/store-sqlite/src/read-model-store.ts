@@ -13,6 +13,7 @@ import {
   versionFromRow,
 } from '@dealer-crm/eventsourcing'
 import type Database from 'better-sqlite3'
+import { withSecureDelete } from './key-erasure.js'
 import type { SqliteEventLog } from './sqlite-event-log.js'
 import { prepared } from './statements.js'
 
@@ -137,10 +138,12 @@ const transactionOn = (db: Database.Database): ReadModelTransaction => {
   }
 }
 
-const dropVersion = (db: Database.Database, name: string, version: number) => {
-  for (const table of ['es_read_model_keys', 'es_read_model_documents', 'es_read_model_versions'])
-    prepared(db, `DELETE FROM ${table} WHERE name = ? AND version = ?`).run(name, version)
-}
+/** With the freed bytes zeroed: documents may hold decrypted personal data (dropped on forget). */
+const dropVersion = (db: Database.Database, name: string, version: number) =>
+  withSecureDelete(db, () => {
+    for (const table of ['es_read_model_keys', 'es_read_model_documents', 'es_read_model_versions'])
+      prepared(db, `DELETE FROM ${table} WHERE name = ? AND version = ?`).run(name, version)
+  })
 
 /**
  * Persisted read models in the store's own SQLite file (ADR 0017, docs/read-models.md): tables

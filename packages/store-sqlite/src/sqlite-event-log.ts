@@ -376,6 +376,11 @@ export const openSqliteEventLog = (options: SqliteEventLogOptions): SqliteEventL
       }
     },
     streamVersion: (streamName) => run(() => headOf(streamName).version),
+    headPosition: () =>
+      run(() => {
+        const row = lastCommit.get() as EventRow | undefined
+        return row === undefined ? 0n : BigInt(row[0] as number)
+      }),
     onAppended: (listener) => {
       listeners.add(listener)
       return () => {

@@ -7,8 +7,15 @@ import {
 } from '@dealer-crm/eventsourcing'
 import type * as t from 'io-ts'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { collect } from './collect.js'
 import { rejection } from './conformance/support.js'
-import { CarDelivered, CarOrdered, type ConformanceEvent, conformanceRegistry } from './conformance-events.js'
+import {
+  CarDelivered,
+  CarOrdered,
+  type ConformanceEvent,
+  conformanceRegistry,
+  NoteAdded,
+} from './conformance-events.js'
 
 export interface ReadModelConformanceSetup {
   /** An event store and the read-model store beside it (same database), fresh for each test. */
@@ -160,6 +167,20 @@ export const runReadModelStoreConformance = (name: string, factory: ReadModelCon
         'o-2',
         'o-1',
       ])
+    })
+
+    it('moves its checkpoint over the events it does not handle, where the log names its head', async () => {
+      const { store, readModels } = ctx()
+      await seed()
+      for (const text of ['first', 'second'])
+        await store.appendToStream('notes-1', [NoteAdded.make({ text, tags: [] })])
+      const run = await createReadModelProjector({ store, readModels, projection: orders() }).catchUp()
+      expect(run.applied).toBe(5)
+      const last = (await collect(store.readAll({ types: ['CarOrdered', 'CarDelivered'] }))).at(-1)
+      const head = store.log.headPosition === undefined ? null : await store.log.headPosition()
+      // Past both notes (the head) where the log can say where its head is; past the last order elsewhere.
+      expect(run.position).toBe(head === null ? (last?.metadata.globalPosition ?? 0n) + 1n : head + 1n)
+      expect((await readModels.live('conformance.orders'))?.position).toBe(run.position)
     })
 
     it('commits documents and checkpoint together: a failing batch leaves both as they were', async () => {

@@ -1,5 +1,6 @@
+import { createDealership } from '@dealer-crm/dealership'
 import type { Erasure, StoredEvent } from '@dealer-crm/eventsourcing'
-import { readWholeLog } from '@dealer-crm/eventsourcing'
+import { readWholeLog, seededRandom, systemClock } from '@dealer-crm/eventsourcing'
 import { renderBrokenLink } from '../broken-link.js'
 import { type Command, targetArgs } from '../command.js'
 import { CliError, line } from '../io.js'
@@ -59,7 +60,18 @@ only").`,
       if (holding.length === 0)
         throw new CliError(`no personal data of ${JSON.stringify(subject)} in the log; nothing was forgotten`)
       const already = (await opened.vault.keyVault.existingKey(subject)) === null
-      const erasure = await opened.store.forget(subject)
+      // Through the facade where the store keeps read models: the persisted ones that hold decrypted
+      // personal data (customer 360, SLA board, call-back queue) are dropped with the key, and rebuilt
+      // with erased values by the next catch-up (ADR 0017).
+      const erasure =
+        opened.readModels === null
+          ? await opened.store.forget(subject)
+          : await createDealership({
+              store: opened.store,
+              clock: systemClock,
+              random: seededRandom(0),
+              readModels: opened.readModels,
+            }).forget(subject)
       const events: ForgottenEvent[] = []
       for (const stored of holding) {
         const decoded = await opened.store.decode(stored)

@@ -24,10 +24,9 @@ export const rebuildCommand: Command = {
 rebuildProjection), showing progress on stderr, and prints how many events it folded, how long it
 took and a compact table of the result.
 
-The dealership keeps no copy of its read models in the database: the facade folds them in memory
-in the process that queries them (its process managers' checkpoints are the only ones stored). So
-there is nothing stored to replace; rebuild is how you check a read model against the whole log,
-time a full rebuild, or hand its state to another tool (--out / --json).
+It changes nothing in the store: the persisted read models (customer 360, SLA board, ledgers, work
+lists) are brought up to date by dealer-crm catch-up. rebuild is how you check a read model against
+the whole log, time a full rebuild, or hand its state to another tool (--out / --json).
 
 <projection>:
 ${readModelList()}

@@ -63,13 +63,17 @@ export const createConsumer = <E extends Event>(
   }
   return {
     catchUp: async (from) => {
+      // Read up to the head as it is now, and move past it even when no event of ours lay there:
+      // otherwise a consumer of rare types would scan the same unrelated events on every catch-up.
+      const head = store.log.headPosition === undefined ? null : await store.log.headPosition()
+      if (head !== null && head < from) return from
       let position = from
-      for await (const stored of store.log.readAll({ from, to: null, batchSize, categories: null, types })) {
+      for await (const stored of store.log.readAll({ from, to: head, batchSize, categories: null, types })) {
         await process(stored)
         position = stored.globalPosition + 1n
       }
       caughtUp()
-      return position
+      return head !== null && head + 1n > position ? head + 1n : position
     },
     follow: (from) =>
       tailLog(store.log, { from, batchSize, categories: null, types }, process, options, caughtUp),

@@ -208,7 +208,12 @@ export const createCatchUpRunner = <S, E extends Event>(options: CatchUpOptions<
  */
 export const readInBatches = async <E extends Event>(
   store: EventStore<E>,
-  options: { readonly from: bigint; readonly types: ReadonlyArray<E['type']>; readonly batchSize: number },
+  options: {
+    readonly from: bigint
+    readonly to?: bigint
+    readonly types: ReadonlyArray<E['type']>
+    readonly batchSize: number
+  },
   onBatch: (batch: RecordedEvent<E>[]) => Promise<void>,
 ): Promise<{ readonly failure: unknown }> => {
   const events = store.readAll(options)[Symbol.asyncIterator]()

@@ -46,6 +46,14 @@ export interface EventLog<Tx = unknown> {
   readonly readStream: (streamName: string, range: StreamRange) => AsyncIterable<StoredEvent>
   readonly readAll: (filter: AllFilter) => AsyncIterable<StoredEvent>
   readonly streamVersion: (streamName: string) => Promise<number>
+  /**
+   * The global position of the last committed event (0 when empty), where the engine can say that
+   * every event at or below it is already visible to `readAll` (memory, SQLite: one writer, positions
+   * in commit order). A filtered catch-up then moves its checkpoint past the events it skipped, so
+   * the next catch-up does not scan them again. Left out where commits can become visible out of
+   * position order (PostgreSQL, EventStoreDB).
+   */
+  readonly headPosition?: () => Promise<bigint>
   /** Called after every commit this process makes (and, where the engine can, other processes'). */
   readonly onAppended: (listener: () => void) => () => void
   /** How often subscriptions poll when the engine cannot notify them (ms). */

@@ -74,6 +74,10 @@ export const createInMemoryEventLog = (
         yield e
       }
     },
+    headPosition: async () => {
+      open()
+      return BigInt(all.length)
+    },
     streamVersion: async (streamName) => {
       open()
       return streams.get(streamName)?.length ?? 0

@@ -157,8 +157,14 @@ export const referrerStanding = (
   ledger: ReferrerLedger,
   referrerId: string,
   referralId: string,
+): { successfulReferralsBefore: Count; blocked: boolean } =>
+  accountStanding(ledger.accounts[referrerId], referralId)
+
+/** The same standing from the referrer's account alone (undefined: a referrer with none yet). */
+export const accountStanding = (
+  account: ReferrerAccount | undefined,
+  referralId: string,
 ): { successfulReferralsBefore: Count; blocked: boolean } => {
-  const account = ledger.accounts[referrerId]
   const others = account?.successful.filter((id) => id !== referralId) ?? []
   return { successfulReferralsBefore: others.length as Count, blocked: account?.blocked ?? false } // a length is a count
 }
