@@ -10,7 +10,7 @@ import {
   serverAvailable,
   testPool,
 } from '../../store-postgres/test/database.js'
-import { run, sqliteLogPerFile } from './fixtures.js'
+import { reader, run, sqliteLogPerFile } from './fixtures.js'
 
 // ADR 0022: one dealer per SQLite file; the CLI takes the tenant as --tenant and refuses mixing.
 const files = sqliteLogPerFile()
@@ -31,10 +31,10 @@ describe('--tenant', () => {
     const dealership = createDealership({ store, clock, random: seededRandom(3), tenant: 'store-a' })
     await dealership.customerLifecycle(registerProspect(zhangSan, mondayAt(0)))
     await dealership.close()
-    const own = await run('customer', zhangSan.customerId, '--db', path, '--tenant', 'store-a')
+    const own = await run('customer', zhangSan.customerId, '--db', path, '--tenant', 'store-a', ...reader)
     expect(own.code).toBe(0)
     expect(own.stdout).toContain(zhangSan.name)
-    const unnamed = await run('customer', zhangSan.customerId, '--db', path)
+    const unnamed = await run('customer', zhangSan.customerId, '--db', path, ...reader)
     expect(unnamed.code).not.toBe(0)
     expect(unnamed.stderr).toContain('holds the events of tenant store-a, not default')
     expect(unnamed.stdout).not.toContain(zhangSan.name)
@@ -63,7 +63,7 @@ describe.skipIf(!pgAvailable)('--tenant on PostgreSQL: one dealer moved in by ex
 
   it('imports a dealer’s file into two tenants of one schema; each command sees only its tenant', async () => {
     const exported = files.file('dealer.ndjson')
-    expect((await run('export', '--db', files.db, '--out', exported, '--with-keys')).code).toBe(0)
+    expect((await run('export', '--db', files.db, '--out', exported, '--with-keys', ...reader)).code).toBe(0)
     const db = ['--db', url, '--schema', schema]
     for (const tenant of ['store-a', 'store-b'])
       expect((await run('import', exported, ...db, '--tenant', tenant)).code).toBe(0)
@@ -73,11 +73,11 @@ describe.skipIf(!pgAvailable)('--tenant on PostgreSQL: one dealer moved in by ex
     expect(await stats('store-c')).toMatch(/^events {3}0$/m)
     const verified = await run('verify', ...db, '--tenant', 'store-b')
     expect(verified.stdout).toContain('verified 32 events')
-    const trail = await run('trail', zhangSan.customerId, ...db, '--tenant', 'store-a')
+    const trail = await run('trail', zhangSan.customerId, ...db, '--tenant', 'store-a', ...reader)
     expect(trail.stdout).toContain(zhangSan.name)
-    expect((await run('trail', zhangSan.customerId, ...db, '--tenant', 'store-c')).stdout).not.toContain(
-      zhangSan.name,
-    )
+    expect(
+      (await run('trail', zhangSan.customerId, ...db, '--tenant', 'store-c', ...reader)).stdout,
+    ).not.toContain(zhangSan.name)
     // The report is drawn for one store: the tenant's log.
     const page = files.file('store-a.html')
     expect((await run('report', ...db, '--tenant', 'store-a', '--out', page)).code).toBe(0)

@@ -307,7 +307,7 @@ describe.skipIf(!available)('tenants on one PostgreSQL schema (ADR 0022)', () =>
       client.query(
         `SELECT * FROM ${schema}.append_events(ARRAY['note-9'], ARRAY[0], ARRAY[''], ARRAY[1], ARRAY['e-${tenant ?? 'own'}'],
            ARRAY['NoteAdded'], ARRAY[1], ARRAY['{"text":"planted"}'], ARRAY['2026-01-01T00:00:00.000Z'],
-           NULL, NULL, NULL, NULL, NULL, ARRAY['h'], false, NULL, $1)`,
+           NULL, NULL, NULL, NULL, NULL, ARRAY['h'], false, NULL, NULL, $1)`,
         [tenant],
       )
     await expect(call('store-b')).rejects.toMatchObject({ code: '42501' })
