@@ -114,7 +114,7 @@ own and is replaced on every run; a file named with --out that exists is refused
       `stats --db ${db}`,
       `verify --db ${db}`,
       `report --db ${db} --lang en --out report-en.html`,
-      `customer c-00042 --db ${db}`,
+      `customer c-00042 --db ${db} --as manager-huang --purpose "service follow-up"`,
       `trail c-00042 --db ${db}`,
       `as-of 2026-07-01 --projection referralMetrics --db ${db}`,
     ])
