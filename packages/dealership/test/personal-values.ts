@@ -57,5 +57,17 @@ export const leakedInto = (exported: string, personal: Iterable<string>): string
   [...personal].filter(
     (value) =>
       exported.includes(JSON.stringify(value)) ||
-      ((value.length >= 5 || nonAscii(value)) && exported.includes(value)),
+      ((value.length >= 5 || nonAscii(value)) && containsText(exported, value)),
   )
+
+/**
+ * `value` inside `text`; a number (a phone) inside any whole number of the text, but not inside the
+ * digits of a decimal (a duration of 0.0190000000345 s, a histogram's sum), which hold any digit run
+ * by chance.
+ */
+const containsText = (text: string, value: string): boolean => {
+  if (!/^\d+$/.test(value)) return text.includes(value)
+  for (const [number] of text.matchAll(/\d+(?:\.\d+)?(?:e[+-]?\d+)?/gi))
+    if (!/[.e]/i.test(number) && number.includes(value)) return true
+  return false
+}
