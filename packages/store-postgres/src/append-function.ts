@@ -331,17 +331,18 @@ export const appendFunctionV6 = (s: string): string => appendFunctionV5Body(s, t
  */
 export const appendFunctionV5 = (s: string): string => appendFunctionV5Body(s, false)
 
-const appendFunctionV5Body = (s: string, traced: boolean): string => `
+/** Versions 5 to 7: the commit clock; `traced` adds the trace contexts (6), `tenanted` the tenant (7). */
+const appendFunctionV5Body = (s: string, traced: boolean, tenanted = false): string => `
 CREATE FUNCTION ${s}.append_events(
   p_streams text[], p_versions integer[], p_stream_hashes text[], p_counts integer[],
   p_event_ids text[], p_types text[], p_schema_versions integer[], p_data text[], p_recorded_at text[],
   p_correlation_ids text[], p_causation_ids text[], p_command_ids text[], p_actor_ids text[],
   p_actor_roles text[], p_hashes text[], p_notify boolean, p_clock_ms bigint DEFAULT NULL${
     traced ? ', p_traceparents text[] DEFAULT NULL' : ''
-  }
+  }${tenanted ? ', p_tenant text DEFAULT NULL' : ''}
 ) RETURNS TABLE (o_position bigint, o_version integer, o_hash text, o_committed_ms bigint)
-LANGUAGE plpgsql AS $fn$
-DECLARE
+LANGUAGE plpgsql${tenanted ? ' SECURITY INVOKER' : ''} AS $fn$
+DECLARE${tenanted ? `\n  v_tenant text := coalesce(p_tenant, ${s}.current_tenant());` : ''}
   v_start bigint;
   v_committed bigint;
   v_last_committed bigint;
@@ -368,7 +369,7 @@ ${underOrderLock(
     PERFORM setval('${s}.commit_clock', v_committed);
   END IF;`,
 )}
-${appendsInLockOrder(s, true, traced)}
+${appendsInLockOrder(s, true, traced, tenanted)}
   IF p_notify AND v_written THEN
     PERFORM pg_notify('${channelOf(s)}', (v_start + cardinality(p_event_ids) - 1)::text);
   END IF;
@@ -384,47 +385,4 @@ $fn$;
  * tenant, so a dealer's role that names another tenant is refused. Positions and the commit clock
  * stay one sequence for the schema (the order lock is the schema's, as before).
  */
-export const appendFunctionV7 = (s: string): string => `
-CREATE FUNCTION ${s}.append_events(
-  p_streams text[], p_versions integer[], p_stream_hashes text[], p_counts integer[],
-  p_event_ids text[], p_types text[], p_schema_versions integer[], p_data text[], p_recorded_at text[],
-  p_correlation_ids text[], p_causation_ids text[], p_command_ids text[], p_actor_ids text[],
-  p_actor_roles text[], p_hashes text[], p_notify boolean, p_clock_ms bigint DEFAULT NULL,
-  p_traceparents text[] DEFAULT NULL, p_tenant text DEFAULT NULL
-) RETURNS TABLE (o_position bigint, o_version integer, o_hash text, o_committed_ms bigint)
-LANGUAGE plpgsql SECURITY INVOKER AS $fn$
-DECLARE
-  v_tenant text := coalesce(p_tenant, ${s}.current_tenant());
-  v_start bigint;
-  v_committed bigint;
-  v_last_committed bigint;
-  v_written boolean := false;
-  v_k integer;
-  v_first integer;
-  v_last integer;
-  v_version integer;
-  v_hash text;
-  v_positions bigint[];
-  v_versions integer[];
-  v_hashes text[];
-BEGIN
-${underOrderLock(
-  s,
-  `v_start := nextval('${s}.events_position_seq');
-  IF cardinality(p_event_ids) > 1 THEN
-    PERFORM setval('${s}.events_position_seq', v_start + cardinality(p_event_ids) - 1);
-  END IF;
-  SELECT last_value INTO v_last_committed FROM ${s}.commit_clock;
-  v_committed := greatest(coalesce(p_clock_ms, floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint),
-    v_last_committed);
-  IF v_committed > v_last_committed THEN
-    PERFORM setval('${s}.commit_clock', v_committed);
-  END IF;`,
-)}
-${appendsInLockOrder(s, true, true, true)}
-  IF p_notify AND v_written THEN
-    PERFORM pg_notify('${channelOf(s)}', (v_start + cardinality(p_event_ids) - 1)::text);
-  END IF;
-END
-$fn$;
-`
+export const appendFunctionV7 = (s: string): string => appendFunctionV5Body(s, true, true)
