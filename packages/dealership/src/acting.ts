@@ -1,8 +1,6 @@
-import type { ComplaintState } from '@dealer-crm/complaint-workflow'
-import type { LifecycleState } from '@dealer-crm/customer-lifecycle'
-import type { Clock, HandleOptions, HandleResult } from '@dealer-crm/eventsourcing'
-import type { LoyaltyState, MemberStatement } from '@dealer-crm/loyalty-points'
-import type { ReferralState, ReferrerAccount } from '@dealer-crm/referral-verification'
+import type { Clock, HandleOptions } from '@dealer-crm/eventsourcing'
+import type { MemberStatement } from '@dealer-crm/loyalty-points'
+import type { ReferrerAccount } from '@dealer-crm/referral-verification'
 import {
   type AccessLogEntry,
   AccessLogNotConfiguredError,
@@ -13,10 +11,10 @@ import {
   recordAccess,
 } from './access-log.js'
 import type { Customer360 } from './customer-360.js'
-import type { CommandOptions } from './dealership.js'
+import type { CommandOptions, DomainCommands } from './dealership.js'
 import { orThrow } from './or-throw.js'
 import { type Principal, sendAs } from './principal.js'
-import type { DealershipEvent, DealershipStore } from './registry.js'
+import type { DealershipStore } from './registry.js'
 import type { Send } from './send.js'
 import { type SubjectExport, subjectExportOf } from './subject-export.js'
 
@@ -39,26 +37,10 @@ export const customer360PersonalFields: ReadonlyArray<string> = [
  * filled from the principal, another actor or a role they do not hold refused, nothing written),
  * and reads of personal data need a purpose and are recorded in the person's access log.
  */
-export interface ActingDealership {
+export interface ActingDealership extends DomainCommands {
   readonly principal: Principal
   /** The one command path as the principal: refusals as values (`ActorMismatch`, `RoleNotHeld` among them). */
   readonly send: Send
-  readonly customerLifecycle: (
-    input: unknown,
-    options?: CommandOptions,
-  ) => Promise<HandleResult<DealershipEvent, LifecycleState>>
-  readonly referralVerification: (
-    input: unknown,
-    options?: CommandOptions,
-  ) => Promise<HandleResult<DealershipEvent, ReferralState>>
-  readonly complaintWorkflow: (
-    input: unknown,
-    options?: CommandOptions,
-  ) => Promise<HandleResult<DealershipEvent, ComplaintState>>
-  readonly loyaltyPoints: (
-    input: unknown,
-    options?: CommandOptions,
-  ) => Promise<HandleResult<DealershipEvent, LoyaltyState>>
   /**
    * One customer across the four domains, their personal fields decrypted: the read is recorded in
    * their access log (who, when, which fields, why) before the view is returned. Without a purpose

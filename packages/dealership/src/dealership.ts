@@ -115,28 +115,13 @@ export interface ProcessRun {
   readonly rejections: ReadonlyArray<ProcessRejection>
 }
 
-export interface Dealership {
-  readonly store: DealershipStore
-  /** The dealer served (ADR 0022). */
-  readonly tenant: string
-  readonly policies: DealershipPolicies
-  /**
-   * The one command path, for callers who keep errors as values: decode the untrusted input with
-   * the domain's codec, supply the facts the command needs from other streams, decide on the stream
-   * the command names, append. Resolves with `Left` for bad input, a contradicted fact, a rule's
-   * refusal or a store failure; the four methods below are this with the `Left` thrown.
-   */
-  readonly send: Send
-  /**
-   * The facade as the principal the host authenticated: commands act as them and reads of personal
-   * data need a purpose and are recorded in the person's access log (docs/privacy.md, "Who acts, and who saw what").
-   */
-  readonly as: (principal: Principal) => ActingDealership
-  /**
-   * Commands of the four domains. Input is untrusted: it is decoded with the domain's command
-   * codec (a `CommandValidationError` names the field path and nothing is written), then handled
-   * on the stream its id names. A refusal by the rules rejects with a `DomainRejectedError`.
-   */
+/**
+ * Commands of the four domains. Input is untrusted: it is decoded with the domain's command codec (a
+ * `CommandValidationError` names the field path and nothing is written), then handled on the stream
+ * its id names. A refusal by the rules rejects with a `DomainRejectedError`. The facade has them, and
+ * so has the facade acting as a principal (`as`).
+ */
+export interface DomainCommands {
   readonly customerLifecycle: (
     input: unknown,
     options?: CommandOptions,
@@ -154,6 +139,25 @@ export interface Dealership {
     input: unknown,
     options?: CommandOptions,
   ) => Promise<HandleResult<DealershipEvent, LoyaltyState>>
+}
+
+export interface Dealership extends DomainCommands {
+  readonly store: DealershipStore
+  /** The dealer served (ADR 0022). */
+  readonly tenant: string
+  readonly policies: DealershipPolicies
+  /**
+   * The one command path, for callers who keep errors as values: decode the untrusted input with
+   * the domain's codec, supply the facts the command needs from other streams, decide on the stream
+   * the command names, append. Resolves with `Left` for bad input, a contradicted fact, a rule's
+   * refusal or a store failure; the four methods below are this with the `Left` thrown.
+   */
+  readonly send: Send
+  /**
+   * The facade as the principal the host authenticated: commands act as them and reads of personal
+   * data need a purpose and are recorded in the person's access log (docs/privacy.md, "Who acts, and who saw what").
+   */
+  readonly as: (principal: Principal) => ActingDealership
   /** The call-back draw for a referral, from the facade's Random (for `ScheduleCallBack`); null if not possible. */
   readonly drawCallBack: (referralId: string) => Promise<CallBackDraw | null>
   /**

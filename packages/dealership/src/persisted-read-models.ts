@@ -236,6 +236,8 @@ export const persistedQueries = (
   readModels: ReadModelStore,
   calendar: BusinessCalendar,
 ): PersistedQueries => {
+  /** Each read model's catch-up run, by name (`catchUp` runs them all). */
+  const runs: Array<readonly [string, () => Promise<ProjectorRun>]> = []
   /** The projection's catch-up, one run at a time in this process, then the read. */
   const served = <A extends unknown[], R>(
     projection: DocumentProjection<DealershipEvent>,
@@ -249,7 +251,6 @@ export const persistedQueries = (
       return read(...args)
     }
   }
-  const runs: Array<readonly [string, () => Promise<ProjectorRun>]> = []
   const personal = [customer360Documents, slaBoardDocuments(calendar), callBackQueueDocuments] as const
   const [customer360, slaBoard, callBackQueue] = personal
   return {
