@@ -107,6 +107,23 @@ describe('the customer 360 and the SLA board from persisted read models', () => 
     await restarted.close()
   })
 
+  it('catchUpReadModels brings all six up to the log once, and without read models is a typed refusal', async () => {
+    const clock = manualClock(mondayAt(0))
+    const readModels = createInMemoryReadModelStore()
+    const dealership = createDealership({ clock, random: seededRandom(7), readModels })
+    await runStory(dealership)
+    const runs = await dealership.catchUpReadModels()
+    expect(Object.keys(runs)).toHaveLength(6)
+    expect(Object.values(runs).every((r) => r.ran && r.live)).toBe(true)
+    expect(Object.values(await dealership.catchUpReadModels()).map((r) => r.applied)).toEqual([
+      0, 0, 0, 0, 0, 0,
+    ])
+    await dealership.close()
+    const without = createDealership({ clock, random: seededRandom(7) })
+    await expect(without.catchUpReadModels()).rejects.toMatchObject({ code: 'NoPersistedReadModels' })
+    await without.close()
+  })
+
   it('keeps each member’s ledger as one document, found by card or by customer', async () => {
     const clock = manualClock(mondayAt(0))
     const dealership = createDealership({ clock, random: seededRandom(7) })
